@@ -1,0 +1,187 @@
+"""defectzoo provides 22 registry nodes, each a child of the root registry in
+MMEngine (the layout of mmyolo's ``registry.py``).
+
+``locations`` makes registration lazy: a module is imported only when a
+config first asks the registry for something. Configs use
+``default_scope='defectzoo'`` and reach other libraries' modules by prefix
+(``mmdet.FasterRCNN``, ``mmpretrain.SimMIM``, ``mmseg.DiceLoss``).
+"""
+from mmengine.registry import DATASETS as MMENGINE_DATASETS
+from mmengine.registry import DATA_SAMPLERS as MMENGINE_DATA_SAMPLERS
+from mmengine.registry import EVALUATOR as MMENGINE_EVALUATOR
+from mmengine.registry import HOOKS as MMENGINE_HOOKS
+from mmengine.registry import INFERENCERS as MMENGINE_INFERENCERS
+from mmengine.registry import LOG_PROCESSORS as MMENGINE_LOG_PROCESSORS
+from mmengine.registry import LOOPS as MMENGINE_LOOPS
+from mmengine.registry import METRICS as MMENGINE_METRICS
+from mmengine.registry import MODELS as MMENGINE_MODELS
+from mmengine.registry import MODEL_WRAPPERS as MMENGINE_MODEL_WRAPPERS
+from mmengine.registry import OPTIMIZERS as MMENGINE_OPTIMIZERS
+from mmengine.registry import OPTIM_WRAPPERS as MMENGINE_OPTIM_WRAPPERS
+from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
+from mmengine.registry import PARAM_SCHEDULERS as MMENGINE_PARAM_SCHEDULERS
+from mmengine.registry import RUNNERS as MMENGINE_RUNNERS
+from mmengine.registry import RUNNER_CONSTRUCTORS as MMENGINE_RUNNER_CONSTRUCTORS
+from mmengine.registry import TASK_UTILS as MMENGINE_TASK_UTILS
+from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
+from mmengine.registry import VISBACKENDS as MMENGINE_VISBACKENDS
+from mmengine.registry import VISUALIZERS as MMENGINE_VISUALIZERS
+from mmengine.registry import WEIGHT_INITIALIZERS as MMENGINE_WEIGHT_INITIALIZERS
+from mmengine.registry import Registry
+
+__all__ = [
+    'RUNNERS',
+    'RUNNER_CONSTRUCTORS',
+    'LOOPS',
+    'HOOKS',
+    'LOG_PROCESSORS',
+    'OPTIMIZERS',
+    'OPTIM_WRAPPERS',
+    'OPTIM_WRAPPER_CONSTRUCTORS',
+    'PARAM_SCHEDULERS',
+    'DATASETS',
+    'DATA_SAMPLERS',
+    'TRANSFORMS',
+    'MODELS',
+    'MODEL_WRAPPERS',
+    'WEIGHT_INITIALIZERS',
+    'BATCH_AUGMENTS',
+    'TASK_UTILS',
+    'METRICS',
+    'EVALUATOR',
+    'VISUALIZERS',
+    'VISBACKENDS',
+    'INFERENCERS',
+]
+
+# Runners like ``Runner``.
+RUNNERS = Registry(
+    'runner',
+    parent=MMENGINE_RUNNERS,
+    locations=['defectzoo.engine'])
+
+# Constructors that define how to build runners.
+RUNNER_CONSTRUCTORS = Registry(
+    'runner constructor',
+    parent=MMENGINE_RUNNER_CONSTRUCTORS,
+    locations=['defectzoo.engine'])
+
+# Loops such as few-shot evaluation loops.
+LOOPS = Registry(
+    'loop',
+    parent=MMENGINE_LOOPS,
+    locations=['defectzoo.engine'])
+
+# Hooks, e.g. the reference-gallery hook.
+HOOKS = Registry(
+    'hook',
+    parent=MMENGINE_HOOKS,
+    locations=['defectzoo.engine'])
+
+# Log processors.
+LOG_PROCESSORS = Registry(
+    'log_processor',
+    parent=MMENGINE_LOG_PROCESSORS,
+    locations=['defectzoo.engine'])
+
+# Optimizers.
+OPTIMIZERS = Registry(
+    'optimizer',
+    parent=MMENGINE_OPTIMIZERS,
+    locations=['defectzoo.engine'])
+
+# Optimizer wrappers.
+OPTIM_WRAPPERS = Registry(
+    'optim_wrapper',
+    parent=MMENGINE_OPTIM_WRAPPERS,
+    locations=['defectzoo.engine'])
+
+# Optimizer-wrapper constructors (parameter-wise settings).
+OPTIM_WRAPPER_CONSTRUCTORS = Registry(
+    'optimizer wrapper constructor',
+    parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,
+    locations=['defectzoo.engine'])
+
+# Learning-rate / momentum schedulers.
+PARAM_SCHEDULERS = Registry(
+    'parameter scheduler',
+    parent=MMENGINE_PARAM_SCHEDULERS,
+    locations=['defectzoo.engine'])
+
+# Datasets: defect-inspection formats and synthetic generators.
+DATASETS = Registry(
+    'dataset',
+    parent=MMENGINE_DATASETS,
+    locations=['defectzoo.datasets'])
+
+# Samplers, e.g. k-images-per-class.
+DATA_SAMPLERS = Registry(
+    'data sampler',
+    parent=MMENGINE_DATA_SAMPLERS,
+    locations=['defectzoo.datasets'])
+
+# Data transforms, e.g. X-ray loading with intensity windowing.
+TRANSFORMS = Registry(
+    'transform',
+    parent=MMENGINE_TRANSFORMS,
+    locations=['defectzoo.datasets.transforms'])
+
+# Backbones, necks, heads, losses and algorithms.
+MODELS = Registry(
+    'model',
+    parent=MMENGINE_MODELS,
+    locations=['defectzoo.models'])
+
+# Model wrappers (DDP-like).
+MODEL_WRAPPERS = Registry(
+    'model_wrapper',
+    parent=MMENGINE_MODEL_WRAPPERS,
+    locations=['defectzoo.models'])
+
+# Weight initialisers, e.g. loading SSL checkpoints.
+WEIGHT_INITIALIZERS = Registry(
+    'weight initializer',
+    parent=MMENGINE_WEIGHT_INITIALIZERS,
+    locations=['defectzoo.models'])
+
+# Batch-level augmentations.
+BATCH_AUGMENTS = Registry(
+    'batch augment',
+    parent=MMENGINE_MODELS,
+    locations=['defectzoo.models'])
+
+# Task utilities (assigners, samplers, coders).
+TASK_UTILS = Registry(
+    'task util',
+    parent=MMENGINE_TASK_UTILS,
+    locations=['defectzoo.models'])
+
+# Metrics: detection AP tables, few-shot accuracy, ...
+METRICS = Registry(
+    'metric',
+    parent=MMENGINE_METRICS,
+    locations=['defectzoo.evaluation'])
+
+# Evaluators.
+EVALUATOR = Registry(
+    'evaluator',
+    parent=MMENGINE_EVALUATOR,
+    locations=['defectzoo.evaluation'])
+
+# Visualisers (detections, CAM overlays, GAN grids).
+VISUALIZERS = Registry(
+    'visualizer',
+    parent=MMENGINE_VISUALIZERS,
+    locations=['defectzoo.visualization'])
+
+# Visualisation back-ends.
+VISBACKENDS = Registry(
+    'vis_backend',
+    parent=MMENGINE_VISBACKENDS,
+    locations=['defectzoo.visualization'])
+
+# Inferencers.
+INFERENCERS = Registry(
+    'inferencer',
+    parent=MMENGINE_INFERENCERS,
+    locations=['defectzoo.apis'])

@@ -1,0 +1,49 @@
+"""Helpers shared by ``tools/train.py`` and ``tools/test.py``."""
+import os
+import os.path as osp
+
+import torch
+import torch.distributed as torch_dist
+from mmengine.config import Config
+
+
+def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
+    """Make ``--launcher pytorch`` work on machines without a GPU.
+
+    mmengine's ``init_dist`` calls ``torch.cuda.set_device`` and the Runner
+    gives DDP ``device_ids=[LOCAL_RANK]``; both only fit GPUs. On a CPU-only
+    machine we start the process group with the gloo backend ourselves
+    (mmengine then skips its own initialisation) and let DDP run on the CPU.
+    """
+    if launcher == 'none' or torch.cuda.is_available():
+        return
+    if launcher != 'pytorch':
+        raise RuntimeError(
+            f'--launcher {launcher} on a machine without a GPU is not '
+            'supported; use --launcher pytorch (torchrun, gloo backend).')
+    if not torch_dist.is_initialized():
+        torch_dist.init_process_group(backend='gloo')
+    wrapper = cfg.get('model_wrapper_cfg') or dict(
+        type='MMDistributedDataParallel')
+    wrapper['device_ids'] = None
+    cfg.model_wrapper_cfg = wrapper
+    cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = \
+        'gloo'
+
+
+def check_amp_available() -> None:
+    """``--amp`` needs a GPU; say so before the Runner fails deep inside."""
+    if not torch.cuda.is_available():
+        raise SystemExit('--amp (automatic mixed precision) needs a CUDA GPU; '
+                         'none is visible on this machine. Run without --amp.')
+
+
+def default_work_dir(config_path: str) -> str:
+    """``./work_dirs/<config name>``, as the stock OpenMMLab tools do."""
+    return osp.join('./work_dirs', osp.splitext(osp.basename(config_path))[0])
+
+
+def set_local_rank_env(local_rank: int) -> None:
+    """``torch.distributed.launch`` passes ``--local-rank``; torchrun sets env."""
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(local_rank)

@@ -1,0 +1,2 @@
+"""defectzoo version."""
+__version__ = '0.1.0'
