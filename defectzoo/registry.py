@@ -144,10 +144,10 @@ WEIGHT_INITIALIZERS = Registry(
     parent=MMENGINE_WEIGHT_INITIALIZERS,
     locations=['defectzoo.models'])
 
-# Batch-level augmentations.
+# Batch-level augmentations (no parent, as in mmpretrain: a second child
+# of MMENGINE_MODELS with scope 'defectzoo' would clash with MODELS).
 BATCH_AUGMENTS = Registry(
     'batch augment',
-    parent=MMENGINE_MODELS,
     locations=['defectzoo.models'])
 
 # Task utilities (assigners, samplers, coders).

@@ -1,1 +1,2 @@
-"""defectzoo.evaluation."""
+"""defectzoo.evaluation: metrics and evaluators."""
+from .metrics import *  # noqa: F401,F403

@@ -1,1 +1,4 @@
-"""defectzoo.evaluation.metrics."""
+"""Metrics."""
+from .pretext_loss import PretextLossMetric
+
+__all__ = ['PretextLossMetric']

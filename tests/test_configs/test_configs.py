@@ -1,0 +1,75 @@
+"""Every config parses, is a proper plugin config and builds its model."""
+import glob
+import os.path as osp
+
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.registry import DefaultScope, init_default_scope
+
+from defectzoo.registry import MODELS
+from tests.conftest import CONFIGS
+
+ALL_CONFIGS = sorted(
+    p for p in glob.glob(osp.join(CONFIGS, '**', '*.py'), recursive=True)
+    if '_base_' not in p)
+
+
+def test_configs_found():
+    assert osp.join(CONFIGS, 'xray', 'simmim_swin.py') in ALL_CONFIGS
+    assert osp.join(CONFIGS, 'xray', 'simsiam_r50.py') in ALL_CONFIGS
+
+
+@pytest.mark.parametrize('path', ALL_CONFIGS,
+                         ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
+def test_config_is_a_plugin_config(path):
+    cfg = Config.fromfile(path)
+    assert cfg.default_scope == 'defectzoo'
+    assert cfg.custom_imports == dict(imports=['defectzoo'],
+                                      allow_failed_imports=False)
+
+
+def _build(path):
+    cfg = Config.fromfile(path)
+    init_default_scope('defectzoo')
+    model_cfg = cfg.model.copy()
+    model_cfg.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
+    return cfg, MODELS.build(model_cfg)
+
+
+@pytest.mark.parametrize('name, arch_dims', [
+    ('simmim_swin.py', 96 * 8),
+    ('simmim_swin-base-w12_8xb128-coslr-100e_xray-192px.py', 128 * 8),
+])
+def test_simmim_configs_follow_the_paper(name, arch_dims):
+    cfg, model = _build(osp.join(CONFIGS, 'xray', name))
+    backbone = model.backbone
+    # window 12 in every stage, 192 px input, mask patch 32, ratio 0.6
+    assert all(block.attn.w_msa.window_size == (12, 12)
+               for stage in backbone.stages for block in stage.blocks)
+    assert model.neck.decoder[0].in_channels == arch_dims
+    mask_gen = [t for t in cfg.train_dataloader.dataset.pipeline
+                if t['type'].endswith('SimMIMMaskGenerator')][0]
+    assert (mask_gen.input_size, mask_gen.mask_patch_size,
+            mask_gen.mask_ratio) == (192, 32, 0.6)
+    assert cfg.optim_wrapper.optimizer.type == 'AdamW'
+    assert cfg.optim_wrapper.clip_grad.max_norm == 5.0
+    with torch.no_grad():
+        feats = model.extract_feat(torch.zeros(1, 3, 192, 192))
+    assert feats[-1].shape[1] == arch_dims
+    DefaultScope._instance_dict.pop('defectzoo', None)
+
+
+def test_simsiam_config_follows_the_paper():
+    cfg, model = _build(osp.join(CONFIGS, 'xray', 'simsiam_r50.py'))
+    assert model.backbone.depth == 50
+    view = cfg.train_dataloader.dataset.pipeline[1].transforms[0]
+    kinds = [t['type'].split('.')[-1] for t in view]
+    # no hue / saturation / grayscale on single-channel X-ray images
+    assert 'RandomGrayscale' not in kinds
+    jitter = view[1].transforms[0]
+    assert 'hue' not in jitter and 'saturation' not in jitter
+    assert cfg.optim_wrapper.optimizer.lr == 0.05
+    with torch.no_grad():
+        out = model.extract_feat(torch.zeros(2, 3, 64, 64))
+    assert out[-1].shape[1] == 2048

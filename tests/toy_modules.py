@@ -1,0 +1,95 @@
+"""Tiny model / dataset / metric / hook for fast Runner tests.
+
+Import it with ``custom_imports=dict(imports=['defectzoo', 'toy_modules'])``
+after putting ``tests/`` on ``sys.path`` / ``PYTHONPATH``.
+
+They go into mmengine's root registries, not defectzoo's, so that these
+tests do not depend on the import health of the rest of the package (with
+``default_scope='defectzoo'`` building a model imports all of
+``defectzoo.models``); use them without ``default_scope``.
+"""
+import copy
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from mmengine.evaluator import BaseMetric
+from mmengine.hooks import Hook
+from mmengine.model import BaseModel
+from mmengine.registry import DATASETS, HOOKS, METRICS, MODELS
+from torch import nn
+from torch.utils.data import Dataset
+
+
+@MODELS.register_module()
+class ToyModel(BaseModel):
+    """Two Linear layers regressing one value from two features."""
+
+    def __init__(self, data_preprocessor=None, init_cfg=None):
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.linear1 = nn.Linear(2, 8)
+        self.linear2 = nn.Linear(8, 1)
+
+    def forward(self, inputs, labels=None, mode='tensor'):
+        out = self.linear2(F.relu(self.linear1(inputs))).squeeze(1)
+        if mode == 'loss':
+            return dict(loss=F.mse_loss(out, labels))
+        if mode == 'predict':
+            return [dict(pred=p, gt=g) for p, g in zip(out, labels)]
+        return out
+
+
+@DATASETS.register_module()
+class ToyDataset(Dataset):
+    """16 fixed samples; ``metainfo`` holds numpy objects like real datasets
+    (palettes as arrays, statistics as numpy scalars)."""
+
+    METAINFO = dict(
+        classes=('ok', 'defect'),
+        palette=np.array([[0, 0, 0], [255, 0, 0]], dtype=np.uint8),
+        mean=np.float32(0.5))
+
+    def __init__(self, size=16):
+        g = torch.Generator().manual_seed(1234)
+        self.x = torch.randn(size, 2, generator=g)
+        self.y = self.x @ torch.tensor([1.5, -2.0]) + 0.3
+
+    @property
+    def metainfo(self):
+        return copy.deepcopy(self.METAINFO)
+
+    def __len__(self):
+        return len(self.x)
+
+    def __getitem__(self, idx):
+        return dict(inputs=self.x[idx], labels=self.y[idx])
+
+
+@METRICS.register_module()
+class ToyMSE(BaseMetric):
+    """Mean squared error; returns a numpy scalar as many metrics do."""
+    default_prefix = 'toy'
+
+    def process(self, data_batch, data_samples):
+        for s in data_samples:
+            self.results.append(float((s['pred'] - s['gt'])**2))
+
+    def compute_metrics(self, results):
+        return dict(mse=np.mean(results))
+
+
+@HOOKS.register_module()
+class HardKillHook(Hook):
+    """Simulate a crash: ``os._exit`` (no cleanup, no final checkpoint)
+    right after training iteration ``after_iter`` (1-based) finished."""
+    priority = 'LOWEST'  # after CheckpointHook has saved this iteration
+
+    def __init__(self, after_iter):
+        self.after_iter = after_iter
+
+    def after_train_iter(self, runner, batch_idx, data_batch=None,
+                         outputs=None):
+        if runner.iter + 1 == self.after_iter:
+            os._exit(1)
