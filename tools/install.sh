@@ -128,6 +128,7 @@ mmcv_ops_ok || die "mmcv is installed WITHOUT its compiled ops (from mmcv.ops im
 python - <<'PY' || die "the OpenMMLab stack does not import; see the message above"
 import torch, torchvision, mmcv, mmengine, mmdet, mmpretrain, mmseg, cv2, numpy, defectzoo
 from mmcv.ops import nms, RoIAlign  # noqa: F401
+import mmdet.models, mmpretrain.models, mmseg.datasets, mmseg.models  # noqa: F401
 print('torch', torch.__version__, '| torchvision', torchvision.__version__,
       '| mmcv', mmcv.__version__, '(ops ok) | mmengine', mmengine.__version__,
       '| mmdet', mmdet.__version__, '| mmpretrain', mmpretrain.__version__,
