@@ -18,11 +18,12 @@ TINY_SWIN = dict(embed_dims=32, depths=[1, 1, 1, 1], num_heads=[1, 2, 2, 4],
                  _delete_=True)
 
 
-def write_config(path, text: str) -> str:
-    """Write a python config file and return its path."""
+def write_config(path, text: str, extra: str = '') -> str:
+    """Write a python config file (``text`` then ``extra`` overrides, each
+    dedented) and return its path."""
     path = str(path)
     with open(path, 'w') as f:
-        f.write(textwrap.dedent(text))
+        f.write(textwrap.dedent(text) + '\n' + textwrap.dedent(extra))
     return path
 
 
@@ -58,8 +59,7 @@ def tiny_simmim_config(tmp_dir, data_root, extra: str = '') -> str:
         default_hooks = dict(logger=dict(interval=1),
                              checkpoint=dict(interval=1))
         log_processor = dict(window_size=1)
-        {extra}
-        """)
+        """, extra)
 
 
 def tiny_simsiam_config(tmp_dir, data_root, extra: str = '') -> str:
@@ -96,8 +96,7 @@ def tiny_simsiam_config(tmp_dir, data_root, extra: str = '') -> str:
         default_hooks = dict(logger=dict(interval=1),
                              checkpoint=dict(interval=1))
         log_processor = dict(window_size=1)
-        {extra}
-        """)
+        """, extra)
 
 
 def run_cli(args, cwd=REPO_ROOT, env_extra=None, timeout=600):

@@ -10,6 +10,7 @@ tests do not depend on the import health of the rest of the package (with
 """
 import copy
 import os
+import random
 
 import numpy as np
 import torch
@@ -24,16 +25,24 @@ from torch.utils.data import Dataset
 
 @MODELS.register_module()
 class ToyModel(BaseModel):
-    """Two Linear layers regressing one value from two features."""
+    """Two Linear layers regressing one value from two features.
 
-    def __init__(self, data_preprocessor=None, init_cfg=None):
+    ``dropout > 0``: dropout on the hidden layer while training, i.e. the
+    train step draws from the global torch RNG (default: no random draws).
+    """
+
+    def __init__(self, data_preprocessor=None, init_cfg=None, dropout=0.0):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.linear1 = nn.Linear(2, 8)
         self.linear2 = nn.Linear(8, 1)
+        self.dropout = dropout
 
     def forward(self, inputs, labels=None, mode='tensor'):
-        out = self.linear2(F.relu(self.linear1(inputs))).squeeze(1)
+        hidden = F.relu(self.linear1(inputs))
+        if self.dropout:
+            hidden = F.dropout(hidden, self.dropout, self.training)
+        out = self.linear2(hidden).squeeze(1)
         if mode == 'loss':
             return dict(loss=F.mse_loss(out, labels))
         if mode == 'predict':
@@ -44,17 +53,23 @@ class ToyModel(BaseModel):
 @DATASETS.register_module()
 class ToyDataset(Dataset):
     """16 fixed samples; ``metainfo`` holds numpy objects like real datasets
-    (palettes as arrays, statistics as numpy scalars)."""
+    (palettes as arrays, statistics as numpy scalars).
+
+    ``noise > 0``: a random augmentation: each sample's features get
+    Gaussian noise drawn from the global torch, numpy and python ``random``
+    RNGs (in the main process with ``num_workers=0``). Default: none.
+    """
 
     METAINFO = dict(
         classes=('ok', 'defect'),
         palette=np.array([[0, 0, 0], [255, 0, 0]], dtype=np.uint8),
         mean=np.float32(0.5))
 
-    def __init__(self, size=16):
+    def __init__(self, size=16, noise=0.0):
         g = torch.Generator().manual_seed(1234)
         self.x = torch.randn(size, 2, generator=g)
         self.y = self.x @ torch.tensor([1.5, -2.0]) + 0.3
+        self.noise = noise
 
     @property
     def metainfo(self):
@@ -64,7 +79,11 @@ class ToyDataset(Dataset):
         return len(self.x)
 
     def __getitem__(self, idx):
-        return dict(inputs=self.x[idx], labels=self.y[idx])
+        x = self.x[idx]
+        if self.noise:
+            x = x + self.noise * (torch.randn(2) + torch.tensor(
+                [np.random.randn(), random.gauss(0.0, 1.0)], dtype=x.dtype))
+        return dict(inputs=x, labels=self.y[idx])
 
 
 @METRICS.register_module()

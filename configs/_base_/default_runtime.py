@@ -11,6 +11,12 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
+# mmengine does not save the torch / numpy / python RNG states in
+# checkpoints: RandomStateHook does, and restores them on --resume, so that
+# a resumed run with dropout, drop-path or random masks draws the same
+# numbers as the uninterrupted run (single process; see its docstring).
+# A config that sets custom_hooks replaces this list: keep the entry there.
+custom_hooks = [dict(type='RandomStateHook')]
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -26,5 +26,14 @@ model = dict(
                        with_avg_pool=False, with_last_bn=False,
                        with_last_bias=True)))
 
+# SimSiamHook: the predictor keeps the base lr (the schedule's lr). This
+# list replaces default_runtime.py's custom_hooks: keep RandomStateHook (RNG
+# states in checkpoints, restored on --resume).
+custom_hooks = [
+    dict(type='mmpretrain.SimSiamHook', priority='HIGH', fix_pred_lr=True,
+         lr={{_base_.lr}}),
+    dict(type='RandomStateHook'),
+]
+
 # keep the latest 3 checkpoints, one every 10 epochs
 default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=3))

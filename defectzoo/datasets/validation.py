@@ -9,9 +9,14 @@ the bad samples are skipped, counted and reported in one summary warning.
 import os.path as osp
 import warnings
 from collections import Counter
-from typing import List, Optional, Sequence, Tuple
+from contextlib import contextmanager
+from typing import Iterator, List, Optional, Sequence, Tuple
 
 import numpy as np
+
+#: Lists that :func:`collect_invalid_samples` has opened; every skipped
+#: sample is appended to each of them.
+_COLLECTORS: List[List['InvalidDataError']] = []
 
 
 class InvalidDataError(ValueError):
@@ -40,6 +45,8 @@ class InvalidSampleLog:
         if not self.skip_invalid:
             raise error
         self.errors.append(error)
+        for collector in _COLLECTORS:
+            collector.append(error)
 
     def summary(self) -> Optional[str]:
         """Warn once with the counts of skipped samples per problem."""
@@ -52,6 +59,28 @@ class InvalidSampleLog:
                'sample(s) (skip_invalid=True):\n' + '\n'.join(lines + examples))
         warnings.warn(msg, stacklevel=2)
         return msg
+
+
+@contextmanager
+def collect_invalid_samples() -> Iterator[List[InvalidDataError]]:
+    """Collect every sample skipped by any :class:`InvalidSampleLog` while
+    the context is open (used by ``tools/misc/check_dataset.py`` to list all
+    problems of datasets built with ``skip_invalid=True``, whatever class
+    they are).
+
+    Example::
+
+        with collect_invalid_samples() as errors:
+            dataset = DATASETS.build(cfg)   # with skip_invalid=True
+        for e in errors:
+            print(e.path, e.problem)
+    """
+    errors: List[InvalidDataError] = []
+    _COLLECTORS.append(errors)
+    try:
+        yield errors
+    finally:
+        _COLLECTORS.remove(errors)
 
 
 def check_file_exists(path: str, what: str = 'file') -> None:
@@ -76,6 +105,7 @@ def read_image_checked(path: str,
         content = f.read()
     if len(content) == 0:
         raise InvalidDataError(path, 'empty image file (0 bytes)')
+    check_not_truncated(content[:16], content[-TAIL_BYTES:], path)
     try:
         img = mmcv.imfrombytes(content, flag=flag, backend='cv2')
     except Exception as exc:  # decoders raise many types
@@ -127,3 +157,242 @@ def check_class_name(name: str, classes: Sequence[str], path: str) -> int:
         raise InvalidDataError(
             path, f'unknown class {name!r}; known classes: {list(classes)}')
     return list(classes).index(name)
+
+
+# ---------------------------------------------------------------------------
+# Header-level checks (no decoding) and whole-sample checks.
+# ---------------------------------------------------------------------------
+
+#: How many bytes at the end of a file are searched for the end marker.
+TAIL_BYTES = 1024
+
+#: PIL mode -> (numpy dtype that ``cv2.IMREAD_UNCHANGED`` gives, channels).
+#: Palette images ('P') decode to 3 channels with OpenCV, to indices with
+#: Pillow (masks); see ``palette_channels`` in :func:`read_image_header`.
+_PIL_MODES = {
+    '1': ('uint8', 1),
+    'L': ('uint8', 1),
+    'LA': ('uint8', 2),
+    'RGB': ('uint8', 3),
+    'YCbCr': ('uint8', 3),
+    'CMYK': ('uint8', 3),
+    'RGBA': ('uint8', 4),
+    'RGBX': ('uint8', 3),
+    'I;16': ('uint16', 1),
+    'I;16L': ('uint16', 1),
+    'I;16B': ('uint16', 1),
+    'I;16N': ('uint16', 1),
+    'I': ('int32', 1),
+    'F': ('float32', 1),
+}
+
+#: The values of ``check_images`` understood by :func:`check_sample`.
+CHECK_MODES = ('none', 'header', 'full')
+
+
+def check_not_truncated(head: bytes, tail: bytes, path: str) -> None:
+    """Raise if a JPEG lacks its end-of-image marker or a PNG its ``IEND``
+    chunk (OpenCV decodes truncated JPEGs without error, grey-filling the
+    missing part).
+
+    Args:
+        head: the first bytes of the file (at least 8).
+        tail: the last :data:`TAIL_BYTES` bytes of the file.
+        path: named in the error.
+    """
+    if head[:3] == b'\xff\xd8\xff':
+        if b'\xff\xd9' not in tail:
+            raise InvalidDataError(
+                path, 'truncated image: JPEG end-of-image marker missing')
+    elif head[:8] == b'\x89PNG\r\n\x1a\n':
+        if b'IEND' not in tail:
+            raise InvalidDataError(
+                path, 'truncated image: PNG IEND chunk missing')
+
+
+def _check_depth_channels(path: str, dtype: str, channels: int,
+                          allowed_depths: Sequence,
+                          allowed_channels: Sequence[int]) -> None:
+    """Same messages as :func:`read_image_checked`."""
+    if np.dtype(dtype) not in [np.dtype(d) for d in allowed_depths]:
+        raise InvalidDataError(
+            path, f'unexpected bit depth: dtype {dtype}, expected one of '
+            f'{[np.dtype(d).name for d in allowed_depths]}')
+    if channels not in allowed_channels:
+        raise InvalidDataError(
+            path, f'unexpected mode: {channels} channels, expected '
+            f'{list(allowed_channels)}')
+
+
+def read_image_header(path: str,
+                      allowed_depths: Sequence = (np.uint8, np.uint16),
+                      allowed_channels: Sequence[int] = (1, 3, 4),
+                      palette_channels: int = 3,
+                      what: str = 'image file') -> Tuple[int, int]:
+    """Check an image file from its header and end marker, without decoding
+    the pixels: it exists, is not empty, is a recognised image, is not
+    truncated (JPEG / PNG) and has an allowed bit depth and channel count.
+
+    Costs about 0.1 ms a file, so datasets run it on every sample at load
+    time (``check_images='header'``). Formats Pillow does not know are
+    decoded with OpenCV instead.
+
+    Args:
+        path: image file.
+        allowed_depths: numpy dtypes accepted (as OpenCV would decode).
+        allowed_channels: channel counts accepted.
+        palette_channels: channels a palette ('P') image counts as: 3 for
+            images (OpenCV expands the palette), 1 for label masks (read
+            as indices with Pillow).
+        what: what the file is, for the messages (``'mask file'`` ...).
+
+    Returns:
+        ``(height, width)``.
+    """
+    from PIL import Image, UnidentifiedImageError
+    check_file_exists(path, what)
+    with open(path, 'rb') as f:
+        head = f.read(16)
+        if not head:
+            raise InvalidDataError(path, f'empty {what} (0 bytes)')
+        f.seek(0, 2)
+        size = f.tell()
+        f.seek(max(0, size - TAIL_BYTES))
+        tail = f.read()
+    check_not_truncated(head, tail, path)
+    try:
+        with Image.open(path) as img:
+            width, height = img.size
+            mode = img.mode
+    except UnidentifiedImageError:
+        img = read_image_checked(path, 'unchanged', allowed_depths,
+                                 allowed_channels)
+        return img.shape[:2]
+    except Exception as exc:  # Pillow raises several types on bad headers
+        raise InvalidDataError(path, f'unreadable image ({exc})') from exc
+    if mode == 'P':
+        dtype, channels = 'uint8', palette_channels
+    elif mode in _PIL_MODES:
+        dtype, channels = _PIL_MODES[mode]
+    else:
+        raise InvalidDataError(path, f'unexpected mode: {mode!r}')
+    _check_depth_channels(path, dtype, channels, allowed_depths,
+                          allowed_channels)
+    if width <= 0 or height <= 0:
+        raise InvalidDataError(path, f'empty image: size {width}x{height}')
+    return height, width
+
+
+def read_mask_checked(path: str,
+                      allowed_depths: Sequence = (np.uint8, ),
+                      allowed_channels: Sequence[int] = (1, )) -> np.ndarray:
+    """Decode a label / binary mask (Pillow, so palette PNGs give indices,
+    as in mmseg's ``LoadAnnotations``) with the checks of
+    :func:`read_image_checked`.
+    """
+    import mmcv
+    check_file_exists(path, 'mask file')
+    with open(path, 'rb') as f:
+        content = f.read()
+    if len(content) == 0:
+        raise InvalidDataError(path, 'empty mask file (0 bytes)')
+    check_not_truncated(content[:16], content[-TAIL_BYTES:], path)
+    try:
+        mask = mmcv.imfrombytes(content, flag='unchanged', backend='pillow')
+    except Exception as exc:
+        raise InvalidDataError(path, f'unreadable mask ({exc})') from exc
+    if mask is None or mask.size == 0:
+        raise InvalidDataError(path, 'unreadable mask: truncated, corrupt '
+                               'or not an image')
+    channels = 1 if mask.ndim == 2 else mask.shape[2]
+    _check_depth_channels(path, mask.dtype.name, channels, allowed_depths,
+                          allowed_channels)
+    return mask
+
+
+def check_sample(data_info: dict,
+                 check_images: str = 'header',
+                 img_depths: Sequence = (np.uint8, np.uint16),
+                 img_channels: Sequence[int] = (1, 3, 4),
+                 mask_depths: Sequence = (np.uint8, ),
+                 mask_channels: Sequence[int] = (1, ),
+                 ann_path: Optional[str] = None,
+                 box_tol: float = 1.0) -> Optional[Tuple[int, int]]:
+    """Check one sample of a dataset's ``data_list``.
+
+    Looks at the keys OpenMMLab datasets use: ``img_path``, optional
+    ``seg_map_path``, ``height`` / ``width`` and ``instances[*]['bbox']``.
+
+    Args:
+        data_info: one entry of ``data_list``.
+        check_images: ``'none'`` (files exist; boxes against the declared
+            size), ``'header'`` (:func:`read_image_header` on image and mask)
+            or ``'full'`` (decode both).
+        img_depths, img_channels: accepted image dtypes / channel counts.
+        mask_depths, mask_channels: the same for ``seg_map_path``.
+        ann_path: file named in box errors; defaults to the info's
+            ``xml_path`` / ``ann_path`` or else the image.
+        box_tol: slack in pixels for :func:`check_box`.
+
+    Returns:
+        the image ``(height, width)`` when known, else None.
+
+    Raises:
+        InvalidDataError: naming the file and the problem.
+    """
+    if check_images not in CHECK_MODES:
+        raise ValueError(f'check_images must be one of {CHECK_MODES}, got '
+                         f'{check_images!r}')
+    img_path = data_info['img_path']
+    declared = None
+    if data_info.get('height') and data_info.get('width'):
+        declared = (int(data_info['height']), int(data_info['width']))
+    ann_path = ann_path or data_info.get('xml_path') or data_info.get(
+        'ann_path') or img_path
+
+    in_memory = data_info.get('img')
+    if isinstance(in_memory, np.ndarray):  # generated / rendered in memory
+        shape = tuple(int(v) for v in in_memory.shape[:2])
+    elif check_images == 'none':
+        check_file_exists(img_path, 'image file')
+        shape = declared
+    else:
+        if check_images == 'header':
+            shape = read_image_header(img_path, img_depths, img_channels)
+        else:
+            shape = read_image_checked(img_path, 'unchanged', img_depths,
+                                       img_channels).shape[:2]
+        shape = tuple(int(v) for v in shape)
+        if declared is not None and declared != shape:
+            raise InvalidDataError(
+                ann_path, f'annotated image size {declared[1]}x{declared[0]}'
+                f' differs from the size of {img_path}: '
+                f'{shape[1]}x{shape[0]}')
+
+    seg_path = data_info.get('seg_map_path')
+    if seg_path:
+        if check_images == 'none':
+            check_file_exists(seg_path, 'mask file')
+        else:
+            if check_images == 'header':
+                mask_shape = read_image_header(seg_path, mask_depths,
+                                               mask_channels,
+                                               palette_channels=1,
+                                               what='mask file')
+            else:
+                mask_shape = read_mask_checked(seg_path, mask_depths,
+                                               mask_channels).shape[:2]
+            check_mask_shape(np.broadcast_to(0, mask_shape), shape, seg_path)
+
+    for instance in data_info.get('instances', ()):
+        if 'bbox' not in instance:
+            continue
+        if shape is None:
+            x1, y1, x2, y2 = [float(v) for v in instance['bbox']]
+            if x2 <= x1 or y2 <= y1:
+                raise InvalidDataError(
+                    ann_path, f'zero-area box: {[x1, y1, x2, y2]} '
+                    '(x2 <= x1 or y2 <= y1)')
+        else:
+            check_box(instance['bbox'], shape, ann_path, tol=box_tol)
+    return shape

@@ -1,1 +1,2 @@
 """defectzoo.engine."""
+from .hooks import RandomStateHook  # noqa: F401

@@ -13,7 +13,8 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
     mmengine's ``init_dist`` calls ``torch.cuda.set_device`` and the Runner
     gives DDP ``device_ids=[LOCAL_RANK]``; both only fit GPUs. On a CPU-only
     machine we start the process group with the gloo backend ourselves
-    (mmengine then skips its own initialisation) and let DDP run on the CPU.
+    (mmengine then skips its own initialisation) and wrap the model in
+    :class:`~defectzoo.models.wrappers.CPUDistributedDataParallel`.
     """
     if launcher == 'none' or torch.cuda.is_available():
         return
@@ -23,9 +24,8 @@ def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
             'supported; use --launcher pytorch (torchrun, gloo backend).')
     if not torch_dist.is_initialized():
         torch_dist.init_process_group(backend='gloo')
-    wrapper = cfg.get('model_wrapper_cfg') or dict(
-        type='MMDistributedDataParallel')
-    wrapper['device_ids'] = None
+    wrapper = dict(cfg.get('model_wrapper_cfg') or {})
+    wrapper['type'] = 'defectzoo.CPUDistributedDataParallel'
     cfg.model_wrapper_cfg = wrapper
     cfg.setdefault('env_cfg', {}).setdefault('dist_cfg', {})['backend'] = \
         'gloo'

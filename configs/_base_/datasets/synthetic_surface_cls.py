@@ -1,7 +1,8 @@
 # Synthetic metal-surface defects, classification: the embedded default (no
 # download). Five classes (scratch, spot, patch, crack, inclusion), 200 x 200
 # grayscale images generated on the fly from (seed, split, index); train /
-# val / test are independent streams. See docs/images/synthetic_surface_grid.png.
+# val / test are independent streams.
+# Samples: docs/images/synthetic_surface_grid.png.
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/synthetic_surface_cls.py
 default_scope = 'defectzoo'
 custom_imports = dict(imports=['defectzoo'], allow_failed_imports=False)

@@ -1,1 +1,3 @@
 """defectzoo.datasets.transforms."""
+from .checked_loading import LoadDefectMask, LoadImageChecked  # noqa: F401
+from .loading import LoadXRayImage  # noqa: F401

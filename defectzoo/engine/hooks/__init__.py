@@ -1,1 +1,4 @@
 """defectzoo.engine.hooks."""
+from .random_state_hook import RandomStateHook
+
+__all__ = ['RandomStateHook']

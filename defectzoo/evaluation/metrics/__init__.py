@@ -2,3 +2,7 @@
 from .pretext_loss import PretextLossMetric
 
 __all__ = ['PretextLossMetric']
+# Issue 6: one-vs-rest AUC for the MVGG19 k-fold protocol.
+from .ovr_auc import OneVsRestAUC  # noqa: E402
+
+__all__ += ['OneVsRestAUC']

@@ -1,0 +1,122 @@
+"""X-ray datasets: an unlabelled image folder for self-supervised pretraining
+and the synthetic castings detection set (COCO), both able to generate the
+synthetic data on first use (:func:`generate_synthetic_xray`)."""
+import os.path as osp
+from typing import List, Optional, Sequence
+
+from mmdet.datasets import CocoDataset
+from mmengine.dataset import BaseDataset
+from mmengine.utils import scandir
+
+from defectzoo.registry import DATASETS
+from .synthetic.xray_castings import CLASSES, generate_synthetic_xray
+from .validation import InvalidDataError
+
+XRAY_EXTENSIONS = ('.png', '.tif', '.tiff', '.jpg', '.jpeg', '.bmp')
+
+
+@DATASETS.register_module()
+class XRayImageFolder(BaseDataset):
+    """Unlabelled X-ray images, listed recursively, for self-supervision.
+
+    Every ``.png/.tif/.tiff/.jpg/.jpeg/.bmp`` file under the folder (sorted)
+    becomes ``dict(img_path=...)``; load it with ``LoadXRayImage``.
+
+    Args:
+        data_root: the folder of images, or with ``synthetic`` the root of
+            the synthetic data set (e.g. ``'data/synthetic_xray'``).
+        synthetic: ``None`` to list ``data_root`` (+ ``data_prefix``) as is,
+            or a dict of :func:`generate_synthetic_xray` arguments
+            (``num_unlabelled``, ``num_train``, ``num_val``, ``img_size``,
+            ``seed``, ...): the set is generated once into ``data_root``
+            and ``data_root/<split>`` is listed.
+        split: synthetic sub-folder to list, ``'unlabelled'`` (default),
+            ``'train'`` or ``'val'``; ignored when ``synthetic=None``.
+        extensions: file suffixes to list (case-insensitive).
+        **kwargs: :class:`mmengine.dataset.BaseDataset` arguments
+            (``pipeline``, ``data_prefix=dict(img_path=...)``, ...).
+
+    To pretrain on your own radiographs instead of the synthetic default::
+
+        --cfg-options train_dataloader.dataset.data_root=/my/xrays \\
+                      train_dataloader.dataset.synthetic=None
+    """
+
+    METAINFO = dict(classes=())
+
+    def __init__(self,
+                 data_root: str = '',
+                 synthetic: Optional[dict] = None,
+                 split: str = 'unlabelled',
+                 extensions: Sequence[str] = XRAY_EXTENSIONS,
+                 data_prefix: Optional[dict] = None,
+                 **kwargs):
+        self.synthetic = None if synthetic is None else dict(synthetic)
+        self.split = split
+        self.extensions = tuple(e.lower() for e in extensions)
+        if data_prefix is None:
+            data_prefix = dict(img_path=split if synthetic is not None
+                               else '')
+        super().__init__(ann_file='', data_root=data_root,
+                         data_prefix=data_prefix, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        """Generate the synthetic set if asked, then list the images."""
+        if self.synthetic is not None:
+            generate_synthetic_xray(self.data_root, **self.synthetic)
+        folder = self.data_prefix['img_path'] or self.data_root
+        if not folder:
+            raise ValueError('XRayImageFolder needs data_root (a folder of '
+                             'X-ray images)')
+        if not osp.isdir(folder):
+            raise InvalidDataError(folder, 'X-ray image folder does not '
+                                   'exist')
+        files = sorted(scandir(folder, self.extensions, recursive=True,
+                               case_sensitive=False))
+        if not files:
+            raise InvalidDataError(
+                folder, f'no images found (searched recursively for '
+                f'{", ".join(self.extensions)})')
+        return [dict(img_path=osp.join(folder, f)) for f in files]
+
+
+@DATASETS.register_module()
+class SyntheticXRayDetDataset(CocoDataset):
+    """Synthetic X-ray castings detection (classes ``critical``, ``minor``).
+
+    Generates the data set into ``data_root`` on first use (reused after;
+    see :func:`generate_synthetic_xray` for the layout and the class rule),
+    then loads ``annotations/{split}.json`` with images in ``{split}/`` as
+    mmdet's :class:`~mmdet.datasets.CocoDataset` (boxes, RLE masks).
+
+    Args:
+        data_root: root of the synthetic set.
+        split: ``'train'`` or ``'val'``.
+        synthetic: :func:`generate_synthetic_xray` arguments (``{}`` =
+            defaults); ``None`` loads an existing set without generating.
+        **kwargs: :class:`~mmdet.datasets.CocoDataset` arguments;
+            ``ann_file`` / ``data_prefix`` default from ``split``.
+    """
+
+    METAINFO = dict(classes=CLASSES, palette=[(220, 20, 60), (255, 165, 0)])
+
+    def __init__(self,
+                 data_root: str = 'data/synthetic_xray',
+                 split: str = 'train',
+                 synthetic: Optional[dict] = {},  # noqa: B006 (not mutated)
+                 ann_file: str = '',
+                 data_prefix: Optional[dict] = None,
+                 **kwargs):
+        self.synthetic = None if synthetic is None else dict(synthetic)
+        self.split = split
+        super().__init__(
+            data_root=data_root,
+            ann_file=ann_file or f'annotations/{split}.json',
+            data_prefix=data_prefix or dict(img=f'{split}/'),
+            **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        """Generate the synthetic set if needed, then load the COCO file."""
+        if self.synthetic is not None:
+            generate_synthetic_xray(self.data_root, **self.synthetic)
+        return super().load_data_list()

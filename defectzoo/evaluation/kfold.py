@@ -1,0 +1,150 @@
+"""Stratified k-fold cross-validation: folds, per-fold datasets, summary.
+
+The protocol of MVGG19 (Apostolopoulos & Tzani, arXiv 2011.11305): "10
+fold cross-validation [...] ten independent training-testing phases took
+place. For each phase, a different part of the dataset was selected to
+serve as a test (i.e., hidden) set, while the rest of the dataset was
+utilized for training. [...] the performance metrics correspond to the
+mean of the metrics recorded during each phase."
+
+Folds are stratified, shuffled and seeded; a fold's train and test sets
+are index subsets (mmengine ``BaseDataset(indices=...)``) of the config's
+train dataset. ``tools/analysis_tools/kfold.py`` is the command line.
+"""
+import copy
+import csv
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+#: summary column -> key of the fold evaluator's results.
+METRIC_KEYS = {
+    'accuracy': 'accuracy/top1',
+    'precision': 'single-label/precision',
+    'recall': 'single-label/recall',
+    'f1': 'single-label/f1-score',
+    'auc': 'ovr-auc/macro',
+}
+CONFUSION_KEY = 'confusion_matrix/result'
+
+
+def stratified_kfold(labels: Sequence[int], num_folds: int,
+                     seed: int = 0) -> List[List[int]]:
+    """Test indices of each fold, every class dealt evenly over the folds.
+
+    Each class's indices are shuffled (one ``numpy`` generator seeded with
+    ``seed``, classes in sorted order) and the concatenation is dealt
+    round-robin, so every class and every fold size differs by at most one
+    between folds. The folds are disjoint and cover all indices.
+
+    Returns:
+        ``num_folds`` sorted lists of indices into ``labels``.
+    """
+    labels = np.asarray(labels)
+    if num_folds < 2:
+        raise ValueError(f'num_folds must be >= 2, got {num_folds}')
+    if num_folds > len(labels):
+        raise ValueError(f'{num_folds} folds for {len(labels)} samples')
+    rng = np.random.default_rng(seed)
+    dealt = np.concatenate([
+        rng.permutation(np.flatnonzero(labels == c))
+        for c in np.unique(labels)])
+    return [sorted(dealt[f::num_folds].tolist()) for f in range(num_folds)]
+
+
+def train_indices(folds: List[List[int]], fold: int) -> List[int]:
+    """All indices outside test fold ``fold``."""
+    return sorted(i for f, idx in enumerate(folds) if f != fold for i in idx)
+
+
+def fold_dataset_cfgs(dataset_cfg: dict, test_pipeline: list,
+                      train_idx: Sequence[int],
+                      test_idx: Sequence[int]) -> tuple:
+    """Train / test dataset configs of one fold from the train dataset."""
+    if 'pipeline' not in dataset_cfg:
+        raise ValueError(
+            'k-fold needs the train dataset itself (with a `pipeline`), not '
+            f'a dataset wrapper ({dataset_cfg.get("type")}); unwrap it.')
+    train = copy.deepcopy(dataset_cfg)
+    train['indices'] = list(map(int, train_idx))
+    test = copy.deepcopy(dataset_cfg)
+    test.update(pipeline=copy.deepcopy(test_pipeline),
+                indices=list(map(int, test_idx)))
+    return train, test
+
+
+def kfold_evaluator(num_classes: int) -> list:
+    """Accuracy, macro P / R / F1, macro OvR AUC and the confusion matrix."""
+    return [
+        dict(type='mmpretrain.Accuracy', topk=(1, )),
+        dict(type='mmpretrain.SingleLabelMetric', average='macro'),
+        dict(type='OneVsRestAUC'),
+        dict(type='mmpretrain.ConfusionMatrix', num_classes=num_classes),
+    ]
+
+
+def summarize(results: Dict[int, dict], num_folds: int) -> List[dict]:
+    """One row per fold (``status`` 'ok' or 'failed'), then ``mean`` and
+    ``std`` (sample std, ddof=1) over the finished folds."""
+    rows = []
+    for fold in range(num_folds):
+        res = results.get(fold)
+        row = dict(fold=str(fold), status='ok' if res else 'failed')
+        for col, key in METRIC_KEYS.items():
+            row[col] = float(res['metrics'][key]) if res else float('nan')
+        rows.append(row)
+    done = [r for r in rows if r['status'] == 'ok']
+    for name, fn in (('mean', np.mean),
+                     ('std', lambda v: np.std(v, ddof=1) if len(v) > 1
+                      else float('nan'))):
+        row = dict(fold=name, status=f'{len(done)}/{num_folds} folds')
+        for col in METRIC_KEYS:
+            row[col] = float(fn([r[col] for r in done])) if done \
+                else float('nan')
+        rows.append(row)
+    return rows
+
+
+def format_table(rows: List[dict]) -> str:
+    """Plain-text table: per-fold rows and ``mean ± std``."""
+    cols = list(METRIC_KEYS)
+    lines = ['fold    ' + ''.join(f'{c:>16}' for c in cols)]
+    stats = {r['fold']: r for r in rows if r['fold'] in ('mean', 'std')}
+    for row in rows:
+        if row['fold'] in stats:
+            continue
+        lines.append(f'{row["fold"]:<8}' + ''.join(
+            f'{row[c]:>16.2f}' if row['status'] == 'ok' else f'{"failed":>16}'
+            for c in cols))
+    lines.append('mean±std' + ''.join(
+        f'{stats["mean"][c]:>9.2f} ± {stats["std"][c]:<4.2f}' for c in cols))
+    return '\n'.join(lines)
+
+
+def write_csv(path: str, rows: List[dict]) -> None:
+    """The summary rows as CSV (metrics in percent)."""
+    fields = ['fold', 'status'] + list(METRIC_KEYS)
+    with open(path, 'w', newline='') as f:
+        writer = csv.DictWriter(f, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: (f'{v:.4f}' if isinstance(v, float) else v)
+                             for k, v in row.items()})
+
+
+def plot_confusion(matrix, classes: Optional[Sequence[str]],
+                   path: str, title: str = '') -> None:
+    """Save a confusion matrix (rows: true class) as PNG with mmpretrain's
+    plotting and a non-interactive backend."""
+    import matplotlib
+    matplotlib.use('Agg')
+    import matplotlib.pyplot as plt
+    import torch
+    from mmpretrain.evaluation import ConfusionMatrix
+    fig = ConfusionMatrix.plot(
+        torch.as_tensor(np.asarray(matrix)), include_values=True,
+        classes=list(classes) if classes else None, show=False)
+    if title:
+        fig.axes[0].set_title(title)
+    fig.savefig(path, bbox_inches='tight', dpi=100)
+    plt.close(fig)

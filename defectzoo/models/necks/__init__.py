@@ -1,0 +1,4 @@
+"""Necks."""
+from .multipath import MultiPathNeck
+
+__all__ = ['MultiPathNeck']

@@ -1,0 +1,4 @@
+"""Model wrappers."""
+from .cpu_ddp import CPUDistributedDataParallel
+
+__all__ = ['CPUDistributedDataParallel']
