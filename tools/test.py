@@ -4,6 +4,7 @@ Examples::
 
     python tools/test.py CONFIG CHECKPOINT
     python tools/test.py CONFIG CHECKPOINT --out results.pkl
+    python tools/test.py CONFIG CHECKPOINT --show-grid preds.png  # detectors
     bash tools/dist_test.sh CONFIG CHECKPOINT 2
 """
 import argparse
@@ -27,6 +28,12 @@ def parse_args():
     parser.add_argument('--work-dir', help='the dir to save logs and results')
     parser.add_argument('--out', help='dump raw predictions to this .pkl')
     parser.add_argument(
+        '--show-grid', metavar='PNG',
+        help='detectors: save a grid of ground truth | predictions of the '
+        'first --grid-images test images (DetPredGridHook)')
+    parser.add_argument('--grid-images', type=int, default=16)
+    parser.add_argument('--grid-score-thr', type=float, default=0.3)
+    parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, e.g. test_dataloader.batch_size=1')
     parser.add_argument('--launcher', default='none',
@@ -47,6 +54,10 @@ def main():
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or default_work_dir(
         args.config)
     cfg.load_from = args.checkpoint
+    if args.show_grid:
+        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [dict(
+            type='defectzoo.DetPredGridHook', out_file=args.show_grid,
+            num_images=args.grid_images, score_thr=args.grid_score_thr)]
     setup_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
         else RUNNERS.build(cfg)

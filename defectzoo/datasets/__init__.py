@@ -14,4 +14,5 @@ from .neu import NEUClsDataset, NEUDetDataset  # noqa: F401
 from .subset import KPerClassSubset  # noqa: F401
 from .voc import VOCDetDataset  # noqa: F401
 # Issue 2 items 6-7: X-ray image folder, synthetic X-ray castings.
-from .xray import SyntheticXRayDetDataset, XRayImageFolder  # noqa: F401
+from .xray import (SyntheticXRayDetDataset, XRayDefectClsDataset,  # noqa: F401
+                   XRayImageFolder)

@@ -120,3 +120,73 @@ class SyntheticXRayDetDataset(CocoDataset):
         if self.synthetic is not None:
             generate_synthetic_xray(self.data_root, **self.synthetic)
         return super().load_data_list()
+
+
+@DATASETS.register_module()
+class XRayDefectClsDataset(BaseDataset):
+    """Image-level 2-class labels from an X-ray detection set, for the
+    paper's frozen-backbone linear probe (critical vs minor).
+
+    Rule: an image is ``critical`` (label 0) when it holds at least one
+    box of class ``positive_class`` and ``minor`` (label 1) when all its
+    boxes are of other classes (for the synthetic set: only minor pores /
+    voids / cavities). Images without any box are left out
+    (``skip_empty=True``) or labelled ``minor``.
+
+    Args:
+        data_root: root of the COCO set (the synthetic one is generated on
+            first use, as :class:`SyntheticXRayDetDataset`).
+        split: ``'train'`` / ``'val'``: ``annotations/{split}.json`` with
+            images in ``{split}/`` unless ``ann_file`` / ``img_prefix``.
+        synthetic: generator arguments (``{}`` = defaults), or ``None`` for
+            an existing COCO set.
+        positive_class: detection class that makes an image ``critical``.
+        skip_empty: drop images without boxes.
+        **kwargs: :class:`mmengine.dataset.BaseDataset` arguments
+            (``pipeline``, ``test_mode``, ...).
+    """
+
+    METAINFO = dict(classes=('critical', 'minor'))
+
+    def __init__(self,
+                 data_root: str = 'data/synthetic_xray',
+                 split: str = 'train',
+                 synthetic: Optional[dict] = {},  # noqa: B006 (not mutated)
+                 ann_file: str = '',
+                 img_prefix: str = '',
+                 positive_class: str = 'critical',
+                 skip_empty: bool = True,
+                 **kwargs):
+        self.synthetic = None if synthetic is None else dict(synthetic)
+        self.split = split
+        self.img_prefix = img_prefix or split
+        self.positive_class = positive_class
+        self.skip_empty = skip_empty
+        super().__init__(ann_file=ann_file or f'annotations/{split}.json',
+                         data_root=data_root, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        """One ``dict(img_path, gt_label)`` per image."""
+        import json
+        if self.synthetic is not None:
+            generate_synthetic_xray(self.data_root, **self.synthetic)
+        with open(self.ann_file) as f:
+            coco = json.load(f)
+        cats = {c['id']: c['name'] for c in coco['categories']}
+        if self.positive_class not in cats.values():
+            raise InvalidDataError(self.ann_file, f'no category named '
+                                   f'{self.positive_class!r}')
+        names = {}
+        for ann in coco['annotations']:
+            names.setdefault(ann['image_id'], set()).add(
+                cats[ann['category_id']])
+        folder = osp.join(self.data_root, self.img_prefix)
+        data = []
+        for img in sorted(coco['images'], key=lambda i: i['id']):
+            found = names.get(img['id'], set())
+            if not found and self.skip_empty:
+                continue
+            label = 0 if self.positive_class in found else 1
+            data.append(dict(img_path=osp.join(folder, img['file_name']),
+                             gt_label=label))
+        return data

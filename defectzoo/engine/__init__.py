@@ -1,2 +1,3 @@
 """defectzoo.engine."""
 from .hooks import RandomStateHook  # noqa: F401
+from .hooks import DetPredGridHook  # noqa: F401,E402

@@ -172,6 +172,13 @@ def load_from_http(filename, map_location=None, model_dir=None,
     return checkpoint
 
 
+def _load_selfsup(filename, map_location=None):
+    """``selfsup://PATH`` (imported on use, keeping ``import defectzoo``
+    light)."""
+    from defectzoo.models.utils.selfsup_to_det import load_selfsup_for_det
+    return load_selfsup_for_det(filename, map_location)
+
+
 def enable_safe_checkpoint_loading() -> None:
     """Allow-list the types mmengine stores in checkpoints and route
     mmengine's local/http(s) loading through the safe loaders. Idempotent."""
@@ -182,5 +189,8 @@ def enable_safe_checkpoint_loading() -> None:
     loader.register_scheme('', load_from_local, force=True)
     loader.register_scheme(('http://', 'https://'), load_from_http,
                            force=True)
+    # selfsup://PATH: an mmpretrain SSL checkpoint converted on the fly to
+    # mmdet backbone keys (defectzoo.models.utils.selfsup_to_det).
+    loader.register_scheme('selfsup://', _load_selfsup, force=True)
     # torchvision://, open-mmlab:// and mmcls:// call this module global.
     mmengine_checkpoint.load_from_http = load_from_http

@@ -2,3 +2,7 @@
 from .random_state_hook import RandomStateHook
 
 __all__ = ['RandomStateHook']
+# Issue 4: PNG grid of test predictions vs ground truth.
+from .det_pred_grid_hook import DetPredGridHook  # noqa: E402
+
+__all__ += ['DetPredGridHook']

@@ -6,3 +6,7 @@ __all__ = ['PretextLossMetric']
 from .ovr_auc import OneVsRestAUC  # noqa: E402
 
 __all__ += ['OneVsRestAUC']
+# Issue 4: X-ray transfer detection metric (VOC + COCO AP, critical recall).
+from .xray_det import XRayDetMetric  # noqa: E402
+
+__all__ += ['XRayDetMetric']

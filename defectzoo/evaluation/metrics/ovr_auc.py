@@ -90,9 +90,10 @@ class OneVsRestAUC(BaseMetric):
         per_class = ovr_auc(scores, labels)
         valid = ~np.isnan(per_class)
         if not valid.all():
-            print_log(f'OneVsRestAUC: classes {np.flatnonzero(~valid).tolist()}'
-                      ' have no positive or no negative sample and are left '
-                      'out of the macro AUC.', logger='current', level=30)
+            missing = np.flatnonzero(~valid).tolist()
+            print_log(f'OneVsRestAUC: classes {missing} have no positive or '
+                      'no negative sample and are left out of the macro AUC.',
+                      logger='current', level=30)
         macro = float(per_class[valid].mean() * 100) if valid.any() \
             else float('nan')
         out = dict(macro=macro)

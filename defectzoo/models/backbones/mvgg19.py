@@ -77,7 +77,8 @@ class MVGG19(VGG):
         """Index in ``features`` of a tap name (``'conv5_3'`` -> 18)."""
         match = re.fullmatch(r'pool(\d)|conv(\d)_(\d)', tap)
         if match is None:
-            raise ValueError(f'unknown tap {tap!r}; use pool<k> or conv<b>_<i>')
+            raise ValueError(
+                f'unknown tap {tap!r}; use pool<k> or conv<b>_<i>')
         if match.group(1):
             block, pos = int(match.group(1)), None
         else:

@@ -1,0 +1,62 @@
+"""configs/mvgg19: the paper's recipe, both models, all six data sets."""
+import glob
+import os.path as osp
+
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+from mmengine.dataset import Compose
+from mmengine.registry import init_default_scope
+
+from defectzoo.registry import MODELS
+from tests.conftest import CONFIGS
+
+MVGG19_CONFIGS = sorted(glob.glob(osp.join(CONFIGS, 'mvgg19', '*.py')))
+DATASETS = ('magnetic-tile', 'casting', 'gc10-det', 'itodd', 'sdnet2018',
+            'elpv')
+
+
+def test_both_models_for_the_six_datasets():
+    names = {osp.basename(p) for p in MVGG19_CONFIGS}
+    for ds in DATASETS:
+        assert f'mvgg19_1xb32-adam-15e_{ds}-224px.py' in names
+        assert f'vgg19-conv5-3_1xb32-adam-15e_{ds}-224px.py' in names
+
+
+@pytest.mark.parametrize('path', MVGG19_CONFIGS,
+                         ids=[osp.basename(p) for p in MVGG19_CONFIGS])
+def test_recipe_and_model(path):
+    cfg = Config.fromfile(path)
+    assert cfg.optim_wrapper.optimizer.type == 'Adam'
+    assert cfg.optim_wrapper.optimizer.lr == 1e-3
+    assert cfg.train_dataloader.batch_size == 32
+    assert cfg.train_cfg.max_epochs == 15
+    kinds = {t['type'].split('.')[-1] for t in cfg.train_pipeline}
+    assert {'Rotate', 'Translate', 'RandomFlip',
+            'BioMedicalGaussianNoise'} <= kinds
+    # the train dataset is the k-fold pool; no val / test loader of its own
+    assert cfg.val_dataloader is None and cfg.test_dataloader is None
+    assert 'pipeline' in cfg.train_dataloader.dataset and cfg.test_pipeline
+    init_default_scope('defectzoo')
+    model = MODELS.build(cfg.model)
+    assert model.backbone.frozen_stages == 5
+    assert cfg.model.backbone.init_cfg.type == 'Pretrained'
+    with torch.no_grad():
+        feats = model.extract_feat(torch.zeros(1, 3, 64, 64))
+    multipath = osp.basename(path).startswith('mvgg19')
+    assert feats[-1].shape[1] == (1408 if multipath else 512)
+    assert model.head.layers[0][0].out_features == 2500
+    assert model.head.num_classes == cfg.model.data_preprocessor.num_classes
+
+
+def test_train_pipeline_runs_on_a_grey_image(tmp_path):
+    import cv2
+    path = str(tmp_path / 'tile.jpg')
+    cv2.imwrite(path, np.full((120, 90), 128, np.uint8))
+    cfg = Config.fromfile(osp.join(
+        CONFIGS, 'mvgg19', 'mvgg19_1xb32-adam-15e_magnetic-tile-224px.py'))
+    init_default_scope('defectzoo')
+    out = Compose(cfg.train_pipeline)(dict(img_path=path, gt_label=1))
+    assert out['inputs'].shape == (3, 224, 224)
+    assert out['inputs'].dtype == torch.float32

@@ -1,0 +1,103 @@
+"""X-ray transfer end to end with the stock tools: SimSiam pretraining ->
+tools/model_converters/selfsup_to_det.py -> Faster R-CNN fine-tuning ->
+tools/test.py (metric table, --out, --show-grid)."""
+import os.path as osp
+import pickle
+import re
+
+import torch
+
+from tests.conftest import (CONFIGS, PYTHON, REPO_ROOT, run_cli,
+                            tiny_simsiam_config, write_config)
+
+TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
+TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
+CONVERT = osp.join(REPO_ROOT, 'tools', 'model_converters', 'selfsup_to_det.py')
+
+
+def tiny_det_config(tmp_dir, data_root, init_ckpt) -> str:
+    """Faster R-CNN R18-FPN (width 32) on 128 px images of the tiny set."""
+    return write_config(osp.join(str(tmp_dir), 'tiny_det.py'), f"""
+        _base_ = {osp.join(CONFIGS, 'xray',
+                           'faster-rcnn_r50_fpn_simsiam-xray_1x_xray.py')!r}
+        ssl_checkpoint = {init_ckpt!r}
+        data_root = {str(data_root) + '/'!r}
+        img_scale = (128, 128)
+        load = dict(type='LoadXRayImage', percentiles=(0.5, 99.5), to_rgb=True)
+        test_pipeline = [
+            load, dict(type='mmdet.Resize', scale=img_scale, keep_ratio=True),
+            dict(type='mmdet.LoadAnnotations', with_bbox=True),
+            dict(type='mmdet.PackDetInputs', meta_keys=(
+                'img_id', 'img_path', 'ori_shape', 'img_shape',
+                'scale_factor'))]
+        train_dataloader = dict(
+            batch_size=2, num_workers=0, persistent_workers=False,
+            dataset=dict(data_root=data_root, synthetic=None, pipeline=[
+                load, dict(type='mmdet.LoadAnnotations', with_bbox=True),
+                dict(type='mmdet.Resize', scale=img_scale, keep_ratio=True),
+                dict(type='mmdet.PackDetInputs')]))
+        val_dataloader = dict(
+            batch_size=2, num_workers=0, persistent_workers=False,
+            dataset=dict(data_root=data_root, synthetic=None,
+                         pipeline=test_pipeline))
+        test_dataloader = val_dataloader
+        val_evaluator = dict(ann_file=data_root + 'annotations/val.json',
+                             score_thr=0.05)
+        test_evaluator = val_evaluator
+        model = dict(
+            backbone=dict(depth=18, init_cfg=dict(checkpoint=ssl_checkpoint)),
+            neck=dict(in_channels=[64, 128, 256, 512], out_channels=32),
+            rpn_head=dict(in_channels=32, feat_channels=32,
+                          anchor_generator=dict(scales=[2])),
+            roi_head=dict(bbox_roi_extractor=dict(out_channels=32),
+                          bbox_head=dict(in_channels=32, fc_out_channels=64)),
+            train_cfg=dict(rpn=dict(sampler=dict(num=64)),
+                           rpn_proposal=dict(nms_pre=200, max_per_img=50),
+                           rcnn=dict(sampler=dict(num=32))),
+            test_cfg=dict(rpn=dict(nms_pre=200, max_per_img=50)))
+        train_cfg = dict(max_epochs=1, val_begin=2)  # tools/test.py evaluates
+        param_scheduler = []
+        default_hooks = dict(logger=dict(interval=1))
+        log_processor = dict(window_size=1)
+        """)
+
+
+def test_pretrain_convert_finetune_test(tmp_path, xray_root):
+    # 1. SimSiam ResNet-18, one epoch (4 iterations)
+    ssl_cfg = tiny_simsiam_config(tmp_path, xray_root,
+                                  'train_cfg = dict(max_epochs=1)\n')
+    run_cli([PYTHON, TRAIN, ssl_cfg, '--work-dir', str(tmp_path / 'ssl')])
+    # 2. convert
+    det_ckpt = tmp_path / 'simsiam_det.pth'
+    proc = run_cli([PYTHON, CONVERT, str(tmp_path / 'ssl' / 'epoch_1.pth'),
+                    str(det_ckpt)])
+    assert 'resnet' in proc.stdout and 'head, neck' in proc.stdout
+    sd = torch.load(det_ckpt, weights_only=True)['state_dict']
+    assert sd and all(k.startswith('backbone.') for k in sd)
+    # 3. fine-tune Faster R-CNN from it (1 epoch = 1 iteration)
+    cfg = tiny_det_config(tmp_path, xray_root, str(det_ckpt))
+    proc = run_cli([PYTHON, TRAIN, cfg, '--work-dir', str(tmp_path / 'det')])
+    log = proc.stdout + proc.stderr
+    assert f'load backbone. in model from: {det_ckpt}' in log
+    assert 'missing keys' not in log
+    # 4. test: one table with VOC + COCO AP and the critical recall
+    out = tmp_path / 'dets.pkl'
+    grid = tmp_path / 'grid.png'
+    proc = run_cli([PYTHON, TEST, cfg, str(tmp_path / 'det' / 'epoch_1.pth'),
+                    '--work-dir', str(tmp_path / 'test'), '--out', str(out),
+                    '--show-grid', str(grid), '--grid-images', '4'])
+    log = proc.stdout + proc.stderr
+    assert 'X-ray detection (%)' in log
+    header = re.search(r'\| class +\| AP50 \(VOC\) \| AP \(COCO\) \| '
+                       r'AP50 \(COCO\) \| AP75 \(COCO\) \| recall@0.05 \|',
+                       log)
+    assert header, log[-3000:]
+    assert re.search(r'\| critical +\|', log) and \
+        re.search(r'\| minor +\|', log)
+    for key in ('AP50_voc', 'AP50_voc_critical', 'AP_coco', 'AP50_coco',
+                'AP75_coco', 'AP_coco_critical', 'recall_critical'):
+        assert re.search(rf'det/{key}: (nan|[0-9.]+)', log), key
+    with open(out, 'rb') as f:
+        dets = pickle.load(f)
+    assert len(dets) == 4 and 'pred_instances' in dets[0]
+    assert grid.exists() and grid.stat().st_size > 0
