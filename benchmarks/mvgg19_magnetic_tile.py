@@ -13,8 +13,10 @@ and follow their recipe -- Adam 1e-3, batch 32, stratified k-fold CV
 * **96 px** inputs instead of 224; **5 folds** instead of 10; **8
   epochs** instead of 15; **2 augmented views** of each image computed once
   (each epoch draws one of them per image) instead of a new augmentation
-  every epoch. (The BD dropout on 24x24 maps alone costs ~0.35 s per step
-  on one of these cores, so 10 folds x 15 epochs x 2 losses took too long.)
+  every epoch. (Dropout on the BD side-path maps costs ~0.35 s per step on
+  one of these cores, so 10 folds x 15 epochs x 2 losses took too long.)
+* ``--no-augment`` trains on the clean images too: a diagnostic of how far
+  the augmented views move the random features from the test images.
 * A frozen conv base computes the same maps in every epoch and fold, so the
   tapped maps (pool2, pool3, pool4, block5_conv3) are computed once per
   view and the trainable part (neck + head, built from the configs) is
