@@ -17,8 +17,9 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
-from defectzoo.utils.launch import (default_work_dir,  # noqa: E402
-                                    set_local_rank_env, setup_cpu_distributed)
+from defectzoo.utils.launch import (  # noqa: E402
+    check_cfg_options, default_work_dir, set_local_rank_env,
+    setup_cpu_distributed)
 
 
 def parse_args():
@@ -48,6 +49,7 @@ def parse_args():
 def main():
     args = parse_args()
     cfg = Config.fromfile(args.config)
+    check_cfg_options(cfg, args.cfg_options)
     cfg.launcher = args.launcher
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)

@@ -16,9 +16,9 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
-from defectzoo.utils.launch import (check_amp_available,  # noqa: E402
-                                    default_work_dir, set_local_rank_env,
-                                    setup_cpu_distributed)
+from defectzoo.utils.launch import (  # noqa: E402
+    check_amp_available, check_cfg_options, default_work_dir,
+    set_local_rank_env, setup_cpu_distributed)
 
 
 def parse_args():
@@ -72,7 +72,9 @@ def merge_args(cfg, args):
 
 def main():
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = Config.fromfile(args.config)
+    check_cfg_options(cfg, args.cfg_options)
+    cfg = merge_args(cfg, args)
     setup_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
         else RUNNERS.build(cfg)

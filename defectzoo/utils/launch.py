@@ -47,3 +47,33 @@ def set_local_rank_env(local_rank: int) -> None:
     """``torch.distributed.launch`` passes ``--local-rank``; torchrun sets env."""
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(local_rank)
+
+
+def check_cfg_options(cfg: Config, options: dict) -> None:
+    """Refuse ``--cfg-options`` keys that look like typos of existing keys.
+
+    mmengine adds an unknown key silently, so ``train_dataloader.bach_size=4``
+    would only fail later inside the DataLoader. A key that is new but close
+    to an existing sibling (difflib ratio >= 0.8) is reported with the
+    suggestion; genuinely new keys (e.g. ``model.backbone.drop_path_rate``)
+    are still accepted.
+    """
+    import difflib
+    for key in options or {}:
+        node, parts = cfg._cfg_dict, key.split('.')
+        for depth, part in enumerate(parts):
+            if isinstance(node, (list, tuple)) and part.isdigit():
+                node = node[int(part)] if int(part) < len(node) else None
+                continue
+            if not isinstance(node, dict) or part in node:
+                node = node.get(part) if isinstance(node, dict) else None
+                continue
+            close = difflib.get_close_matches(part, list(node), n=1,
+                                              cutoff=0.8)
+            if close:
+                where = '.'.join(parts[:depth] + [close[0]])
+                raise SystemExit(
+                    f'--cfg-options: unknown config key {key!r}; did you '
+                    f'mean {where!r}? (the config has no '
+                    f'{".".join(parts[:depth + 1])!r})')
+            break
