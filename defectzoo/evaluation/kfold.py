@@ -12,10 +12,11 @@ are index subsets (mmengine ``BaseDataset(indices=...)``) of the config's
 train dataset. ``tools/analysis_tools/kfold.py`` is the command line.
 """
 import copy
-import csv
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
+
+from .repeats import mean_std, write_rows_csv
 
 #: summary column -> key of the fold evaluator's results.
 METRIC_KEYS = {
@@ -94,13 +95,10 @@ def summarize(results: Dict[int, dict], num_folds: int) -> List[dict]:
             row[col] = float(res['metrics'][key]) if res else float('nan')
         rows.append(row)
     done = [r for r in rows if r['status'] == 'ok']
-    for name, fn in (('mean', np.mean),
-                     ('std', lambda v: np.std(v, ddof=1) if len(v) > 1
-                      else float('nan'))):
+    stats = {col: mean_std([r[col] for r in done]) for col in METRIC_KEYS}
+    for i, name in enumerate(('mean', 'std')):
         row = dict(fold=name, status=f'{len(done)}/{num_folds} folds')
-        for col in METRIC_KEYS:
-            row[col] = float(fn([r[col] for r in done])) if done \
-                else float('nan')
+        row.update({col: stats[col][i] for col in METRIC_KEYS})
         rows.append(row)
     return rows
 
@@ -123,13 +121,7 @@ def format_table(rows: List[dict]) -> str:
 
 def write_csv(path: str, rows: List[dict]) -> None:
     """The summary rows as CSV (metrics in percent)."""
-    fields = ['fold', 'status'] + list(METRIC_KEYS)
-    with open(path, 'w', newline='') as f:
-        writer = csv.DictWriter(f, fieldnames=fields)
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({k: (f'{v:.4f}' if isinstance(v, float) else v)
-                             for k, v in row.items()})
+    write_rows_csv(path, rows, ['fold', 'status'] + list(METRIC_KEYS))
 
 
 def plot_confusion(matrix, classes: Optional[Sequence[str]],

@@ -5,3 +5,6 @@ from .backbones import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .necks import *  # noqa: F401,F403
 from .wrappers import *  # noqa: F401,F403
+# Issue 5: SCL + ArcMargin.
+from .classifiers import *  # noqa: F401,F403
+from .losses import *  # noqa: F401,F403

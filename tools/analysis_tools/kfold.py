@@ -28,7 +28,6 @@ import copy
 import json
 import os
 import os.path as osp
-import subprocess
 import sys
 import time
 
@@ -41,6 +40,8 @@ from defectzoo.evaluation.kfold import (CONFUSION_KEY,  # noqa: E402
                                         format_table, kfold_evaluator,
                                         plot_confusion, stratified_kfold,
                                         summarize, train_indices, write_csv)
+from defectzoo.evaluation.repeats import (run_logged,  # noqa: E402
+                                          write_json_atomic)
 
 SPLIT_FILE = 'folds.json'
 RESULT_FILE = 'result.json'
@@ -169,10 +170,7 @@ def run_fold(cfg: Config, split: dict, fold: int, work_dir: str,
         metrics={k: float(metrics[k]) for k in METRIC_KEYS.values()},
         confusion=np.asarray(metrics[CONFUSION_KEY]).astype(int).tolist(),
         seconds=round(time.time() - start, 1))
-    tmp = osp.join(fold_dir, RESULT_FILE + '.tmp')
-    with open(tmp, 'w') as f:
-        json.dump(result, f, indent=1)
-    os.replace(tmp, osp.join(fold_dir, RESULT_FILE))
+    write_json_atomic(osp.join(fold_dir, RESULT_FILE), result)
     return result
 
 
@@ -195,16 +193,8 @@ def run_fold_subprocess(args, work_dir: str, fold: int) -> bool:
         cmd.append('--save-checkpoints')
     if args.cfg_options:
         cmd += ['--cfg-options', *args.cfg_options]
-    log_path = osp.join(fold_dir, 'fold.log')
-    with open(log_path, 'w') as log:
-        rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT)
-    if rc == 0 and read_result(work_dir, fold) is not None:
-        return True
-    with open(log_path) as log:
-        tail = ''.join(log.readlines()[-15:])
-    print(f'fold {fold}: FAILED (exit code {rc}); last lines of {log_path}:'
-          f'\n{tail}', flush=True)
-    return False
+    return run_logged(cmd, osp.join(fold_dir, 'fold.log'), f'fold {fold}',
+                      lambda: read_result(work_dir, fold) is not None)
 
 
 def report(work_dir: str, split: dict, results: dict) -> None:

@@ -6,3 +6,7 @@ __all__ = ['RandomStateHook']
 from .det_pred_grid_hook import DetPredGridHook  # noqa: E402
 
 __all__ += ['DetPredGridHook']
+# Issue 5: reference gallery of SCLArcMarginClassifier.
+from .reference_gallery_hook import ReferenceGalleryHook  # noqa: E402
+
+__all__ += ['ReferenceGalleryHook']

@@ -10,3 +10,7 @@ __all__ += ['OneVsRestAUC']
 from .xray_det import XRayDetMetric  # noqa: E402
 
 __all__ += ['XRayDetMetric']
+# SCL + ArcMargin: N-way K-shot episode accuracy on embeddings.
+from .few_shot_metric import FewShotEpisodeMetric  # noqa: E402
+
+__all__ += ['FewShotEpisodeMetric']

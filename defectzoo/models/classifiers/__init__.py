@@ -1,0 +1,4 @@
+"""defectzoo.models.classifiers."""
+from .scl_arcmargin import SCLArcMarginClassifier
+
+__all__ = ['SCLArcMarginClassifier']
