@@ -200,14 +200,8 @@ def main(argv=None):
     start = time.time()
     ckpt = simclr(args, work)
     init = [f'model.init_cfg.checkpoint={ckpt}']
-    epochs = [f'train_cfg.max_epochs={args.epochs}',
-              f'default_hooks.checkpoint.interval={max(args.epochs, 1)}']
+    epochs = [f'train_cfg.max_epochs={args.epochs}']
     small = {}
-    if 'gallery' not in args.skip:
-        small['SimCLR + gallery (no labelled training)'] = small_data(
-            args, 'gallery', SCL_CFG,
-            init + data_options(args.data_root) + ['train_cfg.max_epochs=0'],
-            work)
     if 'scl' not in args.skip:
         small['SCL + ArcMargin'] = small_data(
             args, 'scl', SCL_CFG, init + epochs + data_options(args.data_root),
@@ -216,6 +210,11 @@ def main(argv=None):
         small['cross-entropy'] = small_data(
             args, 'ce', CE_CFG,
             init + epochs + data_options(args.data_root, gallery=False), work)
+    if 'gallery' not in args.skip:
+        small['SimCLR + gallery (no labelled training)'] = small_data(
+            args, 'gallery', SCL_CFG,
+            init + data_options(args.data_root) + ['train_cfg.max_epochs=0'],
+            work)
     fs = few_shot(args, ckpt, work) if 'few-shot' not in args.skip else {}
     text = tables(small, fs, args)
     text += (f'\n\nwall time {(time.time() - start) / 60:.1f} min '

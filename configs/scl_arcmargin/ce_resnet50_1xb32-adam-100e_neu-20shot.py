@@ -31,11 +31,8 @@ model = dict(
     init_cfg=dict(type='Pretrained', checkpoint=pretrained)
     if pretrained else None)
 # one random view of the same augmentation as the SCL views
-train_pipeline = [
-    dict(type='LoadImageChecked'),
-    *{{_base_.random_view}},
-    dict(type='mmpretrain.PackInputs'),
-]
+train_pipeline = [dict(type='LoadImageChecked')] + _base_.random_view + [
+    dict(type='mmpretrain.PackInputs')]
 train_dataloader = dict(dataset=dict(
     k=k_per_class, seed=subset_seed,
     dataset=dict(data_root=data_root, pipeline=train_pipeline)))

@@ -29,6 +29,27 @@ def test_config_is_a_plugin_config(path):
                                       allow_failed_imports=False)
 
 
+def _pipelines(obj):
+    """Every ``pipeline`` / ``transforms`` list anywhere in a config."""
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            if key in ('pipeline', 'transforms') and isinstance(value, list):
+                yield value
+            yield from _pipelines(value)
+    elif isinstance(obj, (list, tuple)):
+        for value in obj:
+            yield from _pipelines(value)
+
+
+@pytest.mark.parametrize('path', ALL_CONFIGS,
+                         ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
+def test_config_pipelines_are_lists_of_transforms(path):
+    # a ``*{{_base_.x}}`` in a list silently becomes characters of a string
+    for pipeline in _pipelines(Config.fromfile(path).to_dict()):
+        for step in pipeline:
+            assert isinstance(step, (dict, list)), (path, pipeline)
+
+
 def _build(path):
     cfg = Config.fromfile(path)
     init_default_scope('defectzoo')

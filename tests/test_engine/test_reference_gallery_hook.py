@@ -117,7 +117,8 @@ def test_extract_embeddings_restores_the_mode_and_refuses_no_images(model):
         extract_embeddings(model, [])
     assert model.training
     model.eval()
-    extract_embeddings(model, [])  if False else None  # noqa: E271
+    with pytest.raises(ValueError, match='no images'):
+        extract_embeddings(model, [])
     assert not model.training
 
 

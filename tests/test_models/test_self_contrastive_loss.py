@@ -6,7 +6,6 @@ from itertools import combinations
 
 import pytest
 import torch
-import torch.nn.functional as F
 
 from defectzoo.models.losses import SelfContrastiveLoss, nt_xent
 from defectzoo.registry import MODELS

@@ -1,0 +1,165 @@
+"""SCL + ArcMargin end to end through tools/train.py and tools/test.py on a
+tiny generated NEU-CLS data set (6 classes x 5 grey 200 x 200 JPEGs in the
+real ``IMAGES/<class>_<n>.jpg`` layout): the 96 px no-ImageNet config with
+no pretrained weights, 32 px, 3 images per class, 2 epochs."""
+import os
+import os.path as osp
+import re
+
+import cv2
+import mmengine
+import numpy as np
+import pytest
+import torch
+from mmengine.config import Config
+
+from defectzoo.datasets.neu import NEU_CLASSES
+from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli, write_config
+
+TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
+TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
+BASE = osp.join(CONFIGS, 'scl_arcmargin',
+                'scl-arcmargin_resnet18_simclr-neu_1xb32-adam-30e_neu-20shot-'
+                '96px.py')
+PER_CLASS = 5     # 80 / 20 split: 4 train + 1 test image per class
+K = 3
+
+
+def make_textured_neu(root: str) -> str:
+    """Stripes whose angle and period depend on the class, plus noise."""
+    os.makedirs(osp.join(root, 'IMAGES'))
+    yy, xx = np.mgrid[0:200, 0:200].astype(np.float32)
+    rng = np.random.default_rng(0)
+    for c, name in enumerate(NEU_CLASSES):
+        angle = np.pi * c / 6
+        period = 8 + 6 * c
+        for n in range(1, PER_CLASS + 1):
+            phase = rng.uniform(0, 2 * np.pi)
+            wave = np.sin(2 * np.pi * (xx * np.cos(angle) + yy *
+                                       np.sin(angle)) / period + phase)
+            img = 128 + 60 * wave + rng.normal(0, 10, wave.shape)
+            img = np.clip(img, 0, 255).astype(np.uint8)
+            assert cv2.imwrite(
+                osp.join(root, 'IMAGES', f'{name}_{n}.jpg'), img)
+    return root
+
+
+def tiny_config(tmp_path, data_root) -> str:
+    return write_config(tmp_path / 'tiny_scl_arcmargin.py', f"""
+        _base_ = {BASE!r}
+        data_root = {str(data_root) + '/'!r}
+        k_per_class = {K}
+        img_size = 32
+        max_epochs = 2
+        model = dict(init_cfg=None)
+        original_view = [dict(type='mmpretrain.Resize',
+                              scale=(img_size, img_size))]
+        random_view = [
+            dict(type='mmpretrain.RandomResizedCrop', scale=img_size,
+                 crop_ratio_range=(0.3, 1.0)),
+            dict(type='RandomRot90'),
+            dict(type='mmpretrain.RandomFlip', prob=[0.25, 0.25],
+                 direction=['horizontal', 'vertical']),
+        ]
+        train_pipeline = [
+            dict(type='LoadImageChecked'),
+            dict(type='mmpretrain.MultiView', num_views=[1, 2],
+                 transforms=[original_view, random_view]),
+            dict(type='mmpretrain.PackInputs'),
+        ]
+        test_pipeline = [dict(type='LoadImageChecked'), *original_view,
+                         dict(type='mmpretrain.PackInputs')]
+        train_dataloader = dict(
+            batch_size=6, num_workers=0, persistent_workers=False,
+            dataset=dict(k=k_per_class, dataset=dict(
+                data_root=data_root, pipeline=train_pipeline)))
+        gallery_dataloader = dict(
+            batch_size=6, num_workers=0,
+            dataset=dict(k=k_per_class, dataset=dict(
+                data_root=data_root, pipeline=test_pipeline)))
+        test_dataloader = dict(
+            batch_size=6, num_workers=0, persistent_workers=False,
+            dataset=dict(data_root=data_root, pipeline=test_pipeline))
+        train_cfg = dict(max_epochs=max_epochs)
+        default_hooks = dict(logger=dict(interval=1),
+                             checkpoint=dict(interval=max_epochs))
+        log_processor = dict(window_size=1)
+        randomness = dict(seed=0)
+        """)
+
+
+def check_config(cfg, data_root):
+    """Every data set of the config reads the fixture, at 32 px, k=3."""
+    root = str(data_root) + '/'
+    train = cfg.train_dataloader.dataset
+    gallery = cfg.gallery_dataloader.dataset
+    test = cfg.test_dataloader.dataset
+    assert train.dataset.data_root == root
+    assert gallery.dataset.data_root == root
+    assert test.data_root == root
+    assert (train.type, gallery.type) == ('KPerClassSubset',) * 2
+    assert train.k == gallery.k == K and train.seed == gallery.seed
+    assert (train.dataset.split, gallery.dataset.split, test.split) == (
+        'train', 'train', 'test')
+    views = train.dataset.pipeline[1]
+    assert views.type == 'mmpretrain.MultiView'
+    assert views.transforms[0][0].scale == (32, 32)
+    assert views.transforms[1][0].scale == 32
+    assert gallery.dataset.pipeline[1].scale == (32, 32)
+    assert test.pipeline[1].scale == (32, 32)
+    assert cfg.model.init_cfg is None
+    assert cfg.model.backbone.depth == 18
+    assert any(h.type == 'ReferenceGalleryHook' for h in cfg.custom_hooks)
+
+
+def test_train_then_test(tmp_path):
+    data_root = make_textured_neu(str(tmp_path / 'neu-det'))
+    cfg_path = tiny_config(tmp_path, data_root)
+    check_config(Config.fromfile(cfg_path), data_root)
+
+    work_dir = tmp_path / 'work'
+    proc = run_cli([PYTHON, TRAIN, cfg_path, '--work-dir', str(work_dir)])
+    train_log = proc.stdout + proc.stderr
+    assert 'loss_con' in train_log and 'loss_arc' in train_log
+    assert 'reference gallery: 18 images, per class [3, 3, 3, 3, 3, 3]' \
+        in train_log
+    # the dumped config is the one that ran
+    check_config(Config.fromfile(str(work_dir / osp.basename(cfg_path))),
+                 data_root)
+
+    ckpt_path = work_dir / 'epoch_2.pth'
+    ckpt = torch.load(ckpt_path, map_location='cpu', weights_only=False)
+    state = ckpt['state_dict']
+    assert state['gallery_embeddings'].shape == (6 * K, 128)
+    assert state['gallery_labels'].bincount().tolist() == [K] * 6
+    assert torch.isfinite(state['gallery_embeddings']).all()
+    torch.testing.assert_close(state['gallery_embeddings'].norm(dim=1),
+                               torch.ones(6 * K))
+
+    out = tmp_path / 'preds.pkl'
+    proc = run_cli([PYTHON, TEST, cfg_path, str(ckpt_path), '--work-dir',
+                    str(tmp_path / 'test'), '--out', str(out)])
+    test_log = proc.stdout + proc.stderr
+    found = re.findall(r'accuracy/top1: ([0-9.]+)', test_log)
+    assert found, test_log[-3000:]
+    assert 0.0 <= float(found[-1]) <= 100.0
+    # 6 test images (one per class); the checkpoint's gallery is used as it
+    # is, not rebuilt before testing
+    assert 'reference gallery:' not in test_log
+    preds = mmengine.load(str(out))
+    assert len(preds) == 6
+    assert sorted(int(p['gt_label']) for p in preds) == list(range(6))
+    for p in preds:
+        assert p['pred_score'].shape == (6, )
+        assert p['embedding'].shape == (128, )
+
+
+@pytest.mark.parametrize('path', [BASE])
+def test_base_config_reads_data_root_everywhere(path, tmp_path):
+    # the 96 px config's own data_root reaches all three data sets
+    cfg = Config.fromfile(path)
+    assert cfg.train_dataloader.dataset.dataset.data_root == cfg.data_root
+    assert cfg.gallery_dataloader.dataset.dataset.data_root == cfg.data_root
+    assert cfg.test_dataloader.dataset.data_root == cfg.data_root
+    assert cfg.gallery_dataloader.dataset.k == cfg.k_per_class
+    assert cfg.train_dataloader.dataset.k == cfg.k_per_class
