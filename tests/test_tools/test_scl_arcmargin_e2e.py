@@ -5,6 +5,7 @@ no pretrained weights, 32 px, 3 images per class, 2 epochs."""
 import os
 import os.path as osp
 import re
+import subprocess
 
 import cv2
 import mmengine
@@ -152,6 +153,39 @@ def test_train_then_test(tmp_path):
     for p in preds:
         assert p['pred_score'].shape == (6, )
         assert p['embedding'].shape == (128, )
+
+    check_build_gallery(tmp_path, cfg_path, ckpt_path, data_root)
+
+
+def check_build_gallery(tmp_path, cfg_path, ckpt_path, data_root):
+    """tools/misc/build_gallery.py: references from a class-folder tree,
+    written to a new checkpoint; the input is untouched, --out never
+    overwritten."""
+    import shutil
+    refs = tmp_path / 'refs'
+    for name in ('crazing', 'scratches'):
+        os.makedirs(refs / name)
+        for n in (1, 2, 3):
+            shutil.copy(osp.join(data_root, 'IMAGES', f'{name}_{n}.jpg'),
+                        refs / name)
+    before = ckpt_path.read_bytes()
+    out = tmp_path / 'refs.pth'
+    tool = osp.join(REPO_ROOT, 'tools', 'misc', 'build_gallery.py')
+    args = [PYTHON, tool, cfg_path, str(ckpt_path), '--folder', str(refs),
+            '--out', str(out), '--refs-per-class', '2']
+    run_cli(args)
+    assert ckpt_path.read_bytes() == before
+    state = torch.load(out, map_location='cpu', weights_only=False)
+    labels = state['state_dict']['gallery_labels']
+    # folder classes mapped to the checkpoint's: crazing 0, scratches 5
+    assert labels.bincount(minlength=6).tolist() == [2, 0, 0, 0, 0, 2]
+    assert state['state_dict']['gallery_embeddings'].shape == (4, 128)
+    assert state['meta']['gallery']['refs_per_class'] == 2
+    written = out.read_bytes()
+    proc = subprocess.run(args, capture_output=True, text=True,
+                          cwd=REPO_ROOT)
+    assert proc.returncode != 0 and 'exists' in proc.stderr
+    assert out.read_bytes() == written
 
 
 @pytest.mark.parametrize('path', [BASE])
