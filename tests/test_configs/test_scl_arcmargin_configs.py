@@ -42,10 +42,13 @@ def innermost(ds):
     return ds
 
 
-def num_classes_of(ds):
+def num_classes_of(ds, cfg=None):
     ds = innermost(ds)
     if 'metainfo' in ds and 'classes' in ds['metainfo']:
         return len(ds['metainfo']['classes'])
+    if ds['type'] == 'ImageFolderClsDataset':
+        # class folders of the user's data: the config's num_classes
+        return len(ds['classes']) if ds.get('classes') else cfg.num_classes
     cls = DATASETS.get(ds['type'])
     return len(cls.METAINFO['classes'])
 
@@ -72,7 +75,7 @@ def test_builds_its_model(path):
         torch.testing.assert_close(z.norm(dim=1), torch.ones(2))
     elif not osp.basename(path).startswith('simclr'):
         # a classifier: as many classes as the training data set
-        n = num_classes_of(cfg.train_dataloader.dataset)
+        n = num_classes_of(cfg.train_dataloader.dataset, cfg)
         assert model.head.num_classes == n
         with torch.no_grad():
             assert model(x, mode='tensor').shape == (2, n)
@@ -93,7 +96,7 @@ def test_scl_arcmargin_recipe(path):
     assert model.head.scale == 30.0
     assert model.neck.fc0.out_features == model.neck.fc1.in_features
     assert model.head.in_channels == 128
-    n = num_classes_of(cfg.train_dataloader.dataset)
+    n = num_classes_of(cfg.train_dataloader.dataset, cfg)
     assert model.num_classes == n
     assert model.head.margins.tolist() == [0.5] * n
     # three views: the original + two random ones; right-angle turns, no
@@ -120,16 +123,20 @@ def test_gallery_wherever_it_is_needed(path):
         assert gallery is not None
         assert not gallery.sampler.shuffle
         train = cfg.train_dataloader.dataset
-        # the same k training images as the training set, test pipeline
-        assert gallery.dataset.type.endswith('KPerClassSubset')
-        assert (gallery.dataset.k, gallery.dataset.seed) == (train.k,
-                                                            train.seed)
+        # the same training images as the training set, test pipeline
+        if gallery.dataset.type.endswith('KPerClassSubset'):
+            assert train.type.endswith('KPerClassSubset')
+            assert (gallery.dataset.k, gallery.dataset.seed) == (train.k,
+                                                                train.seed)
         inner, train_inner = innermost(gallery.dataset), innermost(train)
-        for field in ('type', 'data_root', 'split'):
+        for field in ('type', 'data_root', 'split', 'data_prefix'):
             assert inner.get(field) == train_inner.get(field), field
         assert inner.pipeline == cfg.test_pipeline
-        assert num_classes_of(gallery.dataset) == cfg.model.head.num_classes
-        assert cfg.test_dataloader.dataset.get('split') == 'test'
+        assert num_classes_of(gallery.dataset, cfg) == \
+            cfg.model.head.num_classes
+        test = innermost(cfg.test_dataloader.dataset)
+        assert (test.get('split'), test.get('data_prefix')) != (
+            inner.get('split'), inner.get('data_prefix'))
     else:
         assert cfg.model.classifier == 'arcface'
         for hook in hooks:
@@ -194,3 +201,32 @@ def test_simclr_checkpoint_fits(path, tmp_path):
     seen, tested = paths(pretrain), paths(test)
     assert seen and tested
     assert not seen & tested
+
+
+def test_image_folder_config_reads_class_folders(tmp_path):
+    import cv2
+    rng = np.random.default_rng(0)
+    for split, n in (('train', 3), ('test', 2)):
+        for name in ('dent', 'scratch'):
+            folder = tmp_path / split / name
+            folder.mkdir(parents=True)
+            for i in range(n):
+                img = rng.integers(0, 255, (40, 50), dtype=np.uint8)
+                assert cv2.imwrite(str(folder / f'{i}.png'), img)
+    cfg = Config.fromfile(osp.join(
+        SCL_DIR, 'scl-arcmargin_resnet50_1xb32-adam-100e_image-folder.py'))
+    init_default_scope('defectzoo')
+    sizes = {}
+    for key in ('train_dataloader', 'gallery_dataloader', 'test_dataloader'):
+        cfg[key].dataset.data_root = str(tmp_path)
+        ds = DATASETS.build(cfg[key].dataset)
+        assert ds.metainfo['classes'] == ('dent', 'scratch')
+        sizes[key] = len(ds)
+        sample = ds[0]
+        views = sample['inputs']
+        if key == 'train_dataloader':
+            assert [v.shape for v in views] == [(3, 224, 224)] * 3
+        else:
+            assert views.shape == (3, 224, 224)
+    assert sizes == dict(train_dataloader=6, gallery_dataloader=6,
+                         test_dataloader=4)
