@@ -140,6 +140,11 @@ def read_small_data(out):
     return stats
 
 
+def few_shot_data(args):
+    return [f'train_dataloader.dataset.data_root={args.data_root}',
+            f'test_dataloader.dataset.data_root={args.data_root}']
+
+
 def few_shot(args, ckpt, work):
     """{variant: {shots: (acc, ci95)}}."""
     out = {}
@@ -148,8 +153,7 @@ def few_shot(args, ckpt, work):
     if not osp.isfile(trained):
         run([sys.executable, 'tools/train.py', FEWSHOT_CFG, '--work-dir',
              osp.dirname(trained), '--cfg-options',
-             f'model.init_cfg.checkpoint={ckpt}',
-             *data_options(args.data_root, gallery=False)],
+             f'model.init_cfg.checkpoint={ckpt}', *few_shot_data(args)],
             osp.join(work, 'few-shot-train.log'))
     for name, weights in [('SimCLR only', ckpt),
                           ('SimCLR + SCL + ArcMargin (base classes)',
@@ -160,8 +164,7 @@ def few_shot(args, ckpt, work):
             run([sys.executable, 'tools/analysis_tools/few_shot_eval.py',
                  FEWSHOT_CFG, weights, '--work-dir', res_dir,
                  '--ways', '3', '--shots', '1', '3', '5', '--episodes', '600',
-                 '--cfg-options', 'model.init_cfg=None',
-                 *data_options(args.data_root, gallery=False)],
+                 '--cfg-options', 'model.init_cfg=None', *few_shot_data(args)],
                 osp.join(work, f'few-shot-eval-{osp.basename(res_dir)}.log'))
         rows = json.load(open(res))['results']
         out[name] = {r['shots']: (r['accuracy'], r['ci95']) for r in rows}
