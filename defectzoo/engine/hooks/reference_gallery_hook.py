@@ -64,7 +64,8 @@ class ReferenceGalleryHook(Hook):
 
     It is rebuilt with the current weights before every validation, before
     each checkpoint is saved (so a checkpoint carries the gallery of its own
-    weights) and after training; before testing only when the model has none
+    weights) and after training -- once per iteration: the last
+    checkpoint, validation and the end of training share one build; before testing only when the model has none
     (a checkpoint without one) or ``rebuild_on_test`` -- e.g. to classify
     against references from another folder of images::
 
@@ -93,6 +94,15 @@ class ReferenceGalleryHook(Hook):
         self.seed = seed
         self.rebuild_on_test = rebuild_on_test
         self._dataloader = None
+        self._built_at = None   # runner.iter of the last build
+
+    def _refresh(self, runner) -> None:
+        """Build unless already built with these weights (same iteration:
+        e.g. the last checkpoint, then validation, then the end of
+        training)."""
+        it = getattr(runner, 'iter', None)
+        if it is None or it != self._built_at:
+            self.build_gallery(runner)
 
     def build_gallery(self, runner) -> None:
         model = gallery_model(runner)
@@ -102,6 +112,7 @@ class ReferenceGalleryHook(Hook):
         embs, labels = extract_embeddings(model, self._dataloader)
         keep = choose_references(labels, self.refs_per_class, self.seed)
         model.set_gallery(embs[keep], labels[keep])
+        self._built_at = getattr(runner, 'iter', None)
         counts = torch.bincount(labels[keep], minlength=model.num_classes)
         if get_rank() == 0:
             print_log(f'reference gallery: {keep.numel()} images, per class '
@@ -119,17 +130,17 @@ class ReferenceGalleryHook(Hook):
         return cfg
 
     def before_val_epoch(self, runner) -> None:
-        self.build_gallery(runner)
+        self._refresh(runner)
 
     def before_test_epoch(self, runner) -> None:
         if self.rebuild_on_test or not gallery_model(runner).has_gallery:
             self.build_gallery(runner)
 
     def after_train(self, runner) -> None:
-        self.build_gallery(runner)
+        self._refresh(runner)
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
-        self.build_gallery(runner)
+        self._refresh(runner)
         model = gallery_model(runner)
         state = checkpoint['state_dict']
         state['gallery_embeddings'] = model.gallery_embeddings.cpu()
