@@ -64,9 +64,9 @@ class ReferenceGalleryHook(Hook):
 
     It is rebuilt with the current weights before every validation, before
     each checkpoint is saved (so a checkpoint carries the gallery of its own
-    weights) and after training -- once per iteration: the last
-    checkpoint, validation and the end of training share one build; before testing only when the model has none
-    (a checkpoint without one) or ``rebuild_on_test`` -- e.g. to classify
+    weights) and after training, at most once per iteration (the last
+    checkpoint, validation and the end of training share one build);
+    before testing only when the model has none (a checkpoint without one) or ``rebuild_on_test`` -- e.g. to classify
     against references from another folder of images::
 
         gallery_dataloader = dict(...)   # training images, test pipeline
