@@ -66,8 +66,9 @@ class ReferenceGalleryHook(Hook):
     each checkpoint is saved (so a checkpoint carries the gallery of its own
     weights) and after training, at most once per iteration (the last
     checkpoint, validation and the end of training share one build);
-    before testing only when the model has none (a checkpoint without one) or ``rebuild_on_test`` -- e.g. to classify
-    against references from another folder of images::
+    before testing only when the model has none (a checkpoint without
+    one) or ``rebuild_on_test`` -- e.g. to classify against references
+    from another folder of images::
 
         gallery_dataloader = dict(...)   # training images, test pipeline
         custom_hooks = [dict(type='ReferenceGalleryHook')]
