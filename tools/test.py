@@ -4,6 +4,7 @@ Examples::
 
     python tools/test.py CONFIG CHECKPOINT
     python tools/test.py CONFIG CHECKPOINT --out results.pkl
+    python tools/test.py CONFIG CHECKPOINT --out predictions.json
     python tools/test.py CONFIG CHECKPOINT --show-grid preds.png  # detectors
     bash tools/dist_test.sh CONFIG CHECKPOINT 2
 """
@@ -17,6 +18,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
+from defectzoo.evaluation.metrics import DumpPredictionsJSON  # noqa: E402
 from defectzoo.utils.launch import (  # noqa: E402
     check_cfg_options, default_work_dir, set_local_rank_env,
     setup_cpu_distributed)
@@ -27,7 +29,10 @@ def parse_args():
     parser.add_argument('config', help='test config file path')
     parser.add_argument('checkpoint', help='checkpoint file (path or URL)')
     parser.add_argument('--work-dir', help='the dir to save logs and results')
-    parser.add_argument('--out', help='dump raw predictions to this .pkl')
+    parser.add_argument(
+        '--out', help='dump predictions: .pkl = raw data samples '
+        "(mmengine's DumpResults); .json = per-image boxes / scores / class "
+        'names (detectors) or predicted class and scores (classifiers)')
     parser.add_argument(
         '--show-grid', metavar='PNG',
         help='detectors: save a grid of ground truth | predictions of the '
@@ -61,12 +66,22 @@ def main():
             type='defectzoo.DetPredGridHook', out_file=args.show_grid,
             num_images=args.grid_images, score_thr=args.grid_score_thr)]
     setup_cpu_distributed(cfg, args.launcher)
+    if args.out is not None:
+        if not args.out.endswith(('.pkl', '.pickle', '.json')):
+            raise SystemExit(f'--out must end with .pkl or .json, got '
+                             f'{args.out}')
+        if osp.exists(args.out):
+            raise SystemExit(f'--out {args.out} exists; choose another path '
+                             '(results are never overwritten)')
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
         else RUNNERS.build(cfg)
     if args.out is not None:
-        if not args.out.endswith(('.pkl', '.pickle')):
-            raise SystemExit(f'--out must end with .pkl, got {args.out}')
-        runner.test_evaluator.metrics.append(DumpResults(out_file_path=args.out))
+        runner.test_evaluator.metrics.append(
+            DumpPredictionsJSON(args.out) if args.out.endswith('.json') else
+            DumpResults(out_file_path=args.out))
+        if args.out.endswith('.json'):  # dataset_meta was set before
+            runner.test_evaluator.metrics[-1].dataset_meta = \
+                runner.test_evaluator.dataset_meta
     metrics = runner.test()
     return metrics
 

@@ -14,3 +14,7 @@ __all__ += ['XRayDetMetric']
 from .few_shot_metric import FewShotEpisodeMetric  # noqa: E402
 
 __all__ += ['FewShotEpisodeMetric']
+# tools/test.py --out preds.json: per-image predictions readable anywhere.
+from .dump_predictions_json import DumpPredictionsJSON  # noqa: E402
+
+__all__ += ['DumpPredictionsJSON']
