@@ -8,7 +8,7 @@ defaults in the BD paths and the head. **No ImageNet weights exist here**,
 so the paper's frozen ImageNet conv base cannot be reproduced; two
 settings instead:
 
-``--init scratch`` (default): the whole network is trained from scratch
+``--init scratch``: the whole network is trained from scratch
     (Kaiming init), through the k-fold tool itself
     (``tools/analysis_tools/kfold.py``, one process per fold, resumable):
     for each model the benchmark writes the repo config with the changes
@@ -16,14 +16,14 @@ settings instead:
     same ``--folds`` / ``--seed``, i.e. the same folds. Changes, to fit
     2 CPU cores and one hour: ``--img-size`` (64) px inputs, ``--folds``
     (3) folds, ``--epochs`` (8) epochs, no frozen stage, and BatchNorm
-    after every conv of the VGG19 base (VGG19-BN, ``norm_cfg=BN``) so that
-    a 19-layer net trains from scratch in a few epochs, BN momentum 0.1
+    after every conv of the VGG19 base (VGG19-BN, ``norm_cfg=BN``, the
+    usual way to train a 19-layer VGG from scratch), BN momentum 0.1
     instead of Keras' 0.01 in the BD paths and the head (running
     statistics that keep up with a base that is still changing) --
     identical in both models.
-``--init random-frozen``: the conv base is randomly initialised and frozen
-    as in the authors' code (only the BD BatchNorms and the head train),
-    shared by both models; the tapped maps of a clean and ``--views``
+``--init random-frozen`` (default): the conv base is randomly initialised
+    and frozen as in the authors' code (only the BD BatchNorms and the head
+    train), shared by both models; the tapped maps of a clean and ``--views``
     augmented views of every image are computed once and the neck + head
     are trained on them (``--losses`` plain / class-balanced CE). This
     shows what the multipath fusion does with chance-level features.
@@ -31,11 +31,10 @@ settings instead:
 Usage (the commands and wall times of the recorded runs are in
 configs/mvgg19/README.md)::
 
-    nice -n 5 python benchmarks/mvgg19_magnetic_tile.py
-    python benchmarks/mvgg19_magnetic_tile.py --folds 10 --epochs 15 \\
-        --img-size 224                     # the paper's protocol (GPU)
-    python benchmarks/mvgg19_magnetic_tile.py --init random-frozen \\
-        --folds 5 --epochs 8 --img-size 96
+    nice -n 5 python benchmarks/mvgg19_magnetic_tile.py  # random-frozen
+    python benchmarks/mvgg19_magnetic_tile.py --init scratch  # 3 x 8 x 64 px
+    python benchmarks/mvgg19_magnetic_tile.py --init scratch --folds 10 \\
+        --epochs 15 --img-size 224         # the paper's protocol (GPU)
 
 Writes ``<work-dir>/<model>/kfold.csv`` and ``confusion_matrix.png`` (the
 k-fold tool's outputs; ``<loss>/<model>/`` for ``random-frozen``) and
@@ -69,12 +68,14 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root', default=osp.join(
         REPO_ROOT, '..', 'shared', 'datasets', 'magnetic-tile'))
-    parser.add_argument('--init', choices=['scratch', 'random-frozen'],
-                        default='scratch')
-    parser.add_argument('--folds', type=int, default=3)
+    parser.add_argument('--init', choices=['random-frozen', 'scratch'],
+                        default='random-frozen')
+    parser.add_argument('--folds', type=int,
+                        help='default: 5 (random-frozen), 3 (scratch)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--epochs', type=int, default=8)
-    parser.add_argument('--img-size', type=int, default=64)
+    parser.add_argument('--img-size', type=int,
+                        help='default: 96 (random-frozen), 64 (scratch)')
     parser.add_argument('--views', type=int, default=2,
                         help='augmented views per image for training')
     parser.add_argument('--no-augment', action='store_true',
@@ -82,12 +83,17 @@ def parse_args():
     parser.add_argument('--losses', nargs='+', default=['plain', 'balanced'],
                         choices=['plain', 'balanced'])
     parser.add_argument('--work-dir', help='default: work_dirs/benchmarks/'
-                        'mvgg19_magnetic_tile[_random-frozen]')
+                        'mvgg19_magnetic_tile[_scratch]')
     args = parser.parse_args()
+    frozen = args.init == 'random-frozen'
+    if args.folds is None:
+        args.folds = 5 if frozen else 3
+    if args.img_size is None:
+        args.img_size = 96 if frozen else 64
     if args.work_dir is None:
         args.work_dir = osp.join(
             REPO_ROOT, 'work_dirs', 'benchmarks', 'mvgg19_magnetic_tile' +
-            ('' if args.init == 'scratch' else '_random-frozen'))
+            ('' if frozen else '_scratch'))
     return args
 
 
@@ -101,8 +107,9 @@ def scratch_cfg(name: str, args):
     cfg.model.backbone.init_cfg = dict(type='Kaiming', layer='Conv2d')
     # Keras' BN momentum (0.01 here) suits a frozen base; a few hundred
     # steps from scratch need running statistics that keep up (0.1).
-    cfg.model.neck.norm_cfg.momentum = 0.1
-    cfg.model.head.norm_cfg.momentum = 0.1
+    for part in (cfg.model.neck, cfg.model.head):
+        if 'norm_cfg' in part:  # (the VGG19 baseline's neck is a GAP)
+            part.norm_cfg.momentum = 0.1
     for pipeline in (cfg.train_pipeline, cfg.test_pipeline):
         for t in pipeline:
             if t['type'].endswith('Resize'):
@@ -158,8 +165,9 @@ def load_cfg(name: str, size: int, class_weight):
     cfg.model.backbone.init_cfg = dict(type='Kaiming', layer='Conv2d')
     # Keras' BN momentum (0.01 here) suits a frozen base; a few hundred
     # steps from scratch need running statistics that keep up (0.1).
-    cfg.model.neck.norm_cfg.momentum = 0.1
-    cfg.model.head.norm_cfg.momentum = 0.1
+    for part in (cfg.model.neck, cfg.model.head):
+        if 'norm_cfg' in part:  # (the VGG19 baseline's neck is a GAP)
+            part.norm_cfg.momentum = 0.1
     cfg.model.backbone.frozen_stages = 5
     cfg.model.head.loss.class_weight = class_weight
     for pipeline in (cfg.train_pipeline, cfg.test_pipeline):

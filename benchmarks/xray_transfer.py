@@ -228,6 +228,24 @@ def det_config(a, wd, name, data_root, init_ckpt, seed):
         """)
 
 
+def fine_tune(a, wd, name, data_root, init_ckpt, seed) -> float:
+    """Train detector ``name`` unless its last checkpoint exists; return
+    the training wall time in seconds (kept in ``<name>/train_s.json``)."""
+    cfg = det_config(a, wd, name, data_root, init_ckpt, seed)
+    done = osp.join(wd, name, 'train_s.json')
+    if osp.isfile(done) and osp.isfile(
+            osp.join(wd, name, f'epoch_{a.det_epochs}.pth')):
+        with open(done) as f:
+            return json.load(f)['train_s']
+    t0 = time.time()
+    run([PY, 'tools/train.py', cfg, '--work-dir', osp.join(wd, name)],
+        osp.join(wd, f'{name}_train.log'))
+    train_s = time.time() - t0
+    with open(done, 'w') as f:
+        json.dump(dict(train_s=train_s), f)
+    return train_s
+
+
 METRIC = re.compile(r'det/(\w+): (nan|-?[0-9.]+)')
 
 
@@ -273,25 +291,26 @@ def main():
     data_root = osp.join(wd, f'data_{a.img_size}px') + '/'
     generate_synthetic_xray(data_root, **synthetic)
 
-    print('SimSiam pretraining (ResNet-18)', flush=True)
+    # A finished stage (SSL checkpoint, a detector's last checkpoint) is
+    # not run again: rerunning with more --seeds only trains the new ones.
     ssl_wd = osp.join(wd, 'ssl')
-    run([PY, 'tools/train.py', ssl_config(a, wd, data_root, synthetic),
-         '--work-dir', ssl_wd], osp.join(wd, 'ssl.log'))
+    ssl_ckpt = osp.join(ssl_wd, f'epoch_{a.ssl_epochs}.pth')
+    if not osp.isfile(ssl_ckpt):
+        print('SimSiam pretraining (ResNet-18)', flush=True)
+        run([PY, 'tools/train.py', ssl_config(a, wd, data_root, synthetic),
+             '--work-dir', ssl_wd], osp.join(wd, 'ssl.log'))
     det_ckpt = osp.join(wd, 'simsiam_r18_det.pth')
-    run([PY, 'tools/model_converters/selfsup_to_det.py',
-         osp.join(ssl_wd, f'epoch_{a.ssl_epochs}.pth'), det_ckpt],
-        osp.join(wd, 'convert.log'))
+    if not osp.isfile(det_ckpt):
+        run([PY, 'tools/model_converters/selfsup_to_det.py', ssl_ckpt,
+             det_ckpt], osp.join(wd, 'convert.log'))
 
     rows = []
     for seed in a.seeds:
         for init, ckpt in (('scratch', None), ('X-ray SimSiam', det_ckpt)):
             name = f"det_{init.split()[-1].lower()}_seed{seed}"
-            cfg = det_config(a, wd, name, data_root, ckpt, seed)
-            t0 = time.time()
-            run([PY, 'tools/train.py', cfg, '--work-dir',
-                 osp.join(wd, name)], osp.join(wd, f'{name}_train.log'))
-            train_s = time.time() - t0
-            out = run([PY, 'tools/test.py', cfg,
+            train_s = fine_tune(a, wd, name, data_root, ckpt, seed)
+            out = run([PY, 'tools/test.py', det_config(
+                a, wd, name, data_root, ckpt, seed),
                        osp.join(wd, name, f'epoch_{a.det_epochs}.pth'),
                        '--work-dir', osp.join(wd, name, 'test')],
                       osp.join(wd, f'{name}_test.log'))
