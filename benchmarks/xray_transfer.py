@@ -86,7 +86,8 @@ def parse_args():
     p.add_argument('--anchor-scale', type=int, default=2,
                    help='RPN anchor side / stride (mmdet default 8)')
     p.add_argument('--seeds', type=int, nargs='+', default=[0])
-    p.add_argument('--infer-images', type=int, default=2)
+    p.add_argument('--infer-images', type=int, default=2,
+                   help='1024 px images to time R50-FPN on (0: no timing)')
     p.add_argument('--report-only', action='store_true',
                    help='only rebuild benchmark.md from a finished run')
     return p.parse_args()
@@ -318,8 +319,10 @@ def main():
             tables = re.findall(r'\+ X-ray detection.*?\n(?:[|+].*\n)+', out)
             rows.append((init, seed, m, train_s, tables[-1] if tables else ''))
 
-    print('R50-FPN inference timing', flush=True)
-    s_per_img, threads = time_inference(a, wd)
+    s_per_img, threads = None, None
+    if a.infer_images > 0:
+        print('R50-FPN inference timing', flush=True)
+        s_per_img, threads = time_inference(a, wd)
     with open(osp.join(wd, 'benchmark.json'), 'w') as f:
         json.dump(dict(args=vars(a), rows=[r[:4] for r in rows],
                        tables=[r[4] for r in rows], s_per_img=s_per_img,
@@ -341,6 +344,36 @@ def final_train_loss(run_dir):
     last = max(r['epoch'] for r in recs)
     vals = [r['loss'] for r in recs if r['epoch'] == last]
     return sum(vals) / len(vals)
+
+
+def seed_summary(rows) -> list:
+    """Mean +- std over seeds per init, and SSL - scratch per seed."""
+    import numpy as np
+    keys = dict(AP50_voc='AP50 (VOC)', AP50_voc_critical='AP50-critical',
+                AP_coco='AP (COCO)', recall_critical='recall critical @0.5')
+    by_init = {}
+    for init, seed, m, _ in rows:
+        by_init.setdefault(init, {})[seed] = m
+    if len(by_init) != 2 or min(len(v) for v in by_init.values()) < 2:
+        return []
+    lines = ['', '| init (mean ± std over seeds) | ' +
+             ' | '.join(keys.values()) + ' |',
+             '|---' * (len(keys) + 1) + '|']
+    for init, per_seed in by_init.items():
+        cells = []
+        for k in keys:
+            v = 100 * np.array([m.get(k, np.nan) for m in per_seed.values()])
+            cells.append(f'{v.mean():.1f} ± {v.std(ddof=1):.1f}')
+        lines.append(f'| {init} | ' + ' | '.join(cells) + ' |')
+    (a, sa), (b, sb) = by_init.items()
+    common = sorted(set(sa) & set(sb))
+    diff = [100 * (sb[s].get('AP50_voc', np.nan) - sa[s].get('AP50_voc',
+                                                               np.nan))
+            for s in common]
+    lines.append(f'\nAP50 (VOC), {b} - {a}, per seed ' + ', '.join(
+        f'{s}: {d:+.1f}' for s, d in zip(common, diff)) +
+        f'; {b} higher in {sum(d > 0 for d in diff)} of {len(diff)} seeds.')
+    return lines
 
 
 def report(wd):
@@ -375,11 +408,16 @@ def report(wd):
             f'{f("AP50_voc_critical")} | {f("AP_coco")} | {f("AP50_coco")} '
             f'| {f("AP75_coco")} | {f("recall_critical")} | {loss:.3f} '
             f'| {train_s:.0f} |')
-    threads = res.get('threads', 2)
-    lines += ['', f'R50-FPN inference, 1024 x 1024, CPU ({threads} torch '
-              f'threads): {res["s_per_img"]:.2f} s/image (mean of '
-              f'{a.infer_images}, after a warm-up).',
-              f'Benchmark wall time: {res["wall_s"] / 60:.1f} min.']
+    lines += seed_summary(res['rows'])
+    if res['s_per_img'] is None:
+        lines += ['', 'R50-FPN inference: not timed (--infer-images 0).']
+    else:
+        lines += ['', f'R50-FPN inference, 1024 x 1024, CPU '
+                  f'({res.get("threads", 2)} torch threads): '
+                  f'{res["s_per_img"]:.2f} s/image (mean of '
+                  f'{a.infer_images}, after a warm-up).']
+    lines.append(f'Benchmark wall time: {res["wall_s"] / 60:.1f} min '
+                 '(stages finished by an earlier run are not repeated).')
     text = '\n'.join(lines)
     print('\n' + text)
     with open(osp.join(wd, 'benchmark.md'), 'w') as f:
