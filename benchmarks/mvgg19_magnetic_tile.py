@@ -150,8 +150,8 @@ def run_scratch(args, start):
         rows[name] = summarize(results, args.folds)
         print(f'{name} done at {(time.time() - start) / 60:.1f} min',
               flush=True)
-    counts = Counter(json.load(open(osp.join(
-        args.work_dir, 'mvgg19', 'folds.json')))['labels'])
+    with open(osp.join(args.work_dir, 'mvgg19', 'folds.json')) as f:
+        counts = Counter(json.load(f)['labels'])
     free = 100 * counts[MT_CLASSES.index('Free')] / sum(counts.values())
     return side_by_side(rows, args.folds) + (
         f'\n\nPredicting `Free` for every image scores accuracy {free:.2f} '

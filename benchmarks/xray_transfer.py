@@ -229,10 +229,10 @@ def det_config(a, wd, name, data_root, init_ckpt, seed):
         """)
 
 
-def fine_tune(a, wd, name, data_root, init_ckpt, seed) -> float:
-    """Train detector ``name`` unless its last checkpoint exists; return
-    the training wall time in seconds (kept in ``<name>/train_s.json``)."""
-    cfg = det_config(a, wd, name, data_root, init_ckpt, seed)
+def fine_tune(a, wd, name, cfg) -> float:
+    """Train detector ``name`` (config file ``cfg``) unless its last
+    checkpoint exists; return the training wall time in seconds (kept in
+    ``<name>/train_s.json``)."""
     done = osp.join(wd, name, 'train_s.json')
     if osp.isfile(done) and osp.isfile(
             osp.join(wd, name, f'epoch_{a.det_epochs}.pth')):
@@ -309,9 +309,9 @@ def main():
     for seed in a.seeds:
         for init, ckpt in (('scratch', None), ('X-ray SimSiam', det_ckpt)):
             name = f"det_{init.split()[-1].lower()}_seed{seed}"
-            train_s = fine_tune(a, wd, name, data_root, ckpt, seed)
-            out = run([PY, 'tools/test.py', det_config(
-                a, wd, name, data_root, ckpt, seed),
+            cfg = det_config(a, wd, name, data_root, ckpt, seed)
+            train_s = fine_tune(a, wd, name, cfg)
+            out = run([PY, 'tools/test.py', cfg,
                        osp.join(wd, name, f'epoch_{a.det_epochs}.pth'),
                        '--work-dir', osp.join(wd, name, 'test')],
                       osp.join(wd, f'{name}_test.log'))

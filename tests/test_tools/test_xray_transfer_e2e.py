@@ -18,11 +18,26 @@ TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
 CONVERT = osp.join(REPO_ROOT, 'tools', 'model_converters', 'selfsup_to_det.py')
 
 
-def tiny_det_config(tmp_dir, data_root, init_ckpt) -> str:
-    """Faster R-CNN R18-FPN (width 32) on 128 px images of the tiny set."""
+def tiny_det_config(tmp_dir, data_root, init_ckpt,
+                    base: str = 'faster-rcnn_r50_fpn_simsiam-xray_1x_xray.py',
+                    model: str = '') -> str:
+    """A repo Faster R-CNN config (``base``) on 128 px images of the tiny
+    set, one iteration, narrow FPN/RPN/RoI (width 32); ``model`` overrides
+    the model (default: an R18-FPN)."""
+    model = model or """
+        model = dict(
+            backbone=dict(depth=18, init_cfg=dict(checkpoint=ssl_checkpoint)),
+            neck=dict(in_channels=[64, 128, 256, 512], out_channels=32),
+            rpn_head=dict(in_channels=32, feat_channels=32,
+                          anchor_generator=dict(scales=[2])),
+            roi_head=dict(bbox_roi_extractor=dict(out_channels=32),
+                          bbox_head=dict(in_channels=32, fc_out_channels=64)),
+            train_cfg=dict(rpn=dict(sampler=dict(num=64)),
+                           rpn_proposal=dict(nms_pre=200, max_per_img=50),
+                           rcnn=dict(sampler=dict(num=32))),
+            test_cfg=dict(rpn=dict(nms_pre=200, max_per_img=50)))"""
     return write_config(osp.join(str(tmp_dir), 'tiny_det.py'), f"""
-        _base_ = {osp.join(CONFIGS, 'xray',
-                           'faster-rcnn_r50_fpn_simsiam-xray_1x_xray.py')!r}
+        _base_ = {osp.join(CONFIGS, 'xray', base)!r}
         ssl_checkpoint = {init_ckpt!r}
         data_root = {str(data_root) + '/'!r}
         img_scale = (128, 128)
@@ -47,22 +62,11 @@ def tiny_det_config(tmp_dir, data_root, init_ckpt) -> str:
         val_evaluator = dict(ann_file=data_root + 'annotations/val.json',
                              score_thr=0.05)
         test_evaluator = val_evaluator
-        model = dict(
-            backbone=dict(depth=18, init_cfg=dict(checkpoint=ssl_checkpoint)),
-            neck=dict(in_channels=[64, 128, 256, 512], out_channels=32),
-            rpn_head=dict(in_channels=32, feat_channels=32,
-                          anchor_generator=dict(scales=[2])),
-            roi_head=dict(bbox_roi_extractor=dict(out_channels=32),
-                          bbox_head=dict(in_channels=32, fc_out_channels=64)),
-            train_cfg=dict(rpn=dict(sampler=dict(num=64)),
-                           rpn_proposal=dict(nms_pre=200, max_per_img=50),
-                           rcnn=dict(sampler=dict(num=32))),
-            test_cfg=dict(rpn=dict(nms_pre=200, max_per_img=50)))
         train_cfg = dict(max_epochs=1, val_begin=2)  # tools/test.py evaluates
         param_scheduler = []
         default_hooks = dict(logger=dict(interval=1))
         log_processor = dict(window_size=1)
-        """)
+        """, model)
 
 
 def test_pretrain_convert_finetune_test(tmp_path, xray_root):
@@ -136,34 +140,9 @@ def test_simmim_swin_to_faster_rcnn_swin(tmp_path, xray_root):
     assert 'swin' in proc.stdout
     arch = {k: v for k, v in TINY_SWIN.items() if k != '_delete_'}
     widths = [arch['embed_dims'] * 2**i for i in range(4)]
-    cfg = write_config(tmp_path / 'tiny_swin_det.py', f"""
-        _base_ = {osp.join(CONFIGS, 'xray',
-                           'faster-rcnn_swin-t-p4-w7_fpn_simmim-xray_1x_xray.py'
-                           )!r}
-        ssl_checkpoint = {str(det_ckpt)!r}
-        data_root = {str(xray_root) + '/'!r}
-        img_scale = (128, 128)
-        load = dict(type='LoadXRayImage', percentiles=(0.5, 99.5), to_rgb=True)
-        test_pipeline = [
-            load, dict(type='mmdet.Resize', scale=img_scale, keep_ratio=True),
-            dict(type='mmdet.LoadAnnotations', with_bbox=True),
-            dict(type='mmdet.PackDetInputs', meta_keys=(
-                'img_id', 'img_path', 'ori_shape', 'img_shape',
-                'scale_factor'))]
-        train_dataloader = dict(
-            batch_size=2, num_workers=0, persistent_workers=False,
-            dataset=dict(data_root=data_root, synthetic=None, pipeline=[
-                load, dict(type='mmdet.LoadAnnotations', with_bbox=True),
-                dict(type='mmdet.Resize', scale=img_scale, keep_ratio=True),
-                dict(type='mmdet.PackDetInputs')]))
-        val_dataloader = dict(
-            batch_size=2, num_workers=0, persistent_workers=False,
-            dataset=dict(data_root=data_root, synthetic=None,
-                         pipeline=test_pipeline))
-        test_dataloader = val_dataloader
-        val_evaluator = dict(ann_file=data_root + 'annotations/val.json',
-                             score_thr=0.05)
-        test_evaluator = val_evaluator
+    cfg = tiny_det_config(
+        tmp_path, xray_root, str(det_ckpt),
+        base='faster-rcnn_swin-t-p4-w7_fpn_simmim-xray_1x_xray.py', model=f"""
         model = dict(
             backbone=dict(embed_dims={arch['embed_dims']},
                           depths={arch['depths']!r},
@@ -176,10 +155,6 @@ def test_simmim_swin_to_faster_rcnn_swin(tmp_path, xray_root):
             train_cfg=dict(rpn_proposal=dict(nms_pre=200, max_per_img=50),
                            rcnn=dict(sampler=dict(num=32))),
             test_cfg=dict(rpn=dict(nms_pre=200, max_per_img=50)))
-        train_cfg = dict(max_epochs=1, val_begin=2)
-        param_scheduler = []
-        default_hooks = dict(logger=dict(interval=1))
-        log_processor = dict(window_size=1)
         """)
     proc = run_cli([PYTHON, TRAIN, cfg, '--work-dir', str(tmp_path / 'det')])
     log = proc.stdout + proc.stderr
