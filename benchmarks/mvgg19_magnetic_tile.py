@@ -21,17 +21,24 @@ settings instead:
     instead of Keras' 0.01 in the BD paths and the head (running
     statistics that keep up with a base that is still changing) --
     identical in both models.
-``--init random-frozen`` (default): the conv base is randomly initialised
-    and frozen as in the authors' code (only the BD BatchNorms and the head
-    train), shared by both models; the tapped maps of a clean and ``--views``
-    augmented views of every image are computed once and the neck + head
-    are trained on them (``--losses`` plain / class-balanced CE). This
-    shows what the multipath fusion does with chance-level features.
+``--init neu-pretrained`` (default): the paper's protocol with a
+    stand-in for ImageNet: a VGG19-BN conv base trained supervised on
+    NEU-CLS (another steel-surface data set, no magnetic tiles;
+    ``configs/mvgg19/vgg19bn_1xb32-adam-12e_neu-cls-96px.py``, run by the
+    benchmark from ``--neu-root`` unless ``--pretrained`` is given), loaded
+    into both models and frozen as in the authors' code (only the BD
+    BatchNorms and the head train). The tapped maps of a clean and
+    ``--views`` augmented views of every image are computed once and the
+    neck + head are trained on them (``--losses`` plain / class-balanced CE).
+``--init random-frozen``: the same with a randomly initialised (Kaiming)
+    frozen VGG19 base: what the multipath fusion does with chance-level
+    features.
 
 Usage (the commands and wall times of the recorded runs are in
 configs/mvgg19/README.md)::
 
-    nice -n 5 python benchmarks/mvgg19_magnetic_tile.py  # random-frozen
+    python benchmarks/mvgg19_magnetic_tile.py   # NEU-pretrained, frozen
+    nice -n 5 python benchmarks/mvgg19_magnetic_tile.py --init random-frozen
     python benchmarks/mvgg19_magnetic_tile.py --init scratch  # 3 x 8 x 64 px
     python benchmarks/mvgg19_magnetic_tile.py --init scratch --folds 10 \\
         --epochs 15 --img-size 224         # the paper's protocol (GPU)
@@ -42,6 +49,7 @@ k-fold tool's outputs; ``<loss>/<model>/`` for ``random-frozen``) and
 """
 import argparse
 import copy
+import glob
 import json
 import os
 import subprocess
@@ -55,6 +63,7 @@ import torch
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO_ROOT)
+NEU_BASE_CFG = 'configs/mvgg19/vgg19bn_1xb32-adam-12e_neu-cls-96px.py'
 CONFIGS = {
     'MVGG19': 'configs/mvgg19/mvgg19_1xb32-adam-15e_magnetic-tile-224px.py',
     'VGG19':
@@ -68,14 +77,19 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root', default=osp.join(
         REPO_ROOT, '..', 'shared', 'datasets', 'magnetic-tile'))
-    parser.add_argument('--init', choices=['random-frozen', 'scratch'],
-                        default='random-frozen')
+    parser.add_argument('--init', default='neu-pretrained',
+                        choices=['neu-pretrained', 'random-frozen', 'scratch'])
+    parser.add_argument('--pretrained', help='neu-pretrained: this VGG19-BN '
+                        'checkpoint instead of training one')
+    parser.add_argument('--neu-root', default=osp.join(
+        REPO_ROOT, '..', 'shared', 'datasets', 'neu-det'),
+        help='neu-pretrained: NEU-DET / NEU-CLS folder (IMAGES/)')
     parser.add_argument('--folds', type=int,
-                        help='default: 5 (random-frozen), 3 (scratch)')
+                        help='default: 5 (frozen bases), 3 (scratch)')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--epochs', type=int, default=8)
     parser.add_argument('--img-size', type=int,
-                        help='default: 96 (random-frozen), 64 (scratch)')
+                        help='default: 96 (frozen bases), 64 (scratch)')
     parser.add_argument('--views', type=int, default=2,
                         help='augmented views per image for training')
     parser.add_argument('--no-augment', action='store_true',
@@ -85,7 +99,7 @@ def parse_args():
     parser.add_argument('--work-dir', help='default: work_dirs/benchmarks/'
                         'mvgg19_magnetic_tile[_scratch]')
     args = parser.parse_args()
-    frozen = args.init == 'random-frozen'
+    frozen = args.init != 'scratch'
     if args.folds is None:
         args.folds = 5 if frozen else 3
     if args.img_size is None:
@@ -93,7 +107,7 @@ def parse_args():
     if args.work_dir is None:
         args.work_dir = osp.join(
             REPO_ROOT, 'work_dirs', 'benchmarks', 'mvgg19_magnetic_tile' +
-            ('' if frozen else '_scratch'))
+            ('' if args.init == 'random-frozen' else '_' + args.init))
     return args
 
 
@@ -158,11 +172,44 @@ def run_scratch(args, start):
         '(the majority share).')
 
 
-def load_cfg(name: str, size: int, class_weight):
-    """The repo config: random frozen conv base, ``size`` px pipelines."""
+def neu_pretrained_base(args):
+    """Path of the VGG19-BN base trained on NEU-CLS (trained here unless
+    ``--pretrained``; resumable) and its NEU test accuracy if known."""
+    if args.pretrained:
+        return osp.abspath(args.pretrained), None
+    from mmengine.config import Config
+    work = osp.join(args.work_dir, 'vgg19bn_neu')
+    epochs = Config.fromfile(osp.join(REPO_ROOT, NEU_BASE_CFG)).max_epochs
+    ckpt = osp.join(work, f'epoch_{epochs}.pth')
+    if not osp.isfile(ckpt):
+        cmd = [sys.executable, osp.join(REPO_ROOT, 'tools', 'train.py'),
+               osp.join(REPO_ROOT, NEU_BASE_CFG), '--work-dir', work,
+               '--cfg-options', 'train_dataloader.dataset.data_root=' +
+               osp.abspath(args.neu_root), 'val_dataloader.dataset.data_root='
+               + osp.abspath(args.neu_root)]
+        print('training the VGG19-BN base on NEU-CLS:', ' '.join(cmd),
+              flush=True)
+        if subprocess.run(cmd, cwd=REPO_ROOT).returncode:
+            sys.exit(f'training the NEU base failed; see {work}')
+    accuracy = None
+    for log in sorted(glob.glob(osp.join(work, '*', 'vis_data',
+                                         'scalars.json'))):
+        for line in open(log):
+            accuracy = json.loads(line).get('accuracy/top1', accuracy)
+    return ckpt, accuracy
+
+
+def load_cfg(name: str, size: int, class_weight, pretrained=None):
+    """The repo config with a frozen conv base, ``size`` px pipelines:
+    random (Kaiming) or the VGG19-BN checkpoint ``pretrained``."""
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(REPO_ROOT, CONFIGS[name]))
-    cfg.model.backbone.init_cfg = dict(type='Kaiming', layer='Conv2d')
+    if pretrained:
+        cfg.model.backbone.norm_cfg = dict(type='BN')
+        cfg.model.backbone.init_cfg = dict(
+            type='Pretrained', checkpoint=pretrained, prefix='backbone.')
+    else:
+        cfg.model.backbone.init_cfg = dict(type='Kaiming', layer='Conv2d')
     # Keras' BN momentum (0.01 here) suits a frozen base; a few hundred
     # steps from scratch need running statistics that keep up (0.1).
     for part in (cfg.model.neck, cfg.model.head):
@@ -181,7 +228,7 @@ def extract_maps(args, cfg, dataset, backbone, preprocessor):
     """Tapped maps of every image: a clean view (test) and ``views``
     augmented ones (train), float16, cached in the work dir."""
     from mmengine.dataset import Compose
-    path = osp.join(args.work_dir, f'maps_{args.img_size}px_'
+    path = osp.join(args.work_dir, f'maps_{args.init}_{args.img_size}px_'
                     f'{args.views}views_seed{args.seed}.pt')
     if osp.isfile(path):
         return torch.load(path, weights_only=True)
@@ -316,9 +363,14 @@ def main():
     print(f'{len(labels)} images: ' + ', '.join(
         f'{c} {counts[i]}' for i, c in enumerate(MT_CLASSES)), flush=True)
 
-    # one random conv base for both models (the configs' Kaiming init)
+    # one frozen conv base for both models
+    pretrained, base_acc = None, None
+    if args.init == 'neu-pretrained':
+        pretrained, base_acc = neu_pretrained_base(args)
+        print(f'NEU-pretrained base {pretrained} (NEU-CLS test accuracy '
+              f'{base_acc})', flush=True)
     torch.manual_seed(args.seed)
-    cfg = load_cfg('MVGG19', args.img_size, None)
+    cfg = load_cfg('MVGG19', args.img_size, None, pretrained)
     model = MODELS.build(cfg.model)
     model.init_weights()
     model.eval()
@@ -336,7 +388,7 @@ def main():
         weight = balanced if loss == 'balanced' else None
         rows = {}
         for name in CONFIGS:
-            cfg = load_cfg(name, args.img_size, weight)
+            cfg = load_cfg(name, args.img_size, weight, pretrained)
             results = {}
             for k in range(args.folds):
                 results[k] = run_fold(cfg, maps, labels,
@@ -365,7 +417,10 @@ def main():
         f'{args.epochs} epochs, {args.img_size} px, ' + (
             'no augmentation' if args.no_augment else
             f'{args.views} augmented views') +
-        f', random frozen conv base; wall time {wall:.1f} min')
+        ', frozen conv base: ' + (
+            f'VGG19-BN trained on NEU-CLS ({base_acc:.2f} % NEU test '
+            'accuracy)' if base_acc is not None else pretrained or
+            'random (Kaiming)') + f'; wall time {wall:.1f} min')
     print('\n' + text)
     with open(osp.join(args.work_dir, f'benchmark{suffix}.md'), 'w') as f:
         f.write(text + '\n')

@@ -46,12 +46,26 @@ import time
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CFG = osp.join(REPO, 'configs', 'scl_arcmargin')
-SIMCLR_CFG = osp.join(CFG, 'simclr_resnet18_1xb64-25e_neu-unlabelled-96px.py')
-SCL_CFG = osp.join(
-    CFG, 'scl-arcmargin_resnet18_simclr-neu_1xb32-adam-30e_neu-20shot-96px.py')
-CE_CFG = osp.join(CFG, 'ce_resnet18_simclr-neu_1xb32-adam-30e_neu-20shot-96px.py')
-FEWSHOT_CFG = osp.join(
-    CFG, 'scl-arcmargin_resnet18_simclr-neu_1xb32-adam-10e_neu-fewshot-3way-96px.py')
+RECIPES = {
+    # native-scale 96 px crops for training, whole 200 px images at test
+    'native': dict(
+        simclr='simclr_resnet18_1xb64-40e_neu-unlabelled-native96px.py',
+        scl='scl-arcmargin_resnet18_simclr-neu-native_1xb32-adam-1e-4-30e_'
+        'neu-20shot.py',
+        ce='ce_resnet18_simclr-neu-native_1xb32-adam-1e-4-30e_neu-20shot.py',
+        few_shot='scl-arcmargin_resnet18_simclr-neu-native_1xb32-adam-1e-4-'
+        '10e_neu-fewshot-3way.py',
+        title='ResNet-18, native-scale 96 px crops, 200 px test'),
+    # every image shrunk to 96 px (the first recorded run)
+    '96px': dict(
+        simclr='simclr_resnet18_1xb64-25e_neu-unlabelled-96px.py',
+        scl='scl-arcmargin_resnet18_simclr-neu_1xb32-adam-30e_neu-20shot-'
+        '96px.py',
+        ce='ce_resnet18_simclr-neu_1xb32-adam-30e_neu-20shot-96px.py',
+        few_shot='scl-arcmargin_resnet18_simclr-neu_1xb32-adam-10e_neu-'
+        'fewshot-3way-96px.py',
+        title='ResNet-18, 96 px'),
+}
 PAPER = {  # NEU small data (mean of 10 runs), ImageNet ResNet-50
     'cross-entropy': {10: 93.89, 20: 97.72, 50: 99.06},
     'SCL + ArcMargin': {10: 98.39, 20: 98.83, 50: 99.72},
@@ -65,7 +79,9 @@ def parse_args(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--data-root', default='../shared/datasets/neu-det',
                         help='NEU-DET / NEU-CLS folder (IMAGES/)')
-    parser.add_argument('--work-dir', default='work_dirs/bench_scl_arcmargin')
+    parser.add_argument('--recipe', choices=list(RECIPES), default='native')
+    parser.add_argument('--work-dir', help='default: '
+                        'work_dirs/bench_scl_arcmargin[_96px]')
     parser.add_argument('--simclr-checkpoint',
                         help='use this SimCLR checkpoint instead of step 1')
     parser.add_argument('--k', type=int, nargs='+', default=[20])
@@ -74,7 +90,13 @@ def parse_args(argv=None):
                         help='SCL / CE epochs on the k images (default 30)')
     parser.add_argument('--skip', nargs='*', default=[],
                         choices=['gallery', 'scl', 'ce', 'few-shot'])
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.cfg = {k: osp.join(CFG, v) if k != 'title' else v
+                for k, v in RECIPES[args.recipe].items()}
+    if args.work_dir is None:
+        args.work_dir = 'work_dirs/bench_scl_arcmargin' + (
+            '' if args.recipe == 'native' else '_' + args.recipe)
+    return args
 
 
 def run(cmd, log):
@@ -93,10 +115,12 @@ def run(cmd, log):
 def simclr(args, work):
     if args.simclr_checkpoint:
         return osp.abspath(args.simclr_checkpoint)
-    ckpt = osp.join(work, 'simclr', 'epoch_25.pth')
+    from mmengine.config import Config
+    epochs = Config.fromfile(args.cfg['simclr']).max_epochs
+    ckpt = osp.join(work, 'simclr', f'epoch_{epochs}.pth')
     if not osp.isfile(ckpt):
         os.makedirs(osp.dirname(ckpt), exist_ok=True)
-        run([sys.executable, 'tools/train.py', SIMCLR_CFG, '--work-dir',
+        run([sys.executable, 'tools/train.py', args.cfg['simclr'], '--work-dir',
              osp.dirname(ckpt), '--cfg-options',
              f'train_dataloader.dataset.data_root={args.data_root}'],
             osp.join(work, 'simclr.log'))
@@ -151,7 +175,7 @@ def few_shot(args, ckpt, work):
     fs = osp.join(work, 'few-shot')
     trained = osp.join(fs, 'train', 'epoch_10.pth')
     if not osp.isfile(trained):
-        run([sys.executable, 'tools/train.py', FEWSHOT_CFG, '--work-dir',
+        run([sys.executable, 'tools/train.py', args.cfg['few_shot'], '--work-dir',
              osp.dirname(trained), '--cfg-options',
              f'model.init_cfg.checkpoint={ckpt}', *few_shot_data(args)],
             osp.join(work, 'few-shot-train.log'))
@@ -162,7 +186,7 @@ def few_shot(args, ckpt, work):
         res = osp.join(res_dir, 'few_shot.json')
         if not osp.isfile(res):
             run([sys.executable, 'tools/analysis_tools/few_shot_eval.py',
-                 FEWSHOT_CFG, weights, '--work-dir', res_dir,
+                 args.cfg['few_shot'], weights, '--work-dir', res_dir,
                  '--ways', '3', '--shots', '1', '3', '5', '--episodes', '600',
                  '--cfg-options', 'model.init_cfg=None', *few_shot_data(args)],
                 osp.join(work, f'few-shot-eval-{osp.basename(res_dir)}.log'))
@@ -172,7 +196,7 @@ def few_shot(args, ckpt, work):
 
 
 def tables(small, fs, args):
-    lines = ['| method (no ImageNet, ResNet-18, 96 px) | ' +
+    lines = [f'| method (no ImageNet, {args.cfg["title"]}) | ' +
              ' | '.join(f'k={k} ours' for k in args.k) + ' | ' +
              ' | '.join(f'k={k} paper' for k in args.k) +
              ' | s / run |', '|---' * (2 * len(args.k) + 2) + '|']
@@ -207,15 +231,15 @@ def main(argv=None):
     small = {}
     if 'scl' not in args.skip:
         small['SCL + ArcMargin'] = small_data(
-            args, 'scl', SCL_CFG, init + epochs + data_options(args.data_root),
+            args, 'scl', args.cfg['scl'], init + epochs + data_options(args.data_root),
             work)
     if 'ce' not in args.skip:
         small['cross-entropy'] = small_data(
-            args, 'ce', CE_CFG,
+            args, 'ce', args.cfg['ce'],
             init + epochs + data_options(args.data_root, gallery=False), work)
     if 'gallery' not in args.skip:
         small['SimCLR + gallery (no labelled training)'] = small_data(
-            args, 'gallery', SCL_CFG,
+            args, 'gallery', args.cfg['scl'],
             init + data_options(args.data_root) + ['train_cfg.max_epochs=0'],
             work)
     fs = few_shot(args, ckpt, work) if 'few-shot' not in args.skip else {}

@@ -1,4 +1,5 @@
-"""configs/mvgg19: the paper's recipe, both models, all six data sets."""
+"""configs/mvgg19: the paper's recipe, both models, all six data sets; the
+NEU-CLS stage 0 of our benchmark loads into both models."""
 import glob
 import os.path as osp
 
@@ -12,7 +13,10 @@ from mmengine.registry import init_default_scope
 from defectzoo.registry import MODELS
 from tests.conftest import CONFIGS
 
-MVGG19_CONFIGS = sorted(glob.glob(osp.join(CONFIGS, 'mvgg19', '*.py')))
+MVGG19_CONFIGS = sorted(
+    p for p in glob.glob(osp.join(CONFIGS, 'mvgg19', '*.py'))
+    if osp.basename(p).startswith(('mvgg19_', 'vgg19-conv5-3_')))
+NEU_BASE = osp.join(CONFIGS, 'mvgg19', 'vgg19bn_1xb32-adam-12e_neu-cls-96px.py')
 DATASETS = ('magnetic-tile', 'casting', 'gc10-det', 'itodd', 'sdnet2018',
             'elpv')
 
@@ -60,3 +64,33 @@ def test_train_pipeline_runs_on_a_grey_image(tmp_path):
     out = Compose(cfg.train_pipeline)(dict(img_path=path, gt_label=1))
     assert out['inputs'].shape == (3, 224, 224)
     assert out['inputs'].dtype == torch.float32
+
+
+def test_neu_base_checkpoint_loads_into_both_models(tmp_path):
+    """The stage-0 VGG19-BN (trained on NEU-CLS) initialises MVGG19 and the
+    VGG19 baseline with ``norm_cfg=BN``: every conv / BN tensor arrives."""
+    init_default_scope('defectzoo')
+    base_cfg = Config.fromfile(NEU_BASE)
+    assert base_cfg.model.head.num_classes == 6
+    torch.manual_seed(0)
+    base = MODELS.build(base_cfg.model)
+    base.init_weights()
+    with torch.no_grad():
+        assert base(torch.zeros(2, 3, 64, 64)).shape == (2, 6)
+    ckpt = str(tmp_path / 'epoch_12.pth')
+    torch.save(dict(state_dict=base.state_dict(), meta=dict()), ckpt)
+    expected = {k: v for k, v in base.backbone.state_dict().items()
+                if not k.endswith('num_batches_tracked')}
+    for name in ('mvgg19', 'vgg19-conv5-3'):
+        cfg = Config.fromfile(osp.join(
+            CONFIGS, 'mvgg19', f'{name}_1xb32-adam-15e_magnetic-tile-224px.py'))
+        cfg.model.backbone.norm_cfg = dict(type='BN')
+        cfg.model.backbone.init_cfg = dict(type='Pretrained', checkpoint=ckpt,
+                                           prefix='backbone.')
+        model = MODELS.build(cfg.model)
+        model.init_weights()
+        got = model.backbone.state_dict()
+        assert set(expected) == {k for k in got
+                                 if not k.endswith('num_batches_tracked')}
+        for key, value in expected.items():
+            torch.testing.assert_close(got[key], value, msg=key)

@@ -119,6 +119,27 @@ def test_loss_mode_weights_and_values(model):
     assert losses['loss_arc'].item() == pytest.approx(0.25 * arc, rel=1e-4)
 
 
+def test_views_of_different_sizes_are_embedded_one_size_at_a_time(model):
+    """The whole image at native size plus smaller crops: each view is
+    embedded on its own and the losses are those of those embeddings."""
+    model.eval()
+    data = model.data_preprocessor(batch(), True)
+    whole, crop_i, crop_j = data['inputs']
+    whole = F.interpolate(whole, scale_factor=2)     # 64 px vs 32 px crops
+    with torch.no_grad():
+        losses = model([whole, crop_i, crop_j], data['data_samples'],
+                       mode='loss')
+        x, xi, xj = (model.extract_feat(v) for v in (whole, crop_i, crop_j))
+    con = sum(nt_xent(p, q, 0.5).item()
+              for p, q in ((x, xi), (x, xj), (xi, xj))) / 3
+    assert losses['loss_con'].item() == pytest.approx(0.75 * con, rel=1e-5)
+    labels = torch.tensor([s.gt_label.item() for s in data['data_samples']])
+    weight = model.head.norm_product.weight.detach()
+    arc = arcface_loss_by_hand(torch.cat([x, xi, xj]), labels.repeat(3),
+                               weight, s=30.0)
+    assert losses['loss_arc'].item() == pytest.approx(0.25 * arc, rel=1e-4)
+
+
 def test_loss_weights_come_from_the_loss_configs():
     model = build_model(
         con_loss=dict(type='SelfContrastiveLoss', loss_weight=1.0),

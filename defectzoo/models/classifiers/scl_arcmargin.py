@@ -115,7 +115,8 @@ class SCLArcMarginClassifier(BaseModel):
 
         Args:
             inputs: one ``(N, C, H, W)`` batch per view, the original first
-                (a ``MultiView`` pipeline with ``num_views=[1, 2]``).
+                (a ``MultiView`` pipeline with ``num_views=[1, 2]``). Views
+                may differ in size (e.g. the whole image and crops of it).
         """
         if isinstance(inputs, torch.Tensor) or len(inputs) < 2:
             raise ValueError(
@@ -123,8 +124,12 @@ class SCLArcMarginClassifier(BaseModel):
                 'image: use mmpretrain.MultiView in the train pipeline '
                 '(the original + 2 random views, num_views=[1, 2]).')
         num_views = len(inputs)
-        z = self.extract_feat(torch.cat(list(inputs)))
-        views = z.chunk(num_views)
+        if len({tuple(v.shape[1:]) for v in inputs}) == 1:
+            z = self.extract_feat(torch.cat(list(inputs)))
+            views = z.chunk(num_views)
+        else:  # e.g. the whole image + smaller crops: one pass per size
+            views = [self.extract_feat(v) for v in inputs]
+            z = torch.cat(views)
         losses = dict(loss_con=self.con_loss(*views))
         arc = self.head.loss((z, ), list(data_samples) * num_views)
         losses['loss_arc'] = arc['loss']
