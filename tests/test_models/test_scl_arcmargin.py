@@ -224,6 +224,27 @@ def test_gallery_mean_similarity_rule(monkeypatch):
         torch.testing.assert_close(p.embedding, q)
 
 
+def test_gallery_max_rule_is_the_nearest_reference(monkeypatch):
+    """The toy problem above with ``gallery_reduce='max'``: class 0 has the
+    query's own direction, so it wins; a class without references never."""
+    model = build_model(gallery_reduce='max')
+    model.eval()
+    r3 = math.sqrt(3) / 2
+    refs = torch.tensor([[1.0, 0.0], [-1.0, 0.0], [0.5, r3], [0.5, -r3]])
+    pad = lambda t: F.pad(t, (0, DIM - 2))   # noqa: E731
+    model.set_gallery(pad(refs), torch.tensor([0, 0, 1, 1]))
+    query = pad(torch.tensor([[1.0, 0.0], [0.0, 1.0]]))
+    fixed_embedding(model, monkeypatch, query)
+    sims = model.gallery_similarity(query)
+    torch.testing.assert_close(sims[:, :2], torch.tensor(
+        [[1.0, 0.5], [0.0, r3]]), atol=1e-6, rtol=0)
+    assert torch.isinf(sims[:, 2]).all() and (sims[:, 2] < 0).all()
+    preds = model(torch.zeros(2, 3, SIZE, SIZE), mode='predict')
+    assert [p.pred_label.item() for p in preds] == [0, 1]
+    with pytest.raises(ValueError, match='gallery_reduce'):
+        build_model(gallery_reduce='median')
+
+
 def test_predict_fills_given_samples_and_sets_embeddings():
     model = build_model()
     model.eval()

@@ -12,6 +12,7 @@ from defectzoo.registry import MODELS
 from ..utils.build import build_in_own_scope
 
 CLASSIFIERS = ('gallery', 'arcface')
+GALLERY_REDUCE = ('mean', 'max')
 
 
 @MODELS.register_module()
@@ -29,7 +30,9 @@ class SCLArcMarginClassifier(BaseModel):
     Prediction (``classifier``):
 
     - ``'gallery'`` (the paper): a test image gets the class whose reference
-      images have the highest *mean* cosine similarity to it. The references
+      images have the highest *mean* cosine similarity to it
+      (``gallery_reduce='max'``: the class of the most similar reference,
+      i.e. the nearest neighbour, for classes of several looks). The references
       (``gallery_embeddings`` / ``gallery_labels``, buffers saved with the
       checkpoint) are set by :meth:`set_gallery`, normally by
       :class:`~defectzoo.engine.ReferenceGalleryHook`.
@@ -47,6 +50,8 @@ class SCLArcMarginClassifier(BaseModel):
         con_loss: ``dict(type='SelfContrastiveLoss', ...)``; its
             ``loss_weight`` is ``alpha``.
         classifier: ``'gallery'`` or ``'arcface'``.
+        gallery_reduce: how a class's similarities to a test image are
+            combined: ``'mean'`` (the paper) or ``'max'`` (nearest reference).
         score_temperature: ``pred_score`` of the gallery classifier is
             ``softmax(mean_similarity / score_temperature)``.
         data_preprocessor: Defaults to mmpretrain's
@@ -59,6 +64,7 @@ class SCLArcMarginClassifier(BaseModel):
                  head: dict,
                  con_loss: dict = dict(type='SelfContrastiveLoss'),
                  classifier: str = 'gallery',
+                 gallery_reduce: str = 'mean',
                  score_temperature: float = 0.1,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[Union[dict, List[dict]]] = None):
@@ -71,11 +77,15 @@ class SCLArcMarginClassifier(BaseModel):
         if classifier not in CLASSIFIERS:
             raise ValueError(f'classifier must be one of {CLASSIFIERS}, got '
                              f'{classifier!r}')
+        if gallery_reduce not in GALLERY_REDUCE:
+            raise ValueError(f'gallery_reduce must be one of {GALLERY_REDUCE}'
+                             f', got {gallery_reduce!r}')
         self.backbone = build_in_own_scope(backbone)
         self.neck = build_in_own_scope(neck)
         self.head = build_in_own_scope(head)
         self.con_loss = build_in_own_scope(con_loss)
         self.classifier = classifier
+        self.gallery_reduce = gallery_reduce
         self.score_temperature = score_temperature
         self.register_buffer('gallery_embeddings', torch.zeros(0))
         self.register_buffer('gallery_labels',
@@ -176,8 +186,9 @@ class SCLArcMarginClassifier(BaseModel):
         self.gallery_labels = labels.to(device)
 
     def gallery_similarity(self, emb: torch.Tensor) -> torch.Tensor:
-        """``(N, num_classes)``: the mean cosine similarity of each image to
-        each class's references (``-inf`` for a class without any)."""
+        """``(N, num_classes)``: the mean (``gallery_reduce='max'``: the
+        highest) cosine similarity of each image to each class's references
+        (``-inf`` for a class without any)."""
         if not self.has_gallery:
             raise RuntimeError(
                 'SCLArcMarginClassifier has no reference gallery: add '
@@ -187,6 +198,10 @@ class SCLArcMarginClassifier(BaseModel):
         sims = emb @ self.gallery_embeddings.t()
         onehot = F.one_hot(self.gallery_labels, self.num_classes).to(sims)
         counts = onehot.sum(0)
+        if self.gallery_reduce == 'max':
+            per_class = sims[:, None, :].masked_fill(
+                onehot.t()[None] == 0, float('-inf'))
+            return per_class.amax(dim=2)
         mean = (sims @ onehot) / counts.clamp(min=1)
         return mean.masked_fill(counts == 0, float('-inf'))
 
