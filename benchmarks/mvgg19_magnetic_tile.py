@@ -73,7 +73,7 @@ ALL_TAPS = ('pool2', 'pool3', 'pool4', 'conv5_3')
 METRICS = ('accuracy', 'precision', 'recall', 'f1', 'auc')
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root', default=osp.join(
         REPO_ROOT, '..', 'shared', 'datasets', 'magnetic-tile'))
@@ -98,7 +98,7 @@ def parse_args():
                         choices=['plain', 'balanced'])
     parser.add_argument('--work-dir', help='default: work_dirs/benchmarks/'
                         'mvgg19_magnetic_tile[_scratch]')
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     frozen = args.init != 'scratch'
     if args.folds is None:
         args.folds = 5 if frozen else 3

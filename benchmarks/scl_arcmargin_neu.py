@@ -8,7 +8,9 @@ labelled images per class. Everything runs through the repo's configs and
 tools, on 2 CPU cores:
 
 1. SimCLR, ResNet-18, 96 px, 25 epochs
-   (``configs/scl_arcmargin/simclr_resnet18_1xb64-25e_neu-unlabelled-96px.py``).
+   (``configs/scl_arcmargin/simclr_resnet18_1xb64-25e_neu-unlabelled-96px.py``;
+   ``--recipe native``: 40 epochs on native-scale 96 px crops, and the whole
+   200 px images at test time in every step below, ``*-native*`` configs).
 2. ``tools/analysis_tools/small_data.py`` with, per (k, seed), the same k
    images per class (seeded draw from the 80 %), tested on the fixed 20 %
    (360 images):
@@ -79,9 +81,11 @@ def parse_args(argv=None):
         formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('--data-root', default='../shared/datasets/neu-det',
                         help='NEU-DET / NEU-CLS folder (IMAGES/)')
-    parser.add_argument('--recipe', choices=list(RECIPES), default='native')
+    parser.add_argument('--recipe', choices=list(RECIPES), default='96px',
+                        help='96px: every image shrunk to 96 px (the recorded '
+                        'run); native: native-scale crops, 200 px test')
     parser.add_argument('--work-dir', help='default: '
-                        'work_dirs/bench_scl_arcmargin[_96px]')
+                        'work_dirs/bench_scl_arcmargin[_native]')
     parser.add_argument('--simclr-checkpoint',
                         help='use this SimCLR checkpoint instead of step 1')
     parser.add_argument('--k', type=int, nargs='+', default=[20])
@@ -95,7 +99,7 @@ def parse_args(argv=None):
                 for k, v in RECIPES[args.recipe].items()}
     if args.work_dir is None:
         args.work_dir = 'work_dirs/bench_scl_arcmargin' + (
-            '' if args.recipe == 'native' else '_' + args.recipe)
+            '' if args.recipe == '96px' else '_' + args.recipe)
     return args
 
 
