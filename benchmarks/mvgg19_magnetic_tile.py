@@ -44,7 +44,7 @@ configs/mvgg19/README.md)::
         --epochs 15 --img-size 224         # the paper's protocol (GPU)
 
 Writes ``<work-dir>/<model>/kfold.csv`` and ``confusion_matrix.png`` (the
-k-fold tool's outputs; ``<loss>/<model>/`` for ``random-frozen``) and
+k-fold tool's outputs; ``<loss>/<model>/`` for the frozen bases) and
 ``benchmark.md`` with the side-by-side table.
 """
 import argparse
@@ -97,7 +97,7 @@ def parse_args(argv=None):
     parser.add_argument('--losses', nargs='+', default=['plain', 'balanced'],
                         choices=['plain', 'balanced'])
     parser.add_argument('--work-dir', help='default: work_dirs/benchmarks/'
-                        'mvgg19_magnetic_tile[_scratch]')
+                        'mvgg19_magnetic_tile[_neu-pretrained|_scratch]')
     args = parser.parse_args(argv)
     frozen = args.init != 'scratch'
     if args.folds is None:

@@ -124,8 +124,8 @@ def simclr(args, work):
     ckpt = osp.join(work, 'simclr', f'epoch_{epochs}.pth')
     if not osp.isfile(ckpt):
         os.makedirs(osp.dirname(ckpt), exist_ok=True)
-        run([sys.executable, 'tools/train.py', args.cfg['simclr'], '--work-dir',
-             osp.dirname(ckpt), '--cfg-options',
+        run([sys.executable, 'tools/train.py', args.cfg['simclr'],
+             '--work-dir', osp.dirname(ckpt), '--cfg-options',
              f'train_dataloader.dataset.data_root={args.data_root}'],
             osp.join(work, 'simclr.log'))
     return ckpt
@@ -179,8 +179,8 @@ def few_shot(args, ckpt, work):
     fs = osp.join(work, 'few-shot')
     trained = osp.join(fs, 'train', 'epoch_10.pth')
     if not osp.isfile(trained):
-        run([sys.executable, 'tools/train.py', args.cfg['few_shot'], '--work-dir',
-             osp.dirname(trained), '--cfg-options',
+        run([sys.executable, 'tools/train.py', args.cfg['few_shot'],
+             '--work-dir', osp.dirname(trained), '--cfg-options',
              f'model.init_cfg.checkpoint={ckpt}', *few_shot_data(args)],
             osp.join(work, 'few-shot-train.log'))
     for name, weights in [('SimCLR only', ckpt),
@@ -235,8 +235,8 @@ def main(argv=None):
     small = {}
     if 'scl' not in args.skip:
         small['SCL + ArcMargin'] = small_data(
-            args, 'scl', args.cfg['scl'], init + epochs + data_options(args.data_root),
-            work)
+            args, 'scl', args.cfg['scl'],
+            init + epochs + data_options(args.data_root), work)
     if 'ce' not in args.skip:
         small['cross-entropy'] = small_data(
             args, 'ce', args.cfg['ce'],

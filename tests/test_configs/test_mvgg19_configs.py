@@ -16,7 +16,8 @@ from tests.conftest import CONFIGS
 MVGG19_CONFIGS = sorted(
     p for p in glob.glob(osp.join(CONFIGS, 'mvgg19', '*.py'))
     if osp.basename(p).startswith(('mvgg19_', 'vgg19-conv5-3_')))
-NEU_BASE = osp.join(CONFIGS, 'mvgg19', 'vgg19bn_1xb32-adam-12e_neu-cls-96px.py')
+NEU_BASE = osp.join(CONFIGS, 'mvgg19',
+                    'vgg19bn_1xb32-adam-12e_neu-cls-96px.py')
 DATASETS = ('magnetic-tile', 'casting', 'gc10-det', 'itodd', 'sdnet2018',
             'elpv')
 
@@ -83,7 +84,8 @@ def test_neu_base_checkpoint_loads_into_both_models(tmp_path):
                 if not k.endswith('num_batches_tracked')}
     for name in ('mvgg19', 'vgg19-conv5-3'):
         cfg = Config.fromfile(osp.join(
-            CONFIGS, 'mvgg19', f'{name}_1xb32-adam-15e_magnetic-tile-224px.py'))
+            CONFIGS, 'mvgg19',
+            f'{name}_1xb32-adam-15e_magnetic-tile-224px.py'))
         cfg.model.backbone.norm_cfg = dict(type='BN')
         cfg.model.backbone.init_cfg = dict(type='Pretrained', checkpoint=ckpt,
                                            prefix='backbone.')

@@ -53,7 +53,7 @@ class SCLArcMarginClassifier(BaseModel):
         gallery_reduce: how a class's similarities to a test image are
             combined: ``'mean'`` (the paper) or ``'max'`` (nearest reference).
         score_temperature: ``pred_score`` of the gallery classifier is
-            ``softmax(mean_similarity / score_temperature)``.
+            ``softmax(class_similarity / score_temperature)``.
         data_preprocessor: Defaults to mmpretrain's
             ``SelfSupDataPreprocessor`` (a list of views or one batch).
     """
