@@ -1,0 +1,105 @@
+"""Write the result tables of READMEs from the benchmarks' JSON.
+
+Every benchmark writes ``benchmarks/results/<name>.json``::
+
+    {"benchmark": "<name>", "command": "python benchmarks/<name>.py ...",
+     "date": "YYYY-MM-DD", "machine": "2-core CPU, 1 thread",
+     "tables": {"<table>": {"columns": ["model", "acc", ...],
+                            "rows": [["ours", 0.93, ...], ...],
+                            "note": "optional line under the table"}}}
+
+and a README marks where each table goes::
+
+    <!-- results:<name>:<table> -->
+    (generated, replaced on every run)
+    <!-- /results -->
+
+``python benchmarks/render_tables.py`` fills every marked block in the
+repository's Markdown files (``--check`` only reports stale blocks, exit 1).
+A table is never typed in: edit the benchmark, re-run it, re-render.
+"""
+import argparse
+import glob
+import json
+import os.path as osp
+import re
+import sys
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+RESULTS = osp.join(ROOT, 'benchmarks', 'results')
+BLOCK = re.compile(
+    r'(<!-- results:(?P<name>[\w.-]+):(?P<table>[\w.-]+) -->\n)'
+    r'(?P<body>.*?)(<!-- /results -->)', re.S)
+
+
+def _cell(value):
+    if isinstance(value, float):
+        return f'{value:.4g}' if abs(value) < 1e4 else f'{value:.0f}'
+    return '—' if value is None else str(value)
+
+
+def render(result, table):
+    """Markdown for one table of one benchmark result, with its provenance."""
+    if table not in result.get('tables', {}):
+        raise KeyError(f'benchmark {result.get("benchmark")!r} has no table '
+                       f'{table!r} (has: {sorted(result.get("tables", {}))})')
+    t = result['tables'][table]
+    lines = ['| ' + ' | '.join(t['columns']) + ' |',
+             '|' + '---|' * len(t['columns'])]
+    lines += ['| ' + ' | '.join(_cell(c) for c in row) + ' |'
+              for row in t['rows']]
+    lines.append('')
+    if t.get('note'):
+        lines += [t['note'], '']
+    lines.append(f'Generated from `benchmarks/results/{result["benchmark"]}'
+                 f'.json` ({result.get("date", "undated")}, '
+                 f'{result.get("machine", "machine not recorded")}): '
+                 f'`{result["command"]}`')
+    return '\n'.join(lines) + '\n'
+
+
+def load(name):
+    path = osp.join(RESULTS, f'{name}.json')
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path}: no result for benchmark {name!r}; '
+                                f'run benchmarks/{name}.py first')
+    with open(path) as f:
+        return json.load(f)
+
+
+def fill(text):
+    """Return ``text`` with every results block regenerated."""
+    return BLOCK.sub(
+        lambda m: m.group(1) + render(load(m['name']), m['table']) +
+        m.group(5), text)
+
+
+def markdown_files():
+    return sorted(
+        p for p in glob.glob(osp.join(ROOT, '**', '*.md'), recursive=True)
+        if '/.' not in osp.relpath(p, ROOT) and 'work_dirs' not in p)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--check', action='store_true',
+                        help='report stale tables instead of writing them')
+    args = parser.parse_args(argv)
+    stale = []
+    for path in markdown_files():
+        with open(path, encoding='utf-8') as f:
+            text = f.read()
+        new = fill(text)
+        if new != text:
+            stale.append(osp.relpath(path, ROOT))
+            if not args.check:
+                with open(path, 'w', encoding='utf-8') as f:
+                    f.write(new)
+    verb = 'stale' if args.check else 'rewritten'
+    print(f'{len(stale)} file(s) {verb}' + (': ' + ', '.join(stale)
+                                             if stale else ''))
+    return 1 if args.check and stale else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
