@@ -25,7 +25,7 @@ import numpy as np
 from mmpretrain.datasets import BaseDataset
 
 from defectzoo.registry import DATASETS
-from .validation import InvalidDataError, InvalidSampleLog
+from ..utils.data.validation import InvalidDataError, InvalidSampleLog
 
 #: The 8 label columns of ``arr_1``: abbreviation and class-name part.
 MIXEDWM38_TYPES = (('C', 'Center'), ('D', 'Donut'), ('EL', 'Edge_Loc'),

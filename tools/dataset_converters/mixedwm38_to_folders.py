@@ -31,8 +31,8 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.datasets.mixedwm38 import (MIXEDWM38_CLASSES,  # noqa: E402
                                           load_mixedwm38, render_wafer_map,
                                           stratified_split)
-from defectzoo.datasets.validation import (InvalidDataError,  # noqa: E402
-                                           InvalidSampleLog)
+from defectzoo.utils.data.validation import (InvalidDataError,  # noqa: E402
+                                             InvalidSampleLog)
 
 
 def parse_args(argv=None):
