@@ -25,9 +25,8 @@ def read_version():
 setup(
     name='defectzoo',
     version=read_version(),
-    description='Industrial defect detection on OpenMMLab 2.x: X-ray SSL, '
-    'MVGG19, SCL+ArcMargin, Defect-Aux-Net, Magna-Defect-GAN, '
-    'distillation and Grad-CAM',
+    description='Industrial defect detection on OpenMMLab 2.x: X-ray '
+    'self-supervised transfer, MVGG19 and SCL+ArcMargin',
     long_description=open('README.md').read(),
     long_description_content_type='text/markdown',
     license='Apache-2.0',

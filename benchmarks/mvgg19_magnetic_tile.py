@@ -1,7 +1,8 @@
 """MVGG19 vs VGG19 on the real magnetic-tile data: same folds, same budget.
 
 Both models come from the repo configs
-(``configs/mvgg19/{mvgg19,vgg19-conv5-3}_1xb32-adam-15e_magnetic-tile-224px``)
+(``configs/mvgg19/{mvgg19_vgg19,ce_vgg19-conv5-3}_1xb32-adam-15e_
+magnetic-tile-224px``)
 and follow their recipe -- Adam 1e-3, batch 32, stratified k-fold CV
 (seed 0), the paper's augmentation, plain cross-entropy, Keras BatchNorm
 defaults in the BD paths and the head. **No ImageNet weights exist here**,
@@ -24,7 +25,7 @@ settings instead:
 ``--init neu-pretrained`` (default): the paper's protocol with a
     stand-in for ImageNet: a VGG19-BN conv base trained supervised on
     NEU-CLS (another steel-surface data set, no magnetic tiles;
-    ``configs/mvgg19/vgg19bn_1xb32-adam-12e_neu-cls-96px.py``, run by the
+    ``configs/mvgg19/ce_vgg19bn_1xb32-adam-12e_neu-cls-96px.py``, run by the
     benchmark from ``--neu-root`` unless ``--pretrained`` is given), loaded
     into both models and frozen as in the authors' code (only the BD
     BatchNorms and the head train). The tapped maps of a clean and
@@ -63,11 +64,11 @@ import torch
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, REPO_ROOT)
-NEU_BASE_CFG = 'configs/mvgg19/vgg19bn_1xb32-adam-12e_neu-cls-96px.py'
+NEU_BASE_CFG = 'configs/mvgg19/ce_vgg19bn_1xb32-adam-12e_neu-cls-96px.py'
 CONFIGS = {
-    'MVGG19': 'configs/mvgg19/mvgg19_1xb32-adam-15e_magnetic-tile-224px.py',
+    'MVGG19': 'configs/mvgg19/mvgg19_vgg19_1xb32-adam-15e_magnetic-tile-224px.py',
     'VGG19':
-    'configs/mvgg19/vgg19-conv5-3_1xb32-adam-15e_magnetic-tile-224px.py',
+    'configs/mvgg19/ce_vgg19-conv5-3_1xb32-adam-15e_magnetic-tile-224px.py',
 }
 ALL_TAPS = ('pool2', 'pool3', 'pool4', 'conv5_3')
 METRICS = ('accuracy', 'precision', 'recall', 'f1', 'auc')

@@ -8,7 +8,7 @@ labelled images per class. Everything runs through the repo's configs and
 tools, on 2 CPU cores:
 
 1. SimCLR, ResNet-18, 96 px, 25 epochs
-   (``configs/scl_arcmargin/simclr_resnet18_1xb64-25e_neu-unlabelled-96px.py``;
+   (``configs/scl_arcmargin/simclr_r18_1xb64-adamw-25e_neu-unlabelled-96px.py``;
    ``--recipe native``: 40 epochs on native-scale 96 px crops, and the whole
    200 px images at test time in every step below, ``*-native*`` configs).
 2. ``tools/analysis_tools/small_data.py`` with, per (k, seed), the same k
@@ -18,9 +18,9 @@ tools, on 2 CPU cores:
    - ``SimCLR + gallery``: no labelled training (0 epochs); the gallery of
      the k images classifies by mean cosine similarity;
    - ``SCL + ArcMargin``: 30 epochs of the paper's loss
-     (``scl-arcmargin_resnet18_simclr-neu_1xb32-adam-30e_neu-20shot-96px.py``);
+     (``scl-arcmargin_r18-simclr-neu_1xb32-adam-30e_neu-20shot-96px.py``);
    - ``cross-entropy``: the same backbone, data, augmentation, optimiser and
-     epochs with a linear head (``ce_resnet18_simclr-neu_...``).
+     epochs with a linear head (``ce_r18-simclr-neu_...``).
 3. Few-shot: SCL + ArcMargin on the three base classes' 80 % side for 10
    epochs, then ``tools/analysis_tools/few_shot_eval.py``: 600 3-way
    episodes on the novel classes' 20 % side (images the SSL never saw);
@@ -51,20 +51,20 @@ CFG = osp.join(REPO, 'configs', 'scl_arcmargin')
 RECIPES = {
     # native-scale 96 px crops for training, whole 200 px images at test
     'native': dict(
-        simclr='simclr_resnet18_1xb64-40e_neu-unlabelled-native96px.py',
-        scl='scl-arcmargin_resnet18_simclr-neu-native_1xb32-adam-1e-4-30e_'
-        'neu-20shot.py',
-        ce='ce_resnet18_simclr-neu-native_1xb32-adam-1e-4-30e_neu-20shot.py',
-        few_shot='scl-arcmargin_resnet18_simclr-neu-native_1xb32-adam-1e-4-'
-        '10e_neu-fewshot-3way.py',
+        simclr='simclr_r18_1xb64-adamw-40e_neu-unlabelled-native-200px.py',
+        scl='scl-arcmargin_r18-simclr-neu-native_1xb32-adam-30e_'
+        'neu-20shot-200px.py',
+        ce='ce_r18-simclr-neu-native_1xb32-adam-30e_neu-20shot-200px.py',
+        few_shot='scl-arcmargin_r18-simclr-neu-native_1xb32-adam-'
+        '10e_neu-fewshot-3way-200px.py',
         title='ResNet-18, native-scale 96 px crops, 200 px test'),
     # every image shrunk to 96 px (the first recorded run)
     '96px': dict(
-        simclr='simclr_resnet18_1xb64-25e_neu-unlabelled-96px.py',
-        scl='scl-arcmargin_resnet18_simclr-neu_1xb32-adam-30e_neu-20shot-'
+        simclr='simclr_r18_1xb64-adamw-25e_neu-unlabelled-96px.py',
+        scl='scl-arcmargin_r18-simclr-neu_1xb32-adam-30e_neu-20shot-'
         '96px.py',
-        ce='ce_resnet18_simclr-neu_1xb32-adam-30e_neu-20shot-96px.py',
-        few_shot='scl-arcmargin_resnet18_simclr-neu_1xb32-adam-10e_neu-'
+        ce='ce_r18-simclr-neu_1xb32-adam-30e_neu-20shot-96px.py',
+        few_shot='scl-arcmargin_r18-simclr-neu_1xb32-adam-10e_neu-'
         'fewshot-3way-96px.py',
         title='ResNet-18, 96 px'),
 }

@@ -15,8 +15,8 @@ tools (``tools/train.py``, ``tools/model_converters/selfsup_to_det.py``,
    ``--ssl-crop-range`` (4-25 %) of the image, i.e. close to the native
    scale the detector sees, ``--ssl-epochs`` epochs;
 3. convert the checkpoint to mmdet backbone keys;
-4. fine-tune **Faster R-CNN R18-FPN** (``configs/xray/faster-rcnn_r50_fpn_
-   simsiam-xray_1x_xray.py`` with ``init_cfg`` set or ``None``) from
+4. fine-tune **Faster R-CNN R18-FPN** (``configs/xray/faster-rcnn-fpn_
+   r50-simsiam-xray_1xb2-sgd-1x_xray-512px.py`` with ``init_cfg`` set or ``None``) from
    scratch and from the SSL weights with the *same* settings (BN trained,
    no frozen stage, SGD ``--det-lr``, ``--det-epochs`` epochs on
    ``--det-crop`` px random crops of the full-resolution images, lr steps
@@ -27,7 +27,7 @@ tools (``tools/train.py``, ``tools/model_converters/selfsup_to_det.py``,
 5. ``tools/test.py`` on the val split at full resolution: VOC AP50, COCO
    AP/AP50/AP75, AP50-critical and recall of critical at score 0.5
    (``XRayDetMetric``);
-6. time R50-FPN (``faster-rcnn_r50_fpn_scratch_1x_xray.py``, 1024 x 1024
+6. time R50-FPN (``faster-rcnn-fpn_r50-scratch_1xb2-sgd-1x_xray-512px.py``, 1024 x 1024
    test scale, random weights: the timing does not depend on them) on
    ``--infer-images`` synthetic 1024 px radiographs (load + window +
    resize + forward + NMS, after one warm-up image).
@@ -173,7 +173,7 @@ def det_config(a, wd, name, data_root, init_ckpt, seed):
     ep = a.det_epochs
     steps = sorted({max(1, 2 * ep // 3), max(1, 11 * ep // 12)})
     return write(osp.join(wd, f'{name}.py'), f"""
-        _base_ = {osp.join(CFG, 'faster-rcnn_r50_fpn_simsiam-xray_1x_xray.py')!r}
+        _base_ = {osp.join(CFG, 'faster-rcnn-fpn_r50-simsiam-xray_1xb2-sgd-1x_xray-512px.py')!r}
         data_root = {data_root!r}
         img_scale = ({a.img_size}, {a.img_size})
         load = {load_steps(a)!r}
@@ -266,7 +266,7 @@ def time_inference(a, wd):
         cv2.imwrite(path, s['img'])
         paths.append(path)
     cfg = Config.fromfile(
-        osp.join(CFG, 'faster-rcnn_r50_fpn_scratch_1x_xray.py'))
+        osp.join(CFG, 'faster-rcnn-fpn_r50-scratch_1xb2-sgd-1x_xray-512px.py'))
     cfg.test_dataloader.dataset.pipeline[1]['scale'] = (1024, 1024)
     model = init_detector(cfg, None, device='cpu')
     inference_detector(model, paths[0])  # warm-up

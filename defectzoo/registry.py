@@ -54,91 +54,98 @@ __all__ = [
     'INFERENCERS',
 ]
 
-# Runners like ``Runner``.
+# Runners (none of defectzoo's own; mmengine's ``Runner`` is used).
 RUNNERS = Registry(
     'runner',
     parent=MMENGINE_RUNNERS,
     locations=['defectzoo.engine'])
 
-# Constructors that define how to build runners.
+# Runner constructors (none of defectzoo's own).
 RUNNER_CONSTRUCTORS = Registry(
     'runner constructor',
     parent=MMENGINE_RUNNER_CONSTRUCTORS,
     locations=['defectzoo.engine'])
 
-# Loops such as few-shot evaluation loops.
+# Loops (none of defectzoo's own; few-shot evaluation is a metric,
+# ``FewShotEpisodeMetric``).
 LOOPS = Registry(
     'loop',
     parent=MMENGINE_LOOPS,
     locations=['defectzoo.engine'])
 
-# Hooks, e.g. the reference-gallery hook.
+# Hooks: ``ReferenceGalleryHook``, ``DetPredGridHook``,
+# ``RandomStateHook``.
 HOOKS = Registry(
     'hook',
     parent=MMENGINE_HOOKS,
     locations=['defectzoo.engine'])
 
-# Log processors.
+# Log processors (none of defectzoo's own).
 LOG_PROCESSORS = Registry(
     'log_processor',
     parent=MMENGINE_LOG_PROCESSORS,
     locations=['defectzoo.engine'])
 
-# Optimizers.
+# Optimizers (none of defectzoo's own).
 OPTIMIZERS = Registry(
     'optimizer',
     parent=MMENGINE_OPTIMIZERS,
     locations=['defectzoo.engine'])
 
-# Optimizer wrappers.
+# Optimizer wrappers (none of defectzoo's own).
 OPTIM_WRAPPERS = Registry(
     'optim_wrapper',
     parent=MMENGINE_OPTIM_WRAPPERS,
     locations=['defectzoo.engine'])
 
-# Optimizer-wrapper constructors (parameter-wise settings).
+# Optimizer-wrapper constructors (none of defectzoo's own).
 OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     'optimizer wrapper constructor',
     parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,
     locations=['defectzoo.engine'])
 
-# Learning-rate / momentum schedulers.
+# Learning-rate / momentum schedulers (none of defectzoo's own).
 PARAM_SCHEDULERS = Registry(
     'parameter scheduler',
     parent=MMENGINE_PARAM_SCHEDULERS,
     locations=['defectzoo.engine'])
 
-# Datasets: defect-inspection formats and synthetic generators.
+# Datasets: defect-inspection formats (NEU, magnetic tile, Severstal,
+# GDXray, MixedWM38, COCO / VOC / folders), synthetic data and the
+# ``KPerClassSubset`` wrapper.
 DATASETS = Registry(
     'dataset',
     parent=MMENGINE_DATASETS,
     locations=['defectzoo.datasets'])
 
-# Samplers, e.g. k-images-per-class.
+# Data samplers (none of defectzoo's own; k-per-class subsets are the
+# ``KPerClassSubset`` dataset wrapper).
 DATA_SAMPLERS = Registry(
     'data sampler',
     parent=MMENGINE_DATA_SAMPLERS,
     locations=['defectzoo.datasets'])
 
-# Data transforms, e.g. X-ray loading with intensity windowing.
+# Data transforms: checked image / mask loading, X-ray loading with
+# intensity windowing, ``RandomRot90``.
 TRANSFORMS = Registry(
     'transform',
     parent=MMENGINE_TRANSFORMS,
     locations=['defectzoo.datasets.transforms'])
 
-# Backbones, necks, heads, losses and algorithms.
+# Backbones, necks, heads, losses and algorithms (MVGG19, SCL + ArcMargin,
+# SimMIM / SimSiam with pretext-loss evaluation).
 MODELS = Registry(
     'model',
     parent=MMENGINE_MODELS,
     locations=['defectzoo.models'])
 
-# Model wrappers (DDP-like).
+# Model wrappers: ``CPUDistributedDataParallel``.
 MODEL_WRAPPERS = Registry(
     'model_wrapper',
     parent=MMENGINE_MODEL_WRAPPERS,
     locations=['defectzoo.models'])
 
-# Weight initialisers, e.g. loading SSL checkpoints.
+# Weight initialisers (none of defectzoo's own).
 WEIGHT_INITIALIZERS = Registry(
     'weight initializer',
     parent=MMENGINE_WEIGHT_INITIALIZERS,
@@ -150,37 +157,38 @@ BATCH_AUGMENTS = Registry(
     'batch augment',
     locations=['defectzoo.models'])
 
-# Task utilities (assigners, samplers, coders).
+# Task utilities (none of defectzoo's own).
 TASK_UTILS = Registry(
     'task util',
     parent=MMENGINE_TASK_UTILS,
     locations=['defectzoo.models'])
 
-# Metrics: detection AP tables, few-shot accuracy, ...
+# Metrics: X-ray detection AP, one-vs-rest AUC, few-shot episode
+# accuracy, pretext loss, per-image prediction dumps.
 METRICS = Registry(
     'metric',
     parent=MMENGINE_METRICS,
     locations=['defectzoo.evaluation'])
 
-# Evaluators.
+# Evaluators (none of defectzoo's own).
 EVALUATOR = Registry(
     'evaluator',
     parent=MMENGINE_EVALUATOR,
     locations=['defectzoo.evaluation'])
 
-# Visualisers (detections, CAM overlays, GAN grids).
+# Visualisers (none of defectzoo's own yet).
 VISUALIZERS = Registry(
     'visualizer',
     parent=MMENGINE_VISUALIZERS,
     locations=['defectzoo.visualization'])
 
-# Visualisation back-ends.
+# Visualisation back-ends (none of defectzoo's own).
 VISBACKENDS = Registry(
     'vis_backend',
     parent=MMENGINE_VISBACKENDS,
     locations=['defectzoo.visualization'])
 
-# Inferencers.
+# Inferencers (none of defectzoo's own yet).
 INFERENCERS = Registry(
     'inferencer',
     parent=MMENGINE_INFERENCERS,

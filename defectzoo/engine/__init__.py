@@ -1,4 +1,2 @@
 """defectzoo.engine."""
-from .hooks import RandomStateHook  # noqa: F401
-from .hooks import DetPredGridHook  # noqa: F401,E402
-from .hooks import ReferenceGalleryHook  # noqa: F401,E402
+from .hooks import *  # noqa: F401,F403

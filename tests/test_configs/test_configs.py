@@ -1,5 +1,6 @@
 """Every config parses, is a proper plugin config and builds its model."""
 import glob
+import re
 import os.path as osp
 
 import pytest
@@ -60,7 +61,7 @@ def _build(path):
 
 @pytest.mark.parametrize('name, arch_dims', [
     ('simmim_swin.py', 96 * 8),
-    ('simmim_swin-base-w12_8xb128-coslr-100e_xray-192px.py', 128 * 8),
+    ('simmim_swin-b-p4-w12_8xb128-adamw-coslr-100e_xray-192px.py', 128 * 8),
 ])
 def test_simmim_configs_follow_the_paper(name, arch_dims):
     cfg, model = _build(osp.join(CONFIGS, 'xray', name))
@@ -94,3 +95,18 @@ def test_simsiam_config_follows_the_paper():
     with torch.no_grad():
         out = model.extract_feat(torch.zeros(2, 3, 64, 64))
     assert out[-1].shape[1] == 2048
+
+
+#: ``{algorithm}_{backbone}_{NxB}-{schedule}_{data}-{res}.py``
+#: (docs/config_naming.md); the two entry points keep their short names.
+CONFIG_NAME = re.compile(r'^[a-z0-9-]+_[a-z0-9-]+_\d+xb\d+-[a-z0-9-]+_'
+                         r'[a-z0-9-]+-\d+px\.py$')
+ENTRY_POINTS = ('simmim_swin.py', 'simsiam_r50.py')
+
+
+@pytest.mark.parametrize('path', ALL_CONFIGS, ids=osp.basename)
+def test_config_name_follows_the_rule(path):
+    name = osp.basename(path)
+    assert name in ENTRY_POINTS or CONFIG_NAME.match(name), (
+        f'{name} does not follow {{algorithm}}_{{backbone}}_{{NxB}}-'
+        '{schedule}_{data}-{res}.py (docs/config_naming.md)')

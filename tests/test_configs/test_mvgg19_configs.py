@@ -15,9 +15,9 @@ from tests.conftest import CONFIGS
 
 MVGG19_CONFIGS = sorted(
     p for p in glob.glob(osp.join(CONFIGS, 'mvgg19', '*.py'))
-    if osp.basename(p).startswith(('mvgg19_', 'vgg19-conv5-3_')))
+    if osp.basename(p).startswith(('mvgg19_', 'ce_vgg19-conv5-3_')))
 NEU_BASE = osp.join(CONFIGS, 'mvgg19',
-                    'vgg19bn_1xb32-adam-12e_neu-cls-96px.py')
+                    'ce_vgg19bn_1xb32-adam-12e_neu-cls-96px.py')
 DATASETS = ('magnetic-tile', 'casting', 'gc10-det', 'itodd', 'sdnet2018',
             'elpv')
 
@@ -25,8 +25,8 @@ DATASETS = ('magnetic-tile', 'casting', 'gc10-det', 'itodd', 'sdnet2018',
 def test_both_models_for_the_six_datasets():
     names = {osp.basename(p) for p in MVGG19_CONFIGS}
     for ds in DATASETS:
-        assert f'mvgg19_1xb32-adam-15e_{ds}-224px.py' in names
-        assert f'vgg19-conv5-3_1xb32-adam-15e_{ds}-224px.py' in names
+        assert f'mvgg19_vgg19_1xb32-adam-15e_{ds}-224px.py' in names
+        assert f'ce_vgg19-conv5-3_1xb32-adam-15e_{ds}-224px.py' in names
 
 
 @pytest.mark.parametrize('path', MVGG19_CONFIGS,
@@ -60,7 +60,8 @@ def test_train_pipeline_runs_on_a_grey_image(tmp_path):
     path = str(tmp_path / 'tile.jpg')
     cv2.imwrite(path, np.full((120, 90), 128, np.uint8))
     cfg = Config.fromfile(osp.join(
-        CONFIGS, 'mvgg19', 'mvgg19_1xb32-adam-15e_magnetic-tile-224px.py'))
+        CONFIGS, 'mvgg19',
+        'mvgg19_vgg19_1xb32-adam-15e_magnetic-tile-224px.py'))
     init_default_scope('defectzoo')
     out = Compose(cfg.train_pipeline)(dict(img_path=path, gt_label=1))
     assert out['inputs'].shape == (3, 224, 224)
@@ -82,7 +83,7 @@ def test_neu_base_checkpoint_loads_into_both_models(tmp_path):
     torch.save(dict(state_dict=base.state_dict(), meta=dict()), ckpt)
     expected = {k: v for k, v in base.backbone.state_dict().items()
                 if not k.endswith('num_batches_tracked')}
-    for name in ('mvgg19', 'vgg19-conv5-3'):
+    for name in ('mvgg19_vgg19', 'ce_vgg19-conv5-3'):
         cfg = Config.fromfile(osp.join(
             CONFIGS, 'mvgg19',
             f'{name}_1xb32-adam-15e_magnetic-tile-224px.py'))

@@ -21,11 +21,11 @@ ALL = sorted(glob.glob(osp.join(SCL_DIR, '*.py')))
 SCL = [p for p in ALL if osp.basename(p).startswith('scl-arcmargin')]
 SIMCLR = [p for p in ALL if osp.basename(p).startswith('simclr')]
 R50_20SHOT = osp.join(SCL_DIR,
-                      'scl-arcmargin_resnet50_1xb32-adam-100e_neu-20shot.py')
-R18_20SHOT = osp.join(SCL_DIR, 'scl-arcmargin_resnet18_simclr-neu_1xb32-'
+                      'scl-arcmargin_r50_1xb32-adam-100e_neu-20shot-224px.py')
+R18_20SHOT = osp.join(SCL_DIR, 'scl-arcmargin_r18-simclr-neu_1xb32-'
                       'adam-30e_neu-20shot-96px.py')
-NATIVE_20SHOT = osp.join(SCL_DIR, 'scl-arcmargin_resnet18_simclr-neu-native_'
-                         '1xb32-adam-1e-4-30e_neu-20shot.py')
+NATIVE_20SHOT = osp.join(SCL_DIR, 'scl-arcmargin_r18-simclr-neu-native_'
+                         '1xb32-adam-30e_neu-20shot-200px.py')
 
 
 def ids(paths):
@@ -88,10 +88,10 @@ def test_scl_arcmargin_recipe(path):
     cfg = Config.fromfile(path)
     model = build(cfg)
     # Table I: batch 32, Adam lr 5e-4, tau 0.5, m 0.5, d 128; 0.75 / 0.25
-    # (lr 1e-4 where the config name says so: from a SimCLR start)
+    # (lr 1e-4 for the native recipe: from a native-scale SimCLR start)
     assert cfg.train_dataloader.batch_size == 32
     assert cfg.optim_wrapper.optimizer.type == 'Adam'
-    lr = 1e-4 if 'adam-1e-4' in path else 5e-4
+    lr = 1e-4 if 'simclr-neu-native' in path else 5e-4
     assert cfg.optim_wrapper.optimizer.lr == lr
     assert type(model).__name__ == 'SCLArcMarginClassifier'
     assert model.con_loss.temperature == 0.5
@@ -227,7 +227,7 @@ def test_image_folder_config_reads_class_folders(tmp_path):
                 img = rng.integers(0, 255, (40, 50), dtype=np.uint8)
                 assert cv2.imwrite(str(folder / f'{i}.png'), img)
     cfg = Config.fromfile(osp.join(
-        SCL_DIR, 'scl-arcmargin_resnet50_1xb32-adam-100e_image-folder.py'))
+        SCL_DIR, 'scl-arcmargin_r50_1xb32-adam-100e_image-folder-224px.py'))
     init_default_scope('defectzoo')
     sizes = {}
     for key in ('train_dataloader', 'gallery_dataloader', 'test_dataloader'):

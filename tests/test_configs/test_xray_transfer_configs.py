@@ -11,16 +11,18 @@ from mmengine.registry import init_default_scope
 
 from tests.conftest import CONFIGS
 
-DET = sorted(glob.glob(osp.join(CONFIGS, 'xray', 'faster-rcnn_*.py')))
+DET = sorted(glob.glob(osp.join(CONFIGS, 'xray', 'faster-rcnn-fpn_*.py')))
 PROBE = sorted(glob.glob(osp.join(CONFIGS, 'xray', 'linear-probe_*.py')))
 
 
 def test_all_variants_present():
     names = {osp.basename(p) for p in DET}
-    for bb, ssl in (('r50_fpn', 'simsiam'), ('swin-t-p4-w7_fpn', 'simmim'),
-                    ('swin-b-p4-w7_fpn', 'simmim')):
+    for bb, ssl, optim in (('r50', 'simsiam', 'sgd'),
+                           ('swin-t-p4-w7', 'simmim', 'adamw'),
+                           ('swin-b-p4-w7', 'simmim', 'adamw')):
         for init in (f'{ssl}-xray', 'imagenet', 'scratch'):
-            assert f'faster-rcnn_{bb}_{init}_1x_xray.py' in names
+            assert (f'faster-rcnn-fpn_{bb}-{init}_1xb2-{optim}-1x_xray-512px'
+                    '.py') in names
     assert sum('gdxray' in n for n in names) >= 2
     assert len(PROBE) == 4
 
@@ -55,7 +57,8 @@ def test_det_config(path):
 
 def test_build_swin_b_detector():
     cfg = Config.fromfile(osp.join(
-        CONFIGS, 'xray', 'faster-rcnn_swin-b-p4-w7_fpn_scratch_1x_xray.py'))
+        CONFIGS, 'xray',
+        'faster-rcnn-fpn_swin-b-p4-w7-scratch_1xb2-adamw-1x_xray-512px.py'))
     import defectzoo  # noqa: F401
     from defectzoo.registry import MODELS
     init_default_scope('defectzoo')
@@ -80,7 +83,8 @@ def test_linear_probe_frozen(tmp_path, xray_root):
                                    ssl.state_dict().items()},
                                 'neck.w': torch.zeros(1)}), ckpt)
     cfg = Config.fromfile(osp.join(
-        CONFIGS, 'xray', 'linear-probe_r50_simsiam-xray_50e_xray-cls.py'))
+        CONFIGS, 'xray',
+        'linear-probe_r50-simsiam-xray_1xb32-sgd-50e_xray-cls-224px.py'))
     cfg.model.backbone.update(depth=18, init_cfg=dict(
         type='Pretrained', checkpoint=str(ckpt), prefix='backbone.'))
     cfg.model.head.in_channels = 512

@@ -27,13 +27,14 @@ def folder_dataset(tmp_path):
             cv2.imwrite(str(root / name / f'{i}.png'), img)
     return root
 
+MVGG19_MAGNETIC_TILE = 'mvgg19_vgg19_1xb32-adam-15e_magnetic-tile-224px.py'
+
 
 def tiny_config(tmp_path, data_root):
     """The magnetic-tile MVGG19 config cut down: VGG blocks 1-3, random
     init, a 16-unit head, 32 px, batch 4, 1 epoch."""
     return write_config(tmp_path / 'tiny_mvgg19.py', f"""
-        _base_ = {osp.join(CONFIGS, 'mvgg19',
-                           'mvgg19_1xb32-adam-15e_magnetic-tile-224px.py')!r}
+        _base_ = {osp.join(CONFIGS, 'mvgg19', MVGG19_MAGNETIC_TILE)!r}
         train_pipeline = [
             dict(type='LoadImageFromFile', to_float32=True),
             dict(type='mmpretrain.Resize', scale=(32, 32)),

@@ -20,7 +20,7 @@ from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli, write_config
 TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
 TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
 BASE = osp.join(CONFIGS, 'scl_arcmargin',
-                'scl-arcmargin_resnet18_simclr-neu_1xb32-adam-30e_neu-20shot-'
+                'scl-arcmargin_r18-simclr-neu_1xb32-adam-30e_neu-20shot-'
                 '96px.py')
 PER_CLASS = 5     # 80 / 20 split: 4 train + 1 test image per class
 K = 3

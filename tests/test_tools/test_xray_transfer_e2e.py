@@ -17,9 +17,13 @@ TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
 TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
 CONVERT = osp.join(REPO_ROOT, 'tools', 'model_converters', 'selfsup_to_det.py')
 
+R50_SIMSIAM_DET = 'faster-rcnn-fpn_r50-simsiam-xray_1xb2-sgd-1x_xray-512px.py'
+SWIN_T_SIMMIM_DET = ('faster-rcnn-fpn_swin-t-p4-w7-simmim-xray_1xb2-adamw-1x_'
+                     'xray-512px.py')
+
 
 def tiny_det_config(tmp_dir, data_root, init_ckpt,
-                    base: str = 'faster-rcnn_r50_fpn_simsiam-xray_1x_xray.py',
+                    base: str = R50_SIMSIAM_DET,
                     model: str = '') -> str:
     """A repo Faster R-CNN config (``base``) on 128 px images of the tiny
     set, one iteration, narrow FPN/RPN/RoI (width 32); ``model`` overrides
@@ -142,7 +146,7 @@ def test_simmim_swin_to_faster_rcnn_swin(tmp_path, xray_root):
     widths = [arch['embed_dims'] * 2**i for i in range(4)]
     cfg = tiny_det_config(
         tmp_path, xray_root, str(det_ckpt),
-        base='faster-rcnn_swin-t-p4-w7_fpn_simmim-xray_1x_xray.py', model=f"""
+        base=SWIN_T_SIMMIM_DET, model=f"""
         model = dict(
             backbone=dict(embed_dims={arch['embed_dims']},
                           depths={arch['depths']!r},

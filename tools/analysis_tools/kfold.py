@@ -10,7 +10,7 @@ A fold whose ``result.json`` exists is not run again (resume = run the same
 command). Examples::
 
     python tools/analysis_tools/kfold.py \\
-        configs/mvgg19/mvgg19_1xb32-adam-15e_magnetic-tile-224px.py \\
+        configs/mvgg19/mvgg19_vgg19_1xb32-adam-15e_magnetic-tile-224px.py \\
         --folds 10 --seed 0 --work-dir work_dirs/mvgg19_mt_10fold
     # one fold only, in this process
     python tools/analysis_tools/kfold.py CONFIG --folds 10 --fold 3

@@ -15,6 +15,6 @@ train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 test_cfg = dict(type='TestLoop')
 auto_scale_lr = dict(base_batch_size=base_batch_size, enable=False)
 # SimSiamHook (predictor at a fixed lr) is in the model config's
-# custom_hooks (configs/xray/simsiam_resnet50_8xb32-coslr-100e_xray-224px.py):
+# custom_hooks (configs/xray/simsiam_r50_8xb32-sgd-coslr-100e_xray-224px.py):
 # default_runtime.py sets custom_hooks too, and mmengine refuses a key that
 # two _base_ files of one config both set.

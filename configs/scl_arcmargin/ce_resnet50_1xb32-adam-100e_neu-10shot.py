@@ -1,5 +1,0 @@
-# Cross-entropy ResNet-50 baseline, NEU small data, 10 images per class
-# (the paper: 93.89 %, mean of 10 runs).
-_base_ = ['./ce_resnet50_1xb32-adam-100e_neu-20shot.py']
-k_per_class = 10
-train_dataloader = dict(dataset=dict(k=k_per_class))

@@ -1,6 +1,0 @@
-# SCL + ArcMargin, NEU small data, 10 images per class (see the 20-shot
-# config; the paper: 98.39 %, mean of 10 runs).
-_base_ = ['./scl-arcmargin_resnet50_1xb32-adam-100e_neu-20shot.py']
-k_per_class = 10
-train_dataloader = dict(dataset=dict(k=k_per_class))
-gallery_dataloader = dict(dataset=dict(k=k_per_class))

@@ -1,4 +1,0 @@
-# Faster R-CNN Swin-T-FPN from random initialisation, synthetic X-ray
-# castings, 12 epochs AdamW.
-_base_ = ['./faster-rcnn_swin-t-p4-w7_fpn_simmim-xray_1x_xray.py']
-model = dict(backbone=dict(init_cfg=None))
