@@ -285,8 +285,7 @@ def main():
     if a.report_only:
         return report(wd)
     os.makedirs(wd, exist_ok=True)
-    from defectzoo.datasets.synthetic.xray_castings import \
-        generate_synthetic_xray
+    from defectzoo.datasets.synthetic.writers import generate_synthetic_xray
     synthetic = dict(num_unlabelled=a.num_unlabelled, num_train=a.num_train,
                      num_val=a.num_val, img_size=a.img_size, seed=0)
     data_root = osp.join(wd, f'data_{a.img_size}px') + '/'

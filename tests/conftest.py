@@ -116,8 +116,7 @@ def run_cli(args, cwd=REPO_ROOT, env_extra=None, timeout=600):
 @pytest.fixture(scope='session')
 def xray_root(tmp_path_factory):
     """The tiny synthetic X-ray data set, generated once per session."""
-    from defectzoo.datasets.synthetic.xray_castings import \
-        generate_synthetic_xray
+    from defectzoo.datasets.synthetic.writers import generate_synthetic_xray
     root = tmp_path_factory.mktemp('synthetic_xray')
     out = osp.join(str(root), 'xray')
     generate_synthetic_xray(out, **TINY_SYNTHETIC)

@@ -9,7 +9,7 @@ from .mixedwm38 import MixedWM38Dataset
 from .neu import NEUClsDataset, NEUDetDataset
 from .severstal import SeverstalClsDataset, SeverstalSegDataset
 from .subset import KPerClassSubset
-from .synthetic.surface_defects import SyntheticSurfaceDefectDataset
+from .synthetic_surface import SyntheticSurfaceDefectDataset
 from .validated_dataset import ValidatedDatasetMixin
 from .voc import VOCDetDataset
 from .xray import (SyntheticXRayDetDataset, XRayDefectClsDataset,

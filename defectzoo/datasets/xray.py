@@ -9,7 +9,8 @@ from mmengine.dataset import BaseDataset
 from mmengine.utils import scandir
 
 from defectzoo.registry import DATASETS
-from .synthetic.xray_castings import CLASSES, generate_synthetic_xray
+from .synthetic.writers import generate_synthetic_xray
+from .synthetic.xray_castings import CLASSES
 from ..utils.data.validation import InvalidDataError
 
 XRAY_EXTENSIONS = ('.png', '.tif', '.tiff', '.jpg', '.jpeg', '.bmp')

@@ -6,8 +6,8 @@ small-data protocol: ``k`` training images per class drawn with ``seed``
 by :func:`~defectzoo.datasets.subset.KPerClassSubset`, "mean of 10 runs").
 
 Generic helpers: :func:`mean_std`, :func:`write_rows_csv`,
-:func:`write_json_atomic`, :func:`run_logged` (a child process, its output
-in a log file, the log's last lines on failure), :func:`format_duration`.
+:func:`write_json_atomic`, :func:`format_duration`; each run is a child
+process started with :func:`defectzoo.utils.process.run_logged`.
 Small-data helpers: :func:`set_subset_args` (k and seed of every
 ``KPerClassSubset`` in a config), :func:`summarize_small_data` and
 :func:`format_small_data_table`.
@@ -16,8 +16,7 @@ import csv
 import json
 import math
 import os
-import subprocess
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -57,27 +56,6 @@ def write_json_atomic(path: str, obj) -> None:
     with open(tmp, 'w') as f:
         json.dump(obj, f, indent=1)
     os.replace(tmp, path)
-
-
-def run_logged(cmd: List[str], log_path: str, label: str,
-               succeeded: Optional[Callable[[], bool]] = None,
-               tail_lines: int = 15) -> bool:
-    """Run ``cmd``, stdout and stderr into ``log_path``.
-
-    Returns True when it exits with 0 and ``succeeded()`` (e.g. "its result
-    file exists") holds; otherwise prints ``<label>: FAILED``, the exit code,
-    the log's path and its last ``tail_lines`` lines, and returns False.
-    """
-    os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
-    with open(log_path, 'w') as log:
-        rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT)
-    if rc == 0 and (succeeded is None or succeeded()):
-        return True
-    with open(log_path, errors='replace') as log:
-        tail = ''.join(log.readlines()[-tail_lines:])
-    print(f'{label}: FAILED (exit code {rc}); last lines of {log_path}:'
-          f'\n{tail}', flush=True)
-    return False
 
 
 def format_duration(seconds: float) -> str:

@@ -4,7 +4,6 @@ Works on the stored annotations of any OpenMMLab dataset (``data_list``
 entries): ``gt_label`` becomes a caption, ``instances[*]['bbox']`` boxes
 with class names and ``seg_map_path`` a coloured overlay.
 """
-import math
 import os.path as osp
 from typing import List, Optional, Sequence
 
@@ -13,6 +12,7 @@ import mmcv
 import numpy as np
 
 from ..utils.data.validation import read_mask_checked
+from .image_grid import tile_images
 
 _COLORS = [(60, 20, 220), (200, 130, 0), (75, 180, 60), (48, 130, 245),
            (180, 30, 145), (0, 200, 240), (240, 240, 70), (230, 50, 240),
@@ -107,14 +107,7 @@ def write_sample_grids(dataset, out_dir: str, num: int = 16,
     for start in range(0, len(indices), per_grid):
         cells = [draw_sample(dataset.get_data_info(i), metainfo, cell_size)
                  for i in indices[start:start + per_grid]]
-        cols = min(ncols, len(cells))
-        rows = math.ceil(len(cells) / cols)
-        ch, cw = cells[0].shape[:2]
-        grid = np.full((rows * (ch + 4), cols * (cw + 4), 3), 255, np.uint8)
-        for k, cell in enumerate(cells):
-            r, c = divmod(k, cols)
-            grid[r * (ch + 4):r * (ch + 4) + ch,
-                 c * (cw + 4):c * (cw + 4) + cw] = cell
+        grid = tile_images(cells, ncols, gap=4, pad_value=255)
         path = osp.join(out_dir, f'grid_{len(paths):03d}.png')
         cv2.imwrite(path, grid)
         paths.append(path)

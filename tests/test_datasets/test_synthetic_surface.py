@@ -7,9 +7,9 @@ import cv2
 import numpy as np
 import pytest
 
+from defectzoo.datasets import SyntheticSurfaceDefectDataset
 from defectzoo.datasets.synthetic.surface_defects import (
-    DEFECT_CLASSES, SyntheticSurfaceDefectDataset, generate_surface_sample,
-    mask_to_box)
+    DEFECT_CLASSES, generate_surface_sample, mask_to_box)
 from tests.conftest import REPO_ROOT
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
                                           load_tool, run_check_dataset)

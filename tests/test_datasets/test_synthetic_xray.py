@@ -9,9 +9,11 @@ import cv2
 import numpy as np
 import pytest
 
+from defectzoo.datasets.synthetic import writers
 from defectzoo.datasets.synthetic import xray_castings as xc
-from defectzoo.datasets.synthetic.xray_castings import (
-    CLASSES, generate_synthetic_xray, generate_xray_sample)
+from defectzoo.datasets.synthetic.writers import generate_synthetic_xray
+from defectzoo.datasets.synthetic.xray_castings import (CLASSES,
+                                                        generate_xray_sample)
 from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._helpers import build_dataset, load_tool
 
@@ -182,19 +184,19 @@ def test_concurrent_writers_share_one_result(tmp_path):
 def test_lost_race_reuses_or_raises(tmp_path, monkeypatch):
     """Another process renames its finished folder into place first."""
     out = str(tmp_path / 'race')
-    real_write = xc._write_dataset
+    real_write = writers._write_dataset
 
     def write_then_lose(root, params, show, other_seed):
         real_write(root, params, show)
         other = dict(params, seed=other_seed)
         real_write(out, other, False)  # the winner's folder appears
 
-    monkeypatch.setattr(xc, '_write_dataset', lambda r, p, s:
+    monkeypatch.setattr(writers, '_write_dataset', lambda r, p, s:
                         write_then_lose(r, p, s, p['seed']))
     generate_synthetic_xray(out, **dict(SMALL, num_unlabelled=1))
     assert os.listdir(tmp_path) == ['race']
     out = str(tmp_path / 'race2')
-    monkeypatch.setattr(xc, '_write_dataset', lambda r, p, s:
+    monkeypatch.setattr(writers, '_write_dataset', lambda r, p, s:
                         write_then_lose(r, p, s, p['seed'] + 1))
     with pytest.raises(FileExistsError, match='other parameters'):
         generate_synthetic_xray(out, **dict(SMALL, num_unlabelled=1))
@@ -205,8 +207,8 @@ def test_distributed_rank_waits_for_rank0(tmp_path, monkeypatch):
     import mmengine.dist as mdist
     out = str(tmp_path / 'dist')
     events = []
-    real_write = xc._write_dataset
-    monkeypatch.setattr(xc, '_write_dataset', lambda *a: (
+    real_write = writers._write_dataset
+    monkeypatch.setattr(writers, '_write_dataset', lambda *a: (
         events.append('write'), real_write(*a)))
 
     def barrier():  # rank 0 generates while rank 1 waits here

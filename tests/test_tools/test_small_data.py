@@ -13,8 +13,9 @@ import pytest
 from mmengine.config import Config
 
 from defectzoo.evaluation.repeats import (format_small_data_table, mean_std,
-                                          run_logged, set_subset_args,
+                                          set_subset_args,
                                           summarize_small_data)
+from defectzoo.utils.process import run_logged
 from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli, write_config
 
 TOOL = osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'small_data.py')

@@ -40,9 +40,9 @@ from defectzoo.evaluation.kfold import (CONFUSION_KEY,  # noqa: E402
                                         format_table, kfold_evaluator,
                                         plot_confusion, summarize,
                                         train_indices, write_csv)
-from defectzoo.evaluation.repeats import (run_logged,  # noqa: E402
-                                          write_json_atomic)
+from defectzoo.evaluation.repeats import write_json_atomic  # noqa: E402
 from defectzoo.utils.data.splits import stratified_kfold  # noqa: E402
+from defectzoo.utils.process import run_logged  # noqa: E402
 
 SPLIT_FILE = 'folds.json'
 RESULT_FILE = 'result.json'

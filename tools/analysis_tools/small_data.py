@@ -44,8 +44,9 @@ from mmengine.config import Config, DictAction
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.evaluation.repeats import (  # noqa: E402
-    format_duration, format_small_data_table, run_logged, set_subset_args,
+    format_duration, format_small_data_table, set_subset_args,
     summarize_small_data, write_json_atomic, write_rows_csv)
+from defectzoo.utils.process import run_logged  # noqa: E402
 
 RESULT_FILE = 'result.json'
 CSV_FILE = 'small_data.csv'

@@ -27,9 +27,9 @@ import sys
 import time
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.synthetic.surface_defects import (  # noqa: E402
-    DEFECT_CLASSES, SyntheticSurfaceDefectDataset, save_sample_grid,
-    write_neu_layout)
+from defectzoo.datasets import SyntheticSurfaceDefectDataset  # noqa: E402
+from defectzoo.datasets.synthetic import (DEFECT_CLASSES,  # noqa: E402
+                                          save_sample_grid, write_neu_layout)
 
 
 def parse_args(argv=None):

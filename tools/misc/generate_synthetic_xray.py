@@ -26,9 +26,10 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.synthetic.xray_castings import (  # noqa: E402
-    CLASSES, generate_synthetic_xray)
+from defectzoo.datasets.synthetic import generate_synthetic_xray  # noqa: E402
+from defectzoo.datasets.synthetic.xray_castings import CLASSES  # noqa: E402
 from defectzoo.datasets.transforms.loading import window_to_uint8  # noqa
+from defectzoo.visualization.image_grid import tile_images  # noqa: E402
 
 COLORS = [(40, 40, 230), (0, 190, 255)]  # BGR: critical red, minor amber
 
@@ -42,9 +43,8 @@ def save_grid(root: str, out_path: str, num: int = 8, cols: int = 4,
     images = coco['images'][:num]
     if not images:
         raise ValueError(f'no {split} images in {root} for the grid')
-    rows = (len(images) + cols - 1) // cols
-    grid = np.full((rows * tile + 28, cols * tile, 3), 255, np.uint8)
-    for n, info in enumerate(images):
+    cells = []
+    for info in images:
         img = cv2.imread(osp.join(root, split, info['file_name']),
                          cv2.IMREAD_UNCHANGED)
         log = np.log1p(img.astype(np.float32))  # thickness-linear display
@@ -60,8 +60,11 @@ def save_grid(root: str, out_path: str, num: int = 8, cols: int = 4,
                               (int(np.ceil(x + w)) + 2,
                                int(np.ceil(y + h)) + 2),
                               COLORS[ann['category_id'] - 1], 1)
-        r, c = divmod(n, cols)
-        grid[r * tile:(r + 1) * tile, c * tile:(c + 1) * tile] = cell
+        cells.append(cell)
+    body = tile_images(cells, cols)
+    rows = body.shape[0] // tile
+    grid = np.full((body.shape[0] + 28, body.shape[1], 3), 255, np.uint8)
+    grid[:body.shape[0]] = body
     x = 8
     for name, color in zip(CLASSES, COLORS):
         cv2.rectangle(grid, (x, rows * tile + 8), (x + 14, rows * tile + 20),

@@ -1,7 +1,8 @@
 """Synthetic metal-surface images with exactly annotated defects.
 
-The embedded default for the classification / multi-task / GAN configs: no
-download, every sample a pure function of ``(seed, split, index)``.
+The generator behind :class:`~defectzoo.datasets.SyntheticSurfaceDefectDataset`
+(and :mod:`~defectzoo.datasets.synthetic.writers`): no download, every
+sample a pure function of ``(seed, split, index)``.
 
 Image model (lengths are fractions of the short side ``s``, so a sample looks
 the same at any size):
@@ -31,14 +32,12 @@ map (0 = background, ``1 + label``) the union of the masks. Instances never
 touch (placements closer than 2 px to an earlier one are redrawn), so the
 three annotations agree exactly.
 """
-import os.path as osp
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import List, Sequence, Tuple
 
 import cv2
 import numpy as np
-from mmengine.dataset import BaseDataset
-
-from defectzoo.registry import DATASETS
+import torch
+from mmdet.structures.mask import mask2bbox
 
 DEFECT_CLASSES = ('scratch', 'spot', 'patch', 'crack', 'inclusion')
 DEFECT_FREE = 'defect_free'
@@ -95,10 +94,10 @@ def _draw_polylines(shape, polylines, thickness) -> np.ndarray:
 
 
 def mask_to_box(mask: np.ndarray) -> List[float]:
-    """Pixel extent ``[x1, y1, x2, y2]`` of a mask (``x2`` exclusive)."""
-    ys, xs = np.nonzero(mask)
-    return [float(xs.min()), float(ys.min()), float(xs.max() + 1),
-            float(ys.max() + 1)]
+    """Pixel extent ``[x1, y1, x2, y2]`` of a mask (``x2`` exclusive), by
+    :func:`mmdet.structures.mask.mask2bbox`."""
+    masks = torch.from_numpy(np.asarray(mask, dtype=bool))[None]
+    return mask2bbox(masks)[0].tolist()
 
 
 # ----------------------------------------------------------------------------
@@ -338,300 +337,3 @@ def generate_surface_sample(seed: int,
         np.float32)
     img = np.clip(np.round(img), 0, 255).astype(np.uint8)
     return dict(img=img, instances=instances, seg_map=seg_map)
-
-
-@DATASETS.register_module()
-class SyntheticSurfaceDefectDataset(BaseDataset):
-    """Synthetic metal-surface defect images generated on the fly.
-
-    Deterministic: sample ``i`` of a split is a pure function of
-    ``(seed, split, i)``; the splits are independent streams. No files
-    are read, so the pipeline starts after loading (no
-    ``LoadImageFromFile``).
-
-    Tasks and classes (``metainfo['classes']``):
-
-    - ``'cls'``: one defect class per image (1-3 instances of it), labels
-      balanced (``index % num_classes``); ``classes`` = ``defect_classes``,
-      preceded by ``'defect_free'`` if ``with_defect_free``. Gives ``img``,
-      ``gt_label``.
-    - ``'seg'``: ``classes = ('background', *defect_classes)``; gives
-      ``gt_seg_map`` (class-index map) for mmseg transforms.
-    - ``'det'``: ``classes = defect_classes``; gives ``gt_bboxes``
-      (``HorizontalBoxes``), ``gt_bboxes_labels``, ``gt_ignore_flags``,
-      ``instances`` (mmdet's raw format) and, with ``with_mask``,
-      ``gt_masks`` (``BitmapMasks``).
-
-    In ``'seg'`` / ``'det'`` an image has ``num_defects`` defects of random
-    classes (possibly mixed); with ``with_defect_free`` a fraction
-    ``1 / (num_classes + 1)`` of the images is defect-free.
-
-    Args:
-        task: ``'cls'``, ``'seg'`` or ``'det'``.
-        num_samples: length of the dataset.
-        split: ``'train'``, ``'val'`` or ``'test'``.
-        seed: generator seed.
-        img_size: int (square) or ``(w, h)``. Default 200 (NEU-like).
-        defect_classes: subset / order of :data:`DEFECT_CLASSES`.
-        with_defect_free: add defect-free images (a class in ``'cls'``).
-        num_defects: ``(min, max)`` defects per image for ``'seg'``/``'det'``.
-        color_type: ``'color'`` (3 equal BGR channels) or ``'grayscale'``.
-        with_mask: add instance masks in ``'det'``.
-        **kwargs: ``pipeline``, ``test_mode``, ``indices``, ``metainfo``,
-            ``serialize_data``, ``lazy_init``, ``max_refetch`` of
-            :class:`mmengine.dataset.BaseDataset`.
-    """
-
-    TASKS = ('cls', 'seg', 'det')
-
-    def __init__(self,
-                 task: str = 'cls',
-                 num_samples: int = 1200,
-                 split: str = 'train',
-                 seed: int = 0,
-                 img_size=200,
-                 defect_classes: Sequence[str] = DEFECT_CLASSES,
-                 with_defect_free: bool = False,
-                 num_defects: Tuple[int, int] = (1, 3),
-                 color_type: str = 'color',
-                 with_mask: bool = False,
-                 metainfo: Optional[dict] = None,
-                 **kwargs):
-        if task not in self.TASKS:
-            raise ValueError(f'task must be one of {self.TASKS}, got {task!r}')
-        if split not in SPLITS:
-            raise ValueError(f'split must be one of {SPLITS}, got {split!r}')
-        unknown = set(defect_classes) - set(DEFECT_CLASSES)
-        if unknown:
-            raise ValueError(f'unknown defect classes {sorted(unknown)}; '
-                             f'known: {DEFECT_CLASSES}')
-        if color_type not in ('color', 'grayscale'):
-            raise ValueError(f"color_type must be 'color' or 'grayscale', "
-                             f'got {color_type!r}')
-        self.task, self.split, self.seed = task, split, int(seed)
-        self.num_samples = int(num_samples)
-        self.img_size = img_size if isinstance(img_size, int) \
-            else tuple(img_size)
-        self.defect_classes = tuple(defect_classes)
-        self.with_defect_free = with_defect_free
-        self.num_defects = tuple(num_defects)
-        self.color_type = color_type
-        self.with_mask = with_mask
-        if task == 'cls':
-            classes = ((DEFECT_FREE, ) if with_defect_free else ()) + \
-                self.defect_classes
-            palette = None
-        elif task == 'seg':
-            classes = ('background', ) + self.defect_classes
-            palette = [PALETTE[0]] + [PALETTE[1 + DEFECT_CLASSES.index(c)]
-                                      for c in self.defect_classes]
-        else:
-            classes = self.defect_classes
-            palette = [PALETTE[1 + DEFECT_CLASSES.index(c)]
-                       for c in self.defect_classes]
-        meta = dict(classes=classes)
-        if palette:
-            meta['palette'] = palette
-        meta.update(metainfo or {})
-        super().__init__(ann_file='', metainfo=meta, **kwargs)
-
-    # ------------------------------------------------------------------
-    def load_data_list(self) -> List[dict]:
-        # ``gen_index`` (not ``sample_idx``, which BaseDataset rewrites to
-        # the position) keeps a sample the same inside a subset
-        return [dict(gen_index=i) for i in range(self.num_samples)]
-
-    def _label_of(self, index: int) -> int:
-        return index % len(self.metainfo['classes'])
-
-    def get_cat_ids(self, idx: int) -> List[int]:
-        """Class indices in sample ``idx``, from the drawn defect kinds
-        (without generating the image; a defect that found no free place,
-        which is rare, is still counted)."""
-        index = self.get_data_info(idx, generate=False)['gen_index']
-        if self.task == 'cls':
-            return [self._label_of(index)]
-        offset = 1 if self.task == 'seg' else 0      # seg: 0 = background
-        return sorted({offset + self.defect_classes.index(kind)
-                       for kind in self.kinds_of(index)})
-
-    def _det_label(self, label: int) -> int:
-        return self.defect_classes.index(DEFECT_CLASSES[label])
-
-    def kinds_of(self, index: int) -> List[str]:
-        """Defect classes drawn in sample ``index`` (fixed by the seed)."""
-        if self.task == 'cls':
-            name = self.metainfo['classes'][self._label_of(index)]
-            if name == DEFECT_FREE:
-                return []
-            rng = np.random.default_rng(
-                [self.seed, SPLITS.index(self.split), index, 1])
-            lo, hi = INSTANCES_PER_CLASS[name]
-            return [name] * int(rng.integers(lo, hi + 1))
-        rng = np.random.default_rng(
-            [self.seed, SPLITS.index(self.split), index, 1])
-        n_cls = len(self.defect_classes)
-        if self.with_defect_free and rng.random() < 1 / (n_cls + 1):
-            return []
-        n = int(rng.integers(self.num_defects[0], self.num_defects[1] + 1))
-        return [self.defect_classes[int(k)]
-                for k in rng.integers(0, n_cls, size=n)]
-
-    def generate(self, index: int) -> dict:
-        """The raw sample (see :func:`generate_surface_sample`)."""
-        return generate_surface_sample(self.seed, index,
-                                       self.kinds_of(index), self.img_size,
-                                       self.split)
-
-    def get_data_info(self, idx: int, generate: bool = True) -> dict:
-        info = super().get_data_info(idx)
-        if not generate:
-            return info
-        index = info['gen_index']
-        sample = self.generate(index)
-        img = sample['img']
-        if self.color_type == 'color':
-            img = np.repeat(img[..., None], 3, axis=2)
-        h, w = img.shape[:2]
-        info.update(
-            img=img, img_shape=(h, w), ori_shape=(h, w), img_id=index,
-            img_path=f'synthetic_surface/{self.split}/{index:06d}.png',
-            height=h, width=w)
-        if self.task == 'cls':
-            info['gt_label'] = self._label_of(index)
-        elif self.task == 'seg':
-            seg = sample['seg_map']
-            if self.defect_classes != DEFECT_CLASSES:
-                lut = np.zeros(256, np.uint8)
-                for i, c in enumerate(self.defect_classes):
-                    lut[1 + DEFECT_CLASSES.index(c)] = i + 1
-                seg = lut[seg]
-            info.update(gt_seg_map=seg, seg_fields=['gt_seg_map'],
-                        reduce_zero_label=False)
-        else:
-            from mmdet.structures.bbox import HorizontalBoxes
-            insts = sample['instances']
-            boxes = np.array([i['bbox'] for i in insts],
-                             np.float32).reshape(-1, 4)
-            labels = np.array([self._det_label(i['label']) for i in insts],
-                              np.int64)
-            info.update(
-                gt_bboxes=HorizontalBoxes(boxes),
-                gt_bboxes_labels=labels,
-                gt_ignore_flags=np.zeros(len(insts), bool),
-                instances=[dict(bbox=b.tolist(), bbox_label=int(lb),
-                                ignore_flag=0)
-                           for b, lb in zip(boxes, labels)])
-            if self.with_mask:
-                from mmdet.structures.mask import BitmapMasks
-                masks = np.stack([i['mask'] for i in insts]).astype(
-                    np.uint8) if insts else np.zeros((0, h, w), np.uint8)
-                info['gt_masks'] = BitmapMasks(masks, h, w)
-        return info
-
-
-def save_sample_grid(dataset: 'SyntheticSurfaceDefectDataset',
-                     path: str,
-                     rows: int = 3,
-                     tile: int = 112,
-                     outline_row: bool = True) -> np.ndarray:
-    """Save a grid of samples of a ``task='cls'`` dataset: one column per
-    class (name on top), ``rows`` samples each, and a last row of samples
-    with their mask outlines in the class colours.
-
-    Written as an 8-bit palette PNG (248 grey levels + the class colours),
-    which keeps it small. Returns the RGB grid.
-    """
-    from PIL import Image
-    assert dataset.task == 'cls', 'save_sample_grid needs task="cls"'
-    classes = dataset.metainfo['classes']
-    ncls = len(classes)
-    n_grey = 248
-    header = 18
-    grid = np.zeros((header + (rows + outline_row) * tile, ncls * tile),
-                    np.uint8)            # palette indices
-    for c, name in enumerate(classes):
-        for r in range(rows + outline_row):
-            index = c + ncls * r     # labels are index % num_classes
-            sample = dataset.generate(index)
-            img = cv2.resize(sample['img'], (tile, tile),
-                             interpolation=cv2.INTER_AREA)
-            cell = np.round(img.astype(np.float32) * (n_grey - 1) /
-                            255).astype(np.uint8)
-            if r == rows:
-                for inst in sample['instances']:
-                    m = cv2.resize(inst['mask'].astype(np.uint8),
-                                   (tile, tile),
-                                   interpolation=cv2.INTER_NEAREST)
-                    contours, _ = cv2.findContours(
-                        m, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
-                    cv2.drawContours(cell, contours, -1,
-                                     n_grey + 1 + inst['label'], 1)
-            y = header + r * tile
-            grid[y:y + tile, c * tile:(c + 1) * tile] = cell
-        cv2.putText(grid, name, (c * tile + 4, header - 5),
-                    cv2.FONT_HERSHEY_SIMPLEX, 0.42, n_grey - 1, 1,
-                    cv2.LINE_AA)
-    # anti-aliased text may produce grey indices; fine (all are grey levels)
-    palette = []
-    for v in range(n_grey):
-        g = int(round(v * 255 / (n_grey - 1)))
-        palette += [g, g, g]
-    for rgb in PALETTE:
-        palette += list(rgb)
-    palette += [0, 0, 0] * (256 - len(palette) // 3)
-    im = Image.fromarray(grid, mode='P')
-    im.putpalette(palette)
-    im.save(path, optimize=True)
-    return np.asarray(im.convert('RGB'))
-
-
-def write_neu_layout(out_dir: str,
-                     dataset: 'SyntheticSurfaceDefectDataset',
-                     ext: str = '.jpg') -> Dict[str, int]:
-    """Write a ``task='cls'`` dataset in the NEU-DET layout.
-
-    ``IMAGES/<class>_<n>.<ext>``, Pascal VOC boxes
-    ``ANNOTATIONS/<class>_<n>.xml`` and class-index masks
-    ``MASKS/<class>_<n>.png`` (0 = background, ``1 + label`` in
-    :data:`DEFECT_CLASSES` order). Returns images per class.
-    """
-    import os
-    from xml.sax.saxutils import escape
-    assert dataset.task == 'cls', 'write_neu_layout needs task="cls"'
-    for sub in ('IMAGES', 'ANNOTATIONS', 'MASKS'):
-        os.makedirs(osp.join(out_dir, sub), exist_ok=True)
-    counts: Dict[str, int] = {}
-    classes = dataset.metainfo['classes']
-    for idx in range(len(dataset)):
-        index = dataset.get_data_info(idx, generate=False)['gen_index']
-        name = classes[dataset._label_of(index)]
-        counts[name] = counts.get(name, 0) + 1
-        stem = f'{name}_{counts[name]}'
-        sample = dataset.generate(index)
-        img = sample['img']
-        h, w = img.shape
-        cv2.imwrite(osp.join(out_dir, 'IMAGES', stem + ext), img)
-        cv2.imwrite(osp.join(out_dir, 'MASKS', stem + '.png'),
-                    sample['seg_map'])
-        objs = ''.join(
-            '  <object>\n'
-            f'    <name>{escape(DEFECT_CLASSES[i["label"]])}</name>\n'
-            '    <pose>Unspecified</pose>\n    <truncated>0</truncated>\n'
-            '    <difficult>0</difficult>\n    <bndbox>\n'
-            # VOC: 1-based inclusive pixel corners
-            f'      <xmin>{int(i["bbox"][0]) + 1}</xmin>\n'
-            f'      <ymin>{int(i["bbox"][1]) + 1}</ymin>\n'
-            f'      <xmax>{int(i["bbox"][2])}</xmax>\n'
-            f'      <ymax>{int(i["bbox"][3])}</ymax>\n'
-            '    </bndbox>\n  </object>\n' for i in sample['instances'])
-        xml = ('<annotation>\n  <folder>IMAGES</folder>\n'
-               f'  <filename>{stem}{ext}</filename>\n'
-               '  <source><database>defectzoo synthetic surface'
-               '</database></source>\n'
-               f'  <size>\n    <width>{w}</width>\n    <height>{h}</height>\n'
-               '    <depth>1</depth>\n  </size>\n  <segmented>1</segmented>\n'
-               f'{objs}</annotation>\n')
-        with open(osp.join(out_dir, 'ANNOTATIONS', stem + '.xml'), 'w') as f:
-            f.write(xml)
-    return counts

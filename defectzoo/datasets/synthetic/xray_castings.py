@@ -31,19 +31,16 @@ diameter of its mask, ``sqrt(4 * area / pi)``, is at least
 disjoint, and boxes are the exact pixel extent of each mask.
 
 Every sample is a pure function of ``(seed, split, index)``
-(:func:`generate_xray_sample`); :func:`generate_synthetic_xray` writes a
-whole data set once (see its docstring for the layout).
+(:func:`generate_xray_sample`); :func:`~defectzoo.datasets.synthetic.writers.generate_synthetic_xray`
+writes a whole data set once (see its docstring for the layout).
 """
-import json
-import os
-import os.path as osp
-import shutil
-import uuid
 import zlib
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
+import torch
+from mmdet.structures.mask import mask2bbox
 
 CLASSES = ('critical', 'minor')
 DEFECT_TYPES = ('pore', 'void', 'cavity', 'crack')
@@ -255,13 +252,13 @@ def generate_xray_sample(seed: int,
                 continue
             removed[win] += patch
             inst_map[win][mask] = len(instances) + 1
-            ys, xs = np.nonzero(mask)
+            bx1, by1, bx2, by2 = (int(v) for v in mask2bbox(
+                torch.from_numpy(mask)[None])[0])
             area = int(mask.sum())
             big = np.sqrt(4 * area / np.pi) >= critical_size * s
             label = 0 if kind == 'crack' or big else 1
             instances.append(dict(
-                bbox=[x0 + int(xs.min()), y0 + int(ys.min()),
-                      x0 + int(xs.max()) + 1, y0 + int(ys.max()) + 1],
+                bbox=[x0 + bx1, y0 + by1, x0 + bx2, y0 + by2],
                 label=label, defect_type=kind, area=area))
             break
 
@@ -281,191 +278,3 @@ def generate_xray_sample(seed: int,
         rng.standard_normal((s, s), np.float32))
     img = np.clip(np.rint(img), 0, 65535).astype(np.uint16)
     return dict(img=img, inst_map=inst_map, instances=instances)
-
-
-def _coco_annotations(sample: dict, image_id: int, first_ann_id: int
-                      ) -> List[dict]:
-    """COCO annotations (RLE masks, xywh boxes) of one sample."""
-    from pycocotools import mask as mask_utils
-    anns = []
-    for k, inst in enumerate(sample['instances'], 1):
-        mask = np.asfortranarray((sample['inst_map'] == k).astype(np.uint8))
-        rle = mask_utils.encode(mask)
-        rle['counts'] = rle['counts'].decode('ascii')
-        x1, y1, x2, y2 = inst['bbox']
-        anns.append(dict(
-            id=first_ann_id + k - 1, image_id=image_id,
-            category_id=inst['label'] + 1, bbox=[x1, y1, x2 - x1, y2 - y1],
-            area=inst['area'], iscrowd=0, segmentation=rle,
-            defect_type=inst['defect_type'], mask_value=k))
-    return anns
-
-
-def _params(**kwargs) -> dict:
-    """Generation parameters as stored in (and compared with) the
-    manifest: JSON-normalised, plus the generator version."""
-    params = dict(kwargs, generator_version=GENERATOR_VERSION)
-    if params['defect_weights'] is None:
-        params['defect_weights'] = DEFAULT_DEFECT_WEIGHTS
-    return json.loads(json.dumps(params, sort_keys=True))
-
-
-def _existing_state(out_dir: str, params: dict) -> str:
-    """``'reuse'`` / ``'generate'``; raise for conflicts or foreign data."""
-    if not osp.exists(out_dir):
-        return 'generate'
-    if not osp.isdir(out_dir):
-        raise FileExistsError(f'{out_dir} exists and is not a folder; choose '
-                              'another folder for the synthetic X-ray data')
-    manifest = osp.join(out_dir, MANIFEST)
-    if osp.isfile(manifest):
-        with open(manifest) as f:
-            old = json.load(f).get('params')
-        if old == params:
-            return 'reuse'
-        diff = sorted(k for k in set(old or {}) | set(params)
-                      if (old or {}).get(k) != params.get(k))
-        raise FileExistsError(
-            f'{out_dir} already holds synthetic X-ray data generated with '
-            f'other parameters (differing: {diff}; stored: '
-            f'{ {k: (old or {}).get(k) for k in diff} }, requested: '
-            f'{ {k: params.get(k) for k in diff} }). Choose another folder '
-            '(data_root / OUT_DIR) or use the same parameters; it is never '
-            'overwritten.')
-    if os.listdir(out_dir):
-        raise FileExistsError(
-            f'{out_dir} is not empty and has no {MANIFEST} of a synthetic '
-            'X-ray data set; refusing to write into it (existing files are '
-            'never overwritten). Choose an empty or new folder.')
-    return 'generate'
-
-
-def _write_dataset(root: str, params: dict, show_progress: bool) -> None:
-    from mmengine.utils import ProgressBar
-    splits = dict(unlabelled=params['num_unlabelled'],
-                  train=params['num_train'], val=params['num_val'])
-    gen_args = {k: params[k] for k in ('img_size', 'num_defects',
-                                       'critical_size', 'defect_weights')}
-    bar = ProgressBar(sum(splits.values())) if show_progress else None
-    os.makedirs(osp.join(root, 'annotations'))
-    for split, count in splits.items():
-        os.makedirs(osp.join(root, split))
-        labelled = split in LABELLED_SPLITS
-        if labelled:
-            os.makedirs(osp.join(root, 'masks', split))
-        images, anns = [], []
-        for i in range(count):
-            sample = generate_xray_sample(params['seed'], i, split=split,
-                                          **gen_args)
-            name = f'{i:06d}.png'
-            cv2.imwrite(osp.join(root, split, name), sample['img'])
-            if labelled:
-                cv2.imwrite(osp.join(root, 'masks', split, name),
-                            sample['inst_map'])
-                images.append(dict(id=i + 1, file_name=name,
-                                   width=params['img_size'],
-                                   height=params['img_size']))
-                anns += _coco_annotations(sample, i + 1, len(anns) + 1)
-            if bar is not None:
-                bar.update()
-        if labelled:
-            coco = dict(
-                info=dict(description='defectzoo synthetic X-ray castings',
-                          version=str(GENERATOR_VERSION)),
-                licenses=[], images=images, annotations=anns,
-                categories=[dict(id=i + 1, name=c, supercategory='defect')
-                            for i, c in enumerate(CLASSES)])
-            with open(osp.join(root, 'annotations', f'{split}.json'),
-                      'w') as f:
-                json.dump(coco, f)
-    manifest = dict(generator='defectzoo.datasets.synthetic.xray_castings',
-                    params=params, counts=splits, classes=list(CLASSES),
-                    class_rule=CLASS_RULE, mask_format=MASK_FORMAT,
-                    image_format='16-bit grayscale PNG, bright = more '
-                    'transmitted X-rays (defects are brighter)')
-    with open(osp.join(root, MANIFEST), 'w') as f:  # written last
-        json.dump(manifest, f, indent=2)
-
-
-def _generate_once(out_dir: str, params: dict, show_progress: bool) -> None:
-    if _existing_state(out_dir, params) == 'reuse':
-        return
-    parent, name = osp.split(osp.abspath(out_dir))
-    os.makedirs(parent, exist_ok=True)
-    tmp = osp.join(parent, f'.{name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}')
-    try:
-        _write_dataset(tmp, params, show_progress)
-        try:
-            if osp.isdir(out_dir) and not os.listdir(out_dir):
-                os.rmdir(out_dir)  # an empty folder may be replaced
-            os.rename(tmp, out_dir)  # atomic: all or nothing
-        except OSError:
-            # Another process finished first: use its data if it matches.
-            if _existing_state(out_dir, params) != 'reuse':
-                raise
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
-def generate_synthetic_xray(out_dir: str,
-                            num_unlabelled: int = 500,
-                            num_train: int = 200,
-                            num_val: int = 50,
-                            img_size: int = 512,
-                            seed: int = 0,
-                            num_defects: Sequence[int] = (1, 5),
-                            critical_size: float = 0.025,
-                            defect_weights: Optional[Dict[str, float]] = None,
-                            show_progress: Optional[bool] = None) -> str:
-    """Write a synthetic X-ray castings data set once and return ``out_dir``.
-
-    Layout::
-
-        out_dir/
-            manifest.json            generation parameters, class rule, ...
-            unlabelled/000000.png    16-bit grayscale, for self-supervision
-            train/000000.png         16-bit grayscale
-            val/000000.png
-            annotations/train.json   COCO: categories critical (1), minor (2),
-            annotations/val.json     bbox xywh, area, iscrowd 0, RLE masks,
-                                     plus defect_type and mask_value
-            masks/train/000000.png   uint8 instance ids (0 = background,
-            masks/val/000000.png     k = annotation with mask_value k)
-
-    Image ``i`` of a split is ``generate_xray_sample(seed, i, split=...)``.
-
-    Generated once: a folder whose manifest has the same parameters is
-    reused; different parameters, or a non-empty folder without a manifest,
-    raise :class:`FileExistsError` (nothing is ever overwritten). Data are
-    written to a temporary sibling folder and renamed atomically, so
-    concurrent processes are safe; under ``torch.distributed`` rank 0
-    generates while the other ranks wait.
-
-    Args:
-        num_unlabelled, num_train, num_val: images per split.
-        img_size, seed, num_defects, critical_size, defect_weights: see
-            :func:`generate_xray_sample`.
-        show_progress: mmengine progress bar; default: when >= 100 images.
-    """
-    from mmengine.dist import barrier, get_dist_info
-    if not out_dir:
-        raise ValueError('generate_synthetic_xray needs an output folder '
-                         '(data_root)')
-    params = _params(num_unlabelled=int(num_unlabelled),
-                     num_train=int(num_train), num_val=int(num_val),
-                     img_size=int(img_size), seed=int(seed),
-                     num_defects=[int(n) for n in num_defects],
-                     critical_size=float(critical_size),
-                     defect_weights=defect_weights)
-    if show_progress is None:
-        show_progress = num_unlabelled + num_train + num_val >= 100
-    _existing_state(out_dir, params)  # every rank fails early on conflicts
-    rank, world_size = get_dist_info()
-    if world_size > 1 and rank != 0:
-        barrier()  # wait for rank 0; generates only on node-local disks
-        _generate_once(out_dir, params, False)
-    else:
-        _generate_once(out_dir, params, show_progress)
-        if world_size > 1:
-            barrier()
-    return out_dir

@@ -4,10 +4,10 @@ import os.path as osp
 from typing import Optional, Sequence
 
 import cv2
-import numpy as np
 from mmengine.hooks import Hook
 
 from defectzoo.registry import HOOKS
+from ...visualization.image_grid import tile_images
 
 
 @HOOKS.register_module()
@@ -64,14 +64,7 @@ class DetPredGridHook(Hook):
             scale = self.tile / h
             tiles.append(cv2.resize(pair, (max(1, int(w * scale)),
                                            self.tile)))
-        width = max(t.shape[1] for t in tiles)
-        tiles = [np.pad(t, ((0, 0), (0, width - t.shape[1]), (0, 0)))
-                 for t in tiles]
-        while len(tiles) % self.ncols:
-            tiles.append(np.zeros_like(tiles[0]))
-        rows = [np.concatenate(tiles[i:i + self.ncols], axis=1)
-                for i in range(0, len(tiles), self.ncols)]
-        grid = np.concatenate(rows, axis=0)
+        grid = tile_images(tiles, self.ncols)
         if osp.dirname(self.out_file):
             os.makedirs(osp.dirname(self.out_file), exist_ok=True)
         cv2.imwrite(self.out_file, grid[..., ::-1])
