@@ -17,10 +17,17 @@ and a README marks where each table goes::
 ``python benchmarks/render_tables.py`` fills every marked block in the
 repository's Markdown files (``--check`` only reports stale blocks, exit 1).
 A table is never typed in: edit the benchmark, re-run it, re-render.
+
+Benchmarks write their result with :func:`write_result` and take the
+paper's numbers from the paper's ``configs/<paper>/metafile.yml`` with
+:func:`paper_metrics`. A result recorded before its benchmark ran through
+this path carries ``"recorded": true`` and the command and date of the run
+that produced it, until the benchmark next runs.
 """
 import argparse
 import glob
 import json
+import os
 import os.path as osp
 import re
 import sys
@@ -56,6 +63,38 @@ def render(result, table):
                  f'{result.get("machine", "machine not recorded")}): '
                  f'`{result["command"]}`')
     return '\n'.join(lines) + '\n'
+
+
+def write_result(name, command, tables, machine, date=None, **extra):
+    """Write ``benchmarks/results/<name>.json`` (``tables``: ``{table:
+    {columns, rows, note}}``); returns its path."""
+    import datetime
+    os.makedirs(RESULTS, exist_ok=True)
+    result = dict(benchmark=name, command=command,
+                  date=date or datetime.date.today().isoformat(),
+                  machine=machine, tables=tables, **extra)
+    path = osp.join(RESULTS, f'{name}.json')
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(result, f, indent=1, ensure_ascii=False)
+        f.write('\n')
+    return path
+
+
+def paper_metrics(paper, model=None):
+    """``{model name: {dataset: {metric: value}}}`` of the "Paper Results"
+    in ``configs/<paper>/metafile.yml`` (one model's dict if ``model``)."""
+    from mmengine.fileio import load as load_yaml
+    meta = load_yaml(osp.join(ROOT, 'configs', paper, 'metafile.yml'))
+    out = {}
+    for entry in meta.get('Models', []):
+        out[entry['Name']] = {r['Dataset']: dict(r['Metrics'])
+                              for r in entry.get('Paper Results') or []}
+    if model is not None:
+        if model not in out:
+            raise KeyError(f'configs/{paper}/metafile.yml has no model '
+                           f'{model!r}')
+        return out[model]
+    return out
 
 
 def load(name):

@@ -35,18 +35,23 @@ configs/scl_arcmargin/README.md)::
         --seeds 0 1 2 --skip few-shot
 
 Every step is resumable (run the same command again). Writes
-``<work-dir>/benchmark.md`` with the tables.
+``benchmarks/results/scl_arcmargin_neu[_native].json`` (the paper's numbers
+from ``configs/scl_arcmargin/metafile.yml``); ``python
+benchmarks/render_tables.py`` puts its tables into the README.
 """
 import argparse
 import csv
 import json
 import os
 import os.path as osp
-import subprocess
 import sys
 import time
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path[:0] = [REPO, osp.join(REPO, 'benchmarks')]
+import render_tables  # noqa: E402
+
+from defectzoo.utils.process import run_logged  # noqa: E402
 CFG = osp.join(REPO, 'configs', 'scl_arcmargin')
 RECIPES = {
     # native-scale 96 px crops for training, whole 200 px images at test
@@ -68,11 +73,33 @@ RECIPES = {
         'fewshot-3way-96px.py',
         title='ResNet-18, 96 px'),
 }
-PAPER = {  # NEU small data (mean of 10 runs), ImageNet ResNet-50
-    'cross-entropy': {10: 93.89, 20: 97.72, 50: 99.06},
-    'SCL + ArcMargin': {10: 98.39, 20: 98.83, 50: 99.72},
+#: the paper's models in configs/scl_arcmargin/metafile.yml, per method
+PAPER_MODELS = {
+    'SCL + ArcMargin': 'scl-arcmargin_r50_1xb32-adam-100e_neu-{k}shot-224px',
+    'cross-entropy': 'ce_r50_1xb32-adam-100e_neu-{k}shot-224px',
 }
-PAPER_FEW_SHOT = {1: 82.16, 3: 84.53, 5: 86.29}
+PAPER_FEW_SHOT = 'scl-arcmargin_r50_1xb32-adam-100e_neu-fewshot-3way-224px'
+MACHINE = '2-core CPU, 1 torch thread per run'
+
+
+def paper_accuracy(method, k):
+    """The paper's top-1 % of ``method`` with ``k`` images per class (from
+    the metafile), None if the paper has none."""
+    if method not in PAPER_MODELS:
+        return None
+    try:
+        results = render_tables.paper_metrics(
+            'scl_arcmargin', PAPER_MODELS[method].format(k=k))
+    except KeyError:
+        return None
+    return results['NEU-CLS (20 % test)']['Top 1 Accuracy']
+
+
+def paper_few_shot():
+    """``{shots: accuracy}`` of the paper's 3-way few-shot result."""
+    [metrics] = render_tables.paper_metrics('scl_arcmargin',
+                                            PAPER_FEW_SHOT).values()
+    return {int(k.split('-')[0]): v for k, v in metrics.items()}
 
 
 def parse_args(argv=None):
@@ -94,9 +121,14 @@ def parse_args(argv=None):
                         help='SCL / CE epochs on the k images (default 30)')
     parser.add_argument('--skip', nargs='*', default=[],
                         choices=['gallery', 'scl', 'ce', 'few-shot'])
+    parser.add_argument('--result', help='benchmarks/results/<RESULT>.json '
+                        '(default: scl_arcmargin_neu[_native])')
     args = parser.parse_args(argv)
     args.cfg = {k: osp.join(CFG, v) if k != 'title' else v
                 for k, v in RECIPES[args.recipe].items()}
+    if args.result is None:
+        args.result = 'scl_arcmargin_neu' + (
+            '' if args.recipe == '96px' else '_' + args.recipe)
     if args.work_dir is None:
         args.work_dir = 'work_dirs/bench_scl_arcmargin' + (
             '' if args.recipe == '96px' else '_' + args.recipe)
@@ -104,16 +136,9 @@ def parse_args(argv=None):
 
 
 def run(cmd, log):
-    """Run ``cmd`` (logging to ``log``); raise with the log's tail."""
+    """Run ``cmd`` from the repository root, its output in ``log``."""
     print('$', ' '.join(cmd), flush=True)
-    start = time.time()
-    with open(log, 'w') as f:
-        proc = subprocess.run(cmd, cwd=REPO, stdout=f, stderr=subprocess.STDOUT)
-    if proc.returncode:
-        tail = open(log).read()[-3000:]
-        raise RuntimeError(f'{cmd[1]} failed (exit {proc.returncode}); log '
-                           f'{log}:\n{tail}')
-    print(f'  done in {time.time() - start:.0f} s (log {log})', flush=True)
+    run_logged(cmd, log, cmd[1], cwd=REPO, check=True)
 
 
 def simclr(args, work):
@@ -200,28 +225,30 @@ def few_shot(args, ckpt, work):
 
 
 def tables(small, fs, args):
-    lines = [f'| method (no ImageNet, {args.cfg["title"]}) | ' +
-             ' | '.join(f'k={k} ours' for k in args.k) + ' | ' +
-             ' | '.join(f'k={k} paper' for k in args.k) +
-             ' | s / run |', '|---' * (2 * len(args.k) + 2) + '|']
-    for name, stats in small.items():
-        ours = [f'{stats[k][0]:.2f} ± {stats[k][1]:.2f} ({stats[k][2]} runs)'
-                if k in stats else '-' for k in args.k]
-        paper = [f'{PAPER[name][k]:.2f}' if name in PAPER
-                 and k in PAPER[name] else '-' for k in args.k]
-        secs = max(s[3] for s in stats.values()) if stats else 0
-        lines.append(f'| {name} | ' + ' | '.join(ours + paper) +
-                     f' | {secs:.0f} |')
+    """The result tables (``benchmarks/render_tables.py`` format)."""
+    out = dict(small_data=dict(
+        columns=[f'method (no ImageNet, {args.cfg["title"]})'] +
+        [f'k={k} ours' for k in args.k] + [f'k={k} paper' for k in args.k] +
+        ['s / run'],
+        rows=[[name] + [
+            f'{stats[k][0]:.2f} ± {stats[k][1]:.2f} ({stats[k][2]} runs)'
+            if k in stats else None for k in args.k] +
+            [paper_accuracy(name, k) for k in args.k] +
+            [round(max(s[3] for s in stats.values())) if stats else None]
+            for name, stats in small.items()],
+        note='Top-1 % on the fixed 20 % NEU test split, mean ± std over '
+        f'the seeded draws (seeds {" ".join(map(str, args.seeds))}); paper: '
+        'ImageNet ResNet-50, mean of 10 runs (configs/scl_arcmargin/'
+        'metafile.yml).'))
     if fs:
-        lines += ['', '| 3-way few-shot (600 episodes, mean ± 95 % CI) | '
-                  '1-shot | 3-shot | 5-shot |', '|---|---|---|---|']
-        for name, res in fs.items():
-            lines.append(f'| {name} | ' + ' | '.join(
-                f'{res[s][0]:.2f} ± {res[s][1]:.2f}' for s in (1, 3, 5)) +
-                ' |')
-        lines.append('| paper (ImageNet ResNet-50) | ' + ' | '.join(
-            f'{PAPER_FEW_SHOT[s]:.2f}' for s in (1, 3, 5)) + ' |')
-    return '\n'.join(lines)
+        paper = paper_few_shot()
+        out['few_shot'] = dict(
+            columns=['3-way few-shot (600 episodes, mean ± 95 % CI)',
+                     '1-shot', '3-shot', '5-shot'],
+            rows=[[name] + [f'{res[s][0]:.2f} ± {res[s][1]:.2f}'
+                            for s in (1, 3, 5)] for name, res in fs.items()]
+            + [['paper (ImageNet ResNet-50)'] + [paper[s] for s in (1, 3, 5)]])
+    return out
 
 
 def main(argv=None):
@@ -247,12 +274,15 @@ def main(argv=None):
             init + data_options(args.data_root) + ['train_cfg.max_epochs=0'],
             work)
     fs = few_shot(args, ckpt, work) if 'few-shot' not in args.skip else {}
-    text = tables(small, fs, args)
-    text += (f'\n\nwall time {(time.time() - start) / 60:.1f} min '
-             f'(SimCLR checkpoint: {ckpt})')
-    print(text)
-    with open(osp.join(work, 'benchmark.md'), 'w') as f:
-        f.write(text + '\n')
+    render_tables.write_result(
+        args.result, 'python benchmarks/scl_arcmargin_neu.py ' +
+        ' '.join(sys.argv[1:] if argv is None else argv),
+        tables(small, fs, args), MACHINE,
+        wall_min=round((time.time() - start) / 60, 1),
+        simclr_checkpoint=ckpt)
+    result = render_tables.load(args.result)
+    for table in result['tables']:
+        print(render_tables.render(result, table))
 
 
 if __name__ == '__main__':

@@ -32,8 +32,11 @@ def test_scl_arcmargin_recipes_name_existing_configs(recipe):
 def test_mvgg19_defaults_per_init():
     bench = load('mvgg19_magnetic_tile')
     assert osp.isfile(osp.join(bench.REPO_ROOT, bench.NEU_BASE_CFG))
-    for name, cfg in bench.CONFIGS.items():
-        assert osp.isfile(osp.join(bench.REPO_ROOT, cfg)), name
+    for init, configs in bench.CONFIGS.items():
+        assert set(configs) == {'MVGG19', 'VGG19'}
+        for cfg in configs.values():
+            assert osp.isfile(
+                osp.join(bench.REPO_ROOT, bench.BENCH_CFG, cfg)), (init, cfg)
     args = bench.parse_args([])
     assert (args.init, args.folds, args.img_size) == ('neu-pretrained', 5, 96)
     assert args.work_dir.endswith('mvgg19_magnetic_tile_neu-pretrained')
