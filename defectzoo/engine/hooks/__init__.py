@@ -1,12 +1,11 @@
 """defectzoo.engine.hooks."""
+from .check_finite_hook import CheckFiniteHook, NonFiniteError
+from .checkpoint_fit_hook import CheckpointFitHook
+from .det_pred_grid_hook import DetPredGridHook
 from .random_state_hook import RandomStateHook
+from .reference_gallery_hook import ReferenceGalleryHook
 
-__all__ = ['RandomStateHook']
-# Issue 4: PNG grid of test predictions vs ground truth.
-from .det_pred_grid_hook import DetPredGridHook  # noqa: E402
-
-__all__ += ['DetPredGridHook']
-# Issue 5: reference gallery of SCLArcMarginClassifier.
-from .reference_gallery_hook import ReferenceGalleryHook  # noqa: E402
-
-__all__ += ['ReferenceGalleryHook']
+__all__ = [
+    'CheckFiniteHook', 'CheckpointFitHook', 'DetPredGridHook',
+    'NonFiniteError', 'RandomStateHook', 'ReferenceGalleryHook'
+]
