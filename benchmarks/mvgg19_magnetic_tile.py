@@ -348,9 +348,10 @@ def main():
     from defectzoo.datasets.magnetic_tile import (MT_CLASSES,
                                                   MagneticTileClsDataset)
     from defectzoo.evaluation.kfold import (format_table, plot_confusion,
-                                            stratified_kfold, summarize,
-                                            train_indices, write_csv)
+                                            summarize, train_indices,
+                                            write_csv)
     from defectzoo.registry import MODELS
+    from defectzoo.utils.data.splits import stratified_kfold
     init_default_scope('defectzoo')
     os.makedirs(args.work_dir, exist_ok=True)
     dataset = MagneticTileClsDataset(data_root=args.data_root, pipeline=[])

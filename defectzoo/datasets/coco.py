@@ -3,7 +3,7 @@
 mmdet's ``CocoDataset`` drops boxes outside the image, zero-area boxes and
 unknown category ids without a word and defaults to the 80 COCO classes.
 :class:`CocoDetDataset` reports each of them as an
-:class:`~defectzoo.datasets.validation.InvalidDataError` naming the JSON
+:class:`~defectzoo.utils.data.validation.InvalidDataError` naming the JSON
 file and the image, and takes its classes from the file's ``categories``
 when ``metainfo`` gives none.
 """
@@ -16,7 +16,7 @@ from mmdet.datasets import CocoDataset
 
 from defectzoo.registry import DATASETS
 from .validated_dataset import ValidatedDatasetMixin
-from .validation import InvalidDataError, check_file_exists
+from ..utils.data.validation import InvalidDataError, check_file_exists
 
 
 def read_coco_json(path: str) -> dict:

@@ -29,8 +29,8 @@ import numpy as np
 from mmdet.datasets import CocoDataset
 
 from defectzoo.registry import DATASETS
-from .validation import (InvalidDataError, InvalidSampleLog, check_box,
-                         read_image_checked)
+from ..utils.data.validation import (InvalidDataError, InvalidSampleLog,
+                                     check_box, read_image_checked)
 
 GT_FILE = 'ground_truth.txt'
 SERIES_RE = re.compile(r'^C\d{4}$')

@@ -13,9 +13,9 @@ from mmengine.fileio import list_from_file
 from mmpretrain.datasets import CustomDataset
 
 from defectzoo.registry import DATASETS
-from .splits import natural_key
+from ..utils.data.splits import natural_key
 from .validated_dataset import ValidatedDatasetMixin
-from .validation import InvalidDataError, check_file_exists
+from ..utils.data.validation import InvalidDataError, check_file_exists
 
 
 @DATASETS.register_module()

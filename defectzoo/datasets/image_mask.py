@@ -14,9 +14,9 @@ from typing import List, Optional, Sequence, Union
 from mmseg.datasets import BaseSegDataset
 
 from defectzoo.registry import DATASETS
-from .splits import natural_key, read_id_list
+from ..utils.data.splits import natural_key, read_id_list
 from .validated_dataset import ValidatedDatasetMixin
-from .validation import InvalidDataError
+from ..utils.data.validation import InvalidDataError
 
 IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 

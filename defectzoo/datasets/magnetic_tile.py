@@ -30,9 +30,11 @@ from mmpretrain.datasets import BaseDataset as ClsBaseDataset
 from mmseg.datasets import BaseSegDataset
 
 from defectzoo.registry import DATASETS
-from .splits import DEFAULT_RATIOS, natural_key, read_id_list, select_split
+from ..utils.data.splits import (DEFAULT_RATIOS, natural_key, read_id_list,
+                                 select_split)
 from .validated_dataset import ValidatedDatasetMixin
-from .validation import InvalidDataError, InvalidSampleLog, read_mask_checked
+from ..utils.data.validation import (InvalidDataError, InvalidSampleLog,
+                                     read_mask_checked)
 
 MT_CLASSES = ('Blowhole', 'Break', 'Crack', 'Fray', 'Free', 'Uneven')
 MT_DEFECT_CLASSES = ('Blowhole', 'Break', 'Crack', 'Fray', 'Uneven')

@@ -25,7 +25,8 @@ import numpy as np
 from mmpretrain.datasets import BaseDataset
 
 from defectzoo.registry import DATASETS
-from .validation import InvalidDataError, InvalidSampleLog
+from ..utils.data.splits import k_per_class, stratified_holdout
+from ..utils.data.validation import InvalidDataError, InvalidSampleLog
 
 #: The 8 label columns of ``arr_1``: abbreviation and class-name part.
 MIXEDWM38_TYPES = (('C', 'Center'), ('D', 'Donut'), ('EL', 'Edge_Loc'),
@@ -184,35 +185,6 @@ def load_mixedwm38(path: str, log: Optional[InvalidSampleLog] = None,
     return (maps[keep].astype(np.uint8), np.asarray(classes, np.int64), keep)
 
 
-def stratified_split(labels: np.ndarray, test_ratio: float,
-                     seed: int) -> Tuple[np.ndarray, np.ndarray]:
-    """Seeded per-class split: ``round(test_ratio * n_c)`` of each class
-    go to the test side. Returns sorted ``(train, test)`` positions."""
-    rng = np.random.default_rng(seed)
-    train, test = [], []
-    for c in np.unique(labels):
-        idx = np.flatnonzero(labels == c)
-        idx = idx[rng.permutation(len(idx))]
-        n_test = int(round(test_ratio * len(idx)))
-        test.append(idx[:n_test])
-        train.append(idx[n_test:])
-    cat = (lambda xs: np.sort(np.concatenate(xs)) if xs else
-           np.zeros(0, np.int64))
-    return cat(train), cat(test)
-
-
-def sample_per_class(labels: np.ndarray, positions: np.ndarray, k: int,
-                     seed: int) -> np.ndarray:
-    """Seeded ``k`` positions per class among ``positions`` (all of a class
-    with fewer). Returns them sorted."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for c in np.unique(labels[positions]):
-        idx = positions[labels[positions] == c]
-        out.append(idx[rng.permutation(len(idx))[:k]])
-    return np.sort(np.concatenate(out)) if out else positions[:0]
-
-
 @DATASETS.register_module()
 class MixedWM38Dataset(BaseDataset):
     """MixedWM38 read straight from ``Wafer_Map_Datasets.npz``.
@@ -284,13 +256,12 @@ class MixedWM38Dataset(BaseDataset):
         log.summary()
         positions = np.arange(len(labels))
         if self.split is not None:
-            train, test = stratified_split(labels, self.test_ratio,
-                                           self.split_seed)
+            train, test = stratified_holdout(labels, self.test_ratio,
+                                             self.split_seed)
             positions = train if self.split == 'train' else test
         if self.num_per_class:
-            positions = sample_per_class(labels, positions,
-                                         self.num_per_class,
-                                         self.subset_seed)
+            positions = positions[k_per_class(
+                labels[positions], self.num_per_class, self.subset_seed)]
         self._maps = maps[positions]
         return [dict(map_index=i, npz_index=int(npz_index[p]),
                      gt_label=int(labels[p]))

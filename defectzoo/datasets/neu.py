@@ -25,9 +25,10 @@ import numpy as np
 from mmpretrain.datasets import BaseDataset as ClsBaseDataset
 
 from defectzoo.registry import DATASETS
-from .splits import DEFAULT_RATIOS, natural_key, read_id_list, select_split
+from ..utils.data.splits import (DEFAULT_RATIOS, natural_key, read_id_list,
+                                 select_split)
 from .validated_dataset import ValidatedDatasetMixin
-from .validation import InvalidDataError
+from ..utils.data.validation import InvalidDataError
 from .voc import VOCDetDataset
 
 NEU_CLASSES = ('crazing', 'inclusion', 'patches', 'pitted_surface',

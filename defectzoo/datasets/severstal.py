@@ -7,7 +7,8 @@ On disk (as downloaded from Kaggle)::
         train_images/      0002cc93b.jpg ... (1600 x 256)
 
 Each CSV row is one (image, class) mask, run-length encoded top-to-bottom
-then left-to-right with 1-based pixel numbers (:mod:`defectzoo.datasets.rle`).
+then left-to-right with 1-based pixel numbers
+(:mod:`defectzoo.utils.data.rle`).
 Classes are 1..4; images with no row are defect-free. The first release's
 ``ImageId_ClassId,EncodedPixels`` layout (four rows per image, empty
 ``EncodedPixels`` when absent) is read too.
@@ -28,8 +29,8 @@ from mmpretrain.datasets import MultiLabelDataset
 from mmseg.datasets import BaseSegDataset
 
 from defectzoo.registry import DATASETS
-from .rle import RLEError, rle_decode
-from .validation import InvalidDataError, InvalidSampleLog
+from ..utils.data.rle import RLEError, rle_decode
+from ..utils.data.validation import InvalidDataError, InvalidSampleLog
 
 SEVERSTAL_NUM_CLASSES = 4
 SEVERSTAL_CLASSES = tuple(f'defect_{i}'

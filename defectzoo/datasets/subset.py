@@ -1,7 +1,7 @@
 """k images per class: the training subsets of the small-data protocol.
 
 ``KPerClassSubset`` is a registered *builder*: it builds the wrapped dataset,
-keeps ``k`` images of each class with :func:`~defectzoo.datasets.splits.
+keeps ``k`` images of each class with :func:`~defectzoo.utils.data.splits.
 k_per_class` (seeded, nested: the ``k=10`` images are among the ``k=20``
 ones) and returns the same dataset object cut down in place, so its class,
 ``metainfo``, evaluators and visualisers are unchanged::
@@ -17,7 +17,7 @@ from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
 
 from defectzoo.registry import DATASETS
-from .splits import k_per_class
+from ..utils.data.splits import k_per_class
 
 #: the group of images without any label (detection negatives).
 EMPTY_GROUP = -1

@@ -1,7 +1,7 @@
 """The bad-data handling that every defectzoo dataset class shares.
 
 When a dataset is built, ``load_data_list`` parses each sample's annotation
-and then checks it with :func:`~defectzoo.datasets.validation.check_sample`
+and then checks it with :func:`~defectzoo.utils.data.validation.check_sample`
 according to ``check_images``:
 
 * ``'none'``: files exist; boxes are checked against the annotated size.
@@ -15,7 +15,7 @@ according to ``check_images``:
 Decoding errors that only a full decode finds are otherwise caught lazily
 by :class:`~defectzoo.datasets.transforms.LoadImageChecked` in the
 pipeline. A bad sample raises
-:class:`~defectzoo.datasets.validation.InvalidDataError` (file + problem);
+:class:`~defectzoo.utils.data.validation.InvalidDataError` (file + problem);
 with ``skip_invalid=True`` it is skipped and counted, one summary warning
 is given and the errors stay in ``dataset.invalid_samples``.
 """
@@ -25,8 +25,9 @@ from typing import Callable, Iterable, List, Optional, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
-from .validation import (CHECK_MODES, InvalidDataError, InvalidSampleLog,
-                         check_sample, read_image_header)
+from ..utils.data.validation import (CHECK_MODES, InvalidDataError,
+                                     InvalidSampleLog, check_sample,
+                                     read_image_header)
 
 
 class ValidatedDatasetMixin:

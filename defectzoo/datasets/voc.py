@@ -15,9 +15,9 @@ from mmdet.datasets import XMLDataset
 from mmengine.fileio import list_from_file
 
 from defectzoo.registry import DATASETS
-from .splits import natural_key
+from ..utils.data.splits import natural_key
 from .validated_dataset import ValidatedDatasetMixin
-from .validation import InvalidDataError, check_file_exists
+from ..utils.data.validation import InvalidDataError, check_file_exists
 
 IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 

@@ -10,7 +10,7 @@ from mmengine.utils import scandir
 
 from defectzoo.registry import DATASETS
 from .synthetic.xray_castings import CLASSES, generate_synthetic_xray
-from .validation import InvalidDataError
+from ..utils.data.validation import InvalidDataError
 
 XRAY_EXTENSIONS = ('.png', '.tif', '.tiff', '.jpg', '.jpeg', '.bmp')
 

@@ -6,8 +6,9 @@ prediction result is decided via the highest average value", i.e. the class
 with the highest *mean of the cosine similarities* to its K support
 embeddings (not the similarity to the mean support embedding). Accuracy is
 averaged over many random episodes and reported with a 95 % confidence
-interval ``1.96 * std / sqrt(E)`` (std over the E episode accuracies, as
-the usual few-shot code computes it, ``np.std`` with ddof 0).
+interval of the mean: Student's t with ``E - 1`` degrees of freedom times
+the standard error (``scipy.stats``); for the usual E = 600 episodes it is
+within 0.3 % of the ``1.96 * std / sqrt(E)`` of common few-shot code.
 """
 from typing import Dict, List, NamedTuple, Optional, Sequence
 
@@ -106,12 +107,15 @@ def episode_accuracy(embeddings: np.ndarray, labels: Sequence[int],
 
 
 def summarize_accuracies(accuracies: Sequence[float]) -> Dict[str, float]:
-    """Mean, std and 95 % CI (``1.96 std / sqrt(E)``) of episode accuracies
-    given as fractions; the returned values are in percent."""
+    """Mean, std (ddof 0) and the half-width of the 95 % t-interval of the
+    mean (``t.ppf(0.975, E - 1) * sem``, :mod:`scipy.stats`) of episode
+    accuracies given as fractions; the returned values are in percent."""
+    from scipy import stats
     acc = np.asarray(accuracies, dtype=float) * 100
-    std = float(acc.std())
-    return dict(accuracy=float(acc.mean()),
-                ci95=1.96 * std / float(np.sqrt(len(acc))), std=std,
+    ci95 = 0.0
+    if len(acc) > 1 and acc.std() > 0:
+        ci95 = float(stats.t.ppf(0.975, len(acc) - 1) * stats.sem(acc))
+    return dict(accuracy=float(acc.mean()), ci95=ci95, std=float(acc.std()),
                 num_episodes=len(acc))
 
 

@@ -7,8 +7,9 @@ serve as a test (i.e., hidden) set, while the rest of the dataset was
 utilized for training. [...] the performance metrics correspond to the
 mean of the metrics recorded during each phase."
 
-Folds are stratified, shuffled and seeded; a fold's train and test sets
-are index subsets (mmengine ``BaseDataset(indices=...)``) of the config's
+Folds come from :func:`defectzoo.utils.data.splits.stratified_kfold`
+(sklearn's ``StratifiedKFold``, shuffled and seeded); a fold's train and
+test sets are index subsets (mmengine ``BaseDataset(indices=...)``) of the config's
 train dataset. ``tools/analysis_tools/kfold.py`` is the command line.
 """
 import copy
@@ -27,30 +28,6 @@ METRIC_KEYS = {
     'auc': 'ovr-auc/macro',
 }
 CONFUSION_KEY = 'confusion_matrix/result'
-
-
-def stratified_kfold(labels: Sequence[int], num_folds: int,
-                     seed: int = 0) -> List[List[int]]:
-    """Test indices of each fold, every class dealt evenly over the folds.
-
-    Each class's indices are shuffled (one ``numpy`` generator seeded with
-    ``seed``, classes in sorted order) and the concatenation is dealt
-    round-robin, so every class and every fold size differs by at most one
-    between folds. The folds are disjoint and cover all indices.
-
-    Returns:
-        ``num_folds`` sorted lists of indices into ``labels``.
-    """
-    labels = np.asarray(labels)
-    if num_folds < 2:
-        raise ValueError(f'num_folds must be >= 2, got {num_folds}')
-    if num_folds > len(labels):
-        raise ValueError(f'{num_folds} folds for {len(labels)} samples')
-    rng = np.random.default_rng(seed)
-    dealt = np.concatenate([
-        rng.permutation(np.flatnonzero(labels == c))
-        for c in np.unique(labels)])
-    return [sorted(dealt[f::num_folds].tolist()) for f in range(num_folds)]
 
 
 def train_indices(folds: List[List[int]], fold: int) -> List[int]:

@@ -1,4 +1,5 @@
-"""Utilities: environment set-up and safe checkpoint loading."""
+"""Utilities: environment set-up, safe checkpoint loading, data checks
+(:mod:`.data`) and the dataset-check back-end (:mod:`.dataset_check`)."""
 from .checkpoint import enable_safe_checkpoint_loading
 from .setup_env import register_all_modules
 

@@ -10,7 +10,7 @@ import pytest
 
 from defectzoo.datasets.magnetic_tile import MagneticTileSegDataset
 from defectzoo.datasets.neu import NEUClsDataset, NEUDetDataset
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._defect_fixtures import (SIZE, make_magnetic_tile,
                                                   make_neu, truncate,
                                                   write_voc_xml)

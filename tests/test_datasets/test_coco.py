@@ -5,7 +5,7 @@ import os.path as osp
 import pytest
 
 from defectzoo.datasets.coco import CocoDetDataset
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._defect_fixtures import make_coco
 from tests.test_datasets._helpers import base_dataset_cfg, build_dataset
 

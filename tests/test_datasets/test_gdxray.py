@@ -9,7 +9,7 @@ import pytest
 
 from defectzoo.datasets.gdxray import (gdxray_castings_to_coco,
                                        matlab_box_to_xyxy, read_ground_truth)
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
                                           load_tool, run_check_dataset)
 

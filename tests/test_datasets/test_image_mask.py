@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from defectzoo.datasets.image_mask import ImageMaskFolderDataset
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._defect_fixtures import make_image_mask
 from tests.test_datasets._helpers import base_dataset_cfg, build_dataset
 

@@ -11,7 +11,7 @@ from defectzoo.datasets.magnetic_tile import (MT_CLASSES,
                                               MagneticTileDetDataset,
                                               MagneticTileSegDataset,
                                               mask_to_boxes)
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._defect_fixtures import (MT_COUNTS, SIZE,
                                                   make_magnetic_tile)
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,

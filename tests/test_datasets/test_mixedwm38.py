@@ -8,7 +8,7 @@ import pytest
 from defectzoo.datasets.mixedwm38 import (MIXEDWM38_CLASSES,
                                           MIXEDWM38_PATTERNS,
                                           pattern_to_class, render_wafer_map)
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
                                           load_tool, run_check_dataset)
 

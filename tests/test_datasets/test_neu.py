@@ -6,7 +6,7 @@ import pytest
 
 from defectzoo.datasets.neu import (NEU_CLASSES, NEUClsDataset,
                                     NEUDetDataset, parse_neu_class)
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._defect_fixtures import SIZE, make_neu
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
                                           load_tool)

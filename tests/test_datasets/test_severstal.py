@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 import pytest
 
-from defectzoo.datasets.rle import RLEError, rle_decode, rle_encode
+from defectzoo.utils.data.rle import RLEError, rle_decode, rle_encode
 from defectzoo.datasets.severstal import read_severstal_csv
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
                                           load_tool, run_check_dataset)
 

@@ -4,10 +4,10 @@ from collections import Counter
 
 import pytest
 
-from defectzoo.datasets.splits import (k_per_class, natural_key,
-                                       read_id_list, select_split,
-                                       stratified_split, write_split_files)
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.splits import (k_per_class, natural_key,
+                                         read_id_list, select_split,
+                                         stratified_split, write_split_files)
+from defectzoo.utils.data.validation import InvalidDataError
 
 
 def _data():

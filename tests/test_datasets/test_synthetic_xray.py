@@ -12,7 +12,7 @@ import pytest
 from defectzoo.datasets.synthetic import xray_castings as xc
 from defectzoo.datasets.synthetic.xray_castings import (
     CLASSES, generate_synthetic_xray, generate_xray_sample)
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._helpers import build_dataset, load_tool
 
 SMALL = dict(num_unlabelled=3, num_train=4, num_val=2, img_size=64, seed=7)

@@ -5,7 +5,7 @@ import os.path as osp
 import cv2
 import pytest
 
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from defectzoo.datasets.voc import VOCDetDataset
 from tests.test_datasets._defect_fixtures import SIZE, gray_image, \
     write_voc_xml

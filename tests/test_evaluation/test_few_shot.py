@@ -124,9 +124,12 @@ def test_separated_clusters_give_100_percent():
 
 
 def test_ci95_by_hand():
-    # percent 100, 50, 50, 100: mean 75, std 25, CI 1.96 * 25 / sqrt(4)
+    # percent 100, 50, 50, 100: mean 75, std 25 (ddof 0); the 95 % CI is
+    # t(0.975, df=3) = 3.182446 times the standard error
+    # sqrt(4 * 25**2 / 3) / sqrt(4) = 14.433757
     res = summarize_accuracies([1.0, 0.5, 0.5, 1.0])
-    assert res == pytest.approx(dict(accuracy=75.0, std=25.0, ci95=24.5,
+    assert res == pytest.approx(dict(accuracy=75.0, std=25.0,
+                                     ci95=3.182446 * 14.433757,
                                      num_episodes=4))
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from defectzoo.evaluation.kfold import (fold_dataset_cfgs, format_table,
-                                        stratified_kfold, summarize,
-                                        train_indices)
+                                        summarize, train_indices)
+from defectzoo.utils.data.splits import stratified_kfold
 
 # magnetic-tile-like imbalance: 952 Free, 32 Fray
 LABELS = [0] * 115 + [1] * 85 + [2] * 57 + [3] * 32 + [4] * 952 + [5] * 103

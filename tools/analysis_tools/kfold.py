@@ -38,10 +38,11 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.evaluation.kfold import (CONFUSION_KEY,  # noqa: E402
                                         METRIC_KEYS, fold_dataset_cfgs,
                                         format_table, kfold_evaluator,
-                                        plot_confusion, stratified_kfold,
-                                        summarize, train_indices, write_csv)
+                                        plot_confusion, summarize,
+                                        train_indices, write_csv)
 from defectzoo.evaluation.repeats import (run_logged,  # noqa: E402
                                           write_json_atomic)
+from defectzoo.utils.data.splits import stratified_kfold  # noqa: E402
 
 SPLIT_FILE = 'folds.json'
 RESULT_FILE = 'result.json'

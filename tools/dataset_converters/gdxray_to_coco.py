@@ -32,8 +32,8 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.datasets.gdxray import (gdxray_castings_to_coco,  # noqa: E402
                                        pick_test_series,
                                        split_coco_by_series)
-from defectzoo.datasets.validation import (InvalidDataError,  # noqa: E402
-                                           InvalidSampleLog)
+from defectzoo.utils.data.validation import (InvalidDataError,  # noqa: E402
+                                             InvalidSampleLog)
 
 
 def parse_args(argv=None):

@@ -18,9 +18,9 @@ from collections import Counter
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.datasets.magnetic_tile import \
     list_magnetic_tile  # noqa: E402
-from defectzoo.datasets.splits import (DEFAULT_RATIOS,  # noqa: E402
-                                       SPLIT_NAMES, stratified_split,
-                                       write_split_files)
+from defectzoo.utils.data.splits import (DEFAULT_RATIOS,  # noqa: E402
+                                         SPLIT_NAMES, stratified_split,
+                                         write_split_files)
 
 
 def parse_args(argv=None):

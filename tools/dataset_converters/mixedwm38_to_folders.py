@@ -29,10 +29,10 @@ import numpy as np
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.datasets.mixedwm38 import (MIXEDWM38_CLASSES,  # noqa: E402
-                                          load_mixedwm38, render_wafer_map,
-                                          stratified_split)
-from defectzoo.datasets.validation import (InvalidDataError,  # noqa: E402
-                                           InvalidSampleLog)
+                                          load_mixedwm38, render_wafer_map)
+from defectzoo.utils.data.splits import stratified_holdout  # noqa: E402
+from defectzoo.utils.data.validation import (InvalidDataError,  # noqa: E402
+                                             InvalidSampleLog)
 
 
 def parse_args(argv=None):
@@ -65,7 +65,7 @@ def convert(npz, out_dir, img_size=52, test_ratio=0.2, seed=0,
     maps, labels, npz_index = load_mixedwm38(npz, log, value_map)
     log.summary()
     if split:
-        train, test = stratified_split(labels, test_ratio, seed)
+        train, test = stratified_holdout(labels, test_ratio, seed)
         parts = dict(train=train, test=test)
     else:
         parts = dict(all=np.arange(len(labels)))

@@ -25,9 +25,9 @@ from collections import Counter
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.datasets.neu import (NEU_CLASSES,  # noqa: E402
                                     list_neu_images, parse_neu_class)
-from defectzoo.datasets.splits import (DEFAULT_RATIOS,  # noqa: E402
-                                       SPLIT_NAMES, stratified_split,
-                                       write_split_files)
+from defectzoo.utils.data.splits import (DEFAULT_RATIOS,  # noqa: E402
+                                         SPLIT_NAMES, stratified_split,
+                                         write_split_files)
 
 
 def parse_args(argv=None):

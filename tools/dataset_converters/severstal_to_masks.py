@@ -30,8 +30,8 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.datasets.severstal import (image_size,  # noqa: E402
                                           list_images, read_severstal_csv,
                                           severstal_class_mask)
-from defectzoo.datasets.validation import (InvalidDataError,  # noqa: E402
-                                           InvalidSampleLog)
+from defectzoo.utils.data.validation import (InvalidDataError,  # noqa: E402
+                                             InvalidSampleLog)
 
 
 def parse_args(argv=None):

@@ -1,4 +1,8 @@
 """defectzoo.datasets.transforms."""
-from .checked_loading import LoadDefectMask, LoadImageChecked  # noqa: F401
-from .loading import LoadXRayImage  # noqa: F401
-from .rot90 import RandomRot90  # noqa: F401
+from .checked_loading import LoadDefectMask, LoadImageChecked
+from .loading import LoadXRayImage
+from .rot90 import RandomRot90
+
+__all__ = [
+    'LoadDefectMask', 'LoadImageChecked', 'LoadXRayImage', 'RandomRot90'
+]

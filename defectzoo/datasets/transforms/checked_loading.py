@@ -1,32 +1,35 @@
 """Loading transforms that turn bad files into named errors.
 
-``LoadImageChecked`` is mmcv's ``LoadImageFromFile`` plus the lazy half of
-the bad-data checks (see :mod:`defectzoo.datasets.validated_dataset`): an
+``LoadImageChecked`` is mmcv's ``LoadImageFromFile`` decoding through
+:func:`~defectzoo.utils.data.validation.decode_checked` (the lazy half of
+the bad-data checks, see :mod:`defectzoo.datasets.validated_dataset`): an
 empty, truncated or undecodable image raises
-:class:`~defectzoo.datasets.validation.InvalidDataError` naming the file,
+:class:`~defectzoo.utils.data.validation.InvalidDataError` naming the file,
 where OpenCV would return a grey-filled image or ``None``.
 
-``LoadDefectMask`` loads a mask PNG as ``gt_seg_map`` (mmseg's key),
-checks its size against the image and binarises it when the sample (or the
-transform) gives a threshold -- defect masks are often 0/255 with grey
-anti-aliased edges, which mmseg's ``LoadAnnotations`` would keep as labels.
+``LoadDefectMask`` is mmseg's ``LoadAnnotations`` (same ``reduce_zero_label``
+and ``label_map`` handling, in mmseg's order) plus the checks, an optional
+binarisation -- defect masks are often 0/255 with grey anti-aliased edges,
+which mmseg would keep as labels -- and an all-background mask for a sample
+without one (a defect-free image).
 """
 from typing import Optional
 
-import mmcv
 import numpy as np
-from mmcv.transforms import BaseTransform, LoadImageFromFile
+from mmcv.transforms import LoadImageFromFile
 from mmengine import fileio
+from mmseg.datasets.transforms import LoadAnnotations
 
 from defectzoo.registry import TRANSFORMS
-from ..validation import (TAIL_BYTES, InvalidDataError, check_mask_shape,
-                          check_not_truncated, read_mask_checked)
+from ...utils.data.validation import (InvalidDataError, check_mask_shape,
+                                      decode_checked, read_image_header,
+                                      read_mask_checked)
 
 
 @TRANSFORMS.register_module()
 class LoadImageChecked(LoadImageFromFile):
     """``LoadImageFromFile`` that raises :class:`InvalidDataError` (file +
-    problem) for an empty, truncated or undecodable image.
+    problem) for a missing, empty, truncated or undecodable image.
 
     Same arguments as :class:`mmcv.transforms.LoadImageFromFile`;
     ``ignore_empty=True`` returns None for such files instead (the dataset
@@ -36,29 +39,17 @@ class LoadImageChecked(LoadImageFromFile):
     def transform(self, results: dict) -> Optional[dict]:
         filename = results['img_path']
         try:
-            img_bytes = fileio.get(filename, backend_args=self.backend_args)
-            if not img_bytes:
-                raise InvalidDataError(filename, 'empty image file (0 bytes)')
-            check_not_truncated(img_bytes[:16], img_bytes[-TAIL_BYTES:],
-                                filename)
             try:
-                img = mmcv.imfrombytes(
-                    img_bytes,
-                    flag=self.color_type,
-                    backend=self.imdecode_backend)
-            except Exception as exc:
-                raise InvalidDataError(filename,
-                                       f'unreadable image ({exc})') from exc
-            if img is None or img.size == 0:
-                raise InvalidDataError(
-                    filename, 'unreadable image: truncated, corrupt or not '
-                    'an image')
-        except (InvalidDataError, FileNotFoundError) as exc:
-            if self.ignore_empty:
-                return None
-            if isinstance(exc, FileNotFoundError):
+                img_bytes = fileio.get(
+                    filename, backend_args=self.backend_args)
+            except FileNotFoundError as exc:
                 raise InvalidDataError(filename, 'missing image file') \
                     from exc
+            img = decode_checked(img_bytes, filename, self.color_type,
+                                 self.imdecode_backend)
+        except InvalidDataError:
+            if self.ignore_empty:
+                return None
             raise
         if self.to_float32:
             img = img.astype(np.float32)
@@ -69,56 +60,82 @@ class LoadImageChecked(LoadImageFromFile):
 
 
 @TRANSFORMS.register_module()
-class LoadDefectMask(BaseTransform):
-    """Load ``results['seg_map_path']`` as ``results['gt_seg_map']``.
+class LoadDefectMask(LoadAnnotations):
+    """mmseg's ``LoadAnnotations`` for defect masks.
 
-    Required keys: ``seg_map_path`` (None: an all-background mask of the
-    image's size), ``img_shape`` when ``check_size``. Optional keys:
-    ``mask_threshold`` (set by e.g. ``MagneticTileSegDataset``),
-    ``label_map``, ``reduce_zero_label`` (as in mmseg).
+    Adds to mmseg's loader:
+
+    - the mask is checked first (missing, empty, truncated, wrong mode, or
+      a size that differs from the loaded image's) and a bad one raises
+      :class:`InvalidDataError` naming the file;
+    - ``threshold`` / the sample's ``mask_threshold`` (set by e.g.
+      ``MagneticTileSegDataset``): the mask is binarised to
+      ``mask >= threshold`` (0 / 1) and ``label_map`` /
+      ``reduce_zero_label`` do not apply;
+    - ``seg_map_path=None`` gives an all-background (0) mask of the image's
+      size (load the image first).
+
+    Otherwise mmseg's ``reduce_zero_label`` and then ``label_map`` apply,
+    exactly as in mmseg. ``seg_fields`` and ``reduce_zero_label`` default to
+    ``[]`` / False when the sample has none (datasets that are not
+    ``BaseSegDataset``).
 
     Args:
-        threshold: binarise to ``mask >= threshold`` (0 / 1) when the sample
-            has no ``mask_threshold``; None keeps the values as labels.
+        threshold: binarise when the sample has no ``mask_threshold``;
+            None keeps the values as labels.
         check_size: raise :class:`InvalidDataError` if the mask and the
-            loaded image differ in size (load the image first).
+            loaded image (``ori_shape``) differ in size.
+        reduce_zero_label, backend_args, imdecode_backend: as in mmseg.
     """
 
-    def __init__(self, threshold: Optional[int] = None,
-                 check_size: bool = True):
+    def __init__(self,
+                 threshold: Optional[int] = None,
+                 check_size: bool = True,
+                 reduce_zero_label: Optional[bool] = None,
+                 backend_args: Optional[dict] = None,
+                 imdecode_backend: str = 'pillow') -> None:
+        super().__init__(reduce_zero_label=reduce_zero_label,
+                         backend_args=backend_args,
+                         imdecode_backend=imdecode_backend)
         self.threshold = threshold
         self.check_size = check_size
 
-    def transform(self, results: dict) -> dict:
+    def _load_seg_map(self, results: dict) -> None:
+        results.setdefault('seg_fields', [])
+        results.setdefault('reduce_zero_label', bool(self.reduce_zero_label))
         path = results.get('seg_map_path')
+        threshold = results.get('mask_threshold')
+        if threshold is None:
+            threshold = self.threshold
         if path is None:
             if 'img_shape' not in results:
                 raise KeyError('LoadDefectMask needs the image loaded first '
                                'when a sample has no mask')
             mask = np.zeros(results['img_shape'][:2], np.uint8)
-        else:
+        elif threshold is not None:
             mask = read_mask_checked(path)
-            if self.check_size and 'ori_shape' in results:
-                check_mask_shape(mask, results['ori_shape'], path)
-        threshold = results.get('mask_threshold')
-        if threshold is None:
-            threshold = self.threshold
-        if threshold is not None:
+            self._check_size(mask.shape, results, path)
             mask = (mask >= threshold).astype(np.uint8)
         else:
-            label_map = results.get('label_map')
-            if label_map:
-                original = mask.copy()
-                for old, new in label_map.items():
-                    mask[original == old] = new
-            if results.get('reduce_zero_label', False):
-                mask[mask == 0] = 255
-                mask = mask - 1
-                mask[mask == 254] = 255
+            self._check_size(
+                read_image_header(path, (np.uint8, ), (1, ),
+                                  palette_channels=1, what='mask file'),
+                results, path)
+            try:
+                return super()._load_seg_map(results)
+            except (OSError, ValueError, SyntaxError) as exc:
+                raise InvalidDataError(path, f'unreadable mask ({exc})') \
+                    from exc
         results['gt_seg_map'] = mask
-        results.setdefault('seg_fields', []).append('gt_seg_map')
-        return results
+        results['seg_fields'].append('gt_seg_map')
+
+    def _check_size(self, mask_shape, results: dict, path: str) -> None:
+        if self.check_size and 'ori_shape' in results:
+            check_mask_shape(np.broadcast_to(0, mask_shape[:2]),
+                             results['ori_shape'], path)
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(threshold={self.threshold}, '
-                f'check_size={self.check_size})')
+                f'check_size={self.check_size}, '
+                f'reduce_zero_label={self.reduce_zero_label}, '
+                f"imdecode_backend='{self.imdecode_backend}')")

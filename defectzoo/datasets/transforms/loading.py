@@ -8,7 +8,7 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from defectzoo.registry import TRANSFORMS
-from ..validation import InvalidDataError, read_image_checked
+from ...utils.data.validation import InvalidDataError, read_image_checked
 
 
 def window_to_uint8(img: np.ndarray, low: float, high: float) -> np.ndarray:

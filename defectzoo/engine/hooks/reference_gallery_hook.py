@@ -3,7 +3,6 @@ SCLArcMarginClassifier` from labelled images (the paper's "reference
 database": training-image features, one class per image)."""
 from typing import Optional, Union
 
-import numpy as np
 import torch
 from mmengine.dist import get_rank
 from mmengine.hooks import Hook
@@ -12,6 +11,7 @@ from mmengine.model import is_model_wrapper
 from mmengine.runner import Runner
 
 from defectzoo.registry import HOOKS
+from ...utils.data.splits import k_per_class
 
 
 def gallery_model(runner):
@@ -50,12 +50,8 @@ def choose_references(labels: torch.Tensor, refs_per_class: Optional[int],
     ``seed`` (all images when None)."""
     if refs_per_class is None:
         return torch.arange(labels.numel())
-    rng = np.random.default_rng(seed)
-    keep = []
-    for c in sorted(set(labels.tolist())):
-        members = np.flatnonzero(labels.numpy() == c)
-        keep.extend(rng.permutation(members)[:refs_per_class].tolist())
-    return torch.tensor(sorted(keep), dtype=torch.long)
+    return torch.tensor(k_per_class(labels.tolist(), refs_per_class, seed),
+                        dtype=torch.long)
 
 
 @HOOKS.register_module()

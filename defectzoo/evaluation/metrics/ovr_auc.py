@@ -2,10 +2,10 @@
 
 mmpretrain has no AUC for single-label tasks; MVGG19's paper reports one
 (Apostolopoulos & Tzani, Tables 1-2). For class c the positives are the
-samples labelled c and the score is ``pred_score[c]``; the AUC is the
-Mann-Whitney statistic ``P(s_pos > s_neg) + 0.5 P(s_pos = s_neg)``,
-computed from average ranks (ties count one half), as
-``sklearn.metrics.roc_auc_score(y, s, multi_class='ovr', average='macro')``.
+samples labelled c and the score is ``pred_score[c]``; each class's AUC is
+:func:`sklearn.metrics.roc_auc_score`, and the macro mean leaves out a
+class without positives or negatives in the evaluated set (where sklearn's
+``multi_class='ovr'`` would raise).
 """
 from typing import List, Optional, Sequence
 
@@ -16,31 +16,14 @@ from mmengine.logging import print_log
 from defectzoo.registry import METRICS
 
 
-def _average_ranks(values: np.ndarray) -> np.ndarray:
-    """1-based ranks; tied values share the mean of their ranks."""
-    order = np.argsort(values, kind='mergesort')
-    sorted_vals = values[order]
-    ranks = np.empty(len(values), dtype=float)
-    start = 0
-    while start < len(values):
-        end = start
-        while end + 1 < len(values) and sorted_vals[end + 1] == \
-                sorted_vals[start]:
-            end += 1
-        ranks[order[start:end + 1]] = (start + end) / 2 + 1
-        start = end + 1
-    return ranks
-
-
 def binary_auc(scores: Sequence[float], is_positive: Sequence[bool]) -> float:
-    """ROC AUC of ``scores`` for the positives; NaN without both classes."""
-    scores = np.asarray(scores, dtype=float)
+    """ROC AUC of ``scores`` for the positives
+    (:func:`sklearn.metrics.roc_auc_score`); NaN without both classes."""
+    from sklearn.metrics import roc_auc_score
     pos = np.asarray(is_positive, dtype=bool)
-    n_pos, n_neg = int(pos.sum()), int((~pos).sum())
-    if n_pos == 0 or n_neg == 0:
+    if pos.all() or not pos.any():
         return float('nan')
-    rank_sum = _average_ranks(scores)[pos].sum()
-    return float((rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+    return float(roc_auc_score(pos, np.asarray(scores, dtype=float)))
 
 
 def ovr_auc(scores: np.ndarray, labels: Sequence[int]) -> np.ndarray:

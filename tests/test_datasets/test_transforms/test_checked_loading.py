@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from defectzoo.datasets.transforms import LoadDefectMask, LoadImageChecked
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._defect_fixtures import gray_image, truncate
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from defectzoo.datasets.transforms.loading import (LoadXRayImage,
                                                    window_to_uint8)
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 
 
 def _write(tmp_path, name, arr):

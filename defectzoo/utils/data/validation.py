@@ -89,39 +89,53 @@ def check_file_exists(path: str, what: str = 'file') -> None:
         raise InvalidDataError(path, f'missing {what}')
 
 
+def decode_checked(content: bytes, path: str, flag: str = 'unchanged',
+                   backend: str = 'cv2', what: str = 'image') -> np.ndarray:
+    """Decode the bytes of an image file with :func:`mmcv.imfrombytes`,
+    raising :class:`InvalidDataError` (naming ``path``) for an empty,
+    truncated or undecodable file -- where OpenCV would return a grey-filled
+    image or ``None``.
+
+    The one checked decoder: :func:`read_image_checked`,
+    :func:`read_mask_checked` and ``LoadImageChecked`` all decode through it.
+
+    Args:
+        content: the file's bytes.
+        path: named in the errors.
+        flag, backend: as in :func:`mmcv.imfrombytes`.
+        what: ``'image'`` or ``'mask'``, for the messages.
+    """
+    import mmcv
+    if not content:
+        raise InvalidDataError(path, f'empty {what} file (0 bytes)')
+    check_not_truncated(content[:16], content[-TAIL_BYTES:], path)
+    try:
+        img = mmcv.imfrombytes(content, flag=flag, backend=backend)
+    except Exception as exc:  # decoders raise many types
+        raise InvalidDataError(path, f'unreadable {what} ({exc})') from exc
+    if img is None or img.size == 0:
+        raise InvalidDataError(
+            path, f'unreadable {what}: truncated, corrupt or not an image')
+    return img
+
+
 def read_image_checked(path: str,
                        flag: str = 'unchanged',
                        allowed_depths: Sequence = (np.uint8, np.uint16),
-                       allowed_channels: Sequence[int] = (1, 3, 4)
-                       ) -> np.ndarray:
+                       allowed_channels: Sequence[int] = (1, 3, 4),
+                       backend: str = 'cv2',
+                       what: str = 'image') -> np.ndarray:
     """Read an image, raising a named error if it is missing, unreadable,
     truncated, empty or of an unexpected bit depth / channel count.
 
     Returns the image as read by :func:`mmcv.imread` with ``flag``.
     """
-    import mmcv
-    check_file_exists(path, 'image file')
+    check_file_exists(path, f'{what} file')
     with open(path, 'rb') as f:
-        content = f.read()
-    if len(content) == 0:
-        raise InvalidDataError(path, 'empty image file (0 bytes)')
-    check_not_truncated(content[:16], content[-TAIL_BYTES:], path)
-    try:
-        img = mmcv.imfrombytes(content, flag=flag, backend='cv2')
-    except Exception as exc:  # decoders raise many types
-        raise InvalidDataError(path, f'unreadable image ({exc})') from exc
-    if img is None or img.size == 0:
-        raise InvalidDataError(path, 'unreadable image: truncated, corrupt '
-                               'or not an image')
-    if img.dtype not in [np.dtype(d) for d in allowed_depths]:
-        raise InvalidDataError(
-            path, f'unexpected bit depth: dtype {img.dtype}, expected one of '
-            f'{[np.dtype(d).name for d in allowed_depths]}')
+        img = decode_checked(f.read(), path, flag, backend, what)
     channels = 1 if img.ndim == 2 else img.shape[2]
-    if channels not in allowed_channels:
-        raise InvalidDataError(
-            path, f'unexpected mode: {channels} channels, expected '
-            f'{list(allowed_channels)}')
+    _check_depth_channels(path, img.dtype.name, channels, allowed_depths,
+                          allowed_channels)
     return img
 
 
@@ -213,7 +227,7 @@ def check_not_truncated(head: bytes, tail: bytes, path: str) -> None:
 def _check_depth_channels(path: str, dtype: str, channels: int,
                           allowed_depths: Sequence,
                           allowed_channels: Sequence[int]) -> None:
-    """Same messages as :func:`read_image_checked`."""
+    """Raise if a decoded image has a dtype or channel count not allowed."""
     if np.dtype(dtype) not in [np.dtype(d) for d in allowed_depths]:
         raise InvalidDataError(
             path, f'unexpected bit depth: dtype {dtype}, expected one of '
@@ -290,24 +304,8 @@ def read_mask_checked(path: str,
     as in mmseg's ``LoadAnnotations``) with the checks of
     :func:`read_image_checked`.
     """
-    import mmcv
-    check_file_exists(path, 'mask file')
-    with open(path, 'rb') as f:
-        content = f.read()
-    if len(content) == 0:
-        raise InvalidDataError(path, 'empty mask file (0 bytes)')
-    check_not_truncated(content[:16], content[-TAIL_BYTES:], path)
-    try:
-        mask = mmcv.imfrombytes(content, flag='unchanged', backend='pillow')
-    except Exception as exc:
-        raise InvalidDataError(path, f'unreadable mask ({exc})') from exc
-    if mask is None or mask.size == 0:
-        raise InvalidDataError(path, 'unreadable mask: truncated, corrupt '
-                               'or not an image')
-    channels = 1 if mask.ndim == 2 else mask.shape[2]
-    _check_depth_channels(path, mask.dtype.name, channels, allowed_depths,
-                          allowed_channels)
-    return mask
+    return read_image_checked(path, 'unchanged', allowed_depths,
+                              allowed_channels, backend='pillow', what='mask')
 
 
 def check_sample(data_info: dict,

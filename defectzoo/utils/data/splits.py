@@ -1,9 +1,20 @@
-"""Seeded, stratified train/val/test splits and k-images-per-class subsets.
+"""Every split and per-class draw in defectzoo: seeded, stratified.
 
-Both are pure functions of ``(ids, labels, seed)``: the order the files are
-listed in does not matter (ids are sorted naturally first), and each class
-draws from its own random stream, so adding a class or changing ``k`` does
-not reshuffle the others. The same functions back the split tools in
+- :func:`stratified_kfold`: k-fold cross-validation folds
+  (:class:`sklearn.model_selection.StratifiedKFold`, shuffled, seeded);
+- :func:`stratified_holdout`: a train / test split
+  (:func:`sklearn.model_selection.train_test_split` with ``stratify``);
+- :func:`stratified_split`: named train / val / test id lists for the
+  datasets' ``split=`` option and the split tools;
+- :func:`k_per_class`: ``k`` samples of each class (small-data subsets,
+  reference galleries).
+
+:func:`stratified_split` and :func:`k_per_class` are pure functions of
+``(ids, labels, seed)`` that sklearn's splitters do not give: the order the
+files are listed in does not matter (ids are sorted naturally first), and
+each class draws from its own random stream, so adding a class or changing
+``k`` does not reshuffle the others and the ``k=10`` subset lies inside the
+``k=20`` one. The same functions back the split tools in
 ``tools/dataset_converters/`` and the datasets' ``split=`` option, so a
 split file written by a tool and a split made on the fly are identical.
 """
@@ -12,7 +23,7 @@ import os.path as osp
 import re
 import zlib
 from collections import defaultdict
-from typing import Dict, Hashable, List, Optional, Sequence
+from typing import Dict, Hashable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -136,6 +147,41 @@ def k_per_class(labels: Sequence[Hashable], k: int,
             len(members))
         chosen.extend(members[i] for i in order[:k])
     return sorted(chosen)
+
+
+def stratified_kfold(labels: Sequence[Hashable], num_folds: int,
+                     seed: int = 0) -> List[List[int]]:
+    """Test indices of each of ``num_folds`` stratified folds.
+
+    :class:`sklearn.model_selection.StratifiedKFold` with ``shuffle=True``
+    and ``random_state=seed``: the folds are disjoint, cover all indices,
+    and every class (and every fold size) differs by at most one between
+    folds.
+
+    Returns:
+        ``num_folds`` sorted lists of indices into ``labels``.
+    """
+    from sklearn.model_selection import StratifiedKFold
+    labels = np.asarray(labels)
+    if num_folds < 2:
+        raise ValueError(f'num_folds must be >= 2, got {num_folds}')
+    if num_folds > len(labels):
+        raise ValueError(f'{num_folds} folds for {len(labels)} samples')
+    splitter = StratifiedKFold(num_folds, shuffle=True, random_state=seed)
+    return [sorted(test.tolist())
+            for _, test in splitter.split(np.zeros(len(labels)), labels)]
+
+
+def stratified_holdout(labels: Sequence[Hashable], test_ratio: float,
+                       seed: int = 0) -> Tuple[np.ndarray, np.ndarray]:
+    """Sorted ``(train, test)`` indices of a stratified split with
+    :func:`sklearn.model_selection.train_test_split` (``test_size=
+    test_ratio``, ``stratify=labels``, ``random_state=seed``)."""
+    from sklearn.model_selection import train_test_split
+    train, test = train_test_split(
+        np.arange(len(labels)), test_size=test_ratio, random_state=seed,
+        stratify=np.asarray(labels))
+    return np.sort(train), np.sort(test)
 
 
 def read_id_list(path: str) -> List[str]:

@@ -21,9 +21,9 @@ from typing import List, Optional, Sequence
 import numpy as np
 from mmengine.registry import DATASETS, DefaultScope
 
-from .validated_dataset import ValidatedDatasetMixin
-from .validation import (InvalidDataError, check_mask_shape, check_sample,
-                         collect_invalid_samples, read_mask_checked)
+from ..datasets.validated_dataset import ValidatedDatasetMixin
+from .data.validation import (InvalidDataError, check_mask_shape, check_sample,
+                              collect_invalid_samples, read_mask_checked)
 
 SPLITS = ('train', 'val', 'test')
 
