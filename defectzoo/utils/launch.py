@@ -283,7 +283,7 @@ def fail(what: str, exc: BaseException, logged: bool = False) -> None:
 def is_clear_error(exc: BaseException) -> bool:
     """Errors whose message says everything (bad data, non-finite values,
     unreadable / unfitting / unsafe checkpoints): no traceback needed."""
-    from defectzoo.datasets.validation import InvalidDataError
+    from defectzoo.utils.data.validation import InvalidDataError
     from defectzoo.utils.checkpoint import (CheckpointError,
                                             UnsafeCheckpointError)
     return isinstance(exc, (InvalidDataError, CheckpointError,
