@@ -29,14 +29,19 @@ class ToyModel(BaseModel):
 
     ``dropout > 0``: dropout on the hidden layer while training, i.e. the
     train step draws from the global torch RNG (default: no random draws).
+    ``nan_from_iter``: from this (1-based) training step on, the loss is
+    NaN (a diverging run). ``hidden``: width of the hidden layer.
     """
 
-    def __init__(self, data_preprocessor=None, init_cfg=None, dropout=0.0):
+    def __init__(self, data_preprocessor=None, init_cfg=None, dropout=0.0,
+                 nan_from_iter=None, hidden=8):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
-        self.linear1 = nn.Linear(2, 8)
-        self.linear2 = nn.Linear(8, 1)
+        self.linear1 = nn.Linear(2, hidden)
+        self.linear2 = nn.Linear(hidden, 1)
         self.dropout = dropout
+        self.nan_from_iter = nan_from_iter
+        self.steps = 0
 
     def forward(self, inputs, labels=None, mode='tensor'):
         hidden = F.relu(self.linear1(inputs))
@@ -44,7 +49,11 @@ class ToyModel(BaseModel):
             hidden = F.dropout(hidden, self.dropout, self.training)
         out = self.linear2(hidden).squeeze(1)
         if mode == 'loss':
-            return dict(loss=F.mse_loss(out, labels))
+            self.steps += 1
+            loss = F.mse_loss(out, labels)
+            if self.nan_from_iter and self.steps >= self.nan_from_iter:
+                loss = loss * float('nan')
+            return dict(loss_mse=loss)
         if mode == 'predict':
             return [dict(pred=p, gt=g) for p, g in zip(out, labels)]
         return out
@@ -58,6 +67,8 @@ class ToyDataset(Dataset):
     ``noise > 0``: a random augmentation: each sample's features get
     Gaussian noise drawn from the global torch, numpy and python ``random``
     RNGs (in the main process with ``num_workers=0``). Default: none.
+    ``missing_at``: fetching this index raises ``FileNotFoundError`` for a
+    file whose name is not valid UTF-8 (as a broken data set would).
     """
 
     METAINFO = dict(
@@ -65,7 +76,8 @@ class ToyDataset(Dataset):
         palette=np.array([[0, 0, 0], [255, 0, 0]], dtype=np.uint8),
         mean=np.float32(0.5))
 
-    def __init__(self, size=16, noise=0.0):
+    def __init__(self, size=16, noise=0.0, missing_at=None):
+        self.missing_at = missing_at
         g = torch.Generator().manual_seed(1234)
         self.x = torch.randn(size, 2, generator=g)
         self.y = self.x @ torch.tensor([1.5, -2.0]) + 0.3
@@ -79,6 +91,9 @@ class ToyDataset(Dataset):
         return len(self.x)
 
     def __getitem__(self, idx):
+        if idx == self.missing_at:
+            raise FileNotFoundError(2, 'No such file',
+                                    os.fsdecode(b'sample-\xff.png'))
         x = self.x[idx]
         if self.noise:
             x = x + self.noise * (torch.randn(2) + torch.tensor(

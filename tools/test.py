@@ -20,8 +20,8 @@ from mmengine.runner import Runner
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
 from defectzoo.evaluation.metrics import DumpPredictionsJSON  # noqa: E402
 from defectzoo.utils.launch import (  # noqa: E402
-    check_cfg_options, default_work_dir, set_local_rank_env,
-    setup_cpu_distributed)
+    check_cfg_options, default_work_dir, fail, is_clear_error, set_data_root,
+    set_local_rank_env, setup_cpu_distributed)
 
 
 def parse_args():
@@ -40,6 +40,10 @@ def parse_args():
     parser.add_argument('--grid-images', type=int, default=16)
     parser.add_argument('--grid-score-thr', type=float, default=0.3)
     parser.add_argument(
+        '--data-root', help='move every dataloader and evaluator of the '
+        'config to this data root (dataset data_root, and the paths under '
+        'the old root such as evaluator ann_file)')
+    parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, e.g. test_dataloader.batch_size=1')
     parser.add_argument('--launcher', default='none',
@@ -51,16 +55,24 @@ def parse_args():
     return args
 
 
-def main():
-    args = parse_args()
+def build_runner(args):
+    """The config with the command-line arguments, and its Runner."""
     cfg = Config.fromfile(args.config)
     check_cfg_options(cfg, args.cfg_options)
     cfg.launcher = args.launcher
+    if args.data_root:
+        set_data_root(cfg, args.data_root)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or default_work_dir(
         args.config)
     cfg.load_from = args.checkpoint
+    # the checkpoint must fit the model (CheckpointFitHook, also in
+    # default_runtime.py): add it when a config's custom_hooks lack it
+    hooks = list(cfg.get('custom_hooks', []))
+    if not any(str(h.get('type')).endswith('CheckpointFitHook')
+               for h in hooks):
+        cfg.custom_hooks = hooks + [dict(type='defectzoo.CheckpointFitHook')]
     if args.show_grid:
         cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [dict(
             type='defectzoo.DetPredGridHook', out_file=args.show_grid,
@@ -82,8 +94,21 @@ def main():
         if args.out.endswith('.json'):  # dataset_meta was set before
             runner.test_evaluator.metrics[-1].dataset_meta = \
                 runner.test_evaluator.dataset_meta
-    metrics = runner.test()
-    return metrics
+    return runner
+
+
+def main():
+    args = parse_args()
+    try:
+        runner = build_runner(args)
+    except Exception as exc:  # SystemExit (clear messages) passes
+        fail('Could not start testing', exc)
+    try:
+        return runner.test()
+    except Exception as exc:
+        if is_clear_error(exc):  # bad data, a checkpoint that does not fit
+            fail('Testing failed', exc, logged=True)
+        raise
 
 
 if __name__ == '__main__':

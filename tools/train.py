@@ -11,14 +11,15 @@ import os.path as osp
 import sys
 
 from mmengine.config import Config, DictAction
-from mmengine.logging import print_log
 from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
 from defectzoo.utils.launch import (  # noqa: E402
-    check_amp_available, check_cfg_options, default_work_dir,
-    set_local_rank_env, setup_cpu_distributed)
+    check_amp_available, check_cfg_options, check_work_dir_name,
+    default_work_dir, fail,
+    set_data_root, set_local_rank_env, setup_cpu_distributed,
+    train_reporting_errors)
 
 
 def parse_args():
@@ -35,6 +36,10 @@ def parse_args():
                         help='do not evaluate during training')
     parser.add_argument('--auto-scale-lr', action='store_true',
                         help='scale the lr by the actual total batch size')
+    parser.add_argument(
+        '--data-root', help='move every dataloader and evaluator of the '
+        'config to this data root (dataset data_root, and the paths under '
+        'the old root such as evaluator ann_file)')
     parser.add_argument(
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, e.g. '
@@ -55,6 +60,7 @@ def merge_args(cfg, args):
     cfg.launcher = args.launcher
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or default_work_dir(
         args.config)
+    check_work_dir_name(cfg.work_dir)
     if args.amp:
         check_amp_available()
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
@@ -65,6 +71,8 @@ def merge_args(cfg, args):
         cfg.resume, cfg.load_from = True, args.resume
     if args.auto_scale_lr:
         cfg.auto_scale_lr.enable = True
+    if args.data_root:
+        set_data_root(cfg, args.data_root)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
@@ -72,23 +80,19 @@ def merge_args(cfg, args):
 
 def main():
     args = parse_args()
-    cfg = Config.fromfile(args.config)
-    check_cfg_options(cfg, args.cfg_options)
-    cfg = merge_args(cfg, args)
-    setup_cpu_distributed(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
-        else RUNNERS.build(cfg)
     try:
-        runner.train()
-    except BaseException as exc:
-        if not isinstance(exc, (KeyboardInterrupt, SystemExit)):
-            print_log(
-                f'Training stopped at iteration {runner.iter} '
-                f'(epoch {runner.epoch}): {type(exc).__name__}: {exc}. '
-                f'Checkpoints and logs are in {runner.work_dir}; continue '
-                'with --resume once the cause is fixed.',
-                logger='current', level=40)
-        raise
+        cfg = Config.fromfile(args.config)
+        check_cfg_options(cfg, args.cfg_options)
+        cfg = merge_args(cfg, args)
+        setup_cpu_distributed(cfg, args.launcher)
+        runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
+            else RUNNERS.build(cfg)
+    except Exception as exc:  # SystemExit (clear messages) passes
+        fail('Could not start training', exc)
+    # an error ends with one message: "Could not start training: ..." while
+    # datasets / loops are built and the checkpoint is loaded, "Training
+    # stopped at iteration N ..." after (DEFECTZOO_DEBUG=1: tracebacks)
+    train_reporting_errors(runner)
 
 
 if __name__ == '__main__':

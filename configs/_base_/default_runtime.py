@@ -11,12 +11,20 @@ default_hooks = dict(
     checkpoint=dict(type='CheckpointHook', interval=1, max_keep_ckpts=3),
     sampler_seed=dict(type='DistSamplerSeedHook'),
 )
-# mmengine does not save the torch / numpy / python RNG states in
-# checkpoints: RandomStateHook does, and restores them on --resume, so that
-# a resumed run with dropout, drop-path or random masks draws the same
+# RandomStateHook: mmengine does not save the torch / numpy / python RNG
+# states in checkpoints: the hook does, and restores them on --resume, so
+# that a resumed run with dropout, drop-path or random masks draws the same
 # numbers as the uninterrupted run (single process; see its docstring).
-# A config that sets custom_hooks replaces this list: keep the entry there.
-custom_hooks = [dict(type='RandomStateHook')]
+# CheckFiniteHook: stops the run at the first NaN / Inf loss term or weight,
+# before it is saved (so max_keep_ckpts never rotates away the last finite
+# checkpoint). CheckpointFitHook: refuses a checkpoint that does not fit the
+# model when resuming or testing.
+# A config that sets custom_hooks replaces this list: keep these entries.
+custom_hooks = [
+    dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
+]
 
 env_cfg = dict(
     cudnn_benchmark=False,

@@ -26,4 +26,5 @@ train_pipeline = _base_.random_view + [dict(type='mmpretrain.PackInputs')]
 train_dataloader = dict(dataset=dict(
     k=k_per_class, seed=subset_seed, dataset=dict(pipeline=train_pipeline)))
 gallery_dataloader = None
-custom_hooks = [dict(type='RandomStateHook')]
+custom_hooks = [dict(type='RandomStateHook'), dict(type='CheckFiniteHook'),
+                dict(type='CheckpointFitHook')]

@@ -62,7 +62,8 @@ test_evaluator = [
     dict(type='mmpretrain.Accuracy', topk=(1, )),
     dict(type='mmpretrain.SingleLabelMetric', average='macro'),
 ]
-custom_hooks = [dict(type='RandomStateHook'),
+custom_hooks = [dict(type='RandomStateHook'), dict(type='CheckFiniteHook'),
+                dict(type='CheckpointFitHook'),
                 dict(type='ReferenceGalleryHook')]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),

@@ -74,5 +74,6 @@ test_dataloader = dict(
                  pipeline=test_pipeline))
 val_dataloader = None
 val_evaluator = None
-custom_hooks = [dict(type='RandomStateHook'),
+custom_hooks = [dict(type='RandomStateHook'), dict(type='CheckFiniteHook'),
+                dict(type='CheckpointFitHook'),
                 dict(type='ReferenceGalleryHook')]

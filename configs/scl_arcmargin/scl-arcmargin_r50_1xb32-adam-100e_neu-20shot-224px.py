@@ -28,6 +28,8 @@ gallery_dataloader = dict(dataset=dict(
 test_dataloader = dict(dataset=dict(data_root=data_root))
 custom_hooks = [
     dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
     dict(type='ReferenceGalleryHook', dataloader='gallery_dataloader'),
 ]
 default_hooks = dict(

@@ -27,12 +27,14 @@ model = dict(
                        with_last_bias=True)))
 
 # SimSiamHook: the predictor keeps the base lr (the schedule's lr). This
-# list replaces default_runtime.py's custom_hooks: keep RandomStateHook (RNG
-# states in checkpoints, restored on --resume).
+# list replaces default_runtime.py's custom_hooks: keep its entries (RNG
+# states, non-finite loss stop, checkpoint fit check).
 custom_hooks = [
     dict(type='mmpretrain.SimSiamHook', priority='HIGH', fix_pred_lr=True,
          lr={{_base_.lr}}),
     dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
 ]
 
 # keep the latest 3 checkpoints, one every 10 epochs

@@ -26,9 +26,9 @@ from collections import defaultdict
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
-from mmdet.datasets import CocoDataset
 
 from defectzoo.registry import DATASETS
+from .coco import CocoDetDataset
 from ..utils.data.validation import (InvalidDataError, InvalidSampleLog,
                                      check_box, read_image_checked)
 
@@ -224,13 +224,16 @@ def pick_test_series(series: Sequence[str], fraction: float,
 
 
 @DATASETS.register_module()
-class GDXrayCastingsDataset(CocoDataset):
+class GDXrayCastingsDataset(CocoDetDataset):
     """GDXray Castings in COCO format (single class ``defect``).
 
     Make the annotation files with
     ``tools/dataset_converters/gdxray_to_coco.py``; ``data_prefix.img`` is
     the ``Castings`` folder, since ``file_name`` is ``Cxxxx/Cxxxx_yyyy.png``.
-    All other arguments are those of :class:`mmdet.datasets.CocoDataset`.
+    The file and the images are validated as by
+    :class:`~defectzoo.datasets.CocoDetDataset`, whose arguments
+    (``skip_invalid``, ``check_images``, mmdet's ``CocoDataset`` ones) it
+    takes.
     """
 
     METAINFO = dict(classes=('defect', ), palette=[(220, 20, 60)])

@@ -25,7 +25,8 @@ from typing import Callable, Iterable, List, Optional, Tuple
 import numpy as np
 from mmengine.logging import print_log
 
-from ..utils.data.validation import (CHECK_MODES, InvalidDataError,
+from ..utils.data.validation import (CHECK_MODES, DEFAULT_MAX_PIXELS,
+                                     DEFAULT_MIN_SIZE, InvalidDataError,
                                      InvalidSampleLog, check_sample,
                                      read_image_header)
 
@@ -45,6 +46,17 @@ class ValidatedDatasetMixin:
     #: dtypes / channels accepted for masks (``seg_map_path``).
     MASK_DEPTHS: Tuple = (np.uint8, )
     MASK_CHANNELS: Tuple[int, ...] = (1, )
+
+    def __init__(self, *args,
+                 max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
+                 min_size: Optional[int] = DEFAULT_MIN_SIZE, **kwargs):
+        """Every validated dataset also takes ``max_pixels`` (largest image,
+        width x height; None: no limit) and ``min_size`` (smallest side;
+        0: no limit), see
+        :func:`~defectzoo.utils.data.validation.check_image_size`."""
+        self.max_pixels = max_pixels
+        self.min_size = min_size
+        super().__init__(*args, **kwargs)
 
     def _init_validation(self, skip_invalid: bool = False,
                          check_images: str = 'header') -> None:
@@ -71,7 +83,9 @@ class ValidatedDatasetMixin:
             img_channels=self.IMG_CHANNELS,
             mask_depths=self.MASK_DEPTHS,
             mask_channels=self.MASK_CHANNELS,
-            ann_path=ann_path)
+            ann_path=ann_path,
+            max_pixels=getattr(self, 'max_pixels', DEFAULT_MAX_PIXELS),
+            min_size=getattr(self, 'min_size', DEFAULT_MIN_SIZE))
 
     def _new_log(self) -> InvalidSampleLog:
         return InvalidSampleLog(type(self).__name__, self.skip_invalid)
@@ -95,7 +109,10 @@ class ValidatedDatasetMixin:
                                          or info['width'] is None):
                     # size not annotated: take it from the file
                     shape = shape or read_image_header(
-                        info['img_path'], self.IMG_DEPTHS, self.IMG_CHANNELS)
+                        info['img_path'], self.IMG_DEPTHS, self.IMG_CHANNELS,
+                        max_pixels=getattr(self, 'max_pixels',
+                                           DEFAULT_MAX_PIXELS),
+                        min_size=getattr(self, 'min_size', DEFAULT_MIN_SIZE))
                     info['height'], info['width'] = shape
                     self.check_data_info(info, 'none')  # boxes vs size
             except InvalidDataError as error:

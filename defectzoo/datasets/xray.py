@@ -4,24 +4,29 @@ synthetic data on first use (:func:`generate_synthetic_xray`)."""
 import os.path as osp
 from typing import List, Optional, Sequence
 
-from mmdet.datasets import CocoDataset
+import numpy as np
 from mmengine.dataset import BaseDataset
 from mmengine.utils import scandir
 
 from defectzoo.registry import DATASETS
+from .coco import CocoDetDataset
 from .synthetic.writers import generate_synthetic_xray
 from .synthetic.xray_castings import CLASSES
+from .validated_dataset import ValidatedDatasetMixin
 from ..utils.data.validation import InvalidDataError
 
 XRAY_EXTENSIONS = ('.png', '.tif', '.tiff', '.jpg', '.jpeg', '.bmp')
 
 
 @DATASETS.register_module()
-class XRayImageFolder(BaseDataset):
+class XRayImageFolder(ValidatedDatasetMixin, BaseDataset):
     """Unlabelled X-ray images, listed recursively, for self-supervision.
 
     Every ``.png/.tif/.tiff/.jpg/.jpeg/.bmp`` file under the folder (sorted)
-    becomes ``dict(img_path=...)``; load it with ``LoadXRayImage``.
+    becomes ``dict(img_path=...)``; load it with ``LoadXRayImage``. Each
+    file is checked as in every defectzoo dataset (``check_images``,
+    ``skip_invalid``, ``max_pixels``, ``min_size``): 8/16-bit or float,
+    1/3/4 channels.
 
     Args:
         data_root: the folder of images, or with ``synthetic`` the root of
@@ -34,6 +39,8 @@ class XRayImageFolder(BaseDataset):
         split: synthetic sub-folder to list, ``'unlabelled'`` (default),
             ``'train'`` or ``'val'``; ignored when ``synthetic=None``.
         extensions: file suffixes to list (case-insensitive).
+        skip_invalid: skip bad images with one summary warning.
+        check_images: ``'none'`` | ``'header'`` | ``'full'``.
         **kwargs: :class:`mmengine.dataset.BaseDataset` arguments
             (``pipeline``, ``data_prefix=dict(img_path=...)``, ...).
 
@@ -44,6 +51,7 @@ class XRayImageFolder(BaseDataset):
     """
 
     METAINFO = dict(classes=())
+    IMG_DEPTHS = (np.uint8, np.uint16, np.float32)  # as LoadXRayImage
 
     def __init__(self,
                  data_root: str = '',
@@ -51,7 +59,10 @@ class XRayImageFolder(BaseDataset):
                  split: str = 'unlabelled',
                  extensions: Sequence[str] = XRAY_EXTENSIONS,
                  data_prefix: Optional[dict] = None,
+                 skip_invalid: bool = False,
+                 check_images: str = 'header',
                  **kwargs):
+        self._init_validation(skip_invalid, check_images)
         self.synthetic = None if synthetic is None else dict(synthetic)
         self.split = split
         self.extensions = tuple(e.lower() for e in extensions)
@@ -78,24 +89,26 @@ class XRayImageFolder(BaseDataset):
             raise InvalidDataError(
                 folder, f'no images found (searched recursively for '
                 f'{", ".join(self.extensions)})')
-        return [dict(img_path=osp.join(folder, f)) for f in files]
+        return self._parse_all(
+            files, lambda f: dict(img_path=osp.join(folder, f)))
 
 
 @DATASETS.register_module()
-class SyntheticXRayDetDataset(CocoDataset):
+class SyntheticXRayDetDataset(CocoDetDataset):
     """Synthetic X-ray castings detection (classes ``critical``, ``minor``).
 
     Generates the data set into ``data_root`` on first use (reused after;
     see :func:`generate_synthetic_xray` for the layout and the class rule),
     then loads ``annotations/{split}.json`` with images in ``{split}/`` as
-    mmdet's :class:`~mmdet.datasets.CocoDataset` (boxes, RLE masks).
+    :class:`~defectzoo.datasets.CocoDetDataset` (boxes, RLE masks; the file
+    and the images are validated, ``skip_invalid`` / ``check_images``).
 
     Args:
         data_root: root of the synthetic set.
         split: ``'train'`` or ``'val'``.
         synthetic: :func:`generate_synthetic_xray` arguments (``{}`` =
             defaults); ``None`` loads an existing set without generating.
-        **kwargs: :class:`~mmdet.datasets.CocoDataset` arguments;
+        **kwargs: :class:`~defectzoo.datasets.CocoDetDataset` arguments;
             ``ann_file`` / ``data_prefix`` default from ``split``.
     """
 

@@ -26,7 +26,7 @@ import os
 import os.path as osp
 import pickle
 import re
-from typing import Callable, Optional
+from typing import Callable, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -41,6 +41,11 @@ _HISTORY_BUFFER_METHODS = ('min', 'max', 'current', 'mean')
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
     """A checkpoint holds objects that are not allow-listed."""
+
+
+class CheckpointError(ValueError):
+    """A checkpoint file is unreadable or does not fit the model. The
+    message names the file and the problem."""
 
 
 def _history_buffer_getattr(obj, name):
@@ -143,9 +148,23 @@ def load_from_local(filename, map_location):
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'{filename} can not be found.')
-    return _safe_load(
-        filename, lambda wo: torch.load(
-            filename, map_location=map_location, weights_only=wo), filename)
+    if osp.getsize(filename) == 0:
+        raise CheckpointError(f'{filename}: empty checkpoint file (0 bytes)')
+    try:
+        return _safe_load(
+            filename, lambda wo: torch.load(
+                filename, map_location=map_location, weights_only=wo),
+            filename)
+    except UnsafeCheckpointError:
+        raise
+    except (RuntimeError, EOFError, OSError, KeyError, ValueError,
+            pickle.UnpicklingError) as exc:
+        # torch raises a raw miniz RuntimeError for a truncated zip, an
+        # EOFError / OSError / KeyError for other damaged files.
+        reason = ' '.join(str(exc).split()) or type(exc).__name__
+        raise CheckpointError(
+            f'{filename}: not a readable checkpoint, the file is truncated '
+            f'or corrupt ({type(exc).__name__}: {reason[:200]})') from None
 
 
 def load_from_http(filename, map_location=None, model_dir=None,
@@ -194,3 +213,80 @@ def enable_safe_checkpoint_loading() -> None:
     loader.register_scheme('selfsup://', _load_selfsup, force=True)
     # torchvision://, open-mmlab:// and mmcls:// call this module global.
     mmengine_checkpoint.load_from_http = load_from_http
+
+
+def _shape(value) -> Optional[tuple]:
+    return tuple(value.shape) if torch.is_tensor(value) else None
+
+
+def check_checkpoint_fits(model: torch.nn.Module, state_dict: dict,
+                          filename: str = 'checkpoint',
+                          allow_unexpected: bool = True,
+                          revise_keys: Sequence = ((r'^module\.', ''), ),
+                          max_listed: int = 10) -> List[str]:
+    """Check that ``state_dict`` (a checkpoint's weights) fits ``model``.
+
+    Compares keys and shapes without loading anything. A model tensor with
+    no elements is a placeholder sized by the checkpoint (e.g. the reference
+    gallery of :class:`~defectzoo.models.SCLArcMarginClassifier`) and fits
+    any shape.
+
+    Args:
+        model: the model (a DDP/MMDistributedDataParallel wrapper is
+            unwrapped).
+        state_dict: the weights (``checkpoint['state_dict']``).
+        filename: named in the error.
+        allow_unexpected: checkpoint keys the model does not have are
+            returned rather than refused (unless no key matches at all).
+        revise_keys: ``(pattern, replacement)`` applied to the checkpoint's
+            keys first, as mmengine does when loading.
+        max_listed: keys listed per kind of problem in the message.
+
+    Returns:
+        the unexpected keys (when allowed).
+
+    Raises:
+        CheckpointError: listing the missing, unexpected and mismatched keys
+            when the checkpoint does not fit (no key in common, a model key
+            missing, a shape differing).
+    """
+    model = getattr(model, 'module', model)
+    if not isinstance(state_dict, dict):
+        raise CheckpointError(f'{filename}: holds no state_dict (a '
+                              f'{type(state_dict).__name__})')
+    for pattern, repl in revise_keys:
+        state_dict = {re.sub(pattern, repl, k): v
+                      for k, v in state_dict.items()}
+    expected = model.state_dict()
+    missing = [k for k in expected if k not in state_dict]
+    unexpected = [k for k in state_dict if k not in expected]
+    mismatched = [
+        f'{k}: checkpoint {list(_shape(state_dict[k]) or ())} vs model '
+        f'{list(expected[k].shape)}' for k in expected
+        if k in state_dict and expected[k].numel() > 0
+        and _shape(state_dict[k]) != tuple(expected[k].shape)]
+    matched = len(expected) - len(missing)
+    if not missing and not mismatched and (allow_unexpected or
+                                           not unexpected) and (
+                                               matched or not expected):
+        return unexpected
+
+    def listed(what, keys):
+        if not keys:
+            return []
+        more = (f' ... and {len(keys) - max_listed} more'
+                if len(keys) > max_listed else '')
+        return [f'  {len(keys)} {what}: ' + ', '.join(keys[:max_listed])
+                + more]
+
+    head = (f"none of the model's {len(expected)} weights is in the "
+            f'checkpoint: it is a checkpoint of another model'
+            if matched == 0 else
+            f"{len(missing) + len(mismatched)} of the model's "
+            f'{len(expected)} weights do not fit')
+    lines = ([f'{filename}: the checkpoint does not fit the model '
+              f'({type(model).__name__}): {head}.']
+             + listed('missing from the checkpoint', missing)
+             + listed('in the checkpoint but not in the model', unexpected)
+             + listed('with a different shape', mismatched))
+    raise CheckpointError('\n'.join(lines))

@@ -22,7 +22,8 @@ import numpy as np
 from mmengine.registry import DATASETS, DefaultScope
 
 from ..datasets.validated_dataset import ValidatedDatasetMixin
-from .data.validation import (InvalidDataError, check_mask_shape, check_sample,
+from .data.validation import (DEFAULT_MAX_PIXELS, DEFAULT_MIN_SIZE,
+                              InvalidDataError, check_mask_shape, check_sample,
                               collect_invalid_samples, read_mask_checked)
 
 SPLITS = ('train', 'val', 'test')
@@ -44,10 +45,13 @@ def _accepts(cls, name: str) -> bool:
 
 def prepare_dataset_cfg(cfg: dict, data_root: Optional[str] = None,
                         check_images: str = 'none',
-                        drop_pipeline: bool = False) -> dict:
+                        drop_pipeline: bool = False,
+                        size_limits: Optional[dict] = None) -> dict:
     """A copy of a dataset config set up for checking: ``skip_invalid=True``
     and ``check_images`` where the class takes them, optionally another
-    ``data_root``; wrapped datasets (``dataset`` / ``datasets`` keys) too.
+    ``data_root`` and image size limits (``size_limits``: ``max_pixels`` /
+    ``min_size`` for defectzoo's datasets); wrapped datasets (``dataset`` /
+    ``datasets`` keys) too.
     """
     cfg = copy.deepcopy(cfg)
     current = DefaultScope.get_current_instance()
@@ -75,6 +79,7 @@ def prepare_dataset_cfg(cfg: dict, data_root: Optional[str] = None,
             if issubclass(cls, ValidatedDatasetMixin):
                 node['skip_invalid'] = True
                 node['check_images'] = check_images
+                node.update(size_limits or {})
             elif _accepts(cls, 'skip_invalid'):
                 node['skip_invalid'] = True
         if data_root is not None and 'data_root' in node:
@@ -195,7 +200,9 @@ def check_dataset(dataset, name: str = 'dataset',
         img_depths=getattr(leaf, 'IMG_DEPTHS', (np.uint8, np.uint16)),
         img_channels=getattr(leaf, 'IMG_CHANNELS', (1, 3, 4)),
         mask_depths=getattr(leaf, 'MASK_DEPTHS', (np.uint8, )),
-        mask_channels=getattr(leaf, 'MASK_CHANNELS', (1, )))
+        mask_channels=getattr(leaf, 'MASK_CHANNELS', (1, )),
+        max_pixels=getattr(leaf, 'max_pixels', DEFAULT_MAX_PIXELS),
+        min_size=getattr(leaf, 'min_size', DEFAULT_MIN_SIZE))
     metainfo = getattr(dataset, 'metainfo', {}) or {}
     classes = tuple(metainfo.get('classes') or ())
     ignore_index = getattr(leaf, 'ignore_index', 255)

@@ -1,10 +1,32 @@
 """Helpers shared by ``tools/train.py`` and ``tools/test.py``."""
+import logging
 import os
 import os.path as osp
+import sys
+from typing import Iterable
 
 import torch
 import torch.distributed as torch_dist
 from mmengine.config import Config
+from mmengine.hooks import Hook
+from mmengine.logging import print_log
+
+#: Top-level config keys that ``Runner.from_cfg`` (and mmengine's Config,
+#: the stock tools) read. Any other top-level key is a config *variable*:
+#: its value was copied where it is used when the file was parsed, so
+#: setting it afterwards with ``--cfg-options`` changes nothing.
+RUNNER_KEYS = frozenset({
+    'model', 'work_dir', 'experiment_name', 'train_dataloader',
+    'val_dataloader', 'test_dataloader', 'train_cfg', 'val_cfg', 'test_cfg',
+    'auto_scale_lr', 'optim_wrapper', 'param_scheduler', 'val_evaluator',
+    'test_evaluator', 'default_hooks', 'custom_hooks', 'data_preprocessor',
+    'load_from', 'resume', 'launcher', 'env_cfg', 'log_processor',
+    'log_level', 'visualizer', 'default_scope', 'randomness', 'cfg',
+    'custom_imports', 'model_wrapper_cfg', 'runner_type', 'compile',
+    'strategy', 'tta_model', 'tta_pipeline', 'gpu_ids', 'vis_backends'})
+
+#: Environment variable: show the full traceback of a tool's error.
+DEBUG_ENV = 'DEFECTZOO_DEBUG'
 
 
 def setup_cpu_distributed(cfg: Config, launcher: str) -> None:
@@ -43,31 +65,71 @@ def default_work_dir(config_path: str) -> str:
     return osp.join('./work_dirs', osp.splitext(osp.basename(config_path))[0])
 
 
+def check_work_dir_name(work_dir: str) -> None:
+    """mmengine writes the work directory's path into text files (UTF-8):
+    refuse a path that is not valid UTF-8 before anything is written."""
+    try:
+        work_dir.encode('utf-8')
+    except UnicodeEncodeError:
+        raise SystemExit(f'--work-dir {safe_text(work_dir)!r}: the path is '
+                         'not valid UTF-8, which mmengine cannot write into '
+                         'its logs and last_checkpoint file; choose '
+                         'another directory.') from None
+
+
 def set_local_rank_env(local_rank: int) -> None:
     """``torch.distributed.launch`` passes ``--local-rank``; torchrun sets env."""
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(local_rank)
 
 
-def check_cfg_options(cfg: Config, options: dict) -> None:
-    """Refuse ``--cfg-options`` keys that look like typos of existing keys.
+def check_cfg_options(cfg: Config, options: dict,
+                      extra_top_level_keys: Iterable[str] = ()) -> None:
+    """Refuse ``--cfg-options`` that would not do what they say.
 
-    mmengine adds an unknown key silently, so ``train_dataloader.bach_size=4``
-    would only fail later inside the DataLoader. A key that is new but close
-    to an existing sibling (difflib ratio >= 0.8) is reported with the
-    suggestion; genuinely new keys (e.g. ``model.backbone.drop_path_rate``)
-    are still accepted.
+    * a key that looks like a typo of an existing key (mmengine adds unknown
+      keys silently, so ``train_dataloader.bach_size=4`` would only fail
+      later inside the DataLoader): a new key close to an existing sibling
+      (difflib ratio >= 0.8) is reported with the suggestion; genuinely new
+      keys (e.g. ``model.backbone.drop_path_rate``) are accepted;
+    * a top-level key that nothing reads (``data_root=X``, ``batch_size=N``,
+      ``train_pipeline=...``): config variables were substituted when the
+      file was parsed, so changing them afterwards does nothing. Accepted
+      top-level keys: :data:`RUNNER_KEYS`, keys whose name is a value of
+      the config (a hook's ``dataloader='gallery_dataloader'``) and
+      ``extra_top_level_keys`` (keys a tool reads itself);
+    * a value that is not a number where the config has a number
+      (``optim_wrapper.optimizer.lr=abc``), naming the key.
     """
     import difflib
-    for key in options or {}:
-        node, parts = cfg._cfg_dict, key.split('.')
+    top_level = RUNNER_KEYS | set(extra_top_level_keys)
+    for key, value in (options or {}).items():
+        parts = key.split('.')
+        if parts[0] not in top_level and not _named_in_config(
+                cfg, parts[0]):
+            uses = _paths_with_value(cfg, parts[0])
+            hint = (f' Its value is used at {", ".join(uses[:6])}: set '
+                    'those keys instead' if uses else
+                    ' Set the key where it is used (e.g. '
+                    'train_dataloader.batch_size)')
+            if parts[0] in ('data_root', 'data_prefix'):
+                hint += ', or use --data-root'
+            raise SystemExit(
+                f'--cfg-options {key}: {parts[0]!r} is not read by the '
+                'Runner; a config variable is copied where it is used when '
+                'the config file is parsed, so changing it afterwards would '
+                f'do nothing.{hint}.')
+        node, found = cfg._cfg_dict, True
         for depth, part in enumerate(parts):
             if isinstance(node, (list, tuple)) and part.isdigit():
                 node = node[int(part)] if int(part) < len(node) else None
                 continue
-            if not isinstance(node, dict) or part in node:
-                node = node.get(part) if isinstance(node, dict) else None
+            if isinstance(node, dict) and part in node:
+                node = node.get(part)
                 continue
+            found = False
+            if not isinstance(node, dict):
+                break
             close = difflib.get_close_matches(part, list(node), n=1,
                                               cutoff=0.8)
             if close:
@@ -77,3 +139,201 @@ def check_cfg_options(cfg: Config, options: dict) -> None:
                     f'mean {where!r}? (the config has no '
                     f'{".".join(parts[:depth + 1])!r})')
             break
+        if found and isinstance(node, (int, float)) and not isinstance(
+                node, bool) and not isinstance(value, (int, float)):
+            raise SystemExit(
+                f'--cfg-options {key}={value}: {parts[-1]!r} must be a '
+                f'number (the config has {node!r}), got {value!r}')
+
+
+def _paths_with_value(cfg: Config, key: str, limit: int = 6) -> list:
+    """Dotted paths of the config (other than ``key`` itself) that hold the
+    value of the top-level ``key`` (strings: also as the start of a
+    longer one, e.g. ``data_root + 'annotations/...'``)."""
+    value = cfg.get(key)
+    if value is None or value == '' or value == [] or value == {}:
+        return []
+    found = []
+
+    def visit(node, path):
+        if len(found) >= limit or path == key:
+            return
+        if path and (node == value or (
+                isinstance(value, str) and isinstance(node, str)
+                and node.startswith(value))):
+            found.append(path)
+        elif isinstance(node, dict):
+            for k, v in node.items():
+                visit(v, f'{path}.{k}' if path else str(k))
+        elif isinstance(node, (list, tuple)):
+            for i, v in enumerate(node):
+                visit(v, f'{path}.{i}')
+
+    visit(cfg._cfg_dict.to_dict(), '')
+    return found
+
+
+def _named_in_config(cfg: Config, name: str) -> bool:
+    """Whether a string value of the config is ``name`` (a hook reading
+    ``runner.cfg[name]``, e.g. ``ReferenceGalleryHook(dataloader=...)``)."""
+    def visit(node):
+        if isinstance(node, dict):
+            return any(visit(v) for v in node.values())
+        if isinstance(node, (list, tuple)):
+            return any(visit(v) for v in node)
+        return node == name
+
+    return visit({k: v for k, v in cfg._cfg_dict.to_dict().items()
+                  if k != name})
+
+
+DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
+EVALUATORS = ('val_evaluator', 'test_evaluator')
+
+
+def _datasets(node) -> list:
+    """The leaf dataset dicts of a dataloader's ``dataset`` (through
+    wrappers: ``dataset=...`` / ``datasets=[...]``)."""
+    if not isinstance(node, dict):
+        return []
+    if isinstance(node.get('datasets'), (list, tuple)):
+        return [d for sub in node['datasets'] for d in _datasets(sub)]
+    if isinstance(node.get('dataset'), dict):
+        return _datasets(node['dataset'])
+    return [node]
+
+
+def set_data_root(cfg: Config, data_root: str) -> list:
+    """Move every dataloader's dataset and every evaluator of ``cfg`` to
+    ``data_root`` (``--data-root`` of ``tools/train.py`` / ``test.py``).
+
+    The config's data root is the ``data_root`` of its datasets (one value
+    for all of them). Each dataset gets ``data_root``; any other path of a
+    dataloader or evaluator that starts with the old root (an evaluator's
+    ``ann_file``, a dataset's absolute ``ann_file`` / ``data_prefix``) is
+    moved under the new one. Returns the changed keys.
+
+    Raises:
+        SystemExit: the datasets use several data roots.
+    """
+    old_roots = {d.get('data_root') for name in DATALOADERS
+                 if cfg.get(name) for d in _datasets(cfg[name].get('dataset'))
+                 if d.get('data_root')}
+    if len(old_roots) > 1:
+        raise SystemExit(
+            f"--data-root: the config's datasets use several data roots "
+            f'({", ".join(sorted(old_roots))}); set each with --cfg-options '
+            '<loader>.dataset.data_root=...')
+    old = old_roots.pop() if old_roots else None
+    changed = []
+
+    def rebase(node, path):
+        if isinstance(node, dict):
+            for k in list(node):
+                node[k] = rebase(node[k], f'{path}.{k}')
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                node[i] = rebase(v, f'{path}.{i}')
+        elif isinstance(node, str) and old and (
+                node == old or node.startswith(old.rstrip('/') + '/')):
+            changed.append(path)
+            return data_root.rstrip('/') + node[len(old.rstrip('/')):]
+        return node
+
+    for name in DATALOADERS + EVALUATORS:
+        if cfg.get(name) is None:
+            continue
+        cfg[name] = rebase(cfg[name], name)
+        if name in DATALOADERS:
+            for i, dataset in enumerate(_datasets(cfg[name].get('dataset'))):
+                if dataset.get('data_root') != data_root:
+                    changed.append(f'{name}...dataset[{i}].data_root')
+                dataset['data_root'] = data_root
+    return changed
+
+
+def safe_text(text: str) -> str:
+    """``text`` printable on any stream: undecodable bytes of non-UTF-8
+    file names (surrogate escapes) become ``\\xNN``-like escapes instead
+    of making the logging handler fail."""
+    return text.encode('utf-8', 'backslashreplace').decode('utf-8')
+
+
+def error_message(exc: BaseException) -> str:
+    """``Type: message`` of an exception, safe to print."""
+    text = str(exc) or repr(exc)
+    if isinstance(exc, KeyError) and len(exc.args) == 1:
+        text = str(exc.args[0])
+    return safe_text(f'{type(exc).__name__}: {text}')
+
+
+def fail(what: str, exc: BaseException, logged: bool = False) -> None:
+    """Report ``exc`` as one clear message and exit with code 1 (the full
+    traceback with ``DEFECTZOO_DEBUG=1``)."""
+    if os.environ.get(DEBUG_ENV):
+        raise exc
+    message = f'{what}: {error_message(exc)}'
+    if logged:
+        print_log(message, logger='current', level=logging.ERROR)
+    else:
+        print(message, file=sys.stderr, flush=True)
+    raise SystemExit(1)
+
+
+def is_clear_error(exc: BaseException) -> bool:
+    """Errors whose message says everything (bad data, non-finite values,
+    unreadable / unfitting / unsafe checkpoints): no traceback needed."""
+    from defectzoo.utils.data.validation import InvalidDataError
+    from defectzoo.utils.checkpoint import (CheckpointError,
+                                            UnsafeCheckpointError)
+    return isinstance(exc, (InvalidDataError, CheckpointError,
+                            UnsafeCheckpointError, FloatingPointError))
+
+
+class TrainingStarted(Hook):
+    """Records that setup is over: the first ``before_train`` has run
+    (datasets, loops, optimizer built; checkpoint loaded or resumed)."""
+    priority = 'HIGHEST'
+
+    def __init__(self):
+        self.started = False
+
+    def before_train(self, runner) -> None:
+        self.started = True
+
+
+def train_reporting_errors(runner) -> None:
+    """``runner.train()``; an error ends with one clear message and exit
+    code 1.
+
+    * during setup (building datasets, loops, optimizer; loading or
+      resuming a checkpoint): ``Could not start training: <error>``;
+    * during training: ``Training stopped after N iteration(s), E
+      epoch(s) completed: <error>``, where the checkpoints are and how to continue; errors
+      other than bad data / non-finite values / checkpoints keep their
+      traceback (a bug is more likely).
+
+    ``runner.iter`` is read only once the train loop exists (reading it
+    earlier builds the loop again, which raises again).
+    """
+    from mmengine.runner import BaseLoop
+    started = TrainingStarted()
+    runner.register_hook(started)
+    try:
+        runner.train()
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:
+        loop = getattr(runner, '_train_loop', None)
+        if not started.started or not isinstance(loop, BaseLoop):
+            fail('Could not start training', exc, logged=True)
+        message = safe_text(
+            f'Training stopped after {runner.iter} iteration(s), '
+            f'{runner.epoch} epoch(s) completed: '
+            f'{error_message(exc).rstrip(".")}. '
+            f'Checkpoints and logs are in {runner.work_dir}; continue with '
+            '--resume once the cause is fixed.')
+        print_log(message, logger='current', level=logging.ERROR)
+        if is_clear_error(exc) and not os.environ.get(DEBUG_ENV):
+            raise SystemExit(1)
+        raise

@@ -36,6 +36,14 @@ def parse_args(argv=None):
     parser.add_argument(
         '--data-root', help='replace data_root in every dataset checked')
     parser.add_argument(
+        '--min-size', type=int, default=None,
+        help='report images with a side below this many pixels (default: '
+        "the dataset's min_size, 4)")
+    parser.add_argument(
+        '--max-pixels', type=int, default=None,
+        help='report images of more pixels (width x height) than this '
+        "(default: the dataset's max_pixels, 100 megapixels)")
+    parser.add_argument(
         '--max-problems', type=int, default=50,
         help='problems listed per split (all are counted)')
     parser.add_argument('--no-progress', action='store_true',
@@ -66,8 +74,12 @@ def main(argv=None) -> int:
             print(f'== {split}: no {split}_dataloader.dataset in the config')
             total += 1
             continue
+        limits = {k: v for k, v in (('min_size', args.min_size),
+                                    ('max_pixels', args.max_pixels))
+                  if v is not None}
         dataset, load_errors, build_s = build_for_check(
-            loader['dataset'], data_root=args.data_root)
+            loader['dataset'], data_root=args.data_root,
+            size_limits=limits)
         if dataset is None:
             print(f'== {split}: the dataset could not be built')
             for error in load_errors:

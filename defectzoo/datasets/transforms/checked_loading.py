@@ -21,7 +21,8 @@ from mmengine import fileio
 from mmseg.datasets.transforms import LoadAnnotations
 
 from defectzoo.registry import TRANSFORMS
-from ...utils.data.validation import (InvalidDataError, check_mask_shape,
+from ...utils.data.validation import (DEFAULT_MAX_PIXELS, InvalidDataError,
+                                      check_mask_shape,
                                       decode_checked, read_image_header,
                                       read_mask_checked)
 
@@ -33,8 +34,17 @@ class LoadImageChecked(LoadImageFromFile):
 
     Same arguments as :class:`mmcv.transforms.LoadImageFromFile`;
     ``ignore_empty=True`` returns None for such files instead (the dataset
-    then fetches another sample in training).
+    then fetches another sample in training). ``max_pixels`` (default
+    :data:`~defectzoo.utils.data.validation.DEFAULT_MAX_PIXELS`; None: no
+    limit) refuses an image bomb before decoding it, ``min_size`` (default:
+    none) an image with a smaller side.
     """
+
+    def __init__(self, *args, max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
+                 min_size: Optional[int] = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_pixels = max_pixels
+        self.min_size = min_size
 
     def transform(self, results: dict) -> Optional[dict]:
         filename = results['img_path']
@@ -46,7 +56,9 @@ class LoadImageChecked(LoadImageFromFile):
                 raise InvalidDataError(filename, 'missing image file') \
                     from exc
             img = decode_checked(img_bytes, filename, self.color_type,
-                                 self.imdecode_backend)
+                                 self.imdecode_backend,
+                                 max_pixels=self.max_pixels,
+                                 min_size=self.min_size)
         except InvalidDataError:
             if self.ignore_empty:
                 return None

@@ -8,7 +8,8 @@ import numpy as np
 from mmcv.transforms import BaseTransform
 
 from defectzoo.registry import TRANSFORMS
-from ...utils.data.validation import InvalidDataError, read_image_checked
+from ...utils.data.validation import (DEFAULT_MAX_PIXELS, InvalidDataError,
+                                      read_image_checked)
 
 
 def window_to_uint8(img: np.ndarray, low: float, high: float) -> np.ndarray:
@@ -51,6 +52,11 @@ class LoadXRayImage(BaseTransform):
         allow_color: convert true-colour images to gray (luma) instead of
             raising :class:`InvalidDataError`.
         to_float32: return ``img`` as float32 (values still 0-255).
+        max_pixels: largest image accepted (width x height), checked from
+            the header before decoding (default
+            :data:`~defectzoo.utils.data.validation.DEFAULT_MAX_PIXELS`;
+            None: no limit).
+        min_size: smallest side accepted (default: no limit).
 
     Raises:
         InvalidDataError: missing, empty, truncated or unreadable file,
@@ -66,7 +72,9 @@ class LoadXRayImage(BaseTransform):
                  to_rgb: bool = True,
                  keep_raw: bool = False,
                  allow_color: bool = False,
-                 to_float32: bool = False):
+                 to_float32: bool = False,
+                 max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
+                 min_size: Optional[int] = None):
         if window is not None and percentiles is not None:
             raise ValueError('give window or percentiles, not both')
         if window is not None and not window[0] < window[1]:
@@ -82,6 +90,8 @@ class LoadXRayImage(BaseTransform):
         self.keep_raw = keep_raw
         self.allow_color = allow_color
         self.to_float32 = to_float32
+        self.max_pixels = max_pixels
+        self.min_size = min_size
 
     def _to_gray(self, img: np.ndarray, path: str) -> np.ndarray:
         if img.ndim == 2:
@@ -114,7 +124,9 @@ class LoadXRayImage(BaseTransform):
     def transform(self, results: dict) -> dict:
         path = results['img_path']
         raw = self._to_gray(
-            read_image_checked(path, 'unchanged', allowed_depths=self.DEPTHS),
+            read_image_checked(path, 'unchanged', allowed_depths=self.DEPTHS,
+                               max_pixels=self.max_pixels,
+                               min_size=self.min_size),
             path)
         low, high = self._window(raw, path)
         if raw.dtype == np.uint8 and (low, high) == (0.0, 255.0):

@@ -1,6 +1,11 @@
 """defectzoo.engine.hooks."""
+from .check_finite_hook import CheckFiniteHook, NonFiniteError
+from .checkpoint_fit_hook import CheckpointFitHook
 from .det_pred_grid_hook import DetPredGridHook
 from .random_state_hook import RandomStateHook
 from .reference_gallery_hook import ReferenceGalleryHook
 
-__all__ = ['DetPredGridHook', 'RandomStateHook', 'ReferenceGalleryHook']
+__all__ = [
+    'CheckFiniteHook', 'CheckpointFitHook', 'DetPredGridHook',
+    'NonFiniteError', 'RandomStateHook', 'ReferenceGalleryHook'
+]

@@ -180,6 +180,7 @@ class RandomStateHook(Hook):
         if not getattr(runner, '_resume', False) or \
                 not self._single_process():
             return
+        self._warn_persistent_workers(runner)
         if CKPT_KEY not in checkpoint:
             print_log(
                 'RandomStateHook: the resumed checkpoint holds no RNG states '
@@ -189,6 +190,22 @@ class RandomStateHook(Hook):
             return
         self._pending = dict(iter=checkpoint['meta']['iter'],
                              states=checkpoint[CKPT_KEY], resumed=True)
+
+    @staticmethod
+    def _warn_persistent_workers(runner) -> None:
+        """Say at the start of a resume that it will not be bit-identical
+        when the training dataloader keeps persistent workers."""
+        loader = runner.train_dataloader
+        if getattr(loader, 'persistent_workers', False) and getattr(
+                loader, 'num_workers', 0) > 0:
+            print_log(
+                'RandomStateHook: train_dataloader has persistent_workers='
+                f'True ({loader.num_workers} workers): the workers\' random '
+                'streams (random augmentations) restart at the resume '
+                'point, so this resumed run is not bit-identical to an '
+                'uninterrupted one. For an exact resume train with '
+                'train_dataloader.persistent_workers=False (before and '
+                'after the interruption).', logger='current', level=30)
 
     def _restore(self, runner, *, resumed_only: bool = False) -> None:
         pending = self._pending

@@ -89,8 +89,75 @@ def check_file_exists(path: str, what: str = 'file') -> None:
         raise InvalidDataError(path, f'missing {what}')
 
 
+#: Largest image accepted by default, in pixels (width x height): 100
+#: megapixels, e.g. 10000 x 10000. A 389 KB PNG of 20000 x 20000 pixels
+#: decodes to 1.2 GB (2.4 GB at 16 bit) per sample; such a file is refused
+#: before it is decoded. Datasets and loading transforms take
+#: ``max_pixels`` (None: no limit; Pillow's own decompression-bomb limit,
+#: ``PIL.Image.MAX_IMAGE_PIXELS`` x 2, still applies to header reads).
+DEFAULT_MAX_PIXELS = 100_000_000
+
+#: Smallest side a dataset accepts by default, in pixels: a 1 x 1 or 3 x 3
+#: image is not a defect image (a failed export, a thumbnail), and the
+#: resize of the pipeline would silently upscale it into training.
+#: ``min_size`` of the datasets / ``check_dataset.py --min-size`` changes
+#: it (0: no limit); the loading transforms have no minimum by default.
+DEFAULT_MIN_SIZE = 4
+
+
+def check_image_size(shape: Sequence[int], path: str,
+                     max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
+                     min_size: Optional[int] = DEFAULT_MIN_SIZE) -> None:
+    """Raise :class:`InvalidDataError` for an image of more than
+    ``max_pixels`` pixels or with a side below ``min_size`` (``shape``:
+    ``(height, width)``)."""
+    height, width = int(shape[0]), int(shape[1])
+    if max_pixels and height * width > max_pixels:
+        raise InvalidDataError(
+            path, f'image too large: {width}x{height} = '
+            f'{height * width / 1e6:.0f} megapixels, more than max_pixels='
+            f'{max_pixels} (decoded it would take at least '
+            f'{height * width / 2**30:.1f} GiB); raise max_pixels of the '
+            'dataset / loading transform if this size is intended')
+    if min_size and min(height, width) < min_size:
+        raise InvalidDataError(
+            path, f'image too small: {width}x{height}, a side is below '
+            f'min_size={min_size} pixels (lower min_size of the dataset / '
+            'loading transform if this size is intended)')
+
+
+def _bomb_pixels(exc: Exception) -> Optional[int]:
+    """The pixel count in Pillow's DecompressionBombError message."""
+    import re
+    found = re.search(r'\((\d+) pixels\)', str(exc))
+    return int(found.group(1)) if found else None
+
+
+def size_from_header(content: bytes, path: str) -> Optional[Tuple[int, int]]:
+    """``(height, width)`` from an image's header bytes, without decoding
+    the pixels (None when Pillow does not recognise the format)."""
+    import io
+
+    from PIL import Image
+    try:
+        with warnings.catch_warnings():  # the size is checked by the caller
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as img:
+                return img.size[1], img.size[0]
+    except Image.DecompressionBombError as exc:
+        pixels = _bomb_pixels(exc) or 0
+        raise InvalidDataError(
+            path, f'image too large: {pixels / 1e6:.0f} megapixels, beyond '
+            "Pillow's decompression-bomb limit") from None
+    except Exception:  # not an image Pillow knows: the decoder decides
+        return None
+
+
 def decode_checked(content: bytes, path: str, flag: str = 'unchanged',
-                   backend: str = 'cv2', what: str = 'image') -> np.ndarray:
+                   backend: str = 'cv2', what: str = 'image',
+                   max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
+                   min_size: Optional[int] = None
+                   ) -> np.ndarray:
     """Decode the bytes of an image file with :func:`mmcv.imfrombytes`,
     raising :class:`InvalidDataError` (naming ``path``) for an empty,
     truncated or undecodable file -- where OpenCV would return a grey-filled
@@ -104,11 +171,17 @@ def decode_checked(content: bytes, path: str, flag: str = 'unchanged',
         path: named in the errors.
         flag, backend: as in :func:`mmcv.imfrombytes`.
         what: ``'image'`` or ``'mask'``, for the messages.
+        max_pixels, min_size: see :func:`check_image_size`; the size is
+            read from the header, so an image bomb is never decoded.
     """
     import mmcv
     if not content:
         raise InvalidDataError(path, f'empty {what} file (0 bytes)')
     check_not_truncated(content[:16], content[-TAIL_BYTES:], path)
+    if max_pixels or min_size:
+        shape = size_from_header(content, path)
+        if shape is not None:
+            check_image_size(shape, path, max_pixels, min_size)
     try:
         img = mmcv.imfrombytes(content, flag=flag, backend=backend)
     except Exception as exc:  # decoders raise many types
@@ -124,15 +197,20 @@ def read_image_checked(path: str,
                        allowed_depths: Sequence = (np.uint8, np.uint16),
                        allowed_channels: Sequence[int] = (1, 3, 4),
                        backend: str = 'cv2',
-                       what: str = 'image') -> np.ndarray:
+                       what: str = 'image',
+                       max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
+                       min_size: Optional[int] = None
+                       ) -> np.ndarray:
     """Read an image, raising a named error if it is missing, unreadable,
-    truncated, empty or of an unexpected bit depth / channel count.
+    truncated, empty, too large / small (:func:`check_image_size`) or of an
+    unexpected bit depth / channel count.
 
     Returns the image as read by :func:`mmcv.imread` with ``flag``.
     """
     check_file_exists(path, f'{what} file')
     with open(path, 'rb') as f:
-        img = decode_checked(f.read(), path, flag, backend, what)
+        img = decode_checked(f.read(), path, flag, backend, what,
+                             max_pixels, min_size)
     channels = 1 if img.ndim == 2 else img.shape[2]
     _check_depth_channels(path, img.dtype.name, channels, allowed_depths,
                           allowed_channels)
@@ -242,7 +320,10 @@ def read_image_header(path: str,
                       allowed_depths: Sequence = (np.uint8, np.uint16),
                       allowed_channels: Sequence[int] = (1, 3, 4),
                       palette_channels: int = 3,
-                      what: str = 'image file') -> Tuple[int, int]:
+                      what: str = 'image file',
+                      max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
+                      min_size: Optional[int] = None
+                      ) -> Tuple[int, int]:
     """Check an image file from its header and end marker, without decoding
     the pixels: it exists, is not empty, is a recognised image, is not
     truncated (JPEG / PNG) and has an allowed bit depth and channel count.
@@ -259,6 +340,7 @@ def read_image_header(path: str,
             images (OpenCV expands the palette), 1 for label masks (read
             as indices with Pillow).
         what: what the file is, for the messages (``'mask file'`` ...).
+        max_pixels, min_size: see :func:`check_image_size`.
 
     Returns:
         ``(height, width)``.
@@ -275,13 +357,20 @@ def read_image_header(path: str,
         tail = f.read()
     check_not_truncated(head, tail, path)
     try:
-        with Image.open(path) as img:
-            width, height = img.size
-            mode = img.mode
+        with warnings.catch_warnings():  # the size is checked below
+            warnings.simplefilter('ignore', Image.DecompressionBombWarning)
+            with Image.open(path) as img:
+                width, height = img.size
+                mode = img.mode
     except UnidentifiedImageError:
         img = read_image_checked(path, 'unchanged', allowed_depths,
-                                 allowed_channels)
+                                 allowed_channels, max_pixels=max_pixels,
+                                 min_size=min_size)
         return img.shape[:2]
+    except Image.DecompressionBombError as exc:
+        raise InvalidDataError(
+            path, f'image too large: {(_bomb_pixels(exc) or 0) / 1e6:.0f} '
+            "megapixels, beyond Pillow's decompression-bomb limit") from None
     except Exception as exc:  # Pillow raises several types on bad headers
         raise InvalidDataError(path, f'unreadable image ({exc})') from exc
     if mode == 'P':
@@ -294,6 +383,7 @@ def read_image_header(path: str,
                           allowed_channels)
     if width <= 0 or height <= 0:
         raise InvalidDataError(path, f'empty image: size {width}x{height}')
+    check_image_size((height, width), path, max_pixels, min_size)
     return height, width
 
 
@@ -305,7 +395,8 @@ def read_mask_checked(path: str,
     :func:`read_image_checked`.
     """
     return read_image_checked(path, 'unchanged', allowed_depths,
-                              allowed_channels, backend='pillow', what='mask')
+                              allowed_channels, backend='pillow', what='mask',
+                              min_size=None)
 
 
 def check_sample(data_info: dict,
@@ -315,7 +406,10 @@ def check_sample(data_info: dict,
                  mask_depths: Sequence = (np.uint8, ),
                  mask_channels: Sequence[int] = (1, ),
                  ann_path: Optional[str] = None,
-                 box_tol: float = 1.0) -> Optional[Tuple[int, int]]:
+                 box_tol: float = 1.0,
+                 max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
+                 min_size: Optional[int] = DEFAULT_MIN_SIZE
+                 ) -> Optional[Tuple[int, int]]:
     """Check one sample of a dataset's ``data_list``.
 
     Looks at the keys OpenMMLab datasets use: ``img_path``, optional
@@ -331,6 +425,8 @@ def check_sample(data_info: dict,
         ann_path: file named in box errors; defaults to the info's
             ``xml_path`` / ``ann_path`` or else the image.
         box_tol: slack in pixels for :func:`check_box`.
+        max_pixels, min_size: image size limits (:func:`check_image_size`),
+            checked from the header or the declared size.
 
     Returns:
         the image ``(height, width)`` when known, else None.
@@ -354,12 +450,17 @@ def check_sample(data_info: dict,
     elif check_images == 'none':
         check_file_exists(img_path, 'image file')
         shape = declared
+        if shape is not None:
+            check_image_size(shape, img_path, max_pixels, min_size)
     else:
         if check_images == 'header':
-            shape = read_image_header(img_path, img_depths, img_channels)
+            shape = read_image_header(img_path, img_depths, img_channels,
+                                      max_pixels=max_pixels,
+                                      min_size=min_size)
         else:
-            shape = read_image_checked(img_path, 'unchanged', img_depths,
-                                       img_channels).shape[:2]
+            shape = read_image_checked(
+                img_path, 'unchanged', img_depths, img_channels,
+                max_pixels=max_pixels, min_size=min_size).shape[:2]
         shape = tuple(int(v) for v in shape)
         if declared is not None and declared != shape:
             raise InvalidDataError(
@@ -376,7 +477,9 @@ def check_sample(data_info: dict,
                 mask_shape = read_image_header(seg_path, mask_depths,
                                                mask_channels,
                                                palette_channels=1,
-                                               what='mask file')
+                                               what='mask file',
+                                               max_pixels=max_pixels,
+                                               min_size=None)
             else:
                 mask_shape = read_mask_checked(seg_path, mask_depths,
                                                mask_channels).shape[:2]
