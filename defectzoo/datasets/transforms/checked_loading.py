@@ -82,15 +82,28 @@ class LoadDefectMask(BaseTransform):
             has no ``mask_threshold``; None keeps the values as labels.
         check_size: raise :class:`InvalidDataError` if the mask and the
             loaded image differ in size (load the image first).
+        allow_missing: a sample without a mask is all background. False
+            (configs that need masks, e.g. multi-task ones) raises
+            :class:`InvalidDataError` naming the image instead.
     """
 
     def __init__(self, threshold: Optional[int] = None,
-                 check_size: bool = True):
+                 check_size: bool = True,
+                 allow_missing: bool = True):
         self.threshold = threshold
         self.check_size = check_size
+        self.allow_missing = allow_missing
 
     def transform(self, results: dict) -> dict:
         path = results.get('seg_map_path')
+        if path is None and not self.allow_missing:
+            boxes = len(results.get('instances') or [])
+            kind = f'box-only sample ({boxes} boxes, no mask)' if boxes \
+                else 'sample without a mask (no seg_map_path)'
+            raise InvalidDataError(
+                results.get('img_path', '?'), f'{kind}, but this config '
+                'needs a mask for every image (LoadDefectMask('
+                'allow_missing=False)); use a data set with masks')
         if path is None:
             if 'img_shape' not in results:
                 raise KeyError('LoadDefectMask needs the image loaded first '
@@ -121,4 +134,5 @@ class LoadDefectMask(BaseTransform):
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(threshold={self.threshold}, '
-                f'check_size={self.check_size})')
+                f'check_size={self.check_size}, '
+                f'allow_missing={self.allow_missing})')
