@@ -8,3 +8,6 @@ from .wrappers import *  # noqa: F401,F403
 # Issue 5: SCL + ArcMargin.
 from .classifiers import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
+from .plugins import *  # noqa: F401,F403
+from .data_preprocessors import *  # noqa: F401,F403
+from .detectors import *  # noqa: F401,F403

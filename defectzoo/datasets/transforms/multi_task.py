@@ -164,10 +164,9 @@ class PackMultiTaskInputs(PackDetInputs):
         packed = super().transform(results)
         sample = packed['data_samples']
         if 'gt_seg_map' in results:
-            seg = PixelData(data=torch.from_numpy(
-                np.ascontiguousarray(results['gt_seg_map'][None]).astype(
-                    np.int64)))
-            sample.gt_sem_seg = seg
+            seg = torch.from_numpy(np.ascontiguousarray(
+                results['gt_seg_map'][None]).astype(np.int64))
+            sample.gt_sem_seg = PixelData(data=seg)
         if 'gt_label' in results:
             sample.gt_label = torch.as_tensor(
                 np.asarray(results['gt_label']).reshape(-1), dtype=torch.long)
