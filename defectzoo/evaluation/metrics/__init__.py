@@ -18,3 +18,8 @@ __all__ += ['FewShotEpisodeMetric']
 from .dump_predictions_json import DumpPredictionsJSON  # noqa: E402
 
 __all__ += ['DumpPredictionsJSON']
+# Defect-Aux-Net: defect-class IoU/Dice; cls + seg + det metrics in one pass.
+from .defect_iou import DefectIoUMetric  # noqa: E402
+from .multi_task import MultiTaskMetric  # noqa: E402
+
+__all__ += ['DefectIoUMetric', 'MultiTaskMetric']
