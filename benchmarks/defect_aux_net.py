@@ -20,7 +20,7 @@ and run by the mmengine ``Runner``:
     (``<work-dir>/<config>/<timestamp>/<timestamp>.json``). The budget is cut
     down to about 20 minutes of one CPU thread (the configs under
     ``configs/defect_aux_net/benchmarks/`` say how: quarter-width
-    ResNet-50, 128 px, 50 images per folder class, 6 epochs, no ImageNet
+    ResNet-50, 128 px, 40 images per folder class, 5 epochs, no ImageNet
     weights). Finished runs are kept (``result.json`` in their work dir)
     and skipped when the benchmark is run again.
 ``all``
@@ -61,13 +61,13 @@ FULL = dict(
     se='defect-aux-net_r50-se-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
     sa='defect-aux-net_r50-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px')
 BENCH = dict(
-    multi='defect-aux-net_r50-w16-se-sa-fpn_1xb8-adam-onecycle-6e_magnetic-tile-k50-128px',
-    cls='resnet50-w16-cls_1xb8-adam-onecycle-6e_magnetic-tile-k50-128px',
-    seg='semantic-fpn_r50-w16-fpn_1xb8-adam-onecycle-6e_magnetic-tile-k50-128px',
-    det='retinanet_r50-w16-fpn_1xb8-adam-onecycle-6e_magnetic-tile-k50-128px',
-    none='defect-aux-net_r50-w16-fpn_1xb8-adam-onecycle-6e_magnetic-tile-k50-128px',
-    se='defect-aux-net_r50-w16-se-fpn_1xb8-adam-onecycle-6e_magnetic-tile-k50-128px',
-    sa='defect-aux-net_r50-w16-sa-fpn_1xb8-adam-onecycle-6e_magnetic-tile-k50-128px')
+    multi='defect-aux-net_r50-w16-se-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
+    cls='resnet50-w16-cls_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
+    seg='semantic-fpn_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
+    det='retinanet_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
+    none='defect-aux-net_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
+    se='defect-aux-net_r50-w16-se-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
+    sa='defect-aux-net_r50-w16-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px')
 LABELS = dict(multi='Defect-Aux-Net (SE+SA)', cls='cls-only ResNet-50',
               seg='seg-only R50-FPN', det='det-only RetinaNet R50-FPN',
               none='none', se='SE', sa='SA')
@@ -246,8 +246,8 @@ def run_train(args, paper, params_full) -> dict:
               for k in ('multi', 'cls', 'seg', 'det')],
         note=('Magnetic tile (real data), CPU cut-down: quarter-width '
               'ResNet-50 (base_channels 16), FPN 64 ch, 128 x 128 input, '
-              'trained from scratch for 6 epochs on 50 images per folder '
-              'class (262 images), Adam + one-cycle (1e-3), batch 8; tested '
+              'trained from scratch for 5 epochs on 40 images per folder '
+              'class (222 images), Adam + one-cycle (1e-3), batch 8; tested '
               'on the whole test split (268 images, 190 defect-free). '
               'Image label: defective / defect-free; precision / recall / F1 '
               'are macro over the two classes; Dice / IoU over the defect '

@@ -2,8 +2,8 @@
 # thread (benchmarks/defect_aux_net.py runs it and its six siblings in
 # about 20 minutes of one CPU thread): ResNet-50 at a quarter of the width
 # (base_channels 16: stages of 64 ... 512 channels) with SE + spatial
-# attention, FPN of 64 channels, 128 x 128 input, training on k=50 images
-# per folder class (Free and the five defect folders: 262 images), 6
+# attention, FPN of 64 channels, 128 x 128 input, training on k=40 images
+# per folder class (Free and the five defect folders: 222 images), 5
 # epochs from scratch (no ImageNet weights exist here), no validation;
 # tested on the whole test split (268 images).
 _base_ = '../defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px.py'
@@ -12,8 +12,8 @@ data_root = 'data/magnetic-tile/'
 width = 16                        # ResNet base_channels (64 in ResNet-50)
 fpn_channels = 64
 img_scale = (128, 128)
-k_per_class = 50
-max_epochs = 6
+k_per_class = 40
+max_epochs = 5
 lr = 1e-3
 batch_size = 8
 # -----------------------------------------------------------------------------
