@@ -53,7 +53,7 @@ CONFIGS = osp.join(ROOT, 'configs', 'defect_aux_net')
 RESULT = osp.join(ROOT, 'benchmarks', 'results', 'defect_aux_net.json')
 
 FULL = dict(
-    multi='defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
+    multi='defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',  # noqa: E501
     cls='resnet50-cls_1xb8-adam-onecycle-50e_magnetic-tile-600px',
     seg='semantic-fpn_r50-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
     det='retinanet_r50-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
@@ -61,13 +61,13 @@ FULL = dict(
     se='defect-aux-net_r50-se-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
     sa='defect-aux-net_r50-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px')
 BENCH = dict(
-    multi='defect-aux-net_r50-w16-se-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
+    multi='defect-aux-net_r50-w16-se-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501
     cls='resnet50-w16-cls_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
-    seg='semantic-fpn_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
+    seg='semantic-fpn_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501
     det='retinanet_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
-    none='defect-aux-net_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
-    se='defect-aux-net_r50-w16-se-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
-    sa='defect-aux-net_r50-w16-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px')
+    none='defect-aux-net_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501
+    se='defect-aux-net_r50-w16-se-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501
+    sa='defect-aux-net_r50-w16-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px')  # noqa: E501
 LABELS = dict(multi='Defect-Aux-Net (SE+SA)', cls='cls-only ResNet-50',
               seg='seg-only R50-FPN', det='det-only RetinaNet R50-FPN',
               none='none', se='SE', sa='SA')

@@ -25,9 +25,8 @@ own; mmseg's ``SegLocalVisualizer`` draws the mask and mmdet's
 ``DetLocalVisualizer`` the boxes (give it the sample without
 ``pred_sem_seg``, which it reads as a panoptic ``sem_seg`` map).
 """
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Dict, List, Optional, Sequence, Tuple
 
-import torch
 from mmdet.models.detectors import BaseDetector
 from mmdet.models.utils import (rename_loss_dict, reweight_loss_dict,
                                 samplelist_boxtype2tensor)

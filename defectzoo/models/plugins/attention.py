@@ -4,7 +4,8 @@ bottleneck plugins (Defect-Aux-Net, Sampath et al., IEEE TII 2023).
 The paper puts, inside every ResNet-50 bottleneck and before the residual
 addition, squeeze-and-excitation channel attention
 
-    s = sigmoid(W2 ReLU(W1 GAP(x))),  x <- s * x   (W1: C -> C/16, W2: C/16 -> C)
+    s = sigmoid(W2 ReLU(W1 GAP(x))),  x <- s * x
+    (W1: C -> C/16, W2: C/16 -> C)
 
 followed by spatial attention
 
