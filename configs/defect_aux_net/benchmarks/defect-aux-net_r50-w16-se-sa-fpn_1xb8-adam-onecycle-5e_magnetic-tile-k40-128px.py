@@ -5,7 +5,7 @@
 # attention, FPN of 64 channels, 128 x 128 input, training on k=40 images
 # per folder class (Free and the five defect folders: 222 images), 5
 # epochs from scratch (no ImageNet weights exist here), no validation;
-# tested on the whole test split (268 images).
+# tested on the whole test split (269 images).
 _base_ = '../defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px.py'
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
