@@ -97,12 +97,16 @@ class LoadDefectMask(LoadAnnotations):
             None keeps the values as labels.
         check_size: raise :class:`InvalidDataError` if the mask and the
             loaded image (``ori_shape``) differ in size.
+        allow_missing: a sample without a mask is all background. False
+            (configs that need masks, e.g. multi-task ones) raises
+            :class:`InvalidDataError` naming the image instead.
         reduce_zero_label, backend_args, imdecode_backend: as in mmseg.
     """
 
     def __init__(self,
                  threshold: Optional[int] = None,
                  check_size: bool = True,
+                 allow_missing: bool = True,
                  reduce_zero_label: Optional[bool] = None,
                  backend_args: Optional[dict] = None,
                  imdecode_backend: str = 'pillow') -> None:
@@ -111,11 +115,20 @@ class LoadDefectMask(LoadAnnotations):
                          imdecode_backend=imdecode_backend)
         self.threshold = threshold
         self.check_size = check_size
+        self.allow_missing = allow_missing
 
     def _load_seg_map(self, results: dict) -> None:
         results.setdefault('seg_fields', [])
         results.setdefault('reduce_zero_label', bool(self.reduce_zero_label))
         path = results.get('seg_map_path')
+        if path is None and not self.allow_missing:
+            boxes = len(results.get('instances') or [])
+            kind = f'box-only sample ({boxes} boxes, no mask)' if boxes \
+                else 'sample without a mask (no seg_map_path)'
+            raise InvalidDataError(
+                results.get('img_path', '?'), f'{kind}, but this config '
+                'needs a mask for every image (LoadDefectMask('
+                'allow_missing=False)); use a data set with masks')
         threshold = results.get('mask_threshold')
         if threshold is None:
             threshold = self.threshold
@@ -149,5 +162,6 @@ class LoadDefectMask(LoadAnnotations):
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(threshold={self.threshold}, '
                 f'check_size={self.check_size}, '
+                f'allow_missing={self.allow_missing}, '
                 f'reduce_zero_label={self.reduce_zero_label}, '
                 f"imdecode_backend='{self.imdecode_backend}')")

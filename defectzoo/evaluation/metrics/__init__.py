@@ -1,11 +1,13 @@
 """defectzoo.evaluation.metrics."""
+from .defect_iou import DefectIoUMetric
 from .dump_predictions_json import DumpPredictionsJSON
 from .few_shot_metric import FewShotEpisodeMetric
+from .multi_task import MultiTaskMetric
 from .ovr_auc import OneVsRestAUC
 from .pretext_loss import PretextLossMetric
 from .xray_det import XRayDetMetric
 
 __all__ = [
-    'DumpPredictionsJSON', 'FewShotEpisodeMetric', 'OneVsRestAUC',
-    'PretextLossMetric', 'XRayDetMetric'
+    'DefectIoUMetric', 'DumpPredictionsJSON', 'FewShotEpisodeMetric',
+    'MultiTaskMetric', 'OneVsRestAUC', 'PretextLossMetric', 'XRayDetMetric'
 ]

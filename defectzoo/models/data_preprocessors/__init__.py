@@ -1,0 +1,4 @@
+"""Data preprocessors."""
+from .multi_task import MultiTaskDataPreprocessor
+
+__all__ = ['MultiTaskDataPreprocessor']
