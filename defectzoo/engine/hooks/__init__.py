@@ -1,7 +1,8 @@
 """defectzoo.engine.hooks."""
+from .channel_pruning_hook import ChannelPruningHook
 from .random_state_hook import RandomStateHook
 
-__all__ = ['RandomStateHook']
+__all__ = ['ChannelPruningHook', 'RandomStateHook']
 # Issue 4: PNG grid of test predictions vs ground truth.
 from .det_pred_grid_hook import DetPredGridHook  # noqa: E402
 
