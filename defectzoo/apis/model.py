@@ -28,6 +28,8 @@ def init_model(config: Union[str, Config],
     A checkpoint of a channel-pruned model (``ChannelPruningHook``) loads
     too: the layers are reshaped to its tensors first. The checkpoint's
     ``dataset_meta`` (class names) is kept as ``model.dataset_meta``.
+    Without a checkpoint the weights are PyTorch's default initialisation
+    (``init_cfg`` is not run: no download).
     """
     from defectzoo.models.utils import fit_to_state_dict
     from defectzoo.registry import MODELS
@@ -43,10 +45,7 @@ def init_model(config: Union[str, Config],
         model = MODELS.build(model_cfg)
     model.cfg = cfg
     model.dataset_meta = {}
-    if checkpoint is None:
-        if hasattr(model, 'init_weights'):
-            model.init_weights()
-    else:
+    if checkpoint is not None:
         ckpt = _load_checkpoint(checkpoint, map_location='cpu')
         state_dict = ckpt.get('state_dict', ckpt)
         fit_to_state_dict(model, state_dict)

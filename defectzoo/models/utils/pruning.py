@@ -74,6 +74,10 @@ def prune_channels(model: nn.Module,
     return before, count_params(model)
 
 
+PRUNABLE = (nn.modules.conv._ConvNd, nn.modules.batchnorm._NormBase,
+            nn.Linear)
+
+
 def _resize(module: nn.Module, shapes: Dict[str, torch.Size]) -> bool:
     """Give the parameters and buffers of ``module`` the shapes in
     ``shapes`` (its own names); the values are replaced when loaded."""
@@ -103,10 +107,6 @@ def _resize(module: nn.Module, shapes: Dict[str, torch.Size]) -> bool:
                                module.running_mean).shape[0]
     elif isinstance(module, nn.Linear):
         module.out_features, module.in_features = weight.shape
-    else:
-        raise ValueError(
-            f'cannot resize a {type(module).__name__} to a pruned '
-            f'checkpoint: only convolutions, batch norms and linear layers')
     return True
 
 
@@ -121,6 +121,8 @@ def fit_to_state_dict(model: nn.Module,
     resized = []
     for name, module in model.named_modules():
         prefix = f'{name}.' if name else ''
+        if not isinstance(module, PRUNABLE):
+            continue  # other modules load their own tensors
         own = {k[len(prefix):]: v.shape for k, v in state_dict.items()
                if k.startswith(prefix) and '.' not in k[len(prefix):]}
         if own and _resize(module, own):
