@@ -38,7 +38,7 @@ def calibration_batches(cfg: Config, num_images: int, batch_size: int = 16,
         raise ValueError(f'{cfg.filename}: no train_dataloader to draw '
                          'calibration images from')
     pipeline = cfg.test_dataloader.dataset.get('pipeline') or \
-        _find_pipeline(cfg.test_dataloader.dataset)
+        find_pipeline(cfg.test_dataloader.dataset)
     with DefaultScope.overwrite_default_scope(
             cfg.get('default_scope', 'defectzoo')):
         dataset = Runner.build_dataloader(dict(
@@ -54,10 +54,10 @@ def calibration_batches(cfg: Config, num_images: int, batch_size: int = 16,
                            order[start:start + batch_size]]).float()
 
 
-def _find_pipeline(dataset_cfg: dict) -> Optional[list]:
+def find_pipeline(dataset_cfg: dict) -> Optional[list]:
     for value in dataset_cfg.values():
         if isinstance(value, dict):
-            found = value.get('pipeline') or _find_pipeline(value)
+            found = value.get('pipeline') or find_pipeline(value)
             if found:
                 return found
     return None
