@@ -94,6 +94,17 @@ def default_target_layer(model: nn.Module) -> str:
     return prefix + parent
 
 
+def _build_cam(model, wrapper, method, target_layers):
+    """``(layer names, CAM object)`` of ``method`` on ``wrapper``."""
+    methods = cam_methods()
+    if method not in methods:
+        raise ValueError(f'unknown CAM method {method!r}; choose from '
+                         f'{sorted(methods)}')
+    names = list(target_layers or [default_target_layer(model)])
+    layers = [resolve_layer(model, n) for n in names]
+    return names, methods[method](model=wrapper, target_layers=layers)
+
+
 def to_rgb_float(image: torch.Tensor, bgr: bool = True) -> np.ndarray:
     """``(3, H, W)`` 0-255 tensor -> ``(H, W, 3)`` RGB float in [0, 1]."""
     img = image.detach().float().permute(1, 2, 0).cpu().numpy() / 255
@@ -111,16 +122,10 @@ class ClassifierCAM:
 
     def __init__(self, model: nn.Module, method: str = 'gradcam',
                  target_layers: Optional[Sequence[str]] = None):
-        methods = cam_methods()
-        if method not in methods:
-            raise ValueError(f'unknown CAM method {method!r}; choose from '
-                             f'{sorted(methods)}')
         self.model = model.eval()
         self.wrapper = DeployClassifier(self.model, softmax=False).eval()
-        names = list(target_layers or [default_target_layer(model)])
-        self.target_layers = names
-        layers = [resolve_layer(self.model, n) for n in names]
-        self.cam = methods[method](model=self.wrapper, target_layers=layers)
+        self.target_layers, self.cam = _build_cam(self.model, self.wrapper,
+                                                  method, target_layers)
         if method == 'scorecam':
             self.cam.batch_size = 16
 
@@ -183,16 +188,10 @@ class DetectorCAM:
 
     def __init__(self, model: nn.Module, method: str = 'gradcam',
                  target_layers: Optional[Sequence[str]] = None):
-        methods = cam_methods()
-        if method not in methods:
-            raise ValueError(f'unknown CAM method {method!r}; choose from '
-                             f'{sorted(methods)}')
         self.model = model.eval()
         self.wrapper = _DetectorOutputs(self.model)
-        names = list(target_layers or [default_target_layer(model)])
-        self.target_layers = names
-        layers = [resolve_layer(self.model, n) for n in names]
-        self.cam = methods[method](model=self.wrapper, target_layers=layers)
+        self.target_layers, self.cam = _build_cam(self.model, self.wrapper,
+                                                  method, target_layers)
 
     def __call__(self, image: torch.Tensor, score_thr: float = 0.3,
                  max_boxes: int = 5):
