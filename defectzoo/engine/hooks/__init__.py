@@ -1,4 +1,5 @@
 """defectzoo.engine.hooks."""
+from .channel_pruning_hook import ChannelPruningHook
 from .check_finite_hook import CheckFiniteHook, NonFiniteError
 from .checkpoint_fit_hook import CheckpointFitHook
 from .det_pred_grid_hook import DetPredGridHook
@@ -6,6 +7,7 @@ from .random_state_hook import RandomStateHook
 from .reference_gallery_hook import ReferenceGalleryHook
 
 __all__ = [
-    'CheckFiniteHook', 'CheckpointFitHook', 'DetPredGridHook',
-    'NonFiniteError', 'RandomStateHook', 'ReferenceGalleryHook'
+    'ChannelPruningHook', 'CheckFiniteHook', 'CheckpointFitHook',
+    'DetPredGridHook', 'NonFiniteError', 'RandomStateHook',
+    'ReferenceGalleryHook'
 ]

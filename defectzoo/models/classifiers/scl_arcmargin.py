@@ -189,7 +189,8 @@ class SCLArcMarginClassifier(BaseModel):
         """``(N, num_classes)``: the mean (``gallery_reduce='max'``: the
         highest) cosine similarity of each image to each class's references
         (``-inf`` for a class without any)."""
-        if not self.has_gallery:
+        # While tracing for export the gallery is a constant of the graph.
+        if not torch.jit.is_tracing() and not self.has_gallery:
             raise RuntimeError(
                 'SCLArcMarginClassifier has no reference gallery: add '
                 'ReferenceGalleryHook to custom_hooks (it builds the gallery '

@@ -1,0 +1,273 @@
+"""Lightweight shop-floor models on NEU-CLS (Sampath et al., ICECET 2022):
+teachers vs student alone vs distilled student, then FP32 vs INT8 vs
+channel-pruned student.
+
+Cut down to about 20 minutes of one CPU thread (see
+configs/distill/benchmarks/neu-cls-100shot-64px_base.py): 64 px images, 100
+training images per class, a few epochs, teachers from random
+initialisation (no ImageNet weights offline). Every model is trained and
+tested through tools/train.py and tools/test.py (accuracy from the JSON
+mmengine writes), quantised by tools/deployment/quantize.py and exported by
+tools/deployment/export_onnx.py. Latency is per image (batch 1), one
+thread, median of ``--runs`` calls after ``--warmup`` calls.
+
+    flock /tmp/dz-heavy.lock python benchmarks/lightweight.py \\
+        --data-root ../shared/datasets/neu-det
+
+Resumable: a stage whose output exists is not run again (``--force`` reruns
+everything). Writes benchmarks/results/lightweight.json; then
+``python benchmarks/render_tables.py`` updates configs/distill/README.md.
+"""
+import argparse
+import glob
+import json
+import os
+import os.path as osp
+import platform
+import subprocess
+import sys
+import time
+
+REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+BENCH = 'configs/distill/benchmarks/'
+TEACHERS = {
+    'ResNet-50 (teacher)': 'resnet50_1xb32-adam-5e_neu-cls-100shot-64px',
+    'VGG19-BN (teacher)': 'vgg19bn_1xb32-adam-2e_neu-cls-100shot-64px',
+}
+STUDENT = 'resnet18_1xb32-adam-5e_neu-cls-100shot-64px'
+KD = 'kd_resnet18_r50-vgg19bn_1xb32-adam-5e_neu-cls-100shot-64px'
+PRUNE = 'prune-50_resnet18_kd_1xb32-adam-2e_neu-cls-100shot-64px'
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--data-root', default='../shared/datasets/neu-det')
+    parser.add_argument('--work-dir', default='work_dirs/lightweight')
+    parser.add_argument('--calib', type=int, default=128,
+                        help='calibration images for INT8 (training set)')
+    parser.add_argument('--warmup', type=int, default=20)
+    parser.add_argument('--runs', type=int, default=200)
+    parser.add_argument('--force', action='store_true')
+    parser.add_argument('--out', default='benchmarks/results/lightweight.json')
+    return parser.parse_args(argv)
+
+
+def run(cmd, log):
+    """Run ``cmd`` from the repository root, logging to ``log``; return
+    the wall time in seconds."""
+    print('$', ' '.join(cmd), flush=True)
+    start = time.time()
+    with open(log, 'w') as f:
+        proc = subprocess.run(cmd, cwd=REPO, stdout=f,
+                              stderr=subprocess.STDOUT)
+    if proc.returncode:
+        raise RuntimeError(f'{cmd[1]} failed (exit {proc.returncode}); log '
+                           f'{log}:\n{open(log).read()[-3000:]}')
+    seconds = time.time() - start
+    print(f'  {seconds:.0f} s (log {log})', flush=True)
+    return seconds
+
+
+def data_options(root):
+    return ['--cfg-options',
+            f'train_dataloader.dataset.dataset.data_root={root}',
+            f'test_dataloader.dataset.data_root={root}']
+
+
+def last_checkpoint(work):
+    ckpts = sorted(glob.glob(osp.join(work, 'epoch_*.pth')),
+                   key=lambda p: int(p.rsplit('_', 1)[1][:-4]))
+    return ckpts[-1] if ckpts else None
+
+
+def stage(args, name, fn):
+    """Run ``fn()`` unless ``<work>/<name>.json`` exists; return its dict."""
+    done = osp.join(args.work_dir, f'{name}.json')
+    if osp.isfile(done) and not args.force:
+        return json.load(open(done))
+    result = fn()
+    with open(done, 'w') as f:
+        json.dump(result, f, indent=1)
+    return result
+
+
+def train_and_test(args, config, test_config=None):
+    """Train ``config`` (tools/train.py), test the checkpoint with
+    ``test_config`` (tools/test.py); accuracy from mmengine's JSON."""
+    work = osp.join(args.work_dir, config)
+    cfg = osp.join(BENCH, config + '.py')
+    seconds = run([sys.executable, 'tools/train.py', cfg, '--work-dir', work]
+                  + data_options(args.data_root), osp.join(work + '.train.log'))
+    ckpt = last_checkpoint(work)
+    acc = test(args, test_config or config, ckpt, work + '_test')
+    return dict(checkpoint=ckpt, accuracy=acc, train_seconds=seconds)
+
+
+def test(args, config, ckpt, work):
+    run([sys.executable, 'tools/test.py', osp.join(BENCH, config + '.py'),
+         ckpt, '--work-dir', work] + data_options(args.data_root),
+        work + '.log')
+    runs = sorted(glob.glob(osp.join(work, '*', '*.json')))
+    metrics = json.load(open(runs[-1]))
+    return metrics['accuracy/top1'] / 100
+
+
+def latency_ms(fn, x, warmup, runs):
+    import torch
+    with torch.no_grad():
+        for _ in range(warmup):
+            fn(x)
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            fn(x)
+            times.append(time.perf_counter() - start)
+    times.sort()
+    return 1000 * times[len(times) // 2]
+
+
+def ort_latency_ms(path, x, warmup, runs):
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = opts.inter_op_num_threads = 1
+    sess = ort.InferenceSession(path, opts,
+                                providers=['CPUExecutionProvider'])
+    name = sess.get_inputs()[0].name
+    feed = {name: x.numpy()}
+    return latency_ms(lambda _: sess.run(None, feed), x, warmup, runs)
+
+
+def deploy(args, name, config, ckpt, quantize):
+    """Export to ONNX (and quantise); TorchScript sizes and latencies."""
+    import torch
+    from defectzoo.apis import init_model
+    from defectzoo.deploy import DeployClassifier
+    out = osp.join(args.work_dir, 'deploy', name)
+    os.makedirs(out, exist_ok=True)
+    cfg = osp.join(BENCH, config + '.py')
+    result = {}
+    if quantize:
+        result['quantize_seconds'] = run(
+            [sys.executable, 'tools/deployment/quantize.py', cfg, ckpt,
+             '--calib', str(args.calib), '--out', out]
+            + data_options(args.data_root), osp.join(out, 'quantize.log'))
+        result['int8'] = json.load(open(osp.join(out, 'quantize.json')))
+    onnx_path = osp.join(out, 'model.onnx')
+    run([sys.executable, 'tools/deployment/export_onnx.py', cfg, ckpt,
+         '--out', onnx_path, '--shape', '64', '64'],
+        osp.join(out, 'export_onnx.log'))
+    result['onnx'] = json.load(open(onnx_path + '.json'))
+
+    torch.set_num_threads(1)
+    model = DeployClassifier(init_model(cfg, ckpt)).eval()
+    x = torch.rand(1, 3, 64, 64) * 255
+    ts_path = osp.join(out, 'model_fp32.pt')
+    with torch.no_grad():
+        torch.jit.save(torch.jit.freeze(torch.jit.trace(model, x)), ts_path)
+    result['fp32_mb'] = osp.getsize(ts_path) / 2**20
+    result['fp32_ms'] = latency_ms(model, x, args.warmup, args.runs)
+    result['onnx_ms'] = ort_latency_ms(onnx_path, x, args.warmup, args.runs)
+    result['params'] = sum(p.numel() for p in model.parameters())
+    if quantize:
+        int8 = torch.jit.load(osp.join(out, 'model_int8.pt'))
+        result['int8_mb'] = osp.getsize(osp.join(out, 'model_int8.pt')) / 2**20
+        result['int8_ms'] = latency_ms(int8, x, args.warmup, args.runs)
+    return result
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    os.chdir(REPO)
+    os.makedirs(args.work_dir, exist_ok=True)
+    sys.path.insert(0, REPO)
+    start = time.time()
+    res = {}
+    for label, config in TEACHERS.items():
+        res[label] = stage(args, config,
+                           lambda c=config: train_and_test(args, c))
+    res['student'] = stage(args, STUDENT,
+                           lambda: train_and_test(args, STUDENT))
+    # The KD checkpoint is a plain ResNet-18: tested with the student config.
+    res['kd'] = stage(args, KD, lambda: train_and_test(args, KD, STUDENT))
+    res['pruned'] = stage(args, PRUNE, lambda: train_and_test(args, PRUNE))
+    res['deploy_kd'] = stage(args, 'deploy_kd', lambda: deploy(
+        args, 'kd', STUDENT, res['kd']['checkpoint'], quantize=True))
+    res['deploy_pruned'] = stage(args, 'deploy_pruned', lambda: deploy(
+        args, 'pruned', PRUNE, res['pruned']['checkpoint'], quantize=False))
+    write(args, res, time.time() - start)
+
+
+def write(args, res, seconds):
+    kd, dk, dp = res['kd'], res['deploy_kd'], res['deploy_pruned']
+    train_s = sum(r['train_seconds'] for r in res.values()
+                  if 'train_seconds' in r)
+    distill = dict(
+        columns=['model', 'params (M)', 'epochs', 'NEU-CLS top-1 (ours)'],
+        rows=[[label, None, None, res[label]['accuracy']]
+              for label in TEACHERS] + [
+            ['ResNet-18 alone', None, 5, res['student']['accuracy']],
+            ['ResNet-18 distilled (R50 + VGG19-BN)', None, 5,
+             kd['accuracy']]],
+        note=('NEU-CLS cut down for one CPU thread: 64 px, 100 training '
+              'images per class, tested on the 360-image test split; '
+              'teachers from random initialisation (ResNet-50 5 epochs, '
+              'VGG19-BN 2 epochs); students 5 epochs, same data and '
+              'optimiser; KD alpha = 1, T = 4.'))
+    for row, cfg in zip(distill['rows'], list(TEACHERS.values()) +
+                        [STUDENT, STUDENT]):
+        row[1] = round(_params(cfg) / 1e6, 2)
+    distill['rows'][0][2], distill['rows'][1][2] = 5, 2
+    fp32_acc = kd['accuracy']
+    int8 = dk['int8']
+    deploy_table = dict(
+        columns=['distilled ResNet-18', 'top-1', 'size (MB)',
+                 'PyTorch ms / image', 'ONNX Runtime ms / image',
+                 'speed-up vs FP32', 'params (M)'],
+        rows=[
+            ['FP32', fp32_acc, dk['fp32_mb'], dk['fp32_ms'], dk['onnx_ms'],
+             1.0, dk['params'] / 1e6],
+            ['INT8 (PTQ, x86)', int8['accuracy'], dk['int8_mb'],
+             dk['int8_ms'], None, dk['fp32_ms'] / dk['int8_ms'],
+             dk['params'] / 1e6],
+            ['pruned 50 % channels + 2 epochs FP32', res['pruned']['accuracy'],
+             dp['fp32_mb'], dp['fp32_ms'], dp['onnx_ms'],
+             dk['fp32_ms'] / dp['fp32_ms'], dp['params'] / 1e6],
+        ],
+        note=(f'64 x 64 px, batch 1, one thread, median of {args.runs} runs '
+              f'after {args.warmup}; sizes are TorchScript files; INT8: '
+              f'FX graph-mode post-training quantisation (x86 backend, '
+              f'{args.calib} training images for calibration). ONNX is the '
+              f'FP32 model; max |ONNX - PyTorch| = '
+              f'{dk["onnx"]["max_abs_diff"]:.2e} (FP32), '
+              f'{dp["onnx"]["max_abs_diff"]:.2e} (pruned).'))
+    result = dict(
+        benchmark='lightweight',
+        command=('flock /tmp/dz-heavy.lock python benchmarks/lightweight.py '
+                 f'--data-root {args.data_root}'),
+        date=time.strftime('%Y-%m-%d'),
+        machine=f'{platform.processor() or platform.machine()}, 2-core CPU '
+                'shared with other jobs, 1 thread',
+        wall_seconds=dict(total_this_run=round(seconds),
+                          training=round(train_s)),
+        raw=res,
+        tables=dict(distillation=distill, deployment=deploy_table))
+    os.makedirs(osp.dirname(args.out), exist_ok=True)
+    with open(args.out, 'w') as f:
+        json.dump(result, f, indent=1)
+    print(json.dumps(result['tables'], indent=1))
+
+
+def _params(config):
+    from mmengine.config import Config
+    from mmengine.registry import DefaultScope
+
+    import defectzoo  # noqa: F401
+    from defectzoo.registry import MODELS
+    cfg = Config.fromfile(osp.join(BENCH, config + '.py'))
+    with DefaultScope.overwrite_default_scope('defectzoo'):
+        model = MODELS.build(cfg.model)
+    return sum(p.numel() for p in model.parameters())
+
+
+if __name__ == '__main__':
+    main()
