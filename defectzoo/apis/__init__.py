@@ -1,1 +1,14 @@
-"""defectzoo.apis."""
+"""defectzoo.apis: inferencers and the model zoo."""
+from .base import DEFAULT_SCORE_THR, DefectInferencerMixin
+from .inferencers import (INFERENCER_TYPES, DefectClsInferencer,
+                          DefectDetInferencer, DefectGalleryInferencer,
+                          DefectSegInferencer, init_inferencer)
+from .ood import MahalanobisOOD
+from .zoo import ZooError, ZooModel, fetch, get_model_info, list_models
+
+__all__ = [
+    'DEFAULT_SCORE_THR', 'DefectClsInferencer', 'DefectDetInferencer',
+    'DefectGalleryInferencer', 'DefectInferencerMixin', 'DefectSegInferencer',
+    'INFERENCER_TYPES', 'MahalanobisOOD', 'ZooError', 'ZooModel', 'fetch',
+    'get_model_info', 'init_inferencer', 'list_models'
+]

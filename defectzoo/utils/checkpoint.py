@@ -179,6 +179,13 @@ def _load_selfsup(filename, map_location=None):
     return load_selfsup_for_det(filename, map_location)
 
 
+def _load_zoo(filename, map_location=None):
+    """``zoo://NAME``: a verified model-zoo file (:mod:`defectzoo.apis.zoo`,
+    imported on use)."""
+    from defectzoo.apis.zoo import load_from_zoo
+    return load_from_zoo(filename, map_location)
+
+
 def enable_safe_checkpoint_loading() -> None:
     """Allow-list the types mmengine stores in checkpoints and route
     mmengine's local/http(s) loading through the safe loaders. Idempotent."""
@@ -192,5 +199,45 @@ def enable_safe_checkpoint_loading() -> None:
     # selfsup://PATH: an mmpretrain SSL checkpoint converted on the fly to
     # mmdet backbone keys (defectzoo.models.utils.selfsup_to_det).
     loader.register_scheme('selfsup://', _load_selfsup, force=True)
+    # zoo://NAME: a released model, cached and sha256-checked.
+    loader.register_scheme('zoo://', _load_zoo, force=True)
     # torchvision://, open-mmlab:// and mmcls:// call this module global.
     mmengine_checkpoint.load_from_http = load_from_http
+
+
+class CheckpointMismatchError(ValueError):
+    """A checkpoint's state dict does not fit the model built from a
+    config."""
+
+
+def check_checkpoint_fits(model: torch.nn.Module, state_dict: dict,
+                          filename: str, max_listed: int = 10) -> None:
+    """Raise :class:`CheckpointMismatchError` naming the missing,
+    unexpected and wrongly shaped keys if ``state_dict`` does not fit
+    ``model`` -- instead of mmengine's non-strict load, which leaves the
+    unmatched weights random with only a log warning."""
+    own = model.state_dict()
+    state_dict = {k[len('module.'):] if k.startswith('module.') else k: v
+                  for k, v in state_dict.items()}
+    missing = sorted(set(own) - set(state_dict))
+    unexpected = sorted(set(state_dict) - set(own))
+    shapes = sorted(
+        f'{k}: checkpoint {tuple(v.shape)} vs model {tuple(own[k].shape)}'
+        for k, v in state_dict.items()
+        if k in own and hasattr(v, 'shape') and v.shape != own[k].shape
+        and own[k].numel() > 0)  # empty buffers are filled on loading
+    if not (missing or unexpected or shapes):
+        return
+
+    def listed(what, keys):
+        more = len(keys) - max_listed
+        return (f'{len(keys)} {what}: {", ".join(keys[:max_listed])}' +
+                (f', ... ({more} more)' if more > 0 else ''))
+
+    parts = [listed(w, k) for w, k in (('missing in the checkpoint', missing),
+                                       ('not in the model', unexpected),
+                                       ('of another shape', shapes)) if k]
+    raise CheckpointMismatchError(
+        f'checkpoint {filename} does not fit the model '
+        f'{type(model).__name__} built from the config: ' + '; '.join(parts) +
+        '. Is it the checkpoint of another config?')

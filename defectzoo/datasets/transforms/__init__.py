@@ -1,4 +1,5 @@
 """defectzoo.datasets.transforms."""
 from .checked_loading import LoadDefectMask, LoadImageChecked  # noqa: F401
+from .inference_loading import LoadInferenceImage  # noqa: F401
 from .loading import LoadXRayImage  # noqa: F401
 from .rot90 import RandomRot90  # noqa: F401
