@@ -254,10 +254,10 @@ def verify_file(path: str, root: Optional[str] = None) -> ZooModel:
 
 
 def main(argv=None):
-    """``python -m defectzoo.apis.zoo verify FILE...`` /
-    ``fetch NAME...`` / ``list``."""
+    """``python -m defectzoo.apis verify FILE...`` / ``fetch NAME...`` /
+    ``list``."""
     import argparse
-    p = argparse.ArgumentParser(prog='python -m defectzoo.apis.zoo')
+    p = argparse.ArgumentParser(prog='python -m defectzoo.apis')
     p.add_argument('command', choices=['list', 'fetch', 'verify'])
     p.add_argument('items', nargs='*')
     args = p.parse_args(argv)
@@ -273,7 +273,3 @@ def main(argv=None):
                 print(f'OK {item}: sha256 of {info.name}')
     except ZooError as exc:
         raise SystemExit(f'error: {exc}') from None
-
-
-if __name__ == '__main__':
-    main()
