@@ -189,3 +189,31 @@ def test_mahalanobis_by_hand():
     np.testing.assert_allclose(got, want, rtol=1e-6)
     assert ood.threshold == pytest.approx(np.quantile(want, 0.95))
     assert (got > ood.threshold).mean() == pytest.approx(0.04, abs=0.021)
+
+
+def test_fit_ood_tool_stores_statistics(tmp_path):
+    """tools/misc/fit_ood.py on a folder-per-class training set: statistics
+    in the checkpoint, calibrated on held-out training images."""
+    import importlib.util
+    import os.path as osp
+
+    from tests.conftest import REPO_ROOT
+    cfg, ckpt = make_model(tmp_path, 'cls')
+    for i, cls in enumerate(CLS_CLASSES):
+        write_images(tmp_path / 'train' / cls, 5, seed=i)
+    spec = importlib.util.spec_from_file_location(
+        'fit_ood', osp.join(REPO_ROOT, 'tools', 'misc', 'fit_ood.py'))
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    out = str(tmp_path / 'ood.pth')
+    ood = tool.main([
+        cfg, ckpt, '--out', out, '--calib-fraction', '0.2',
+        '--quantile', '0.9', '--cfg-options',
+        'train_dataloader.dataset.type=ImageFolderClsDataset',
+        f'train_dataloader.dataset.data_root={tmp_path / "train"}'])
+    assert (ood.num_fit, ood.num_calib) == (12, 3)
+    saved = torch.load(out, weights_only=True)
+    assert saved['meta']['ood']['threshold'] == pytest.approx(ood.threshold)
+    assert saved['meta']['ood']['mean'].shape == (64, )
+    assert init_inferencer(cfg, out).ood.threshold == pytest.approx(
+        ood.threshold)
