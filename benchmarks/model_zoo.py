@@ -26,7 +26,8 @@ Usage (run under the heavy-job lock)::
 
     flock /tmp/dz-heavy.lock python benchmarks/model_zoo.py \\
         --neu-root /data/neu-det --mt-root /data/magnetic-tile
-    python benchmarks/model_zoo.py --only resnet18-w32_1xb32-adam-4e_neu-cls-64px
+    python benchmarks/model_zoo.py --only \\
+        resnet18-w32_1xb32-adam-4e_neu-cls-64px
 """
 import argparse
 import datetime
@@ -53,17 +54,20 @@ XRAY_DET = 'faster-rcnn_r18-w32_fpn_simsiam-xray_1xb4-6e_xray-512px'
 # name: config folder, data, task, metric key in the test JSON (None: the
 # SSL backbone has no test metric of its own), its display name, epochs.
 ZOO = {
-    NEU_CLS: dict(folder='resnet', data='neu', task='classification', collection='ResNet-CPU',
-                  metric='accuracy/top1', metric_name='Top 1 Accuracy',
+    NEU_CLS: dict(folder='resnet', data='neu', task='classification',
+                  collection='ResNet-CPU', metric='accuracy/top1',
+                  metric_name='Top 1 Accuracy',
                   dataset='NEU-CLS (20 % test split)', epochs=4),
     NEU_DET: dict(folder='neu_det', data='neu', task='detection',
                   collection='NEU-DET',
                   metric='pascal_voc/mAP', metric_name='mAP',
                   dataset='NEU-DET (20 % test split)', epochs=1),
-    MT_CLS: dict(folder='resnet', data='mt', task='classification', collection='ResNet-CPU',
-                 metric='accuracy/top1', metric_name='Top 1 Accuracy',
+    MT_CLS: dict(folder='resnet', data='mt', task='classification',
+                 collection='ResNet-CPU', metric='accuracy/top1',
+                 metric_name='Top 1 Accuracy',
                  dataset='Magnetic tile (20 % test split)', epochs=4),
-    XRAY_SSL: dict(folder='xray', data='xray', task='self-supervised', collection='XRay-Zoo',
+    XRAY_SSL: dict(folder='xray', data='xray', task='self-supervised',
+                   collection='XRay-Zoo',
                    metric=None, metric_name=None,
                    dataset='synthetic X-ray (128 unlabelled)', epochs=6),
     XRAY_DET: dict(folder='xray', data='xray', task='detection',
@@ -71,6 +75,8 @@ ZOO = {
                    metric='det/AP50_voc', metric_name='AP50',
                    dataset='synthetic X-ray (50 val images)', epochs=6),
 }
+TASK_NAMES = {'classification': 'Image Classification',
+              'detection': 'Object Detection'}
 
 
 def parse_args(argv=None):
@@ -102,7 +108,8 @@ def run(cmd, log):
     print('+', ' '.join(cmd), flush=True)
     t0 = time.time()
     with open(log, 'a') as f:
-        proc = subprocess.run(cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
+        proc = subprocess.run(cmd, cwd=ROOT, stdout=f,
+                              stderr=subprocess.STDOUT)
     if proc.returncode:
         raise SystemExit(f'failed ({proc.returncode}): {" ".join(cmd)}; '
                          f'see {log}')
@@ -177,12 +184,12 @@ def build(a, name, state):
 def write_metafile_entry(name, entry):
     """Set Weights / Weights SHA256 / Results of ``name`` in its metafile
     (text edit of that entry only, so comments elsewhere stay)."""
-    from defectzoo.apis.zoo import SHA256_KEY, base_url
+    from defectzoo.apis.zoo import DEFAULT_BASE_URL, SHA256_KEY
     spec = ZOO[name]
     path = osp.join(ROOT, 'configs', spec['folder'], 'metafile.yml')
     with open(path) as f:
         text = f.read()
-    url = base_url() + osp.basename(entry['file'])
+    url = DEFAULT_BASE_URL + osp.basename(entry['file'])
     lines = [f'  - Name: {name}',
              f'    In Collection: {spec.get("collection", "Model zoo")}',
              f'    Config: {config_of(name)}',
@@ -193,7 +200,7 @@ def write_metafile_entry(name, entry):
              f'      Weights Size: {entry["size"]}']
     if entry.get('metric') is not None:
         lines += ['    Results:',
-                  f'      - Task: {spec["task"].title().replace("-", " ")}',
+                  f'      - Task: {TASK_NAMES[spec["task"]]}',
                   f'        Dataset: {spec["dataset"]}',
                   '        Metrics:',
                   f'          {spec["metric_name"]}: {entry["metric"]}']

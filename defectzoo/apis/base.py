@@ -104,7 +104,7 @@ class DefectInferencerMixin:
     #: model classes this inferencer handles (checked by ``init_inferencer``)
     model_types: Tuple[type, ...] = ()
 
-    # ---- construction --------------------------------------------------------
+    # ---- construction -------------------------------------------------------
     def _setup_defect(self, score_thr: Optional[float],
                       ok_classes: Optional[Sequence[str]],
                       meta: Optional[dict]) -> None:
@@ -141,7 +141,7 @@ class DefectInferencerMixin:
             self.model, '_dataset_meta', None) or {}
         return tuple(meta.get('classes') or ())
 
-    # ---- inputs ----------------------------------------------------------------
+    # ---- inputs -------------------------------------------------------------
     @staticmethod
     def collect_inputs(inputs) -> List[Tuple[str, InputType]]:
         """``(name, source)`` per image: files, folders (sorted, image
@@ -174,7 +174,7 @@ class DefectInferencerMixin:
             img = np.repeat(img[..., None], 3, axis=2)
         return np.ascontiguousarray(img[..., ::-1])
 
-    # ---- running -------------------------------------------------------------
+    # ---- running ------------------------------------------------------------
     @torch.no_grad()
     def run(self, inputs, batch_size: int = 1, show_progress: bool = True,
             visualize: Optional[Callable[[dict, np.ndarray], None]] = None
@@ -231,7 +231,7 @@ class DefectInferencerMixin:
             out.append(self._capture.pop().numpy())
         return np.concatenate(out) if out else np.zeros((0, 0))
 
-    # ---- per task --------------------------------------------------------------
+    # ---- per task -----------------------------------------------------------
     def collate(self, data: list):
         return self.collate_fn(data)
 

@@ -143,7 +143,8 @@ _JS = """
       var d=parseFloat(a.dataset.score)-parseFloat(b.dataset.score);
       return s==='score-asc'?d:-d;});
     cards.forEach(function(c){
-      var ok=f==='all'||c.dataset.verdict===f||(f==='ood'&&c.dataset.ood==='1');
+      var ok=f==='all'||c.dataset.verdict===f||
+        (f==='ood'&&c.dataset.ood==='1');
       c.style.display=ok?'':'none'; if(ok){n++;} box.appendChild(c);});
     shown.textContent=n;
   }

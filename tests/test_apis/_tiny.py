@@ -51,8 +51,8 @@ model = dict(
     data_preprocessor=dict(type='DetDataPreprocessor', mean=[128.] * 3,
                            std=[64.] * 3, bgr_to_rgb=True,
                            pad_size_divisor=32),
-    backbone=dict(type='ResNet', depth=18, base_channels=8, out_indices=(1, 2, 3),
-                  norm_eval=False),
+    backbone=dict(type='ResNet', depth=18, base_channels=8,
+                  out_indices=(1, 2, 3), norm_eval=False),
     neck=dict(type='FPN', in_channels=[16, 32, 64], out_channels=16,
               start_level=0, add_extra_convs='on_input', num_outs=3),
     bbox_head=dict(

@@ -105,7 +105,7 @@ def test_verify_file(tiny_zoo, tmp_path):
 
 
 def test_infer_tool_with_zoo_name_and_bad_name(tiny_zoo, tmp_path,
-                                             monkeypatch):
+                                               monkeypatch):
     from tests.test_apis._tiny import infer_main, write_images
     write_images(tmp_path / 'imgs', 2)
     monkeypatch.setenv(zoo.ZOO_MIRROR_ENV, tiny_zoo['release'])
