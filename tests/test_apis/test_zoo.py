@@ -147,3 +147,20 @@ def test_publish_model_strips_training_state(tmp_path):
     ckpt = torch.load(info['file'], weights_only=True)
     assert set(ckpt) == {'state_dict', 'meta'}
     assert not osp.exists(tmp_path / 'model.tmp.pth')
+
+
+def test_zoo_scheme_in_init_cfg(tiny_zoo, monkeypatch):
+    """init_cfg=dict(type='Pretrained', checkpoint='zoo://NAME', prefix=)
+    loads the zoo file's weights (as the NEU-DET config does)."""
+    from mmengine.model import BaseModule
+    from mmpretrain.models import ResNet
+    monkeypatch.setenv(zoo.ZOO_MIRROR_ENV, tiny_zoo['release'])
+    backbone = ResNet(depth=18, stem_channels=8, base_channels=8,
+                      init_cfg=dict(type='Pretrained',
+                                    checkpoint=f'zoo://{NAME}',
+                                    prefix='backbone.'))
+    assert isinstance(backbone, BaseModule)
+    backbone.init_weights()
+    want = torch.load(osp.join(tiny_zoo['release'], tiny_zoo['filename']),
+                      weights_only=True)['state_dict']
+    assert torch.equal(backbone.conv1.weight, want['backbone.conv1.weight'])
