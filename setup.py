@@ -3,7 +3,11 @@
 torch and mmcv (with compiled ops) are installed by ``tools/install.sh``
 before this package; see README.md.
 """
+import os
 import os.path as osp
+import shutil
+import sys
+import warnings
 
 from setuptools import find_packages, setup
 
@@ -22,6 +26,40 @@ def read_version():
     return scope['__version__']
 
 
+def add_mim_extension():
+    """Put configs, tools and model-index.yml into ``defectzoo/.mim`` (the
+    OpenMMLab layout, as mmdet's setup.py does), so that ``mim search`` /
+    ``mim download`` and the inferencers find them in an installed package:
+    symlinks for development installs, copies for wheels / sdists."""
+    if 'develop' in sys.argv or 'editable_wheel' in sys.argv:
+        mode = 'symlink' if os.name != 'nt' else 'copy'
+    elif {'sdist', 'bdist_wheel', 'build', 'install'} & set(sys.argv):
+        mode = 'copy'
+    else:
+        return
+    repo = osp.dirname(osp.abspath(__file__))
+    mim_path = osp.join(repo, 'defectzoo', '.mim')
+    os.makedirs(mim_path, exist_ok=True)
+    for name in ('configs', 'tools', 'model-index.yml'):
+        src, dst = osp.join(repo, name), osp.join(mim_path, name)
+        if not osp.exists(src):
+            continue
+        if osp.islink(dst) or osp.isfile(dst):
+            os.remove(dst)
+        elif osp.isdir(dst):
+            shutil.rmtree(dst)
+        if mode == 'symlink':
+            os.symlink(osp.relpath(src, osp.dirname(dst)), dst)
+        elif osp.isfile(src):
+            shutil.copyfile(src, dst)
+        elif osp.isdir(src):
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns(
+                '__pycache__', '*.pyc'))
+        else:
+            warnings.warn(f'Cannot copy {src}.')
+
+
+add_mim_extension()
 setup(
     name='defectzoo',
     version=read_version(),

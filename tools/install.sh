@@ -7,8 +7,8 @@
 # (prebuilt wheel from $DEFECTZOO_WHEELS when it matches, else compiled from
 # the PyPI sdist with the C++ standard raised to C++20), mmengine, mmdet 3.3.0,
 # mmpretrain 1.2.0, mmsegmentation 1.2.2, opencv, numpy, then defectzoo
-# (editable, with test extras). It ends by checking the mmcv ops and fails
-# loudly if they are missing.
+# (editable, with test extras) and openmim (without its setuptools pin). It
+# ends by checking the mmcv ops and fails loudly if they are missing.
 #
 # Environment variables:
 #   DEFECTZOO_WHEELS     folder with prebuilt wheels (default: ../shared/wheels)
@@ -120,6 +120,10 @@ fi
 # 3. OpenMMLab libraries and defectzoo ----------------------------------------
 say "installing mmengine, mmdet, mmpretrain, mmsegmentation and defectzoo"
 "${PIP[@]}" install -e "$ROOT[tests]"
+# openmim (mim search / download): its openxlab dependency pins setuptools 60,
+# so install it without dependencies, plus its real runtime dependencies.
+"${PIP[@]}" install -r "$ROOT/requirements/mim.txt"
+"${PIP[@]}" install --no-deps openmim==0.3.9
 
 # 4. Verify -------------------------------------------------------------------
 mmcv_ops_ok || die "mmcv is installed WITHOUT its compiled ops (from mmcv.ops import nms, RoIAlign failed).

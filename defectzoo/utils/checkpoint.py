@@ -198,6 +198,13 @@ def _load_selfsup(filename, map_location=None):
     return load_selfsup_for_det(filename, map_location)
 
 
+def _load_zoo(filename, map_location=None):
+    """``zoo://NAME``: a verified model-zoo file (:mod:`defectzoo.apis.zoo`,
+    imported on use)."""
+    from defectzoo.apis.zoo import load_from_zoo
+    return load_from_zoo(filename, map_location)
+
+
 def enable_safe_checkpoint_loading() -> None:
     """Allow-list the types mmengine stores in checkpoints and route
     mmengine's local/http(s) loading through the safe loaders. Idempotent."""
@@ -211,6 +218,8 @@ def enable_safe_checkpoint_loading() -> None:
     # selfsup://PATH: an mmpretrain SSL checkpoint converted on the fly to
     # mmdet backbone keys (defectzoo.models.utils.selfsup_to_det).
     loader.register_scheme('selfsup://', _load_selfsup, force=True)
+    # zoo://NAME: a released model, cached and sha256-checked.
+    loader.register_scheme('zoo://', _load_zoo, force=True)
     # torchvision://, open-mmlab:// and mmcls:// call this module global.
     mmengine_checkpoint.load_from_http = load_from_http
 

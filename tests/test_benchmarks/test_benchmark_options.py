@@ -44,3 +44,16 @@ def test_mvgg19_defaults_per_init():
     assert args.work_dir.endswith('mvgg19_magnetic_tile')
     args = bench.parse_args(['--init', 'scratch'])
     assert (args.folds, args.img_size) == (3, 64)
+
+
+def test_model_zoo_names_existing_configs_in_dependency_order():
+    bench = load('model_zoo')
+    names = list(bench.ZOO)
+    for name in names:
+        cfg = osp.join(osp.dirname(CONFIGS), bench.config_of(name))
+        assert osp.isfile(cfg), cfg
+        text = open(cfg).read()
+        for dep in names:  # a zoo:// dependency is built before its user
+            if f'zoo://{dep}' in text:
+                assert names.index(dep) < names.index(name)
+    assert bench.parse_args([]).release_dir is None

@@ -294,13 +294,13 @@ def test_top_level_variables_are_refused():
     # a top-level key named by a hook (ReferenceGalleryHook) is read
     scl = Config.fromfile(osp.join(
         CONFIGS, 'scl_arcmargin',
-        'scl-arcmargin_resnet50_1xb32-adam-100e_neu-20shot.py'))
+        'scl-arcmargin_r50_1xb32-adam-100e_neu-20shot-224px.py'))
     check_cfg_options(scl, {'gallery_dataloader.batch_size': 8})
 
 
 def test_data_root_moves_loaders_and_evaluators():
     cfg = Config.fromfile(osp.join(
-        CONFIGS, 'xray', 'faster-rcnn_r50_fpn_imagenet_1x_gdxray.py'))
+        CONFIGS, 'xray', 'faster-rcnn-fpn_r50-imagenet_1xb2-sgd-1x_gdxray-768px.py'))
     set_data_root(cfg, '/new/gdx')
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[name].dataset
@@ -311,7 +311,7 @@ def test_data_root_moves_loaders_and_evaluators():
 
 
 def test_data_root_option_is_used(tmp_path):
-    cfg = osp.join(CONFIGS, 'xray', 'faster-rcnn_r50_fpn_imagenet_1x_gdxray.py')
+    cfg = osp.join(CONFIGS, 'xray', 'faster-rcnn-fpn_r50-imagenet_1xb2-sgd-1x_gdxray-768px.py')
     new_root = tmp_path / 'elsewhere'
     rc, out = cli('test', cfg, tmp_path / 'none.pth', '--work-dir',
                   tmp_path / 't', '--data-root', new_root)

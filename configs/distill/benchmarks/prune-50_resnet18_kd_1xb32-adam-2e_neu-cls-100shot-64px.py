@@ -14,6 +14,8 @@ load_from = ('work_dirs/lightweight/'
 # -----------------------------------------------------------------------------
 custom_hooks = [
     dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
     dict(type='ChannelPruningHook', sparsity=sparsity, input_size=(64, 64)),
 ]
 optim_wrapper = dict(optimizer=dict(lr=lr))

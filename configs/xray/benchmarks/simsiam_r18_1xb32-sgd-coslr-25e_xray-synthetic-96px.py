@@ -52,6 +52,8 @@ custom_hooks = [
     dict(type='mmpretrain.SimSiamHook', priority='HIGH', fix_pred_lr=True,
          lr=lr),
     dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
 ]
 default_hooks = dict(logger=dict(interval=10),
                      checkpoint=dict(interval=max_epochs))

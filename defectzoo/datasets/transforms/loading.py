@@ -123,11 +123,20 @@ class LoadXRayImage(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         path = results['img_path']
-        raw = self._to_gray(
+        return self.from_array(
             read_image_checked(path, 'unchanged', allowed_depths=self.DEPTHS,
                                max_pixels=self.max_pixels,
                                min_size=self.min_size),
-            path)
+            path, results)
+
+    def from_array(self, raw: np.ndarray, path: str, results: dict) -> dict:
+        """The windowing and channel handling of :meth:`transform`, on an
+        image already in memory (``path`` names it in errors)."""
+        if raw.dtype.type not in self.DEPTHS:
+            raise InvalidDataError(
+                path, f'unexpected bit depth: {raw.dtype} (expected 8/16-bit '
+                'integer or 32-bit float)')
+        raw = self._to_gray(raw, path)
         low, high = self._window(raw, path)
         if raw.dtype == np.uint8 and (low, high) == (0.0, 255.0):
             img = raw.copy() if self.keep_raw else raw

@@ -1,0 +1,257 @@
+"""What every defectzoo inferencer adds to its OpenMMLab parent.
+
+The parents (mmpretrain's ``ImageClassificationInferencer``, mmdet's
+``DetInferencer``, mmseg's ``MMSegInferencer``) build the model, the
+pipeline, the collate function and the visualiser; this mixin makes them
+work on defectzoo configs and adds what an inspection needs:
+
+- configs in the ``defectzoo`` scope (``default_scope`` and
+  ``custom_imports`` of the config are honoured, so ``MVGG19`` & co. build);
+- a model-zoo name instead of a config (``zoo://`` weights, verified);
+- weights that do not fit the config are refused, naming the keys;
+- the test pipeline's loader (``LoadImageChecked``, ``LoadXRayImage``, ...)
+  reads paths and numpy arrays (8/16-bit) alike;
+- per-image results with a verdict (``OK`` / ``defect``; the one threshold
+  is :data:`DEFAULT_SCORE_THR`, overridable per inferencer), unreadable
+  images reported and skipped instead of stopping the run, and the
+  out-of-distribution distance when the checkpoint carries OOD statistics.
+
+A new model family (e.g. Defect-Aux-Net) is a subclass of the inferencer
+of its task that overrides :meth:`pred_to_dict` (and ``model_types``).
+"""
+import copy
+import os
+import os.path as osp
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+from mmengine.config import Config, ConfigDict
+from mmengine.dataset import Compose, pseudo_collate
+from mmengine.registry import DefaultScope, init_default_scope
+from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.utils import import_modules_from_strings
+from rich.progress import track
+
+from defectzoo.datasets.transforms.inference_loading import \
+    LOADING_TRANSFORMS
+from defectzoo.utils.data.validation import InvalidDataError
+from defectzoo.utils.checkpoint import check_checkpoint_fits
+from .ood import FeatureCapture, MahalanobisOOD, feature_module
+from .zoo import SCHEME, get_model_info
+
+#: The one threshold of the verdict: an image is ``defect`` when its defect
+#: score (classification: 1 - P(OK classes); detection: highest box score;
+#: segmentation: highest per-pixel defect probability) reaches it.
+DEFAULT_SCORE_THR = 0.5
+#: Class names that mean "no defect" (case-insensitive).
+OK_CLASS_NAMES = ('ok', 'good', 'normal', 'free', 'background', 'none',
+                  'no_defect', 'non_defective', 'defect_free')
+IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp',
+                  '.pgm', '.ppm')
+_DROPPED_TRANSFORMS = ('LoadAnnotations', 'LoadDefectMask')
+
+InputType = Union[str, np.ndarray]
+
+
+def resolve_model(model: Union[str, Config, dict],
+                  weights: Optional[str]) -> Tuple[Config, Optional[str]]:
+    """``(config, weights)`` from a config path, a Config or a zoo name
+    (``NAME`` or ``zoo://NAME``: its config, and ``zoo://NAME`` weights
+    unless ``weights`` is given)."""
+    if isinstance(model, (Config, ConfigDict, dict)):
+        cfg = copy.deepcopy(model if isinstance(model, Config) else
+                            Config(dict(model)))
+    elif isinstance(model, str) and osp.isfile(model):
+        cfg = Config.fromfile(model)
+    elif isinstance(model, str) and not model.endswith('.py'):
+        info = get_model_info(model)  # ZooError with the nearest names
+        cfg = Config.fromfile(info.config)
+        weights = weights or f'{SCHEME}{info.name}'
+    else:
+        raise FileNotFoundError(f'config file {model} not found')
+    if cfg.get('custom_imports'):
+        import_modules_from_strings(**cfg.custom_imports)
+    return cfg, weights
+
+
+def inference_pipeline(pipeline_cfg: Sequence[dict]) -> List[dict]:
+    """The test pipeline for inference: the loader wrapped in
+    ``LoadInferenceImage`` (paths and arrays), annotation loading dropped,
+    ``img_id`` out of the packed meta keys."""
+    out = []
+    for t in copy.deepcopy(list(pipeline_cfg)):
+        t = dict(t)
+        if any(t['type'].endswith(d) for d in _DROPPED_TRANSFORMS):
+            continue
+        if 'meta_keys' in t:
+            t['meta_keys'] = tuple(k for k in t['meta_keys'] if k != 'img_id')
+        out.append(t)
+    idx = [i for i, t in enumerate(out) if t['type'] in LOADING_TRANSFORMS]
+    if not idx:
+        raise ValueError(
+            'the test pipeline has no image-loading transform (one of '
+            f'{", ".join(LOADING_TRANSFORMS)}): {[t["type"] for t in out]}')
+    out[idx[0]] = dict(type='defectzoo.LoadInferenceImage',
+                       loader=out[idx[0]])
+    return out
+
+
+class DefectInferencerMixin:
+    """Shared behaviour of the defectzoo inferencers (see module doc)."""
+
+    task: str = ''
+    #: model classes this inferencer handles (checked by ``init_inferencer``)
+    model_types: Tuple[type, ...] = ()
+
+    # ---- construction -------------------------------------------------------
+    def _setup_defect(self, score_thr: Optional[float],
+                      ok_classes: Optional[Sequence[str]],
+                      meta: Optional[dict]) -> None:
+        self.score_thr = DEFAULT_SCORE_THR if score_thr is None else \
+            float(score_thr)
+        self.ok_classes = tuple(c.lower() for c in (
+            OK_CLASS_NAMES if ok_classes is None else ok_classes))
+        self.ood = MahalanobisOOD.from_meta(meta)
+        self._capture = FeatureCapture(feature_module(self.model))
+        self._display_loader = Compose(
+            [self._loader_cfg]) if self._loader_cfg else None
+
+    def _load_checked(self, model: torch.nn.Module, checkpoint: dict,
+                      source: str) -> None:
+        """Refuse a checkpoint that does not fit, then load it."""
+        state_dict = checkpoint.get('state_dict', checkpoint)
+        check_checkpoint_fits(model, state_dict, source)
+        state_dict = {k[7:] if k.startswith('module.') else k: v
+                      for k, v in state_dict.items()}
+        model.load_state_dict(state_dict, strict=True)
+
+    def _init_collate(self, cfg):
+        return pseudo_collate
+
+    def _inference_pipeline_cfg(self, cfg) -> List[dict]:
+        steps = inference_pipeline(cfg.test_dataloader.dataset.pipeline)
+        self._loader_cfg = next(t for t in steps
+                                if t['type'].endswith('LoadInferenceImage'))
+        return steps
+
+    @property
+    def class_names(self) -> Tuple[str, ...]:
+        meta = getattr(self.model, 'dataset_meta', None) or getattr(
+            self.model, '_dataset_meta', None) or {}
+        return tuple(meta.get('classes') or ())
+
+    # ---- inputs -------------------------------------------------------------
+    @staticmethod
+    def collect_inputs(inputs) -> List[Tuple[str, InputType]]:
+        """``(name, source)`` per image: files, folders (sorted, image
+        extensions), numpy arrays (``array_0000``, ...)."""
+        if isinstance(inputs, (str, np.ndarray)):
+            inputs = [inputs]
+        items = []
+        for i, src in enumerate(inputs):
+            if isinstance(src, np.ndarray):
+                items.append((f'array_{i:04d}', src))
+            elif osp.isdir(src):
+                items += [(osp.join(src, f), osp.join(src, f))
+                          for f in sorted(os.listdir(src))
+                          if f.lower().endswith(IMG_EXTENSIONS)]
+            else:
+                items.append((str(src), str(src)))
+        return items
+
+    def _pipeline_input(self, name: str, src: InputType) -> dict:
+        if isinstance(src, np.ndarray):
+            return dict(img=src, img_path=name)
+        return dict(img_path=src)
+
+    def display_image(self, name: str, src: InputType) -> np.ndarray:
+        """The image as the model saw it before resizing (8-bit RGB):
+        X-ray windowing applied, grey replicated."""
+        img = self._display_loader(self._pipeline_input(name, src))['img']
+        img = np.asarray(img).astype(np.uint8)
+        if img.ndim == 2:
+            img = np.repeat(img[..., None], 3, axis=2)
+        return np.ascontiguousarray(img[..., ::-1])
+
+    # ---- running ------------------------------------------------------------
+    @torch.no_grad()
+    def run(self, inputs, batch_size: int = 1, show_progress: bool = True,
+            visualize: Optional[Callable[[dict, np.ndarray], None]] = None
+            ) -> Dict[str, list]:
+        """Predict every image; returns ``dict(predictions=[...],
+        skipped=[{'input', 'error'}])``. ``visualize(result, overlay)`` is
+        called per image with the visualiser's overlay (RGB) when given."""
+        items = self.collect_inputs(inputs)
+        predictions, skipped = [], []
+        chunks = [items[i:i + batch_size]
+                  for i in range(0, len(items), batch_size)]
+        for chunk in track(chunks, description='Inference',
+                           disable=not show_progress):
+            data, ok = [], []
+            for name, src in chunk:
+                try:
+                    data.append(self.pipeline(self._pipeline_input(name, src)))
+                    ok.append((name, src))
+                except (InvalidDataError, OSError, ValueError) as exc:
+                    skipped.append(dict(input=name, error=str(exc)))
+            if not data:
+                continue
+            preds = self.model.test_step(self.collate(data))
+            feats = self._capture.pop()
+            dists = None if self.ood is None or feats is None else \
+                self.ood.distance(feats).tolist()
+            for i, ((name, src), pred) in enumerate(zip(ok, preds)):
+                res = dict(input=name, task=self.task)
+                res.update(self.pred_to_dict(pred))
+                res['verdict'] = 'defect' if res['defect_score'] >= \
+                    self.score_thr else 'OK'
+                if dists is not None:
+                    res['ood'] = dict(distance=round(dists[i], 3),
+                                      threshold=round(self.ood.threshold, 3),
+                                      flag=bool(dists[i] > self.ood.threshold))
+                if visualize is not None:
+                    visualize(res, self.draw(self.display_image(name, src),
+                                             pred, osp.basename(name)))
+                predictions.append(res)
+        return dict(predictions=predictions, skipped=skipped)
+
+    def features(self, inputs, batch_size: int = 8,
+                 show_progress: bool = False) -> np.ndarray:
+        """(N, C) pooled backbone features of readable ``inputs`` (what the
+        OOD statistics are fitted on); unreadable images raise."""
+        out = []
+        items = self.collect_inputs(inputs)
+        for i in track(range(0, len(items), batch_size),
+                       description='Features', disable=not show_progress):
+            data = [self.pipeline(self._pipeline_input(n, s))
+                    for n, s in items[i:i + batch_size]]
+            with torch.no_grad():
+                self.model.test_step(self.collate(data))
+            out.append(self._capture.pop().numpy())
+        return np.concatenate(out) if out else np.zeros((0, 0))
+
+    # ---- per task -----------------------------------------------------------
+    def collate(self, data: list):
+        return self.collate_fn(data)
+
+    def pred_to_dict(self, pred) -> dict:
+        """``defect_score`` plus the task's fields (class, boxes, mask)."""
+        raise NotImplementedError
+
+    def draw(self, image: np.ndarray, pred, name: str) -> np.ndarray:
+        """The library visualiser's overlay of ``pred`` on ``image``."""
+        raise NotImplementedError
+
+
+def scoped(cfg) -> DefaultScope:
+    """Make the config's ``default_scope`` current (defectzoo by default)."""
+    scope = cfg.get('default_scope', 'defectzoo')
+    init_default_scope(scope)
+    return scope
+
+
+def load_checkpoint_dict(weights: str) -> dict:
+    """The checkpoint dict of a path, URL or ``zoo://`` name (safe
+    loaders)."""
+    return _load_checkpoint(weights, map_location='cpu')

@@ -1,0 +1,275 @@
+"""The model zoo: names, the ``zoo://`` checkpoint scheme and verified
+downloads.
+
+Every released model is an entry of a metafile listed in
+``model-index.yml`` (the OpenMMLab / mim layout): ``Name`` (the config's
+name), ``Config``, ``Weights`` (the release URL, named
+``<config>_<yyyymmdd>-<sha256[:8]>.pth`` by ``tools/misc/publish_model.py``)
+and ``Metadata: {Weights SHA256: <64 hex>}``.
+
+``zoo://NAME`` works wherever a checkpoint path does (``load_from``,
+``init_cfg=dict(type='Pretrained', checkpoint=...)``, ``tools/test.py``,
+``tools/infer.py``, :func:`mmengine.runner.load_checkpoint`). The file is
+looked up, in this order:
+
+1. the cache ``$DEFECTZOO_CACHE`` (default ``~/.cache/defectzoo``), checked
+   against the recorded sha256 on every use;
+2. a local mirror folder ``$DEFECTZOO_ZOO_MIRROR`` holding the released
+   files (offline sites, or the folder ``tools/misc/build_zoo.sh`` writes);
+3. ``$DEFECTZOO_ZOO_URL`` + file name, default :data:`DEFAULT_BASE_URL` --
+   the one setting that says where the release assets live.
+
+A copy or download goes to a temporary file in the cache folder, is checked
+(complete, sha256 equal to the recorded one) and only then renamed into
+place, so an interrupted transfer never leaves a file that looks complete; a
+file whose sha256 differs is deleted and refused with both hashes named.
+"""
+import difflib
+import hashlib
+import os
+import os.path as osp
+import tempfile
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional
+
+from mmengine.fileio import load
+from mmengine.logging import print_log
+
+ZOO_URL_ENV = 'DEFECTZOO_ZOO_URL'
+ZOO_INDEX_ENV = 'DEFECTZOO_ZOO_INDEX'
+ZOO_MIRROR_ENV = 'DEFECTZOO_ZOO_MIRROR'
+CACHE_ENV = 'DEFECTZOO_CACHE'
+# Where the release assets are published (GitHub release of the version).
+# Which files are actually there: model_zoo.md, column "published".
+DEFAULT_BASE_URL = \
+    'https://github.com/defectzoo/defectzoo/releases/download/v0.1.0/'
+SCHEME = 'zoo://'
+SHA256_KEY = 'Weights SHA256'
+_CHUNK = 1 << 20
+
+
+class ZooError(RuntimeError):
+    """A model-zoo file cannot be provided (unknown name, bad hash, ...)."""
+
+
+@dataclass
+class ZooModel:
+    """One released model of the zoo."""
+    name: str
+    config: str                 # absolute path of the config file
+    weights: Optional[str]      # release URL (None: not released)
+    sha256: Optional[str]
+    collection: Optional[str] = None
+    results: List[dict] = field(default_factory=list)
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def filename(self) -> Optional[str]:
+        return None if self.weights is None else self.weights.rsplit('/')[-1]
+
+
+def zoo_root() -> str:
+    """The folder holding ``model-index.yml`` and ``configs/``:
+    ``$DEFECTZOO_ZOO_INDEX`` if set (a private zoo), else the repository of
+    a development checkout, else the installed package's ``.mim`` folder
+    (what ``mmengine``'s inferencers use too)."""
+    if os.environ.get(ZOO_INDEX_ENV):
+        return os.environ[ZOO_INDEX_ENV]
+    pkg = osp.dirname(osp.dirname(osp.abspath(__file__)))
+    repo = osp.dirname(pkg)
+    if osp.isfile(osp.join(repo, 'model-index.yml')):
+        return repo
+    mim = osp.join(pkg, '.mim')
+    if osp.isfile(osp.join(mim, 'model-index.yml')):
+        return mim
+    raise ZooError(f'no model-index.yml in {repo} or {mim}: defectzoo is '
+                   'installed without its .mim files (reinstall it)')
+
+
+def list_models(released_only: bool = False,
+                root: Optional[str] = None) -> Dict[str, ZooModel]:
+    """All models of the model index by name (``released_only``: those with
+    weights)."""
+    root = root or zoo_root()
+    models = {}
+    for meta_file in load(osp.join(root, 'model-index.yml'))['Import']:
+        for m in load(osp.join(root, meta_file)).get('Models', []):
+            meta = m.get('Metadata') or {}
+            info = ZooModel(
+                name=m['Name'], config=osp.join(root, m['Config']),
+                weights=m.get('Weights'), sha256=meta.get(SHA256_KEY),
+                collection=m.get('In Collection'),
+                results=m.get('Results') or [], metadata=meta)
+            if info.weights or not released_only:
+                models[info.name] = info
+    return models
+
+
+def get_model_info(name: str, root: Optional[str] = None) -> ZooModel:
+    """The zoo entry ``name`` (``zoo://`` optional); an unknown or
+    unreleased name raises :class:`ZooError` listing the nearest names."""
+    name = name[len(SCHEME):] if name.startswith(SCHEME) else name
+    models = list_models(root=root)
+    if name in models and models[name].weights:
+        return models[name]
+    released = sorted(n for n, m in models.items() if m.weights)
+    near = difflib.get_close_matches(name, released, n=5, cutoff=0.3)
+    if name in models:
+        what = (f'model {name!r} has no released weights (Weights: null in '
+                'its metafile)')
+    else:
+        what = f'unknown model-zoo name {name!r}'
+    hint = (f'; nearest released names: {", ".join(near)}' if near else
+            f'; released models: {", ".join(released) or "none"}')
+    raise ZooError(f'{what}{hint} (python tools/infer.py --list-models)')
+
+
+def cache_dir() -> str:
+    return osp.expanduser(os.environ.get(CACHE_ENV) or
+                          osp.join('~', '.cache', 'defectzoo'))
+
+
+def base_url() -> str:
+    url = os.environ.get(ZOO_URL_ENV) or DEFAULT_BASE_URL
+    return url if url.endswith('/') else url + '/'
+
+
+def sha256sum(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for chunk in iter(lambda: f.read(_CHUNK), b''):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def verify(path: str, expected: str, source: str) -> None:
+    """Raise :class:`ZooError` (and delete ``path``) if its sha256 is not
+    ``expected``."""
+    got = sha256sum(path)
+    if got != expected:
+        os.remove(path)
+        raise ZooError(
+            f'sha256 mismatch for {source}: expected {expected}, got {got}. '
+            f'The file was deleted and refused (a corrupted or tampered '
+            'file, or a release that does not match this defectzoo).')
+
+
+def _copy_verified(src_open, dest: str, expected: str, source: str,
+                   size: Optional[int] = None) -> None:
+    """Stream ``src_open()`` into a temporary file beside ``dest``; check
+    its length and sha256; rename into place only if both are right."""
+    os.makedirs(osp.dirname(dest), exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=osp.dirname(dest),
+                               prefix=osp.basename(dest) + '.',
+                               suffix='.part')
+    try:
+        h, n = hashlib.sha256(), 0
+        with os.fdopen(fd, 'wb') as out, src_open() as src:
+            if size is None and hasattr(src, 'headers'):
+                length = src.headers.get('Content-Length')
+                size = int(length) if length else None
+            for chunk in iter(lambda: src.read(_CHUNK), b''):
+                out.write(chunk)
+                h.update(chunk)
+                n += len(chunk)
+        if size is not None and n != size:
+            raise ZooError(f'incomplete transfer of {source}: {n} of {size} '
+                           'bytes received; nothing was kept')
+        if h.hexdigest() != expected:
+            raise ZooError(
+                f'sha256 mismatch for {source}: expected {expected}, got '
+                f'{h.hexdigest()}. The file was deleted and refused (a '
+                'corrupted or tampered file, or a release that does not '
+                'match this defectzoo).')
+        os.replace(tmp, dest)
+    except BaseException as exc:
+        if osp.exists(tmp):
+            os.remove(tmp)
+        if isinstance(exc, (OSError, EOFError)) and not isinstance(
+                exc, ZooError):
+            raise ZooError(f'transfer of {source} failed ({exc!r}); nothing '
+                           'was kept') from exc
+        raise
+
+
+def fetch(name: str, root: Optional[str] = None) -> str:
+    """Local path of the verified checkpoint of zoo model ``name``
+    (cache, then mirror, then download)."""
+    info = get_model_info(name, root)
+    if not info.sha256:
+        raise ZooError(f'model {info.name!r} has no {SHA256_KEY!r} in its '
+                       'metafile: refusing to use an unverifiable file')
+    dest = osp.join(cache_dir(), info.filename)
+    if osp.isfile(dest):
+        verify(dest, info.sha256, dest)  # deleted and refused if altered
+        return dest
+    mirror = os.environ.get(ZOO_MIRROR_ENV)
+    if mirror and osp.isfile(osp.join(mirror, info.filename)):
+        src = osp.join(mirror, info.filename)
+        print_log(f'zoo://{info.name}: copying {src}', logger='current')
+        _copy_verified(lambda: open(src, 'rb'), dest, info.sha256, src,
+                       size=osp.getsize(src))
+        return dest
+    url = base_url() + info.filename
+    print_log(f'zoo://{info.name}: downloading {url} to {dest}',
+              logger='current')
+    _copy_verified(lambda: urllib.request.urlopen(url, timeout=60), dest,
+                   info.sha256, url)
+    return dest
+
+
+def load_from_zoo(filename: str, map_location=None):
+    """mmengine ``CheckpointLoader`` for ``zoo://NAME``: the verified file,
+    loaded through defectzoo's safe (``weights_only``) local loader."""
+    from defectzoo.utils.checkpoint import load_from_local
+    return load_from_local(fetch(filename), map_location)
+
+
+def resolve_checkpoint(checkpoint: Optional[str]) -> Optional[str]:
+    """``zoo://NAME`` -> local verified path; anything else unchanged."""
+    if checkpoint and checkpoint.startswith(SCHEME):
+        return fetch(checkpoint)
+    return checkpoint
+
+
+def nearest_names(name: str, n: int = 5) -> List[str]:
+    return difflib.get_close_matches(name, list(list_models(True)), n=n,
+                                     cutoff=0.3)
+
+
+def verify_file(path: str, root: Optional[str] = None) -> ZooModel:
+    """Check a downloaded file (e.g. by ``mim download``, which checks no
+    hash) against the sha256 its zoo entry records; raises
+    :class:`ZooError` (the file is kept) if unknown or different."""
+    name = osp.basename(path)
+    for info in list_models(released_only=True, root=root).values():
+        if info.filename == name:
+            got = sha256sum(path)
+            if got != info.sha256:
+                raise ZooError(f'sha256 mismatch for {path}: expected '
+                               f'{info.sha256} ({info.name}), got {got}')
+            return info
+    raise ZooError(f'{name} is not a released file of the model zoo')
+
+
+def main(argv=None):
+    """``python -m defectzoo.apis verify FILE...`` / ``fetch NAME...`` /
+    ``list``."""
+    import argparse
+    p = argparse.ArgumentParser(prog='python -m defectzoo.apis')
+    p.add_argument('command', choices=['list', 'fetch', 'verify'])
+    p.add_argument('items', nargs='*')
+    args = p.parse_args(argv)
+    try:
+        if args.command == 'list':
+            for name, m in list_models(released_only=True).items():
+                print(f'{name}\t{m.filename}\t{m.sha256}')
+        for item in args.items:
+            if args.command == 'fetch':
+                print(fetch(item))
+            else:
+                info = verify_file(item)
+                print(f'OK {item}: sha256 of {info.name}')
+    except ZooError as exc:
+        raise SystemExit(f'error: {exc}') from None

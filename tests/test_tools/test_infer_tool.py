@@ -1,0 +1,84 @@
+"""tools/infer.py on a folder: overlays, results.json, summary.csv and the
+HTML report, opened in a real headless browser (Debian's chromium)."""
+import csv
+import json
+import os.path as osp
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from tests.test_apis._tiny import infer_main, make_model, write_images
+
+
+def chromium():
+    exe = shutil.which('chromium') or shutil.which('chromium-browser')
+    assert exe, ('chromium is needed for the report test: apt-get install '
+                 'chromium (.ci/run installs it)')
+    return exe
+
+
+def open_in_browser(html_path):
+    """(DOM after scripts ran, console messages) of a local page."""
+    out = subprocess.run(
+        [chromium(), '--headless', '--no-sandbox', '--disable-gpu',
+         '--enable-logging=stderr', '--v=0', '--dump-dom',
+         'file://' + osp.abspath(html_path)],
+        capture_output=True, text=True, timeout=120)
+    console = [line for line in out.stderr.splitlines()
+               if ':CONSOLE' in line]
+    return out.stdout, console
+
+
+@pytest.fixture(scope='module')
+def inspection(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp('infer')
+    cfg, ckpt = make_model(tmp, 'det')
+    paths = write_images(tmp / 'imgs', 3, bad=('broken.png', ))
+    out = tmp / 'out'
+    res = infer_main([cfg, ckpt, str(tmp / 'imgs'), '--out-dir', str(out),
+                      '--no-progress'])
+    return dict(out=str(out), res=res, paths=paths)
+
+
+def test_outputs(inspection):
+    out, res = inspection['out'], inspection['res']
+    assert res['summary'] == dict(images=4, predicted=3, skipped=1,
+                                  defect=3, ok=0, ood=0)
+    assert res['skipped'][0]['input'].endswith('broken.png')
+    with open(osp.join(out, 'results.json')) as f:
+        saved = json.load(f)
+    assert [p['input'] for p in saved['predictions']] == inspection['paths']
+    assert saved['timing']['images_per_s'] > 0
+    assert saved['timing']['report_s'] >= 0
+    for p in saved['predictions']:
+        assert osp.isfile(osp.join(out, p['overlay']))
+        assert p['boxes'] and p['verdict'] == 'defect'
+    with open(osp.join(out, 'summary.csv')) as f:
+        rows = list(csv.DictReader(f))
+    assert [r['input'] for r in rows] == inspection['paths']
+    assert all(r['verdict'] == 'defect' and int(r['num_boxes']) > 0
+               for r in rows)
+
+
+def test_report_in_headless_chromium(inspection):
+    report = osp.join(inspection['out'], 'report.html')
+    html = open(report).read()
+    assert 'src="data:image/jpeg;base64,' in html
+    assert not re.search(r'(src|href)="(?!data:)', html)  # self-contained
+    dom, console = open_in_browser(report)
+    assert console == [], console
+    assert dom.count('<div class="card ') == 3  # one card per image
+    assert '<span id="shown">3</span>' in dom  # the script ran
+    assert 'broken.png' in dom and 'Skipped (1)' in dom
+
+
+def test_browser_check_sees_script_errors(tmp_path):
+    """The console capture of the test above does catch errors."""
+    page = tmp_path / 'bad.html'
+    page.write_text('<!DOCTYPE html><html><head><link rel="icon" '
+                    'href="data:,"></head><body><script>notDefined();'
+                    '</script></body></html>')
+    _, console = open_in_browser(page)
+    assert any('notDefined is not defined' in line for line in console)

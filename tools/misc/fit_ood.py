@@ -1,0 +1,85 @@
+"""Fit the out-of-distribution statistics of a model and store them in its
+checkpoint (``meta['ood']``), for the inferencers' OOD flag.
+
+Features: the pooled backbone features of the training images (the config's
+``train_dataloader.dataset``, read with the *test* pipeline). A seeded
+``--calib-fraction`` of them is held out: the mean and the Ledoit-Wolf
+covariance come from the rest, the threshold is the ``--quantile`` of the
+held-out images' Mahalanobis distances::
+
+    python tools/misc/fit_ood.py CONFIG CKPT --out CKPT_OOD.pth \\
+        [--max-images 600] [--calib-fraction 0.2] [--quantile 0.99]
+
+Then publish ``CKPT_OOD.pth`` (``tools/misc/publish_model.py``).
+"""
+import argparse
+import os.path as osp
+import sys
+
+import numpy as np
+import torch
+from mmengine.config import DictAction
+
+sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
+from defectzoo.apis import MahalanobisOOD, init_inferencer  # noqa: E402
+from defectzoo.apis.ood import META_KEY, split_fit_calib  # noqa: E402
+from defectzoo.apis.zoo import resolve_checkpoint  # noqa: E402
+from defectzoo.utils.checkpoint import load_from_local  # noqa: E402
+
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    p.add_argument('config')
+    p.add_argument('checkpoint', help='path or zoo://NAME')
+    p.add_argument('--out', required=True, help='checkpoint with meta.ood')
+    p.add_argument('--max-images', type=int, default=600,
+                   help='training images used (seeded subset)')
+    p.add_argument('--calib-fraction', type=float, default=0.2)
+    p.add_argument('--quantile', type=float, default=0.99)
+    p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--batch-size', type=int, default=16)
+    p.add_argument('--cfg-options', nargs='+', action=DictAction)
+    return p.parse_args(argv)
+
+
+def training_images(cfg) -> list:
+    """Image paths of the config's training set."""
+    from mmengine.registry import DATASETS
+    ds_cfg = cfg.train_dataloader.dataset.copy()
+    ds_cfg['pipeline'] = []
+    with DATASETS.switch_scope_and_registry(
+            cfg.get('default_scope', 'defectzoo')) as registry:
+        ds = registry.build(ds_cfg)
+    ds.full_init()
+    return [ds.get_data_info(i)['img_path'] for i in range(len(ds))]
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    from mmengine.config import Config
+    cfg = Config.fromfile(args.config)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    ckpt_path = resolve_checkpoint(args.checkpoint)
+    inferencer = init_inferencer(cfg, ckpt_path)
+    paths = training_images(cfg)
+    rng = np.random.default_rng(args.seed)
+    if len(paths) > args.max_images:
+        paths = [paths[i] for i in np.sort(rng.choice(
+            len(paths), args.max_images, replace=False))]
+    feats = inferencer.features(paths, batch_size=args.batch_size,
+                                show_progress=True)
+    fit, calib = split_fit_calib(len(feats), args.calib_fraction, args.seed)
+    ood = MahalanobisOOD.fit(feats[fit], feats[calib], args.quantile)
+    checkpoint = load_from_local(ckpt_path, 'cpu')
+    checkpoint.setdefault('meta', {})[META_KEY] = ood.to_meta()
+    torch.save(checkpoint, args.out)
+    print(f'OOD statistics of {len(fit)} training images (feature dim '
+          f'{feats.shape[1]}), threshold {ood.threshold:.3f} = '
+          f'{args.quantile:.0%} quantile of {len(calib)} held-out training '
+          f'images; written to {args.out}')
+    return ood
+
+
+if __name__ == '__main__':
+    main()
