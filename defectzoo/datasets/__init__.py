@@ -10,6 +10,8 @@ from .image_folder import ImageFolderClsDataset  # noqa: F401
 from .image_mask import ImageMaskFolderDataset  # noqa: F401
 from .magnetic_tile import (MagneticTileClsDataset,  # noqa: F401
                             MagneticTileDetDataset, MagneticTileSegDataset)
+from .magnetic_tile_views import (  # noqa: F401
+    MagneticTileBinaryClsDataset, MagneticTileDefectPairDataset)
 from .neu import NEUClsDataset, NEUDetDataset  # noqa: F401
 from .subset import KPerClassSubset  # noqa: F401
 from .voc import VOCDetDataset  # noqa: F401

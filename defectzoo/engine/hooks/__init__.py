@@ -10,3 +10,7 @@ __all__ += ['DetPredGridHook']
 from .reference_gallery_hook import ReferenceGalleryHook  # noqa: E402
 
 __all__ += ['ReferenceGalleryHook']
+# Magna-Defect-GAN: mask | real | generated grids during training.
+from .gan_sample_grid_hook import GANSampleGridHook  # noqa: E402
+
+__all__ += ['GANSampleGridHook']

@@ -18,3 +18,7 @@ __all__ += ['FewShotEpisodeMetric']
 from .dump_predictions_json import DumpPredictionsJSON  # noqa: E402
 
 __all__ += ['DumpPredictionsJSON']
+# Magna-Defect-GAN: FID / KID / IS on a configurable feature network.
+from .generative_quality import GenerativeQualityMetric  # noqa: E402
+
+__all__ += ['GenerativeQualityMetric']
