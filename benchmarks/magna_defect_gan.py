@@ -44,7 +44,7 @@ import numpy as np
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 CFG = osp.join(ROOT, 'configs', 'magna_defect_gan', 'benchmarks')
-CLS = 'resnet18-w16_1xb32-adam-5e_mt-binary-{}64px.py'
+CLS = 'resnet18-w16_1xb32-adam-10e_mt-binary-{}64px.py'
 GAN = {'Magna-Defect-GAN': 'magna-defect-gan_w8_1xb8-250i_mt-128px.py',
        'pix2pix-style (mask only)': 'pix2pix-mask_w8_1xb8-250i_mt-128px.py'}
 DEFAULT_ROOT = 'data/magnetic-tile/'
@@ -147,7 +147,8 @@ def main(argv=None):
     results, walls = {}, {}
 
     def cls_run(scheme, name, seed, extra=None):
-        work = osp.join(wd, f'{scheme}_seed{seed}')
+        safe = scheme.replace("'", '_prime')
+        work = osp.join(wd, f'{safe}_seed{seed}')
         opts = dict(cls_opts or {}, **(extra or {}))
         if osp.isfile(osp.join(work, 'done.json')):
             with open(osp.join(work, 'done.json')) as f:
@@ -214,9 +215,8 @@ def main(argv=None):
     for seed in args.seeds:
         cls_run('b', CLS.format('aug-'), seed)
         pre = cls_run('c_pretrain',
-                      'resnet18-w16_1xb32-adam-2e_mt-binary-syn-pretrain-'
-                      '64px.py', seed,
-                      {'train_cfg.max_epochs': 2, 'train_cfg.val_interval': 2})
+                      'resnet18-w16_1xb32-adam-3e_mt-binary-syn-pretrain-'
+                      '64px.py', seed)
         ckpt = sorted(glob.glob(osp.join(pre, 'epoch_*.pth')))[-1]
         cls_run('c', CLS.format(''), seed, {'load_from': ckpt})
         cls_run("e'", CLS.format('mixed-'), seed)
@@ -236,7 +236,7 @@ def main(argv=None):
                round(q['gen/ms_per_image'], 2), q['gen/num_images'],
                round(q['wall_s']), paper_q[m]['FID'], paper_q[m]['IS']]
               for m, q in quality.items()]
-    accs = paper['resnet18-w16_1xb32-adam-5e_mt-binary-64px']
+    accs = paper['resnet18-w16_1xb32-adam-10e_mt-binary-64px']
     labels = {'a': ('(a) originals only', 'Accuracy (a) original'),
               'b': ('(b) classic augmentation',
                     'Accuracy (b) augmented'),
@@ -278,9 +278,9 @@ def main(argv=None):
                 rows=d_rows,
                 note='Binary defect vs. free on the fixed real test split '
                      '(seeded stratified split, seed 0; 270 images). '
-                     'ResNet-18 at 1/4 width, 64 px, 5 epochs, Adam 1e-3, '
+                     'ResNet-18 at 1/4 width, 64 px, 10 epochs, Adam 1e-3, '
                      'from scratch; mean ± sample std over seeds '
-                     f'{args.seeds}. (c) pretrains 2 epochs on '
+                     f'{args.seeds}. (c) pretrains 3 epochs on '
                      f'{args.num_synthetic} synthetic defects + the real '
                      "defect-free training images. The paper's (e) uses "
                      "ImageNet weights; (e') does not.")))

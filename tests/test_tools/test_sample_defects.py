@@ -101,7 +101,7 @@ def test_train_sample_and_mix_into_a_classification_config(tmp_path):
     # the (e') config mixes it with the real training images
     init_default_scope('defectzoo')
     mixed = Config.fromfile(osp.join(
-        BENCH, 'resnet18-w16_1xb32-adam-5e_mt-binary-mixed-64px.py'))
+        BENCH, 'resnet18-w16_1xb32-adam-10e_mt-binary-mixed-64px.py'))
     concat = mixed.train_dataloader.dataset
     concat.datasets[0].data_root = root
     concat.datasets[1].dataset.data_root = out

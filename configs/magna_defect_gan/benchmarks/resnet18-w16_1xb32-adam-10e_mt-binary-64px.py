@@ -1,13 +1,13 @@
 # Magna-Defect-GAN downstream benchmark, scheme (a): binary defect vs. free
 # on the real magnetic-tile images, originals only, no augmentation; the
 # other schemes are deltas of this file. Cut down for one CPU thread: 64 px,
-# ResNet-18 with 16 base channels (1/4 width), 5 epochs, from scratch.
+# ResNet-18 with 16 base channels (1/4 width), 10 epochs, from scratch.
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
 split_seed = 0                    # fixed real train / val / test split
 img_size = 64
 batch_size = 32
-max_epochs = 5
+max_epochs = 10
 lr = 1e-3
 width = 16                        # ResNet-18 base channels (64 = standard)
 # -----------------------------------------------------------------------------

@@ -4,9 +4,9 @@
 # ``load_from`` this checkpoint. The real defect images are not used here.
 # ---- frequently modified parameters ----------------------------------------
 synthetic_root = 'work_dirs/magna_defect_gan/synthetic/'
-max_epochs = 2
+max_epochs = 3
 # -----------------------------------------------------------------------------
-_base_ = ['./resnet18-w16_1xb32-adam-5e_mt-binary-64px.py']
+_base_ = ['./resnet18-w16_1xb32-adam-10e_mt-binary-64px.py']
 real_free = dict(
     type='MagneticTileClsDataset',
     data_root={{_base_.data_root}},
