@@ -144,7 +144,11 @@ def main(argv=None):
                  'train_cfg.val_interval': args.cls_epochs}
                 if args.cls_epochs else None)
     t0 = time.time()
-    results, walls = {}, {}
+    results, walls, quality = {}, {}, {}
+
+    def save(final=False):
+        write_tables(args, argv, quality, results, walls, time.time() - t0,
+                     final)
 
     def cls_run(scheme, name, seed, extra=None):
         safe = scheme.replace("'", '_prime')
@@ -160,6 +164,7 @@ def main(argv=None):
                 json.dump(rec, f)
         results.setdefault(scheme, []).append(rec)
         walls[scheme] = walls.get(scheme, 0) + rec['wall_s']
+        save()
         return work
 
     # 1. scheme (a); seed 0 also gives the style / FID network
@@ -169,7 +174,6 @@ def main(argv=None):
             feat_ckpt = sorted(glob.glob(osp.join(work_a, 'epoch_*.pth')))[-1]
 
     # 2. the two GANs, trained and tested on held-out real defect images
-    quality = {}
     for model, name in GAN.items():
         work = osp.join(wd, 'gan_' + name.split('_')[0])
         done = osp.join(work, 'done.json')
@@ -187,6 +191,7 @@ def main(argv=None):
                 json.dump(dict(test_metrics(work), wall_s=wall), f)
         with open(done) as f:
             quality[model] = json.load(f)
+        save()
         grid = sorted(glob.glob(osp.join(work, 'samples', 'iter_*.png')),
                       key=lambda p: int(p.split('_')[-1][:-4]))[-1]
         os.makedirs(args.grid_dir, exist_ok=True)
@@ -206,22 +211,30 @@ def main(argv=None):
         tool.main([osp.join(CFG, GAN['Magna-Defect-GAN']), ckpt, '--num',
                    str(args.num_synthetic), '--out', syn, '--cfg-options',
                    f'train_dataloader.dataset.data_root={data_root}',
-                   f'model.style_loss.feature_net.init_cfg=None'])
+                   'model.style_loss.feature_net.init_cfg=None'])
         walls['sampling'] = time.time() - start
         shutil.copy(osp.join(syn, 'grid.png'), osp.join(
             args.grid_dir, 'magna_defect_gan_synthetic_grid.png'))
 
-    # 4. schemes (b), (c), (e')
+    # 4. schemes (e'), (c), (b): the synthetic ones first, so that a run
+    # stopped early has answered whether synthetic defects help
     for seed in args.seeds:
-        cls_run('b', CLS.format('aug-'), seed)
+        cls_run("e'", CLS.format('mixed-'), seed)
+    for seed in args.seeds:
         pre = cls_run('c_pretrain',
                       'resnet18-w16_1xb32-adam-3e_mt-binary-syn-pretrain-'
                       '64px.py', seed)
         ckpt = sorted(glob.glob(osp.join(pre, 'epoch_*.pth')))[-1]
         cls_run('c', CLS.format(''), seed, {'load_from': ckpt})
-        cls_run("e'", CLS.format('mixed-'), seed)
+    for seed in args.seeds:
+        cls_run('b', CLS.format('aug-'), seed)
+    save(final=True)
 
-    # tables
+
+def write_tables(args, argv, quality, results, walls, wall_s, final):
+    """``benchmarks/results/magna_defect_gan.json``; also written after
+    every run, so a stopped benchmark keeps what it measured (rows not yet
+    measured say so)."""
     import yaml
     with open(osp.join(ROOT, 'configs', 'magna_defect_gan',
                        'metafile.yml')) as f:
@@ -232,10 +245,14 @@ def main(argv=None):
         'magna-defect-gan_1xb8-7k_magnetic-tile-256px'],
         'pix2pix-style (mask only)': paper[
             'pix2pix-mask_1xb8-7k_magnetic-tile-256px']}
-    q_rows = [[m, round(q['gen/FID'], 2), round(q['gen/KID'] * 1e3, 2),
-               round(q['gen/ms_per_image'], 2), q['gen/num_images'],
-               round(q['wall_s']), paper_q[m]['FID'], paper_q[m]['IS']]
-              for m, q in quality.items()]
+    q_rows = []
+    for m in GAN:
+        q = quality.get(m)
+        q_rows.append([m] + ([
+            round(q['gen/FID'], 3), round(q['gen/KID'] * 1e3, 2),
+            round(q['gen/ms_per_image'], 2), q['gen/num_images'],
+            round(q['wall_s'])] if q else ['not measured'] + [None] * 4) +
+            [paper_q[m]['FID'], paper_q[m]['IS']])
     accs = paper['resnet18-w16_1xb32-adam-10e_mt-binary-64px']
     labels = {'a': ('(a) originals only', 'Accuracy (a) original'),
               'b': ('(b) classic augmentation',
@@ -245,12 +262,16 @@ def main(argv=None):
               "e'": ("(e') originals + synthetic (no ImageNet)", None)}
     d_rows = []
     for key, (label, paper_key) in labels.items():
-        recs = results[key]
+        recs = results.get(key, [])
+        paper_acc = accs[paper_key] if paper_key else None
+        if not recs:
+            d_rows.append([label, 'not measured', None, 0, None, paper_acc])
+            continue
         wall = walls[key] + (walls.get('c_pretrain', 0) if key == 'c' else 0)
         d_rows.append([
             label, mean_std([r['accuracy/top1'] for r in recs], 0.01),
             mean_std([r['single-label/f1-score'] for r in recs], 0.01),
-            len(recs), round(wall), accs[paper_key] if paper_key else None])
+            len(recs), round(wall), paper_acc])
     out = dict(
         benchmark='magna_defect_gan',
         command='flock /tmp/dz-heavy.lock python benchmarks/'
@@ -258,7 +279,8 @@ def main(argv=None):
         date=time.strftime('%Y-%m-%d'),
         machine=f'{os.cpu_count()}-core CPU ({platform.machine()}), '
                 '1 thread, shared',
-        wall_s=round(time.time() - t0),
+        wall_s=round(wall_s),
+        complete=final,
         tables=dict(
             quality=dict(
                 columns=['model', 'FID (ours)', 'KID ×1e3 (ours)',
@@ -267,9 +289,9 @@ def main(argv=None):
                          'IS (paper)'],
                 rows=q_rows,
                 note='Ours: magnetic tile, 128 px, 1/8-width networks, '
-                     '250 iterations; FID/KID on the features of the '
-                     "benchmark's scheme-(a) ResNet-18 (64 px), real = the "
-                     'held-out test-split defect images, one generated '
+                     '250 iterations, one seed; FID/KID on the features of '
+                     "the benchmark's scheme-(a) ResNet-18 (64 px), real = "
+                     'the held-out test-split defect images, one generated '
                      'image per real mask. Not comparable with the '
                      "paper's Inception FID on its MPI data."),
             downstream=dict(
@@ -283,11 +305,14 @@ def main(argv=None):
                      f'{args.seeds}. (c) pretrains 3 epochs on '
                      f'{args.num_synthetic} synthetic defects + the real '
                      "defect-free training images. The paper's (e) uses "
-                     "ImageNet weights; (e') does not.")))
+                     "ImageNet weights; (e') does not." +
+                     ('' if final else ' Run stopped early: rows marked '
+                      '"not measured" were not run.'))))
     os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as f:
         json.dump(out, f, indent=1, ensure_ascii=False)
-    print(json.dumps(out['tables'], indent=1, ensure_ascii=False))
+    if final:
+        print(json.dumps(out['tables'], indent=1, ensure_ascii=False))
 
 
 if __name__ == '__main__':
