@@ -62,7 +62,8 @@ def test_inception_score_with_a_classifier():
         data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor'),
         backbone=NET, neck=dict(type='mmpretrain.GlobalAveragePooling'),
         head=dict(type='mmpretrain.LinearClsHead', num_classes=3,
-                  in_channels=32))
+                  in_channels=32,
+                  loss=dict(type='mmpretrain.CrossEntropyLoss')))
     m = metric(classifier=classifier)
     imgs = torch.randint(0, 256, (6, 1, 16, 16), dtype=torch.uint8)
     m.process(None, samples(imgs, imgs))
@@ -73,3 +74,14 @@ def test_inception_score_with_a_classifier():
 def test_needs_a_feature_network():
     with pytest.raises(ValueError, match='feature_net or inception_ckpt'):
         GenerativeQualityMetric()
+
+
+def test_inception_checkpoint_needs_torch_fidelity():
+    pytest.importorskip('torchmetrics')
+    try:
+        import torch_fidelity  # noqa: F401
+    except ModuleNotFoundError:
+        with pytest.raises(ModuleNotFoundError, match='torch-fidelity'):
+            GenerativeQualityMetric(inception_ckpt='/no/such/inception.pth')
+    else:
+        pytest.skip('torch-fidelity installed: would load the checkpoint')
