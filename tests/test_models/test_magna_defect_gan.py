@@ -1,7 +1,5 @@
 """Magna-Defect-GAN: generator, 16x16 PatchGAN, Gram style loss and the
 two-phase train_step."""
-import copy
-
 import pytest
 import torch
 import torch.nn as nn

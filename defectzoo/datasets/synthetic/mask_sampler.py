@@ -22,8 +22,10 @@ def transform_mask(mask: np.ndarray, angle: float, scale: float,
     then shift by ``shift`` (pixels, x, y); nearest-neighbour, 0 outside."""
     h, w = mask.shape
     ys, xs = np.nonzero(mask)
-    centre = (float(xs.mean()), float(ys.mean())) if len(xs) else (w / 2,
-                                                                  h / 2)
+    if len(xs):
+        centre = (float(xs.mean()), float(ys.mean()))
+    else:
+        centre = (w / 2, h / 2)
     mat = cv2.getRotationMatrix2D(centre, angle, scale)
     mat[:, 2] += shift
     return cv2.warpAffine(mask.astype(np.uint8), mat, (w, h),

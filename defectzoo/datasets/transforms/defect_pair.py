@@ -15,7 +15,7 @@ them on the image (defectzoo's choice, stated in
   residual (image minus a Gaussian blur of sigma 2), binned at
   ``texture_edges`` -- smooth vs. grainy surfaces.
 """
-from typing import Optional, Sequence
+from typing import Sequence
 
 import cv2
 import numpy as np
