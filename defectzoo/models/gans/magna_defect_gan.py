@@ -102,9 +102,11 @@ class MagnaDefectGAN(BaseModel):
                  noise: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Images in [-1, 1] for masks ``(B, 1, H, W)`` and guides
         ``(B, A)``."""
-        return self.generator(mask, noise, guide if guide.numel() else None)
+        return self.generator(mask, noise, self._guide(guide))
 
-    def _guide(self, guide: torch.Tensor) -> Optional[torch.Tensor]:
+    @staticmethod
+    def _guide(guide: torch.Tensor) -> Optional[torch.Tensor]:
+        """None for the empty guide of a model without one."""
         return guide if guide.numel() else None
 
     # ------------------------------------------------------------------
