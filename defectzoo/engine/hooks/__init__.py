@@ -3,11 +3,12 @@ from .channel_pruning_hook import ChannelPruningHook
 from .check_finite_hook import CheckFiniteHook, NonFiniteError
 from .checkpoint_fit_hook import CheckpointFitHook
 from .det_pred_grid_hook import DetPredGridHook
+from .gan_sample_grid_hook import GANSampleGridHook
 from .random_state_hook import RandomStateHook
 from .reference_gallery_hook import ReferenceGalleryHook
 
 __all__ = [
     'ChannelPruningHook', 'CheckFiniteHook', 'CheckpointFitHook',
-    'DetPredGridHook', 'NonFiniteError', 'RandomStateHook',
-    'ReferenceGalleryHook'
+    'DetPredGridHook', 'GANSampleGridHook', 'NonFiniteError',
+    'RandomStateHook', 'ReferenceGalleryHook'
 ]

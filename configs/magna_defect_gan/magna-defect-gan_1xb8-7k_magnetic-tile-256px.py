@@ -1,0 +1,61 @@
+# Magna-Defect-GAN on the magnetic-tile defects (real data, five defect
+# folders; guide = defect type + background brightness bin + texture bin):
+#   python tools/train.py configs/magna_defect_gan/magna-defect-gan_1xb8-7k_magnetic-tile-256px.py
+# (edit data_root below, or pass --cfg-options
+#  train_dataloader.dataset.data_root=/path/ test_dataloader.dataset.data_root=/path/
+#  val_dataloader.dataset.data_root=/path/)
+# ---- frequently modified parameters ----------------------------------------
+data_root = 'data/magnetic-tile/'
+img_size = 256                   # 128 / 256 / 512
+batch_size = 8
+max_iters = 7000                 # ~200 epochs of ~270 defect images
+grid_interval = 500              # sample grid (mask | real | 3 x generated)
+style_ckpt = None                # style / FID network checkpoint (keys
+                                 # 'backbone.*'), e.g. a defectzoo ResNet-18
+                                 # classifier; None: random ResNet-18
+# -----------------------------------------------------------------------------
+_base_ = [
+    '../_base_/models/magna-defect-gan_unet-7down.py',
+    '../_base_/datasets/magnetic_tile_defect_pairs.py',
+    '../_base_/schedules/gan_adam_7k.py',
+    '../_base_/default_runtime.py',
+]
+guide_dims = (5, 3, 3)
+style_net = dict(
+    type='mmpretrain.ResNet', depth=18, out_indices=(0, 1, 2, 3),
+    init_cfg=dict(type='Pretrained', checkpoint=style_ckpt,
+                  prefix='backbone.') if style_ckpt else None)
+model = dict(
+    generator=dict(img_size=img_size, guide_dims=guide_dims),
+    discriminator=dict(guide_dims=guide_dims),
+    style_loss=dict(feature_net=style_net))
+_resize = dict(type='Resize', scale=(img_size, img_size), keep_ratio=False)
+_load = [dict(type='LoadImageChecked', color_type='grayscale'),
+         dict(type='LoadDefectMask'), {{_base_.guide}}, _resize]
+train_dataloader = dict(
+    batch_size=batch_size,
+    dataset=dict(data_root=data_root, pipeline=_load + [
+        dict(type='RandomFlip', prob=0.5,
+             direction=['horizontal', 'vertical']),
+        dict(type='PackDefectPairInputs')]))
+val_dataloader = dict(dataset=dict(
+    data_root=data_root, pipeline=_load + [dict(type='PackDefectPairInputs')]))
+test_dataloader = dict(dataset=dict(
+    data_root=data_root, pipeline=_load + [dict(type='PackDefectPairInputs')]))
+# FID / KID on the style network's features (NOT comparable with Inception
+# FIDs); inception_ckpt='/path/pt_inception-2015-12-05.pth' gives those.
+val_evaluator = dict(type='GenerativeQualityMetric', feature_net=style_net)
+test_evaluator = val_evaluator
+_decay = [dict(type='LinearLR', start_factor=1.0, end_factor=0.0,
+               begin=max_iters // 2, end=max_iters, by_epoch=False)]
+param_scheduler = dict(generator=_decay, discriminator=_decay)
+train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
+default_hooks = dict(
+    logger=dict(type='LoggerHook', interval=10),
+    checkpoint=dict(type='CheckpointHook', interval=1000, by_epoch=False,
+                    max_keep_ckpts=2))
+custom_hooks = [
+    dict(type='RandomStateHook'),
+    dict(type='GANSampleGridHook', interval=grid_interval),
+]
+log_processor = dict(by_epoch=False)
