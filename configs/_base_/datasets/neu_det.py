@@ -11,8 +11,6 @@ img_scale = (400, 400)            # NEU images are 200 x 200
 batch_size = 8                    # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
-default_scope = 'defectzoo'
-custom_imports = dict(imports=['defectzoo'], allow_failed_imports=False)
 dataset_type = 'NEUDetDataset'
 
 train_pipeline = [
