@@ -59,7 +59,6 @@ __all__ = [
 ]
 
 
-
 class Registry(MMEngineRegistry):
     """mmengine's ``Registry`` that also finds bare names of the libraries
     defectzoo builds on.

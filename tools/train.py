@@ -17,7 +17,7 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
-from defectzoo.utils.launch import (  # noqa: E402
+from defectzoo.utils.launch import (
     add_tensorboard, check_amp_available, check_cfg_options, default_work_dir,
     set_local_rank_env, setup_cpu_distributed)
 

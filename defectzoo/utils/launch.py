@@ -44,7 +44,8 @@ def default_work_dir(config_path: str) -> str:
 
 
 def set_local_rank_env(local_rank: int) -> None:
-    """``torch.distributed.launch`` passes ``--local-rank``; torchrun sets env."""
+    """``torch.distributed.launch`` passes ``--local-rank``; torchrun sets
+    the environment."""
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(local_rank)
 

@@ -45,15 +45,15 @@ def _det_or_cls(dataset):
 
 
 def _four_bases(tmp_path, model, dataset, schedule):
-    path = write_config(tmp_path / 'user.py', f"""
+    path = write_config(
+        tmp_path / 'user.py', f"""
         _base_ = [{model!r}, {dataset!r}, {schedule!r}, {RUNTIME!r}]
         """)
     return Config.fromfile(path)
 
 
 @pytest.mark.parametrize('dataset', DATASETS, **IDS)
-def test_user_config_of_four_bases_loads_for_every_dataset(tmp_path,
-                                                          dataset):
+def test_user_config_of_four_bases_loads_for_every_dataset(tmp_path, dataset):
     model, schedule = _det_or_cls(dataset)
     cfg = _four_bases(tmp_path, model, dataset, schedule)
     assert cfg.default_scope == 'defectzoo' and 'model' in cfg

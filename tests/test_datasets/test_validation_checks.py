@@ -6,12 +6,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+# yapf: disable
 from defectzoo.datasets.validation import (InvalidDataError,
                                            InvalidSampleLog, check_sample,
                                            collect_invalid_samples,
                                            read_image_checked,
                                            read_image_header,
                                            read_mask_checked)
+# yapf: enable
 from tests.test_datasets._defect_fixtures import truncate
 
 

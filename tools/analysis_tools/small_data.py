@@ -43,7 +43,7 @@ import time
 from mmengine.config import Config, DictAction
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.evaluation.repeats import (  # noqa: E402
+from defectzoo.evaluation.repeats import (
     format_duration, format_small_data_table, run_logged, set_subset_args,
     summarize_small_data, write_json_atomic, write_rows_csv)
 

@@ -21,7 +21,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.check import (SPLITS, build_for_check,  # noqa: E402
+from defectzoo.datasets.check import (SPLITS, build_for_check,
                                       check_dataset)
 
 

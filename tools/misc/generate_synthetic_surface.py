@@ -27,7 +27,7 @@ import sys
 import time
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.synthetic.surface_defects import (  # noqa: E402
+from defectzoo.datasets.synthetic.surface_defects import (
     DEFECT_CLASSES, SyntheticSurfaceDefectDataset, save_sample_grid,
     write_neu_layout)
 

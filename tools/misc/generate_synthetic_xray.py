@@ -26,7 +26,7 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.synthetic.xray_castings import (  # noqa: E402
+from defectzoo.datasets.synthetic.xray_castings import (
     CLASSES, generate_synthetic_xray)
 from defectzoo.datasets.transforms.loading import window_to_uint8  # noqa
 
