@@ -26,8 +26,8 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.synthetic.xray_castings import (
-    CLASSES, generate_synthetic_xray)
+from defectzoo.datasets.synthetic import generate_synthetic_xray
+from defectzoo.datasets.synthetic.xray_castings import CLASSES
 from defectzoo.datasets.transforms.loading import window_to_uint8  # noqa
 
 COLORS = [(40, 40, 230), (0, 190, 255)]  # BGR: critical red, minor amber
