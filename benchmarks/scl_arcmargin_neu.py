@@ -29,7 +29,8 @@ tools, on 2 CPU cores:
 Usage (the command and wall time of the recorded run are in
 configs/scl_arcmargin/README.md)::
 
-    python benchmarks/scl_arcmargin_neu.py --data-root ../shared/datasets/neu-det
+    python benchmarks/scl_arcmargin_neu.py \\
+        --data-root ../shared/datasets/neu-det
     # reuse a SimCLR checkpoint, fewer seeds, no few-shot part
     python benchmarks/scl_arcmargin_neu.py --simclr-checkpoint X.pth \\
         --seeds 0 1 2 --skip few-shot

@@ -4,7 +4,11 @@ MMEngine (the layout of mmyolo's ``registry.py``).
 ``locations`` makes registration lazy: a module is imported only when a
 config first asks the registry for something. Configs use
 ``default_scope='defectzoo'`` and reach other libraries' modules by prefix
-(``mmdet.FasterRCNN``, ``mmpretrain.SimMIM``, ``mmseg.DiceLoss``).
+(``mmdet.FasterRCNN``, ``mmpretrain.SimMIM``, ``mmseg.DiceLoss``). A name
+without prefix that is neither defectzoo's nor mmengine's is looked up in
+mmdet, mmpretrain and mmseg, and used when exactly one of them has it (see
+:class:`Registry`): stock tools that add modules by bare name
+(``dict(type='ConfusionMatrix')``) then work on defectzoo configs.
 """
 from mmengine.registry import DATASETS as MMENGINE_DATASETS
 from mmengine.registry import DATA_SAMPLERS as MMENGINE_DATA_SAMPLERS
@@ -27,7 +31,7 @@ from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
 from mmengine.registry import VISBACKENDS as MMENGINE_VISBACKENDS
 from mmengine.registry import VISUALIZERS as MMENGINE_VISUALIZERS
 from mmengine.registry import WEIGHT_INITIALIZERS as MMENGINE_WEIGHT_INITIALIZERS
-from mmengine.registry import Registry
+from mmengine.registry import Registry as MMEngineRegistry
 
 __all__ = [
     'RUNNERS',
@@ -53,6 +57,43 @@ __all__ = [
     'VISBACKENDS',
     'INFERENCERS',
 ]
+
+
+class Registry(MMEngineRegistry):
+    """mmengine's ``Registry`` that also finds bare names of the libraries
+    defectzoo builds on.
+
+    mmengine searches a name without scope prefix in the registry of the
+    default scope (``defectzoo``) and its ancestors (mmengine's root), never
+    in sibling scopes. A stock tool that injects a bare name into a defectzoo
+    config (mmpretrain's ``confusion_matrix.py`` sets
+    ``test_evaluator=dict(type='ConfusionMatrix')``) therefore failed with
+    ``ConfusionMatrix is not in the defectzoo::metric registry``. When that
+    search fails, :meth:`get` looks the name up in :attr:`FALLBACK_SCOPES`
+    and returns it if exactly one library registers it; a name registered by
+    several (``Resize``, ``ResNet``, ...) raises a ``KeyError`` listing the
+    prefixed names to choose from.
+    """
+    FALLBACK_SCOPES = ('mmdet', 'mmpretrain', 'mmseg')
+
+    def get(self, key):
+        obj_cls = super().get(key)
+        if (obj_cls is not None or self.parent is None
+                or not isinstance(key, str) or '.' in key):
+            return obj_cls
+        found = {}
+        for scope in self.FALLBACK_SCOPES:
+            cls = super().get(f'{scope}.{key}')
+            if cls is not None:
+                found.setdefault(cls, []).append(f'{scope}.{key}')
+        if len(found) > 1:
+            names = ', '.join(name for names in found.values()
+                              for name in names)
+            raise KeyError(f'{key!r} is not in the {self.scope}::{self.name} '
+                           f'registry and several libraries have it: write '
+                           f'one of {names}')
+        return next(iter(found), None)
+
 
 # Runners (none of defectzoo's own; mmengine's ``Runner`` is used).
 RUNNERS = Registry(

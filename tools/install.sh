@@ -4,7 +4,8 @@
 #   python3.11 -m venv .venv && source .venv/bin/activate && bash tools/install.sh
 #
 # Steps: torch 2.14.1 + torchvision 0.29.1, mmcv 2.1.0 with compiled ops
-# (prebuilt wheel from $DEFECTZOO_WHEELS when it matches, else compiled from
+# (a wheel this script built before, kept in $DEFECTZOO_WHEEL_CACHE; else a
+# prebuilt wheel from $DEFECTZOO_WHEELS when it matches; else compiled from
 # the PyPI sdist with the C++ standard raised to C++20), mmengine, mmdet 3.3.0,
 # mmpretrain 1.2.0, mmsegmentation 1.2.2, opencv, numpy, then defectzoo
 # (editable, with test extras) and openmim (without its setuptools pin). It
@@ -12,14 +13,19 @@
 #
 # Environment variables:
 #   DEFECTZOO_WHEELS     folder with prebuilt wheels (default: ../shared/wheels)
+#   DEFECTZOO_WHEEL_CACHE where compiled mmcv wheels are kept and reused, one
+#                        folder per torch version and CPU/CUDA build (default:
+#                        ${XDG_CACHE_HOME:-~/.cache}/defectzoo/wheels)
 #   DEFECTZOO_KEEP_TORCH =1 keeps the torch already installed (GPU users with
 #                        their own CUDA torch; mmcv is then compiled against it)
 #   MMCV_WITH_CUDA       =1 compiles mmcv's CUDA ops too (needs nvcc; FORCE_CUDA)
-#   MAX_JOBS             parallel compile jobs (default: number of cores)
+#   MAX_JOBS             parallel compile jobs (default: the usable cores; not
+#                        `nproc`, which returns 1 under OMP_NUM_THREADS=1)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 WHEELS=${DEFECTZOO_WHEELS:-$ROOT/../shared/wheels}
+WHEEL_CACHE=${DEFECTZOO_WHEEL_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/defectzoo/wheels}
 TORCH_SPEC=(torch==2.14.1 torchvision==0.29.1)
 MMCV_VERSION=2.1.0
 PIP=(python -m pip)
@@ -53,11 +59,26 @@ assert mmcv.__version__ == '2.1.0' and keep.tolist() == [0]
 PY
 }
 
+# The cache folder of wheels built against this torch (CPU or CUDA ops).
+cached_wheel_dir() {
+  local variant=cpu
+  [ "${MMCV_WITH_CUDA:-0}" = 1 ] && \
+    variant="cuda$(python -c 'import torch; print(torch.version.cuda)')"
+  echo "$WHEEL_CACHE/torch-$(python -c 'import torch; print(torch.__version__)')-$variant"
+}
+
 install_mmcv_wheel() {
-  local tag plat wheel
+  local tag plat name wheel
   tag=$(python -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')
   plat=$(python -c 'import sysconfig; print(sysconfig.get_platform().replace("-", "_").replace(".", "_"))')
-  wheel="$WHEELS/mmcv-${MMCV_VERSION}-${tag}-${tag}-${plat}.whl"
+  name="mmcv-${MMCV_VERSION}-${tag}-${tag}-${plat}.whl"
+  wheel="$(cached_wheel_dir)/$name"
+  if [ -f "$wheel" ]; then
+    say "installing cached $wheel (built by an earlier run of this script)"
+    "${PIP[@]}" uninstall -y -q mmcv mmcv-lite 2>/dev/null || true
+    "${PIP[@]}" install "$wheel" && return 0
+  fi
+  wheel="$WHEELS/$name"
   # The shared wheel was built against torch 2.14.1 for CPU; any other torch
   # (or a CUDA build of mmcv) needs its own compilation.
   if [ -f "$wheel" ] && [ "$TORCH_VERSION" = 2.14.1 ] && [ "${MMCV_WITH_CUDA:-0}" != 1 ]; then
@@ -102,13 +123,23 @@ PY
   old_setuptools=$(python -c 'import setuptools; print(setuptools.__version__)')
   "${PIP[@]}" install "setuptools<70" wheel ninja
   if [ "${MMCV_WITH_CUDA:-0}" = 1 ]; then export FORCE_CUDA=1; fi
-  MMCV_WITH_OPS=1 MAX_JOBS=${MAX_JOBS:-$(nproc)} \
+  local jobs
+  jobs=${MAX_JOBS:-$(python -c 'import os; print(len(os.sched_getaffinity(0)))')}
+  say "compiling with $jobs parallel jobs (MAX_JOBS)"
+  MMCV_WITH_OPS=1 MAX_JOBS=$jobs \
     "${PIP[@]}" wheel --no-build-isolation --no-deps -w "$build/dist" "$build/mmcv-$MMCV_VERSION" \
     || die "compiling mmcv failed (see the compiler output above)"
   "${PIP[@]}" install "setuptools==$old_setuptools"
   "${PIP[@]}" uninstall -y -q mmcv mmcv-lite 2>/dev/null || true
   "${PIP[@]}" install "$build"/dist/mmcv-*.whl
-  say "built wheel kept in $build/dist (copy it to \$DEFECTZOO_WHEELS to reuse it)"
+  local cache
+  cache=$(cached_wheel_dir)
+  if mkdir -p "$cache" && cp "$build"/dist/mmcv-*.whl "$cache"/; then
+    say "built wheel cached in $cache: the next install reuses it"
+  else
+    say "warning: could not cache the built wheel in $cache"
+  fi
+  rm -rf "$build"
 }
 
 if mmcv_ops_ok; then
@@ -119,7 +150,7 @@ fi
 
 # 3. OpenMMLab libraries and defectzoo ----------------------------------------
 say "installing mmengine, mmdet, mmpretrain, mmsegmentation and defectzoo"
-"${PIP[@]}" install -e "$ROOT[tests]"
+"${PIP[@]}" install -e "$ROOT[tests,optional]"
 # openmim (mim search / download): its openxlab dependency pins setuptools 60,
 # so install it without dependencies, plus its real runtime dependencies.
 "${PIP[@]}" install -r "$ROOT/requirements/mim.txt"

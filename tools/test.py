@@ -5,6 +5,7 @@ Examples::
     python tools/test.py CONFIG CHECKPOINT
     python tools/test.py CONFIG CHECKPOINT --out results.pkl
     python tools/test.py CONFIG CHECKPOINT --out predictions.json
+    python tools/test.py CONFIG CHECKPOINT --show-dir vis  # painted images
     python tools/test.py CONFIG CHECKPOINT --show-grid preds.png  # detectors
     bash tools/dist_test.sh CONFIG CHECKPOINT 2
 """
@@ -20,8 +21,9 @@ from mmengine.runner import Runner
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
 from defectzoo.evaluation.metrics import DumpPredictionsJSON  # noqa: E402
 from defectzoo.utils.launch import (  # noqa: E402
-    check_cfg_options, default_work_dir, fail, is_clear_error, set_data_root,
-    set_local_rank_env, setup_cpu_distributed)
+    add_tensorboard, check_cfg_options, default_work_dir, fail,
+    is_clear_error, set_data_root, set_local_rank_env, setup_cpu_distributed,
+    trigger_visualization_hook)
 
 
 def parse_args():
@@ -33,6 +35,16 @@ def parse_args():
         '--out', help='dump predictions: .pkl = raw data samples '
         "(mmengine's DumpResults); .json = per-image boxes / scores / class "
         'names (detectors) or predicted class and scores (classifiers)')
+    parser.add_argument(
+        '--show', action='store_true', help='show prediction results')
+    parser.add_argument(
+        '--show-dir', help='directory where painted images will be saved '
+        '(relative to the work dir), by the visualization hook of the config')
+    parser.add_argument(
+        '--wait-time', type=float, default=2, help='the interval of show (s)')
+    parser.add_argument(
+        '--tensorboard', action='store_true',
+        help='also log to TensorBoard (mmengine TensorboardVisBackend)')
     parser.add_argument(
         '--show-grid', metavar='PNG',
         help='detectors: save a grid of ground truth | predictions of the '
@@ -73,6 +85,11 @@ def build_runner(args):
     if not any(str(h.get('type')).endswith('CheckpointFitHook')
                for h in hooks):
         cfg.custom_hooks = hooks + [dict(type='defectzoo.CheckpointFitHook')]
+    if args.show or args.show_dir:
+        trigger_visualization_hook(cfg, args.show, args.show_dir,
+                                   args.wait_time)
+    if args.tensorboard:
+        add_tensorboard(cfg)
     if args.show_grid:
         cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [dict(
             type='defectzoo.DetPredGridHook', out_file=args.show_grid,

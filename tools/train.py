@@ -4,6 +4,7 @@ Examples::
 
     python tools/train.py configs/xray/simmim_swin.py
     python tools/train.py CONFIG --work-dir work_dirs/run1 --resume
+    python tools/train.py CONFIG --tensorboard   # + TensorBoard events
     bash tools/dist_train.sh CONFIG 2          # torchrun, 2 processes
 """
 import argparse
@@ -16,10 +17,9 @@ from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
 from defectzoo.utils.launch import (  # noqa: E402
-    check_amp_available, check_cfg_options, check_work_dir_name,
-    default_work_dir, fail,
-    set_data_root, set_local_rank_env, setup_cpu_distributed,
-    train_reporting_errors)
+    add_tensorboard, check_amp_available, check_cfg_options,
+    check_work_dir_name, default_work_dir, fail, set_data_root,
+    set_local_rank_env, setup_cpu_distributed, train_reporting_errors)
 
 
 def parse_args():
@@ -44,6 +44,10 @@ def parse_args():
         '--cfg-options', nargs='+', action=DictAction,
         help='override config settings, e.g. '
         'train_cfg.max_iters=10 train_dataloader.batch_size=2')
+    parser.add_argument(
+        '--tensorboard', action='store_true',
+        help='also log to TensorBoard (mmengine TensorboardVisBackend, '
+        'events in WORK_DIR/<timestamp>/vis_data)')
     parser.add_argument('--launcher', default='none',
                         choices=['none', 'pytorch', 'slurm', 'mpi'],
                         help='job launcher')
@@ -75,6 +79,8 @@ def merge_args(cfg, args):
         set_data_root(cfg, args.data_root)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    if args.tensorboard:
+        add_tensorboard(cfg)
     return cfg
 
 

@@ -102,4 +102,7 @@ param_scheduler = []               # constant learning rate (Keras)
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs)
 auto_scale_lr = dict(base_batch_size=32, enable=False)
 default_hooks = dict(logger=dict(interval=10),
-                     checkpoint=dict(interval=5, max_keep_ckpts=1))
+                     checkpoint=dict(interval=5, max_keep_ckpts=1),
+                     visualization=dict(type='mmpretrain.VisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmpretrain's visualiser
+visualizer = dict(type='mmpretrain.UniversalVisualizer')

@@ -39,4 +39,7 @@ train_dataloader = dict(dataset=dict(
 test_dataloader = dict(dataset=dict(data_root=data_root))
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(type='CheckpointHook', interval=25, max_keep_ckpts=1))
+    checkpoint=dict(type='CheckpointHook', interval=25, max_keep_ckpts=1),
+    visualization=dict(type='mmpretrain.VisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmpretrain's visualiser
+visualizer = dict(type='mmpretrain.UniversalVisualizer')

@@ -7,6 +7,7 @@ _base_ = [
     '../_base_/datasets/mixedwm38.py',
     '../_base_/models/scl-arcmargin_resnet50.py',
     '../_base_/schedules/adam_100e.py',
+    '../_base_/default_runtime.py',
 ]
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/mixedwm38/'
@@ -18,22 +19,10 @@ batch_size = 32
 num_workers = 2
 pretrained = None
 # -----------------------------------------------------------------------------
-# (mixedwm38.py sets default_scope / custom_imports; the runtime is repeated
-# here instead of inheriting default_runtime.py, which sets them too.)
-default_hooks = dict(
-    timer=dict(type='IterTimerHook'),
-    logger=dict(type='LoggerHook', interval=10),
-    param_scheduler=dict(type='ParamSchedulerHook'),
-    checkpoint=dict(type='CheckpointHook', interval=25, max_keep_ckpts=1),
-    sampler_seed=dict(type='DistSamplerSeedHook'))
-env_cfg = dict(cudnn_benchmark=False, dist_cfg=dict(backend='nccl'),
-               mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0))
-vis_backends = [dict(type='LocalVisBackend')]
-visualizer = dict(type='Visualizer', vis_backends=vis_backends)
-log_level = 'INFO'
-load_from = None
-resume = False
-randomness = dict(seed=0, deterministic=False)
+default_hooks = dict(checkpoint=dict(interval=25, max_keep_ckpts=1),
+                     visualization=dict(type='mmpretrain.VisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmpretrain's visualiser
+visualizer = dict(type='mmpretrain.UniversalVisualizer')
 
 model = dict(
     data_preprocessor=dict(mean=[127.5, 127.5, 127.5],

@@ -34,4 +34,7 @@ custom_hooks = [
 ]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(type='CheckpointHook', interval=25, max_keep_ckpts=1))
+    checkpoint=dict(type='CheckpointHook', interval=25, max_keep_ckpts=1),
+    visualization=dict(type='mmpretrain.VisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmpretrain's visualiser
+visualizer = dict(type='mmpretrain.UniversalVisualizer')

@@ -40,4 +40,7 @@ test_evaluator = dict(_delete_=True, type='FewShotEpisodeMetric',
                       num_episodes=600, seed=0)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(type='CheckpointHook', interval=25, max_keep_ckpts=1))
+    checkpoint=dict(type='CheckpointHook', interval=25, max_keep_ckpts=1),
+    visualization=dict(type='mmpretrain.VisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmpretrain's visualiser
+visualizer = dict(type='mmpretrain.UniversalVisualizer')

@@ -16,4 +16,7 @@ model = dict(
                                 prefix='backbone.')),
     roi_head=dict(bbox_head=dict(num_classes=1)))
 default_hooks = dict(checkpoint=dict(save_best='det/AP50_voc',
-                                     rule='greater'))
+                                     rule='greater'),
+                     visualization=dict(type='mmdet.DetVisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmdet's visualiser
+visualizer = dict(type='mmdet.DetLocalVisualizer')

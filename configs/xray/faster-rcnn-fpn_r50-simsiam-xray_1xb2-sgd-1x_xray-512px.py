@@ -19,4 +19,7 @@ ssl_checkpoint = 'selfsup://work_dirs/simsiam_r50/epoch_100.pth'
 model = dict(backbone=dict(init_cfg=dict(
     type='Pretrained', checkpoint=ssl_checkpoint, prefix='backbone.')))
 default_hooks = dict(checkpoint=dict(save_best='det/AP50_voc',
-                                     rule='greater'))
+                                     rule='greater'),
+                     visualization=dict(type='mmdet.DetVisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmdet's visualiser
+visualizer = dict(type='mmdet.DetLocalVisualizer')

@@ -22,4 +22,7 @@ model = dict(
     head=dict(type='LinearClsHead', num_classes=2, in_channels=2048,
               loss=dict(type='CrossEntropyLoss'), topk=(1, )))
 default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=1,
-                                     save_best='accuracy/top1'))
+                                     save_best='accuracy/top1'),
+                     visualization=dict(type='mmpretrain.VisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmpretrain's visualiser
+visualizer = dict(type='mmpretrain.UniversalVisualizer')

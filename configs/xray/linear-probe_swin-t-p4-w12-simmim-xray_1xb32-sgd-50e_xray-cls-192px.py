@@ -36,4 +36,7 @@ val_dataloader = dict(dataset=dict(pipeline=[
     dict(type='mmpretrain.PackInputs')]))
 test_dataloader = val_dataloader
 default_hooks = dict(checkpoint=dict(interval=5, max_keep_ckpts=1,
-                                     save_best='accuracy/top1'))
+                                     save_best='accuracy/top1'),
+                     visualization=dict(type='mmpretrain.VisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmpretrain's visualiser
+visualizer = dict(type='mmpretrain.UniversalVisualizer')

@@ -154,8 +154,8 @@ def gdxray_castings_to_coco(
                     log.record(InvalidDataError(
                         gt_path, f'image index with no file: row {row_no + 1}'
                         f' refers to image {index}, but '
-                        f'{osp.join(sdir, _image_name(s, index))} does not '
-                        'exist'))
+                        f'{osp.join(sdir, _image_name(s, index))} '
+                        'does not exist'))
                     continue
                 rows_by_image[index].append((row_no + 1, box))
         for index, name in sorted(files.items()):

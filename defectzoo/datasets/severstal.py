@@ -95,8 +95,8 @@ def read_severstal_csv(path: str,
             if class_id is None or not 1 <= class_id <= num_classes:
                 log.record(InvalidDataError(
                     path, f'unknown ClassId: line {line_no} (image '
-                    f'{image_id}) has ClassId {class_str!r}; known ClassIds '
-                    f'are 1..{num_classes}'))
+                    f'{image_id}) has ClassId {class_str!r}; known '
+                    f'ClassIds are 1..{num_classes}'))
                 continue
             if rle.strip():
                 rows.append((class_id, rle.strip(), line_no))

@@ -78,7 +78,8 @@ def check_work_dir_name(work_dir: str) -> None:
 
 
 def set_local_rank_env(local_rank: int) -> None:
-    """``torch.distributed.launch`` passes ``--local-rank``; torchrun sets env."""
+    """``torch.distributed.launch`` passes ``--local-rank``; torchrun sets
+    the environment."""
     if 'LOCAL_RANK' not in os.environ:
         os.environ['LOCAL_RANK'] = str(local_rank)
 
@@ -337,3 +338,45 @@ def train_reporting_errors(runner) -> None:
         if is_clear_error(exc) and not os.environ.get(DEBUG_ENV):
             raise SystemExit(1)
         raise
+
+
+def trigger_visualization_hook(cfg: Config, show: bool = False,
+                               show_dir: str = None,
+                               wait_time: float = 2.) -> None:
+    """Turn on the config's ``default_hooks.visualization`` for
+    ``tools/test.py --show / --show-dir``, as mmdet's, mmpretrain's and
+    mmseg's ``test.py`` do for their own hooks.
+
+    ``show_dir`` is resolved against the work directory (an absolute path is
+    kept), whichever library's hook the config uses.
+    """
+    hook = (cfg.get('default_hooks') or {}).get('visualization')
+    if hook is None:
+        raise SystemExit(
+            '--show / --show-dir need a visualization hook in the config\'s '
+            "default_hooks (mmdet.DetVisualizationHook, "
+            'mmpretrain.VisualizationHook or mmseg.SegVisualizationHook); '
+            'self-supervised pretext configs have nothing to draw')
+    if show_dir is not None:
+        show_dir = osp.abspath(osp.join(cfg.work_dir, show_dir))
+    kind = hook['type'].split('.')[-1]
+    if kind == 'VisualizationHook':  # mmpretrain
+        hook.update(enable=True, show=show, wait_time=wait_time,
+                    out_dir=show_dir, interval=1)
+        return
+    hook.update(draw=True, show=show, wait_time=wait_time)
+    if show_dir is None:
+        return
+    if kind == 'SegVisualizationHook':  # mmseg draws through the visualizer
+        cfg.visualizer['save_dir'] = show_dir
+    else:  # mmdet's DetVisualizationHook and hooks with its arguments
+        hook['test_out_dir'] = show_dir
+
+
+def add_tensorboard(cfg: Config) -> None:
+    """Log scalars to TensorBoard too (mmengine's ``TensorboardVisBackend``,
+    events in ``<work_dir>/<timestamp>/vis_data``)."""
+    backends = list(cfg.visualizer.get('vis_backends') or [])
+    if not any(b['type'].endswith('TensorboardVisBackend') for b in backends):
+        backends.append(dict(type='TensorboardVisBackend'))
+    cfg.visualizer.vis_backends = backends

@@ -2,6 +2,7 @@
 import glob
 import re
 import os.path as osp
+import re
 
 import pytest
 import torch
@@ -11,9 +12,22 @@ from mmengine.registry import DefaultScope, init_default_scope
 from defectzoo.registry import MODELS
 from tests.conftest import CONFIGS
 
-ALL_CONFIGS = sorted(
+
+
+def _is_stock_twin(path):
+    """A benchmark twin that inherits a library's own config (e.g.
+    ``_base_ = 'mmdet::faster_rcnn/...'``): the stock side of a comparison,
+    with that library's scope and nothing of defectzoo."""
+    with open(path) as f:
+        return re.search(r"^_base_ = '(mmdet|mmpretrain|mmseg)::", f.read(),
+                         re.M) is not None
+
+
+CANDIDATES = sorted(
     p for p in glob.glob(osp.join(CONFIGS, '**', '*.py'), recursive=True)
     if '_base_' not in p)
+STOCK_TWINS = [p for p in CANDIDATES if _is_stock_twin(p)]
+ALL_CONFIGS = [p for p in CANDIDATES if p not in STOCK_TWINS]
 
 
 def test_configs_found():
@@ -28,6 +42,15 @@ def test_config_is_a_plugin_config(path):
     assert cfg.default_scope == 'defectzoo'
     assert cfg.custom_imports == dict(imports=['defectzoo'],
                                       allow_failed_imports=False)
+
+
+@pytest.mark.parametrize('path', STOCK_TWINS,
+                         ids=[osp.relpath(p, CONFIGS) for p in STOCK_TWINS])
+def test_stock_twin_has_nothing_of_defectzoo(path):
+    assert '/benchmarks/' in path
+    cfg = Config.fromfile(path)
+    assert cfg.default_scope in ('mmdet', 'mmpretrain', 'mmseg')
+    assert 'defectzoo' not in cfg.pretty_text
 
 
 def _pipelines(obj):
@@ -110,3 +133,23 @@ def test_config_name_follows_the_rule(path):
     assert name in ENTRY_POINTS or CONFIG_NAME.match(name), (
         f'{name} does not follow {{algorithm}}_{{backbone}}_{{NxB}}-'
         '{schedule}_{data}-{res}.py (docs/config_naming.md)')
+def _task(cfg):
+    model = cfg.model
+    kind = model.type.split('.')[-1]
+    if model.get('_scope_') == 'mmdet' or model.type.startswith('mmdet.'):
+        return 'det'
+    return 'cls' if kind.endswith('Classifier') else 'selfsup'
+
+
+@pytest.mark.parametrize('path', ALL_CONFIGS,
+                         ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
+def test_config_draws_with_its_library_visualizer(path):
+    # what mmdet's / mmpretrain's test.py --show-dir (and ours) switch on
+    cfg = Config.fromfile(path)
+    hook = cfg.default_hooks.get('visualization')
+    expected = dict(
+        det=('mmdet.DetVisualizationHook', 'mmdet.DetLocalVisualizer'),
+        cls=('mmpretrain.VisualizationHook', 'mmpretrain.UniversalVisualizer'),
+        selfsup=(None, 'Visualizer'))[_task(cfg)]
+    assert (hook and hook.type, cfg.visualizer.type) == expected
+    assert cfg.visualizer.vis_backends == [dict(type='LocalVisBackend')]

@@ -28,6 +28,8 @@ from defectzoo.engine.hooks.random_state_hook import (RandomStateHook,
 
 TESTS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 REPO = osp.dirname(TESTS_DIR)
+# pytest -n: the expensive module-scoped `runs` are made once, on one worker
+pytestmark = pytest.mark.xdist_group('random_state_hook')
 
 # 16 samples, batch 4: 4 iterations per epoch, 12 in all; a checkpoint and
 # a validation every 4 iterations / every epoch; killed after iteration 6,

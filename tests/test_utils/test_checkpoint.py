@@ -24,15 +24,16 @@ from mmengine.runner import Runner, checkpoint as mmengine_checkpoint
 from mmengine.runner import load_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader, _load_checkpoint
 
+import defectzoo  # noqa: F401  (enables safe loading)
+from defectzoo.utils import checkpoint as dz_checkpoint
+from defectzoo.utils.checkpoint import (TRUSTED_ENV, UnsafeCheckpointError,
+                                        enable_safe_checkpoint_loading,
+                                        trust_checkpoint)
+
 TESTS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 REPO = osp.dirname(TESTS_DIR)
 sys.path.insert(0, TESTS_DIR)
 
-import defectzoo  # noqa: E402,F401  (enables safe loading)
-from defectzoo.utils import checkpoint as dz_checkpoint  # noqa: E402
-from defectzoo.utils.checkpoint import (  # noqa: E402
-    TRUSTED_ENV, UnsafeCheckpointError, enable_safe_checkpoint_loading,
-    trust_checkpoint)
 from toy_modules import ToyDataset, ToyModel  # noqa: E402
 
 SYSTEM = f'{os.system.__module__}.system'  # posix.system on Linux

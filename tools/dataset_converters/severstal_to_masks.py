@@ -66,8 +66,8 @@ def convert(csv_path, img_dir, out_dir, val_fraction=0.2, seed=0,
         if image_id not in files and osp.splitext(image_id)[0] not in by_stem:
             log.record(InvalidDataError(
                 osp.join(img_dir, image_id),
-                f'missing image: listed in {csv_path} but not in the image '
-                'folder'))
+                f'missing image: listed in {csv_path} but not in the '
+                'image folder'))
     mask_dir = osp.join(out_dir, 'masks')
     os.makedirs(mask_dir, exist_ok=True)
     written, overlaps = [], 0

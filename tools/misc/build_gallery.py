@@ -26,7 +26,7 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.engine.hooks.reference_gallery_hook import (  # noqa: E402
+from defectzoo.engine.hooks.reference_gallery_hook import (
     choose_references, extract_embeddings)
 from defectzoo.registry import MODELS  # noqa: E402
 from defectzoo.utils.launch import check_cfg_options  # noqa: E402

@@ -13,8 +13,6 @@ img_scale = (800, 800)
 batch_size = 4                     # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
-default_scope = 'defectzoo'
-custom_imports = dict(imports=['defectzoo'], allow_failed_imports=False)
 dataset_type = 'CocoDetDataset'
 
 train_pipeline = [

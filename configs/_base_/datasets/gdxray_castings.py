@@ -4,8 +4,6 @@
 #   python tools/dataset_converters/gdxray_to_coco.py data/gdxray/Castings \
 #       data/gdxray/annotations --test-fraction 0.2 --seed 0
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/gdxray_castings.py
-default_scope = 'defectzoo'
-custom_imports = dict(imports=['defectzoo'], allow_failed_imports=False)
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/gdxray/'            # Castings/ + annotations/
 train_ann = 'annotations/train.json'

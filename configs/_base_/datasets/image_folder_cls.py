@@ -11,8 +11,6 @@ img_size = 224
 batch_size = 32                    # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
-default_scope = 'defectzoo'
-custom_imports = dict(imports=['defectzoo'], allow_failed_imports=False)
 dataset_type = 'ImageFolderClsDataset'
 data_preprocessor = dict(
     type='mmpretrain.ClsDataPreprocessor',

@@ -13,8 +13,6 @@ img_scale = (512, 512)
 batch_size = 8                     # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
-default_scope = 'defectzoo'
-custom_imports = dict(imports=['defectzoo'], allow_failed_imports=False)
 dataset_type = 'MagneticTileSegDataset'
 
 train_pipeline = [

@@ -4,8 +4,6 @@
 # 1 grey, 2 white, nearest resizing): no conversion needed.
 # Seeded stratified 80/20 split (about 7,603 test maps), as in the papers.
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/mixedwm38.py
-default_scope = 'defectzoo'
-custom_imports = dict(imports=['defectzoo'], allow_failed_imports=False)
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/mixedwm38/'
 ann_file = 'Wafer_Map_Datasets.npz'

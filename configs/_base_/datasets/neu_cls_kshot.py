@@ -7,7 +7,6 @@ k_per_class = 10                  # 10 / 20 / 50
 subset_seed = 0                   # repeat with seeds 0, 1, 2
 batch_size = 16
 # -----------------------------------------------------------------------------
-custom_imports = dict(imports=['defectzoo'], allow_failed_imports=False)
 train_dataloader = dict(
     batch_size=batch_size,
     dataset=dict(

@@ -3,8 +3,6 @@
 # image-level split once:
 #   python tools/dataset_converters/severstal_to_masks.py data/severstal
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/severstal_seg.py
-default_scope = 'defectzoo'
-custom_imports = dict(imports=['defectzoo'], allow_failed_imports=False)
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/severstal/'     # train_images/ + masks/ + splits/
 train_split = 'splits/train.txt'

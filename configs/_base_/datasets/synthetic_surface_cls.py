@@ -4,8 +4,6 @@
 # val / test are independent streams.
 # Samples: docs/images/synthetic_surface_grid.png.
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/synthetic_surface_cls.py
-default_scope = 'defectzoo'
-custom_imports = dict(imports=['defectzoo'], allow_failed_imports=False)
 # ---- frequently modified parameters ----------------------------------------
 num_train = 1500                  # balanced over the classes
 num_val = 300

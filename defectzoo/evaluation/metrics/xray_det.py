@@ -6,7 +6,6 @@ AP is not re-implemented: VOC AP comes from mmdet's ``eval_map`` (what
 ``VOCMetric`` calls, fed by ``VOCMetric.process``) and COCO AP from mmdet's
 ``CocoMetric`` (``classwise=True``).
 """
-import os.path as osp
 from collections import OrderedDict
 from typing import List, Optional, Sequence
 

@@ -97,7 +97,7 @@ class SCLArcMarginClassifier(BaseModel):
 
     # ---- features -----------------------------------------------------------
     def extract_feat(self, inputs: torch.Tensor) -> torch.Tensor:
-        """``z``, the projection of the pooled backbone features, ``(N, d)``."""
+        """``z``: the projected, pooled backbone features, ``(N, d)``."""
         z = self.neck(self.backbone(inputs))
         return z[-1] if isinstance(z, (tuple, list)) else z
 
@@ -108,7 +108,7 @@ class SCLArcMarginClassifier(BaseModel):
             inputs = inputs[0]
         return F.normalize(self.extract_feat(inputs), dim=1)
 
-    # ---- modes ---------------------------------------------------------------
+    # ---- modes -------------------------------------------------------------
     def forward(self, inputs, data_samples: Optional[List[DataSample]] = None,
                 mode: str = 'tensor'):
         if mode == 'tensor':

@@ -46,7 +46,6 @@ Swin has stochastic depth 0.1 by default; eval-mode features are equal when
 both pad (see ``tests/test_models/test_selfsup_to_det.py``).
 """
 import math
-import os.path as osp
 from collections import OrderedDict
 from typing import Dict, Optional
 

@@ -1,0 +1,6 @@
+# Plugin-overhead benchmark (benchmarks/plugin_overhead.py), defectzoo side:
+# our X-ray Faster R-CNN R50-FPN (2 classes), without its SSL checkpoint
+# (the benchmark times train_step, not weights). Its twin
+# faster-rcnn_r50_fpn_overhead-mmdet_xray.py is mmdet's own config.
+_base_ = '../faster-rcnn_r50_fpn_simsiam-xray_1x_xray.py'
+model = dict(backbone=dict(init_cfg=None))
