@@ -89,6 +89,17 @@ def check_file_exists(path: str, what: str = 'file') -> None:
         raise InvalidDataError(path, f'missing {what}')
 
 
+def read_annotation_file(path: str) -> bytes:
+    """The bytes of an annotation file, raising :class:`InvalidDataError`
+    if it is missing or empty (blank)."""
+    check_file_exists(path, 'annotation file')
+    with open(path, 'rb') as f:
+        content = f.read()
+    if not content.strip():
+        raise InvalidDataError(path, 'empty annotation file')
+    return content
+
+
 def decode_checked(content: bytes, path: str, flag: str = 'unchanged',
                    backend: str = 'cv2', what: str = 'image') -> np.ndarray:
     """Decode the bytes of an image file with :func:`mmcv.imfrombytes`,
