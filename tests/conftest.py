@@ -99,6 +99,17 @@ def tiny_simsiam_config(tmp_dir, data_root, extra: str = '') -> str:
         """, extra)
 
 
+def start_train(cfg, work_dir, *args) -> subprocess.Popen:
+    """``tools/train.py CFG --work-dir WORK_DIR ARGS`` in a child process
+    (``tests/`` on its path, for ``toy_modules``), output piped."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        [osp.join(REPO_ROOT, 'tests'), os.environ.get('PYTHONPATH', '')]))
+    return subprocess.Popen(
+        [sys.executable, 'tools/train.py', str(cfg), '--work-dir',
+         str(work_dir), *args], cwd=REPO_ROOT, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
 def run_cli(args, cwd=REPO_ROOT, env_extra=None, timeout=600):
     """Run a command; on failure show its output in the assertion."""
     env = dict(os.environ)

@@ -17,17 +17,13 @@ from mmdet.datasets import CocoDataset
 
 from defectzoo.registry import DATASETS
 from .validated_dataset import ValidatedDatasetMixin
-from ..utils.data.validation import InvalidDataError, check_file_exists
+from ..utils.data.validation import InvalidDataError, read_annotation_file
 
 
 def read_coco_json(path: str) -> dict:
     """Load a COCO annotation file, raising :class:`InvalidDataError` for a
     missing, empty or malformed one."""
-    check_file_exists(path, 'annotation file')
-    with open(path, 'rb') as f:
-        content = f.read()
-    if not content.strip():
-        raise InvalidDataError(path, 'empty annotation file')
+    content = read_annotation_file(path)
     try:
         data = json.loads(content)
     except ValueError as exc:

@@ -17,7 +17,8 @@ from mmengine.fileio import list_from_file
 from defectzoo.registry import DATASETS
 from ..utils.data.splits import natural_key
 from .validated_dataset import ValidatedDatasetMixin
-from ..utils.data.validation import InvalidDataError, check_file_exists
+from ..utils.data.validation import (InvalidDataError, check_file_exists,
+                                     read_annotation_file)
 
 IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 
@@ -25,11 +26,7 @@ IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 def read_voc_xml(path: str) -> ET.Element:
     """Parse a VOC XML, raising :class:`InvalidDataError` for a missing,
     empty or malformed file."""
-    check_file_exists(path, 'annotation file')
-    with open(path, 'rb') as f:
-        content = f.read()
-    if not content.strip():
-        raise InvalidDataError(path, 'empty annotation file')
+    content = read_annotation_file(path)
     try:
         root = ET.fromstring(content)
     except ET.ParseError as exc:

@@ -1,5 +1,6 @@
-"""Utilities: environment set-up, safe checkpoint loading, data checks
-(:mod:`.data`) and the dataset-check back-end (:mod:`.dataset_check`)."""
+"""Utilities: environment set-up, safe checkpoint loading, data checks,
+splits and RLE (:mod:`.data`), the dataset-check back-end
+(:mod:`.dataset_check`) and the child-process helper (:mod:`.process`)."""
 from .checkpoint import enable_safe_checkpoint_loading
 from .setup_env import register_all_modules
 

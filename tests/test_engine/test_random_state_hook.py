@@ -7,13 +7,10 @@ Without the hook the resumed run diverges (the test is sensitive to the RNG
 states)."""
 import glob
 import io
-import os
 import os.path as osp
 import random
 import re
 import shutil
-import subprocess
-import sys
 from types import SimpleNamespace
 
 import numpy as np
@@ -25,6 +22,7 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from defectzoo.engine.hooks.random_state_hook import (RandomStateHook,
                                                       get_random_states,
                                                       set_random_states)
+from tests.conftest import start_train
 
 TESTS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 REPO = osp.dirname(TESTS_DIR)
@@ -71,15 +69,6 @@ CKPTS = dict(iter=('iter_4.pth', ('iter_8.pth', 'iter_12.pth')),
              epoch=('epoch_1.pth', ('epoch_2.pth', 'epoch_3.pth')))
 
 
-def train_cli(cfg, work_dir, *args):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [TESTS_DIR, os.environ.get('PYTHONPATH', '')]))
-    return subprocess.Popen(
-        [sys.executable, 'tools/train.py', str(cfg), '--work-dir',
-         str(work_dir), *args], cwd=REPO, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-
-
 def finish(*procs):
     """Wait for processes started together; [(returncode, output)]."""
     outs = [p.communicate(timeout=300)[0] for p in procs]
@@ -104,16 +93,16 @@ def runs(request, tmp_path_factory):
     full, killed, no_hook = tmp / 'A', tmp / 'B', tmp / 'C'
     resume_from, compared = CKPTS[loop]
 
-    (rc_a, out_a), (rc_b, out_b) = finish(train_cli(cfg, full),
-                                          train_cli(tmp / 'kill.py', killed))
+    (rc_a, out_a), (rc_b, out_b) = finish(start_train(cfg, full),
+                                          start_train(tmp / 'kill.py', killed))
     assert rc_a == 0, out_a
     assert rc_b == 1, out_b  # os._exit(1) after iteration 6
     assert (killed / resume_from).exists(), out_b
     assert not (killed / compared[0]).exists(), out_b
     shutil.copytree(killed, no_hook)
 
-    outs = finish(train_cli(cfg, killed, '--resume'),
-                  train_cli(tmp / 'no_hook.py', no_hook, '--resume'))
+    outs = finish(start_train(cfg, killed, '--resume'),
+                  start_train(tmp / 'no_hook.py', no_hook, '--resume'))
     for rc, out in outs:
         assert rc == 0, out
         epoch = 1 if loop == 'epoch' else 0

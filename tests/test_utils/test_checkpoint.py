@@ -11,7 +11,6 @@ import os.path as osp
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import threading
 
@@ -34,6 +33,7 @@ TESTS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 REPO = osp.dirname(TESTS_DIR)
 sys.path.insert(0, TESTS_DIR)
 
+from tests.conftest import start_train  # noqa: E402
 from toy_modules import ToyDataset, ToyModel  # noqa: E402
 
 SYSTEM = f'{os.system.__module__}.system'  # posix.system on Linux
@@ -223,15 +223,6 @@ def test_enable_is_idempotent(real_ckpt):
 
 
 # 2. Kill-and-resume through the real CLI gives the same weights.
-def train_cli(cfg, work_dir, *args):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [TESTS_DIR, os.environ.get('PYTHONPATH', '')]))
-    return subprocess.Popen(
-        [sys.executable, 'tools/train.py', str(cfg), '--work-dir',
-         str(work_dir), *args], cwd=REPO, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-
-
 def finish(proc):
     out, _ = proc.communicate(timeout=300)
     return proc.returncode, out
@@ -246,13 +237,13 @@ def test_kill_and_resume_matches_uninterrupted(tmp_path):
                         'after_iter=6)]\n')
     a, b = tmp_path / 'A', tmp_path / 'B'
     # The full run and the crashing run are independent: run them together.
-    full, crash = train_cli(cfg, a), train_cli(kill_cfg, b)
+    full, crash = start_train(cfg, a), start_train(kill_cfg, b)
     (rc_a, out_a), (rc_b, out_b) = finish(full), finish(crash)
     assert rc_a == 0, out_a
     assert rc_b == 1, out_b  # os._exit(1) after iteration 6
     assert (b / 'iter_4.pth').exists() and not (b / 'iter_8.pth').exists()
 
-    rc, out = finish(train_cli(cfg, b, '--resume'))
+    rc, out = finish(start_train(cfg, b, '--resume'))
     assert rc == 0, out
     assert re.search(r'resumed epoch: \d+, iter: 4\b', out), out
     for name in ('iter_8.pth', 'iter_12.pth'):
@@ -340,7 +331,7 @@ def test_malicious_refused_on_cli_resume(evil, tmp_path):
     path, marker = evil
     cfg = tmp_path / 'toy_iter.py'
     cfg.write_text(CFG)
-    rc, out = finish(train_cli(cfg, tmp_path / 'C', '--resume', path))
+    rc, out = finish(start_train(cfg, tmp_path / 'C', '--resume', path))
     assert rc != 0
     assert 'UnsafeCheckpointError: Refusing to load checkpoint' in out, out
     assert_refusal(out, path)

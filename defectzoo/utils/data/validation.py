@@ -153,6 +153,17 @@ def size_from_header(content: bytes, path: str) -> Optional[Tuple[int, int]]:
         return None
 
 
+def read_annotation_file(path: str) -> bytes:
+    """The bytes of an annotation file, raising :class:`InvalidDataError`
+    if it is missing or empty (blank)."""
+    check_file_exists(path, 'annotation file')
+    with open(path, 'rb') as f:
+        content = f.read()
+    if not content.strip():
+        raise InvalidDataError(path, 'empty annotation file')
+    return content
+
+
 def decode_checked(content: bytes, path: str, flag: str = 'unchanged',
                    backend: str = 'cv2', what: str = 'image',
                    max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
