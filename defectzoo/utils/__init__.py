@@ -1,6 +1,10 @@
 """Utilities: environment set-up, safe checkpoint loading, data checks
 (:mod:`.data`) and the dataset-check back-end (:mod:`.dataset_check`)."""
-from .checkpoint import enable_safe_checkpoint_loading
+from .checkpoint import (CheckpointError, check_checkpoint_fits,
+                         enable_safe_checkpoint_loading)
 from .setup_env import register_all_modules
 
-__all__ = ['enable_safe_checkpoint_loading', 'register_all_modules']
+__all__ = [
+    'CheckpointError', 'check_checkpoint_fits',
+    'enable_safe_checkpoint_loading', 'register_all_modules'
+]

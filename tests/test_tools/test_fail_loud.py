@@ -316,7 +316,10 @@ def test_data_root_option_is_used(tmp_path):
     rc, out = cli('test', cfg, tmp_path / 'none.pth', '--work-dir',
                   tmp_path / 't', '--data-root', new_root)
     assert rc == 1, out
-    assert f'{new_root}/annotations/test.json: missing annotation file' in out
+    assert ('Testing failed: InvalidDataError: '
+            f'{new_root}/annotations/test.json: missing annotation file') \
+        in out, out
+    assert 'Traceback' not in out, out
 
 
 def test_safe_text():
