@@ -342,7 +342,6 @@ def test_check_dataset_reports_xray_problems(tmp_path, capsys):
     assert 'image too small: 32x32' in capsys.readouterr().out
 
 
-
 def test_error_in_a_dataloader_worker_keeps_file_and_problem(tmp_path):
     """torch re-raises a worker's exception as ``type(message)``: it is
     still an InvalidDataError naming the file and the problem."""
