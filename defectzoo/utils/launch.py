@@ -284,9 +284,9 @@ def fail(what: str, exc: BaseException, logged: bool = False) -> None:
 def is_clear_error(exc: BaseException) -> bool:
     """Errors whose message says everything (bad data, non-finite values,
     unreadable / unfitting / unsafe checkpoints): no traceback needed."""
-    from defectzoo.utils.data.validation import InvalidDataError
     from defectzoo.utils.checkpoint import (CheckpointError,
                                             UnsafeCheckpointError)
+    from defectzoo.utils.data.validation import InvalidDataError
     return isinstance(exc, (InvalidDataError, CheckpointError,
                             UnsafeCheckpointError, FloatingPointError))
 
@@ -310,9 +310,9 @@ def train_reporting_errors(runner) -> None:
     * during setup (building datasets, loops, optimizer; loading or
       resuming a checkpoint): ``Could not start training: <error>``;
     * during training: ``Training stopped after N iteration(s), E
-      epoch(s) completed: <error>``, where the checkpoints are and how to continue; errors
-      other than bad data / non-finite values / checkpoints keep their
-      traceback (a bug is more likely).
+      epoch(s) completed: <error>``, where the checkpoints are and how to
+      continue; errors other than bad data / non-finite values /
+      checkpoints keep their traceback (a bug is more likely).
 
     ``runner.iter`` is read only once the train loop exists (reading it
     earlier builds the loop again, which raises again).

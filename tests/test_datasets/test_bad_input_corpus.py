@@ -341,3 +341,17 @@ def test_check_dataset_reports_xray_problems(tmp_path, capsys):
     assert tool.main([str(cfg), '--no-progress', '--min-size', '64']) == 1
     assert 'image too small: 32x32' in capsys.readouterr().out
 
+
+def test_error_in_a_dataloader_worker_keeps_file_and_problem(tmp_path):
+    """torch re-raises a worker's exception as ``type(message)``: it is
+    still an InvalidDataError naming the file and the problem."""
+    from torch.utils.data import DataLoader
+    path = str(tmp_path / BAD)
+    write_bytes(path, b'')
+    loader = DataLoader([dict(img_path=path)], num_workers=1,
+                        collate_fn=lambda batch: LoadImageChecked()(batch[0]))
+    with pytest.raises(InvalidDataError) as info:
+        next(iter(loader))
+    assert (info.value.path, info.value.problem) == (
+        path, 'empty image file (0 bytes)')
+    assert str(info.value) == f'{path}: empty image file (0 bytes)'

@@ -19,8 +19,7 @@ from defectzoo.engine.hooks import CheckFiniteHook, RandomStateHook
 from defectzoo.engine.hooks.check_finite_hook import (NonFiniteError,
                                                       first_non_finite)
 from defectzoo.utils.checkpoint import CheckpointError, check_checkpoint_fits
-from defectzoo.utils.launch import (check_cfg_options, safe_text,
-                                    set_data_root)
+from defectzoo.utils.launch import check_cfg_options, safe_text, set_data_root
 from tests.conftest import CONFIGS, REPO_ROOT
 
 TESTS_DIR = osp.join(REPO_ROOT, 'tests')
@@ -87,7 +86,8 @@ def test_nan_loss_stops_and_keeps_last_finite_checkpoint(tmp_path):
     assert rc == 1, out
     assert 'non-finite loss at iteration 10 (epoch 3): loss_mse = nan' \
         in out, out
-    assert 'Training stopped after 9 iteration(s), 2 epoch(s) completed' in out, out
+    assert 'Training stopped after 9 iteration(s), 2 epoch(s) completed' \
+        in out, out
     assert 'Traceback' not in out, out
     # max_keep_ckpts=1: epoch_1 was rotated away by epoch_2, which is
     # finite and kept; nothing of the diverged epoch 3 was saved
@@ -311,12 +311,16 @@ def test_data_root_moves_loaders_and_evaluators():
 
 
 def test_data_root_option_is_used(tmp_path):
-    cfg = osp.join(CONFIGS, 'xray', 'faster-rcnn-fpn_r50-imagenet_1xb2-sgd-1x_gdxray-768px.py')
+    cfg = osp.join(CONFIGS, 'xray',
+                   'faster-rcnn-fpn_r50-imagenet_1xb2-sgd-1x_gdxray-768px.py')
     new_root = tmp_path / 'elsewhere'
     rc, out = cli('test', cfg, tmp_path / 'none.pth', '--work-dir',
                   tmp_path / 't', '--data-root', new_root)
     assert rc == 1, out
-    assert f'{new_root}/annotations/test.json: missing annotation file' in out
+    assert ('Testing failed: InvalidDataError: '
+            f'{new_root}/annotations/test.json: missing annotation file') \
+        in out, out
+    assert 'Traceback' not in out, out
 
 
 def test_safe_text():

@@ -64,7 +64,7 @@ def classifier(tmp_path_factory):
     cfg = write_config(
         tmp / 'tiny_cls.py', f"""
         _base_ = {osp.join(CONFIGS, 'mvgg19',
-                           'mvgg19_1xb32-adam-15e_magnetic-tile-224px.py')!r}
+                           'mvgg19_vgg19_1xb32-adam-15e_magnetic-tile-224px.py')!r}
         pipeline = [dict(type='LoadImageFromFile', to_float32=True),
                     dict(type='mmpretrain.Resize', scale=(32, 32)),
                     dict(type='mmpretrain.PackInputs')]

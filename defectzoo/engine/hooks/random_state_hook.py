@@ -195,7 +195,7 @@ class RandomStateHook(Hook):
     def _warn_persistent_workers(runner) -> None:
         """Say at the start of a resume that it will not be bit-identical
         when the training dataloader keeps persistent workers."""
-        loader = runner.train_dataloader
+        loader = getattr(runner, 'train_dataloader', None)
         if getattr(loader, 'persistent_workers', False) and getattr(
                 loader, 'num_workers', 0) > 0:
             print_log(

@@ -20,9 +20,20 @@ _COLLECTORS: List[List['InvalidDataError']] = []
 
 
 class InvalidDataError(ValueError):
-    """A data file or annotation is unusable. The message names the file."""
+    """A data file or annotation is unusable. The message names the file.
 
-    def __init__(self, path: str, problem: str):
+    ``InvalidDataError(message)`` with one argument is how torch's
+    DataLoader re-raises an error of a worker process (the message holds
+    the worker's traceback): ``path`` and ``problem`` are then taken from
+    the traceback's last line, and the message is that line, so an error in
+    a worker reads as one in the main process.
+    """
+
+    def __init__(self, path: str, problem: Optional[str] = None):
+        if problem is None:  # re-raised from a DataLoader worker
+            last = (str(path).strip().splitlines() or [''])[-1]
+            last = last.split('InvalidDataError: ', 1)[-1]
+            path, _, problem = last.partition(': ')
         self.path, self.problem = str(path), problem
         super().__init__(f'{path}: {problem}')
 
