@@ -34,9 +34,9 @@ TEACHERS = {
     'ResNet-50 (teacher)': 'resnet50_1xb32-adam-5e_neu-cls-100shot-64px',
     'VGG19-BN (teacher)': 'vgg19bn_1xb32-adam-2e_neu-cls-100shot-64px',
 }
-STUDENT = 'resnet18_1xb32-adam-2e_neu-cls-100shot-64px'
-KD = 'kd_resnet18_r50-vgg19bn_1xb32-adam-2e_neu-cls-100shot-64px'
-PRUNE = 'prune-50_resnet18_kd_1xb32-adam-1e_neu-cls-100shot-64px'
+STUDENT = 'resnet18_1xb32-adam-1e_neu-cls-100shot-64px'
+KD = 'kd_resnet18_r50-vgg19bn_1xb32-adam-1e_neu-cls-100shot-64px'
+PRUNE = 'prune-50_resnet18_1xb32-adam-1e_neu-cls-100shot-64px'
 METAFILE = 'configs/distill/metafile.yml'
 PAPER_MODELS = {  # metafile model -> row label
     'resnet18_1xb64-adam-100e_neu-cls-224px': 'ResNet-18 (baseline)',
@@ -54,6 +54,10 @@ def parse_args(argv=None):
     parser.add_argument('--warmup', type=int, default=20)
     parser.add_argument('--runs', type=int, default=200)
     parser.add_argument('--force', action='store_true')
+    parser.add_argument('--only', nargs='+', metavar='STAGE',
+                        help='run only these stages (teachers, student, kd, '
+                        'pruned, deploy_student, deploy_kd, deploy_pruned); '
+                        'the others must have run')
     parser.add_argument('--out', default='benchmarks/results/lightweight.json')
     return parser.parse_args(argv)
 
@@ -86,11 +90,13 @@ def last_checkpoint(work):
     return ckpts[-1] if ckpts else None
 
 
-def stage(args, name, fn):
+def stage(args, name, fn, key=None):
     """Run ``fn()`` unless ``<work>/<name>.json`` exists; return its dict."""
     done = osp.join(args.work_dir, f'{name}.json')
     if osp.isfile(done) and not args.force:
         return json.load(open(done))
+    if args.only and (key or name) not in args.only:
+        return None
     result = fn()
     with open(done, 'w') as f:
         json.dump(result, f, indent=1)
@@ -190,18 +196,22 @@ def main(argv=None):
     res = {}
     for label, config in TEACHERS.items():
         res[label] = stage(args, config,
-                           lambda c=config: train_and_test(args, c))
+                           lambda c=config: train_and_test(args, c),
+                           'teachers')
     res['student'] = stage(args, STUDENT,
-                           lambda: train_and_test(args, STUDENT))
+                           lambda: train_and_test(args, STUDENT), 'student')
     # The KD checkpoint is a plain ResNet-18: tested with the student config.
-    res['kd'] = stage(args, KD, lambda: train_and_test(args, KD, STUDENT))
-    res['pruned'] = stage(args, PRUNE, lambda: train_and_test(args, PRUNE))
+    res['kd'] = stage(args, KD, lambda: train_and_test(args, KD, STUDENT),
+                      'kd')
+    res['pruned'] = stage(args, PRUNE, lambda: train_and_test(args, PRUNE),
+                          'pruned')
     res['deploy_student'] = stage(args, 'deploy_student', lambda: deploy(
         args, 'student', STUDENT, res['student']['checkpoint'],
         quantize=True))
-    res['deploy_kd'] = stage(args, 'deploy_kd', lambda: deploy(
+    res['deploy_kd'] = res['kd'] and stage(args, 'deploy_kd', lambda: deploy(
         args, 'kd', STUDENT, res['kd']['checkpoint'], quantize=True))
-    res['deploy_pruned'] = stage(args, 'deploy_pruned', lambda: deploy(
+    res['deploy_pruned'] = res['pruned'] and stage(
+        args, 'deploy_pruned', lambda: deploy(
         args, 'pruned', PRUNE, res['pruned']['checkpoint'], quantize=False))
     write(args, res, time.time() - start)
 
@@ -249,44 +259,52 @@ def _deploy_rows(label, acc, dep):
 
 
 def write(args, res, seconds):
-    kd, dk, dp = res['kd'], res['deploy_kd'], res['deploy_pruned']
+    """benchmarks/results/lightweight.json from the stages that have run
+    (a missing stage leaves its rows out, and says so)."""
     train_s = sum(r['train_seconds'] for r in res.values()
-                  if 'train_seconds' in r)
-    configs = list(TEACHERS.values()) + [STUDENT, KD]
-    labels = list(TEACHERS) + ['ResNet-18 alone',
-                               'ResNet-18 distilled (R50 + VGG19-BN)']
-    results = [res[k] for k in TEACHERS] + [res['student'], kd]
+                  if r and 'train_seconds' in r)
+    entries = [(label, cfg, res[label]) for label, cfg in TEACHERS.items()]
+    entries += [('ResNet-18 alone', STUDENT, res['student']),
+                ('ResNet-18 distilled (R50 + VGG19-BN)', KD, res['kd'])]
+    missing = [label for label, _, r in entries if not r]
     distill = dict(
         columns=['model', 'params (M)', 'epochs', 'NEU-CLS top-1',
                  'train wall (min)'],
         rows=[[label, round(_params(cfg) / 1e6, 2), _epochs(cfg),
                r['accuracy'], r['train_seconds'] / 60]
-              for label, cfg, r in zip(labels, configs, results)],
+              for label, cfg, r in entries if r],
         note=('NEU-CLS cut down for one CPU thread: 64 px, 100 training '
               'images per class, tested on the 360-image test split; all '
               'from random initialisation (no ImageNet weights offline); '
               'students: same data, epochs and optimiser; KD alpha = 1, '
-              'T = 4. Wall times on 2 cores shared with other jobs.'))
+              'T = 4. Wall times on 2 cores shared with other jobs.' +
+              (f' Not run yet: {", ".join(missing)}.' if missing else '')))
+    ds, dk, dp = res['deploy_student'], res['deploy_kd'], res['deploy_pruned']
+    rows = _deploy_rows('alone', res['student']['accuracy'], ds)
+    if dk:
+        rows += _deploy_rows('distilled', res['kd']['accuracy'], dk)
+    if dp:
+        rows.append(['alone, 50 % channels pruned + 1 epoch', 'FP32',
+                     res['pruned']['accuracy'], dp['fp32_mb'],
+                     dp['fp32_ms'], dp['onnx_ms'],
+                     ds['fp32_ms'] / dp['fp32_ms']])
+    diffs = ', '.join(f'{d["onnx"]["max_abs_diff"]:.1e} ({name})'
+                      for name, d in (('alone', ds), ('distilled', dk),
+                                      ('pruned', dp)) if d)
     deploy_table = dict(
         columns=['ResNet-18', 'precision', 'top-1', 'size (MB)',
                  'PyTorch ms / image', 'ONNX Runtime ms / image',
                  'speed-up vs FP32'],
-        rows=_deploy_rows('alone', res['student']['accuracy'],
-                          res['deploy_student']) +
-        _deploy_rows('distilled', kd['accuracy'], dk) + [
-            ['distilled, 50 % channels pruned + 1 epoch', 'FP32',
-             res['pruned']['accuracy'], dp['fp32_mb'], dp['fp32_ms'],
-             dp['onnx_ms'], dk['fp32_ms'] / dp['fp32_ms']]],
+        rows=rows,
         note=(f'64 x 64 px, batch 1, one thread, median of {args.runs} runs '
               f'after {args.warmup} (machine shared with other jobs: '
               'latencies are noisy); sizes are TorchScript files; INT8: FX '
               f'graph-mode post-training quantisation, x86 backend, '
-              f'{args.calib} training images for calibration; accuracy of '
-              'INT8 by the test evaluator of the config. Parameters: '
-              f'{dk["params"] / 1e6:.2f} M, pruned {dp["params"] / 1e6:.2f} '
-              f'M. ONNX: the FP32 models; max |ONNX - PyTorch| = '
-              f'{dk["onnx"]["max_abs_diff"]:.1e} (distilled), '
-              f'{dp["onnx"]["max_abs_diff"]:.1e} (pruned).'))
+              f'{args.calib} training images for calibration; INT8 top-1 '
+              'by the config\'s test evaluator. Parameters: '
+              f'{ds["params"] / 1e6:.2f} M' +
+              (f', pruned {dp["params"] / 1e6:.2f} M' if dp else '') +
+              f'. ONNX: the FP32 models, max |ONNX - PyTorch| = {diffs}.'))
     result = dict(
         benchmark='lightweight',
         command=('flock /tmp/dz-heavy.lock python benchmarks/lightweight.py '

@@ -30,7 +30,7 @@ def test_lightweight_configs_exist_and_chain():
     for teacher, name in zip(kd.model.teachers, bench.TEACHERS.values()):
         assert f'/{name}/epoch_' in teacher['checkpoint']
     prune = Config.fromfile(osp.join(BENCH, bench.PRUNE + '.py'))
-    assert f'/{bench.KD}/epoch_' in prune.load_from
+    assert f'/{bench.STUDENT}/epoch_' in prune.load_from
     assert bench.parse_args([]).calib == 128
 
 
