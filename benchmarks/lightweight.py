@@ -34,9 +34,15 @@ TEACHERS = {
     'ResNet-50 (teacher)': 'resnet50_1xb32-adam-5e_neu-cls-100shot-64px',
     'VGG19-BN (teacher)': 'vgg19bn_1xb32-adam-2e_neu-cls-100shot-64px',
 }
-STUDENT = 'resnet18_1xb32-adam-5e_neu-cls-100shot-64px'
-KD = 'kd_resnet18_r50-vgg19bn_1xb32-adam-5e_neu-cls-100shot-64px'
-PRUNE = 'prune-50_resnet18_kd_1xb32-adam-2e_neu-cls-100shot-64px'
+STUDENT = 'resnet18_1xb32-adam-1e_neu-cls-100shot-64px'
+KD = 'kd_resnet18_r50-vgg19bn_1xb32-adam-1e_neu-cls-100shot-64px'
+PRUNE = 'prune-50_resnet18_1xb32-adam-1e_neu-cls-100shot-64px'
+METAFILE = 'configs/distill/metafile.yml'
+PAPER_MODELS = {  # metafile model -> row label
+    'resnet18_1xb64-adam-100e_neu-cls-224px': 'ResNet-18 (baseline)',
+    'kd_resnet18_r50-vgg19bn_1xb64-adam-100e_neu-cls-224px':
+    'ResNet-18 KD (CNN + Swin teachers)',
+}
 
 
 def parse_args(argv=None):
@@ -48,6 +54,10 @@ def parse_args(argv=None):
     parser.add_argument('--warmup', type=int, default=20)
     parser.add_argument('--runs', type=int, default=200)
     parser.add_argument('--force', action='store_true')
+    parser.add_argument('--only', nargs='+', metavar='STAGE',
+                        help='run only these stages (teachers, student, kd, '
+                        'pruned, deploy_student, deploy_kd, deploy_pruned); '
+                        'the others must have run')
     parser.add_argument('--out', default='benchmarks/results/lightweight.json')
     return parser.parse_args(argv)
 
@@ -80,11 +90,13 @@ def last_checkpoint(work):
     return ckpts[-1] if ckpts else None
 
 
-def stage(args, name, fn):
+def stage(args, name, fn, key=None):
     """Run ``fn()`` unless ``<work>/<name>.json`` exists; return its dict."""
     done = osp.join(args.work_dir, f'{name}.json')
     if osp.isfile(done) and not args.force:
         return json.load(open(done))
+    if args.only and (key or name) not in args.only:
+        return None
     result = fn()
     with open(done, 'w') as f:
         json.dump(result, f, indent=1)
@@ -184,73 +196,127 @@ def main(argv=None):
     res = {}
     for label, config in TEACHERS.items():
         res[label] = stage(args, config,
-                           lambda c=config: train_and_test(args, c))
+                           lambda c=config: train_and_test(args, c),
+                           'teachers')
     res['student'] = stage(args, STUDENT,
-                           lambda: train_and_test(args, STUDENT))
+                           lambda: train_and_test(args, STUDENT), 'student')
     # The KD checkpoint is a plain ResNet-18: tested with the student config.
-    res['kd'] = stage(args, KD, lambda: train_and_test(args, KD, STUDENT))
-    res['pruned'] = stage(args, PRUNE, lambda: train_and_test(args, PRUNE))
-    res['deploy_kd'] = stage(args, 'deploy_kd', lambda: deploy(
+    res['kd'] = stage(args, KD, lambda: train_and_test(args, KD, STUDENT),
+                      'kd')
+    res['pruned'] = stage(args, PRUNE, lambda: train_and_test(args, PRUNE),
+                          'pruned')
+    res['deploy_student'] = stage(args, 'deploy_student', lambda: deploy(
+        args, 'student', STUDENT, res['student']['checkpoint'],
+        quantize=True))
+    res['deploy_kd'] = res['kd'] and stage(args, 'deploy_kd', lambda: deploy(
         args, 'kd', STUDENT, res['kd']['checkpoint'], quantize=True))
-    res['deploy_pruned'] = stage(args, 'deploy_pruned', lambda: deploy(
+    res['deploy_pruned'] = res['pruned'] and stage(
+        args, 'deploy_pruned', lambda: deploy(
         args, 'pruned', PRUNE, res['pruned']['checkpoint'], quantize=False))
     write(args, res, time.time() - start)
 
 
+def _epochs(config):
+    from mmengine.config import Config
+    return Config.fromfile(osp.join(BENCH, config + '.py')).train_cfg[
+        'max_epochs']
+
+
+def paper_table():
+    import yaml
+    with open(METAFILE) as f:
+        meta = yaml.safe_load(f)
+    rows = []
+    for model in meta['Models']:
+        if model['Name'] not in PAPER_MODELS:
+            continue
+        m = model['Paper Results'][0]['Metrics']
+        label = PAPER_MODELS[model['Name']]
+        rows.append([label, 'FP32', m['Top 1 Accuracy'],
+                     m['FP32 Size (MB)'], m['FP32 Latency (ms)'], 1.0])
+        rows.append([label, 'INT8', m['INT8 Top 1 Accuracy'],
+                     m['INT8 Size (MB)'], m['INT8 Latency (ms)'],
+                     m['FP32 Latency (ms)'] / m['INT8 Latency (ms)']])
+    teachers = meta['Collections'][0]['Metadata']['Paper Teachers']
+    return dict(
+        columns=['model (paper)', 'precision', 'top-1', 'size (MB)',
+                 'CPU ms / image', 'speed-up'],
+        rows=rows,
+        note=('Sampath et al., ICECET 2022, Tables 2-3 (TekErreka fasteners, '
+              '224 px; from configs/distill/metafile.yml). Teachers: ' +
+              ', '.join(f'{k} {v["Top 1 Accuracy"]}'
+                        for k, v in teachers.items()) + '.'))
+
+
+def _deploy_rows(label, acc, dep):
+    int8 = dep['int8']
+    return [
+        [label, 'FP32', acc, dep['fp32_mb'], dep['fp32_ms'], dep['onnx_ms'],
+         1.0],
+        [label, 'INT8', int8['accuracy'], dep['int8_mb'], dep['int8_ms'],
+         None, dep['fp32_ms'] / dep['int8_ms']],
+    ]
+
+
 def write(args, res, seconds):
-    kd, dk, dp = res['kd'], res['deploy_kd'], res['deploy_pruned']
+    """benchmarks/results/lightweight.json from the stages that have run
+    (a missing stage leaves its rows out, and says so)."""
     train_s = sum(r['train_seconds'] for r in res.values()
-                  if 'train_seconds' in r)
+                  if r and 'train_seconds' in r)
+    entries = [(label, cfg, res[label]) for label, cfg in TEACHERS.items()]
+    entries += [('ResNet-18 alone', STUDENT, res['student']),
+                ('ResNet-18 distilled (R50 + VGG19-BN)', KD, res['kd'])]
+    missing = [label for label, _, r in entries if not r]
     distill = dict(
-        columns=['model', 'params (M)', 'epochs', 'NEU-CLS top-1 (ours)'],
-        rows=[[label, None, None, res[label]['accuracy']]
-              for label in TEACHERS] + [
-            ['ResNet-18 alone', None, 5, res['student']['accuracy']],
-            ['ResNet-18 distilled (R50 + VGG19-BN)', None, 5,
-             kd['accuracy']]],
+        columns=['model', 'params (M)', 'epochs', 'NEU-CLS top-1',
+                 'train wall (min)'],
+        rows=[[label, round(_params(cfg) / 1e6, 2), _epochs(cfg),
+               r['accuracy'], r['train_seconds'] / 60]
+              for label, cfg, r in entries if r],
         note=('NEU-CLS cut down for one CPU thread: 64 px, 100 training '
-              'images per class, tested on the 360-image test split; '
-              'teachers from random initialisation (ResNet-50 5 epochs, '
-              'VGG19-BN 2 epochs); students 5 epochs, same data and '
-              'optimiser; KD alpha = 1, T = 4.'))
-    for row, cfg in zip(distill['rows'], list(TEACHERS.values()) +
-                        [STUDENT, STUDENT]):
-        row[1] = round(_params(cfg) / 1e6, 2)
-    distill['rows'][0][2], distill['rows'][1][2] = 5, 2
-    fp32_acc = kd['accuracy']
-    int8 = dk['int8']
+              'images per class, tested on the 360-image test split; all '
+              'from random initialisation (no ImageNet weights offline); '
+              'students: same data, epochs and optimiser; KD alpha = 1, '
+              'T = 4. Wall times on 2 cores shared with other jobs.' +
+              (f' Not run yet: {", ".join(missing)}.' if missing else '')))
+    ds, dk, dp = res['deploy_student'], res['deploy_kd'], res['deploy_pruned']
+    rows = _deploy_rows('alone', res['student']['accuracy'], ds)
+    if dk:
+        rows += _deploy_rows('distilled', res['kd']['accuracy'], dk)
+    if dp:
+        rows.append(['alone, 50 % channels pruned + 1 epoch', 'FP32',
+                     res['pruned']['accuracy'], dp['fp32_mb'],
+                     dp['fp32_ms'], dp['onnx_ms'],
+                     ds['fp32_ms'] / dp['fp32_ms']])
+    diffs = ', '.join(f'{d["onnx"]["max_abs_diff"]:.1e} ({name})'
+                      for name, d in (('alone', ds), ('distilled', dk),
+                                      ('pruned', dp)) if d)
     deploy_table = dict(
-        columns=['distilled ResNet-18', 'top-1', 'size (MB)',
+        columns=['ResNet-18', 'precision', 'top-1', 'size (MB)',
                  'PyTorch ms / image', 'ONNX Runtime ms / image',
-                 'speed-up vs FP32', 'params (M)'],
-        rows=[
-            ['FP32', fp32_acc, dk['fp32_mb'], dk['fp32_ms'], dk['onnx_ms'],
-             1.0, dk['params'] / 1e6],
-            ['INT8 (PTQ, x86)', int8['accuracy'], dk['int8_mb'],
-             dk['int8_ms'], None, dk['fp32_ms'] / dk['int8_ms'],
-             dk['params'] / 1e6],
-            ['pruned 50 % channels + 2 epochs FP32', res['pruned']['accuracy'],
-             dp['fp32_mb'], dp['fp32_ms'], dp['onnx_ms'],
-             dk['fp32_ms'] / dp['fp32_ms'], dp['params'] / 1e6],
-        ],
+                 'speed-up vs FP32'],
+        rows=rows,
         note=(f'64 x 64 px, batch 1, one thread, median of {args.runs} runs '
-              f'after {args.warmup}; sizes are TorchScript files; INT8: '
-              f'FX graph-mode post-training quantisation (x86 backend, '
-              f'{args.calib} training images for calibration). ONNX is the '
-              f'FP32 model; max |ONNX - PyTorch| = '
-              f'{dk["onnx"]["max_abs_diff"]:.2e} (FP32), '
-              f'{dp["onnx"]["max_abs_diff"]:.2e} (pruned).'))
+              f'after {args.warmup} (machine shared with other jobs: '
+              'latencies are noisy); sizes are TorchScript files; INT8: FX '
+              f'graph-mode post-training quantisation, x86 backend, '
+              f'{args.calib} training images for calibration; INT8 top-1 '
+              'by the config\'s test evaluator. Parameters: '
+              f'{ds["params"] / 1e6:.2f} M' +
+              (f', pruned {dp["params"] / 1e6:.2f} M' if dp else '') +
+              f'. ONNX: the FP32 models, max |ONNX - PyTorch| = {diffs}.'))
     result = dict(
         benchmark='lightweight',
         command=('flock /tmp/dz-heavy.lock python benchmarks/lightweight.py '
                  f'--data-root {args.data_root}'),
         date=time.strftime('%Y-%m-%d'),
-        machine=f'{platform.processor() or platform.machine()}, 2-core CPU '
-                'shared with other jobs, 1 thread',
+        machine=f'{platform.machine()}, 2-core CPU shared with other '
+                'jobs, 1 thread',
         wall_seconds=dict(total_this_run=round(seconds),
                           training=round(train_s)),
         raw=res,
-        tables=dict(distillation=distill, deployment=deploy_table))
+        tables=dict(distillation=distill, deployment=deploy_table,
+                    paper=paper_table()))
     os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as f:
         json.dump(result, f, indent=1)

@@ -2,7 +2,7 @@
 # data, epochs and optimiser as the distilled student.
 _base_ = ['./neu-cls-100shot-64px_base.py']
 # ---- frequently modified parameters ----------------------------------------
-max_epochs = 5
+max_epochs = 1
 # -----------------------------------------------------------------------------
 model = dict(
     type='mmpretrain.ImageClassifier',

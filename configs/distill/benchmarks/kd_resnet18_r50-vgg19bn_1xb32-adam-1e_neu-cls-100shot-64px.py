@@ -1,11 +1,11 @@
 # The distilled student of the lightweight benchmark: ResNet-18 taught by
 # the ensemble (mean of softened probabilities) of the ResNet-50 and
 # VGG19-BN teachers, with the same data, epochs and optimiser as the student
-# alone (resnet18_1xb32-adam-5e_neu-cls-100shot-64px.py). The checkpoint is
+# alone (resnet18_1xb32-adam-1e_neu-cls-100shot-64px.py). The checkpoint is
 # a plain ResNet-18 checkpoint: test, quantise and export it with that
 # config. The teachers' checkpoints are where benchmarks/lightweight.py
 # trains them.
-_base_ = ['./resnet18_1xb32-adam-5e_neu-cls-100shot-64px.py']
+_base_ = ['./resnet18_1xb32-adam-1e_neu-cls-100shot-64px.py']
 # ---- frequently modified parameters ----------------------------------------
 alpha = 1.0          # weight of the KD term (the paper's best); 1-alpha: CE
 temperature = 4.0
