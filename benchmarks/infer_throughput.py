@@ -29,7 +29,7 @@ def parse_args(argv=None):
     p.add_argument('--neu-root', default='data/neu-det/')
     p.add_argument('--images', type=int, default=1000)
     p.add_argument('--threads', type=int, default=2)
-    p.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 16])
+    p.add_argument('--batch-sizes', type=int, nargs='+', default=[16])
     p.add_argument('--out', default=osp.join(ROOT, 'benchmarks', 'results',
                                              'infer_throughput.json'))
     return p.parse_args(argv)
