@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose, pseudo_collate
-from mmengine.registry import DefaultScope, init_default_scope
+from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import _load_checkpoint
 from mmengine.utils import import_modules_from_strings
 from rich.progress import track
@@ -244,8 +244,9 @@ class DefectInferencerMixin:
         raise NotImplementedError
 
 
-def scoped(cfg) -> DefaultScope:
-    """Make the config's ``default_scope`` current (defectzoo by default)."""
+def scoped(cfg) -> str:
+    """Make the config's ``default_scope`` current (defectzoo by default);
+    return its name."""
     scope = cfg.get('default_scope', 'defectzoo')
     init_default_scope(scope)
     return scope
