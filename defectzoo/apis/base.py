@@ -216,6 +216,12 @@ class DefectInferencerMixin:
                 predictions.append(res)
         return dict(predictions=predictions, skipped=skipped)
 
+    def inspect(self, inputs, out_dir: str, **kwargs) -> dict:
+        """:meth:`run` plus overlays, ``results.json``, ``summary.csv`` and
+        the HTML report in ``out_dir`` (what ``tools/infer.py`` writes)."""
+        from .inspection import inspect
+        return inspect(self, inputs, out_dir, **kwargs)
+
     def features(self, inputs, batch_size: int = 8,
                  show_progress: bool = False) -> np.ndarray:
         """(N, C) pooled backbone features of readable ``inputs`` (what the
