@@ -25,10 +25,11 @@ NEU_CLS = 'resnet18-w32_1xb32-adam-4e_neu-cls-64px'
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--model', default=NEU_CLS)
+    p.add_argument('--checkpoint', help='weights (default: the zoo file)')
     p.add_argument('--neu-root', default='data/neu-det/')
     p.add_argument('--images', type=int, default=1000)
     p.add_argument('--threads', type=int, default=2)
-    p.add_argument('--batch-sizes', type=int, nargs='+', default=[1, 16])
+    p.add_argument('--batch-sizes', type=int, nargs='+', default=[16])
     p.add_argument('--out', default=osp.join(ROOT, 'benchmarks', 'results',
                                              'infer_throughput.json'))
     return p.parse_args(argv)
@@ -49,7 +50,8 @@ def main(argv=None):
         for bs in a.batch_sizes:
             out = osp.join(tmp, f'out_bs{bs}')
             cmd = [sys.executable, osp.join(ROOT, 'tools', 'infer.py'),
-                   a.model, folder, '--out-dir', out, '--batch-size',
+                   a.model] + ([a.checkpoint] if a.checkpoint else []) + [
+                   folder, '--out-dir', out, '--batch-size',
                    str(bs), '--no-progress']
             t0 = time.perf_counter()
             subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)

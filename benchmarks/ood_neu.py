@@ -113,7 +113,8 @@ def main(argv=None):
             columns=['images', 'n', 'flagged OOD (%)', 'median distance',
                      'AUROC vs NEU test'],
             rows=rows,
-            note=f'Model `{a.model}` (zoo weights); Mahalanobis distance of '
+            note=f'Model `{a.model}` '
+            f'({a.checkpoint or "zoo weights"}); Mahalanobis distance of '
             'pooled backbone features to Ledoit-Wolf statistics of '
             f'{inf.ood.num_fit} NEU training images, threshold '
             f'{inf.ood.threshold:.1f} = {inf.ood.quantile:.0%} quantile of '

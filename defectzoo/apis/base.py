@@ -28,7 +28,7 @@ import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose, pseudo_collate
-from mmengine.registry import DefaultScope, init_default_scope
+from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import _load_checkpoint
 from mmengine.utils import import_modules_from_strings
 from rich.progress import track
@@ -216,6 +216,12 @@ class DefectInferencerMixin:
                 predictions.append(res)
         return dict(predictions=predictions, skipped=skipped)
 
+    def inspect(self, inputs, out_dir: str, **kwargs) -> dict:
+        """:meth:`run` plus overlays, ``results.json``, ``summary.csv`` and
+        the HTML report in ``out_dir`` (what ``tools/infer.py`` writes)."""
+        from .inspection import inspect
+        return inspect(self, inputs, out_dir, **kwargs)
+
     def features(self, inputs, batch_size: int = 8,
                  show_progress: bool = False) -> np.ndarray:
         """(N, C) pooled backbone features of readable ``inputs`` (what the
@@ -244,8 +250,9 @@ class DefectInferencerMixin:
         raise NotImplementedError
 
 
-def scoped(cfg) -> DefaultScope:
-    """Make the config's ``default_scope`` current (defectzoo by default)."""
+def scoped(cfg) -> str:
+    """Make the config's ``default_scope`` current (defectzoo by default);
+    return its name."""
     scope = cfg.get('default_scope', 'defectzoo')
     init_default_scope(scope)
     return scope

@@ -74,6 +74,19 @@ def test_report_in_headless_chromium(inspection):
     assert 'broken.png' in dom and 'Skipped (1)' in dom
 
 
+def test_inspect_through_the_inferencer(tmp_path):
+    from defectzoo.apis import init_inferencer
+    cfg, ckpt = make_model(tmp_path, 'seg')
+    write_images(tmp_path / 'imgs', 2)
+    res = init_inferencer(cfg, ckpt).inspect(
+        str(tmp_path / 'imgs'), str(tmp_path / 'out'), show_progress=False)
+    assert res['summary']['predicted'] == 2
+    for p in res['predictions']:  # label maps written beside the overlays
+        assert osp.isfile(tmp_path / 'out' / p['mask'])
+        assert osp.isfile(tmp_path / 'out' / p['overlay'])
+    assert osp.isfile(tmp_path / 'out' / 'report.html')
+
+
 def test_browser_check_sees_script_errors(tmp_path):
     """The console capture of the test above does catch errors."""
     page = tmp_path / 'bad.html'
