@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from defectzoo.datasets.transforms import LoadInferenceImage
-from defectzoo.datasets.validation import InvalidDataError
+from defectzoo.utils.data.validation import InvalidDataError
 
 
 def test_path_and_array_give_the_same_image(tmp_path):
