@@ -15,7 +15,7 @@ import torch
 from mmengine.config import Config
 
 from defectzoo.datasets.neu import NEU_CLASSES
-from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli, write_config
+from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli
 
 TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
 TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
@@ -45,48 +45,44 @@ def make_textured_neu(root: str) -> str:
     return root
 
 
+def _set_size(node, size: int) -> None:
+    """Every mmpretrain ``Resize`` / ``RandomResizedCrop`` below ``node``
+    at ``size`` px."""
+    if isinstance(node, dict):
+        if node.get('type') == 'mmpretrain.Resize':
+            node['scale'] = (size, size)
+        elif node.get('type') == 'mmpretrain.RandomResizedCrop':
+            node['scale'] = size
+        for value in node.values():
+            _set_size(value, size)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            _set_size(value, size)
+
+
 def tiny_config(tmp_path, data_root) -> str:
-    return write_config(tmp_path / 'tiny_scl_arcmargin.py', f"""
-        _base_ = {BASE!r}
-        data_root = {str(data_root) + '/'!r}
-        k_per_class = {K}
-        img_size = 32
-        max_epochs = 2
-        model = dict(init_cfg=None)
-        original_view = [dict(type='mmpretrain.Resize',
-                              scale=(img_size, img_size))]
-        random_view = [
-            dict(type='mmpretrain.RandomResizedCrop', scale=img_size,
-                 crop_ratio_range=(0.3, 1.0)),
-            dict(type='RandomRot90'),
-            dict(type='mmpretrain.RandomFlip', prob=[0.25, 0.25],
-                 direction=['horizontal', 'vertical']),
-        ]
-        train_pipeline = [
-            dict(type='LoadImageChecked'),
-            dict(type='mmpretrain.MultiView', num_views=[1, 2],
-                 transforms=[original_view, random_view]),
-            dict(type='mmpretrain.PackInputs'),
-        ]
-        test_pipeline = [dict(type='LoadImageChecked'), *original_view,
-                         dict(type='mmpretrain.PackInputs')]
-        train_dataloader = dict(
-            batch_size=6, num_workers=0, persistent_workers=False,
-            dataset=dict(k=k_per_class, dataset=dict(
-                data_root=data_root, pipeline=train_pipeline)))
-        gallery_dataloader = dict(
-            batch_size=6, num_workers=0,
-            dataset=dict(k=k_per_class, dataset=dict(
-                data_root=data_root, pipeline=test_pipeline)))
-        test_dataloader = dict(
-            batch_size=6, num_workers=0, persistent_workers=False,
-            dataset=dict(data_root=data_root, pipeline=test_pipeline))
-        train_cfg = dict(max_epochs=max_epochs)
-        default_hooks = dict(logger=dict(interval=1),
-                             checkpoint=dict(interval=max_epochs))
-        log_processor = dict(window_size=1)
-        randomness = dict(seed=0)
-        """)
+    """The 96 px config on the fixture: 32 px, k=3, 2 epochs, batch 6, no
+    pretrained weights, no worker processes."""
+    cfg = Config.fromfile(BASE)
+    root = str(data_root) + '/'
+    cfg.model.init_cfg = None
+    for name in ('train', 'gallery', 'test'):
+        loader = cfg[f'{name}_dataloader']
+        _set_size(loader.dataset, 32)
+        loader.update(batch_size=6, num_workers=0, persistent_workers=False)
+        if name == 'test':
+            loader.dataset.data_root = root
+        else:
+            loader.dataset.k = K
+            loader.dataset.dataset.data_root = root
+    cfg.train_cfg.max_epochs = 2
+    cfg.default_hooks.logger.interval = 1
+    cfg.default_hooks.checkpoint.interval = 2
+    cfg.log_processor = dict(window_size=1)
+    cfg.randomness = dict(seed=0)
+    path = str(tmp_path / 'tiny_scl_arcmargin.py')
+    cfg.dump(path)
+    return path
 
 
 def check_config(cfg, data_root):
