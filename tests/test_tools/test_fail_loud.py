@@ -229,7 +229,7 @@ def test_test_refuses_checkpoints_that_do_not_fit(tmp_path, trained):
         run_test(cfg, empty, tmp_path / 'empty')
 
 
-def test_test_tool_foreign_and_truncated_checkpoints(tmp_path, trained):
+def test_test_tool_foreign_checkpoint(tmp_path, trained):
     cfg, ckpt = trained
     foreign = tmp_path / 'foreign.pth'
     torch.save(dict(state_dict={'backbone.conv.weight': torch.ones(3)}),
@@ -240,6 +240,9 @@ def test_test_tool_foreign_and_truncated_checkpoints(tmp_path, trained):
         "none of the model's 4 weights is in the checkpoint" in out, out
     assert 'Traceback' not in out, out
 
+
+def test_test_tool_truncated_checkpoint(tmp_path, trained):
+    cfg, ckpt = trained
     data = open(ckpt, 'rb').read()
     bad = tmp_path / 'truncated.pth'
     bad.write_bytes(data[:len(data) // 2])
