@@ -27,7 +27,7 @@ and run by the mmengine ``Runner``:
     Both.
 
 Writes ``benchmarks/results/defect_aux_net.json`` (tables ``latency``,
-``multitask``, ``ablation``; paper numbers from
+``ablation_params``, ``multitask``, ``ablation``; paper numbers from
 ``configs/defect_aux_net/metafile.yml``) for ``benchmarks/render_tables.py``.
 
 Usage (run under the heavy-job lock)::
@@ -123,42 +123,56 @@ def count_params(model) -> float:
     return sum(p.numel() for p in model.parameters()) / 1e6
 
 
-def measure(name: str, size: int, warmup: int, runs: int, timed: bool):
-    """(parameters in M, median seconds per image or None)."""
-    from mmdet.structures import DetDataSample
+def build_model(name: str):
     from mmengine.registry import init_default_scope
 
     from defectzoo.registry import MODELS
     init_default_scope('defectzoo')
-    model = MODELS.build(load_cfg(name).model).eval()
-    params = count_params(model)
-    if not timed:
-        return params, None
+    return MODELS.build(load_cfg(name).model).eval()
+
+
+def time_models(models: dict, size: int, warmup: int, runs: int) -> dict:
+    """Median seconds per image of each model's ``test_step`` on one
+    ``size`` x ``size`` image. The models take turns within every
+    repetition, so load from other processes hits them alike."""
+    from mmdet.structures import DetDataSample
     torch.manual_seed(0)
     img = torch.randint(0, 256, (3, size, size), dtype=torch.uint8)
     meta = dict(img_shape=(size, size), ori_shape=(size, size),
                 scale_factor=(1.0, 1.0))
-    times = []
+    times = {key: [] for key in models}
     with torch.no_grad():
         for i in range(warmup + runs):
-            data = dict(inputs=[img],
-                        data_samples=[DetDataSample(metainfo=meta)])
-            start = time.perf_counter()
-            model.test_step(data)
-            if i >= warmup:
-                times.append(time.perf_counter() - start)
-    return params, statistics.median(times)
+            for key, model in models.items():
+                data = dict(inputs=[img],
+                            data_samples=[DetDataSample(metainfo=meta)])
+                start = time.perf_counter()
+                model.test_step(data)
+                if i >= warmup:
+                    times[key].append(time.perf_counter() - start)
+    return {key: statistics.median(t) for key, t in times.items()}
+
+
+def measure(name: str, size: int, warmup: int, runs: int, timed: bool):
+    """(parameters in M, median seconds per image or None) of one config."""
+    model = build_model(name)
+    secs = time_models({name: model}, size, warmup, runs)[name] \
+        if timed else None
+    return count_params(model), secs
 
 
 def run_latency(args, paper) -> dict:
     rows, ours = [], {}
-    for key in ('cls', 'seg', 'det', 'multi', 'none', 'se', 'sa'):
-        timed = key in ('cls', 'seg', 'det', 'multi')
-        params, secs = measure(FULL[key], args.size, args.warmup, args.runs,
-                               timed)
-        ours[key] = (params, secs)
+    timed = ('cls', 'seg', 'det', 'multi')
+    for key in ('none', 'se', 'sa'):
+        ours[key] = (count_params(build_model(FULL[key])), None)
+    models = {key: build_model(FULL[key]) for key in timed}
+    secs = time_models(models, args.size, args.warmup, args.runs)
+    for key in timed:
+        ours[key] = (count_params(models[key]), secs[key])
+    for key, (params, sec) in ours.items():
         print(f'{FULL[key]}: {params:.2f} M, '
-              f'{"—" if secs is None else f"{secs:.4f} s"}', flush=True)
+              f'{"—" if sec is None else f"{sec:.4f} s"}', flush=True)
     pmeta = {k: paper[FULL[k]][0] for k in FULL}
 
     def pp(key, field):
@@ -188,11 +202,25 @@ def run_latency(args, paper) -> dict:
         note=(f'One {args.size} x {args.size} image, one CPU thread '
               '(`torch.set_num_threads(1)`), `model.test_step` (normalise, '
               'forward, NMS, mask resize), median of '
-              f'{args.runs} runs after {args.warmup} warm-up runs; untrained '
+              f'{args.runs} runs after {args.warmup} warm-up runs, the four '
+              'models taking turns in every run; untrained '
               'weights (timing does not depend on them, except the number '
               'of boxes reaching NMS). Targets: time <= 0.50x, parameters '
               '<= 0.45x of the sum. Paper: Xeon 2.2 GHz, 1 core (Table VI).'))
-    return dict(latency=table, params={k: v[0] for k, v in ours.items()})
+    base, paper_base = ours['none'][0], pp('none', 'Parameters (M)')
+    ablation_params = dict(
+        columns=['attention', 'params (M)', 'extra vs none (M)',
+                 'paper params (M)', 'paper extra (M)'],
+        rows=[['SE + SA' if k == 'multi' else LABELS[k],
+               round(ours[k][0], 3), round(ours[k][0] - base, 3),
+               pp(k, 'Parameters (M)'),
+               round(pp(k, 'Parameters (M)') - paper_base, 1)]
+              for k in ABLATION],
+        note=('Full-size configs (ResNet-50, FPN 256, three heads). SE: '
+              'GAP -> 1x1 conv C/16 -> ReLU -> 1x1 conv C -> sigmoid; SA: '
+              '[avg ; max] -> 7x7 conv -> sigmoid, in all 16 bottlenecks.'))
+    return dict(latency=table, ablation_params=ablation_params,
+                params={k: v[0] for k, v in ours.items()})
 
 
 def train_and_test(key: str, args) -> dict:
@@ -323,7 +351,8 @@ def main(argv=None):
     if args.part in ('latency', 'all'):
         lat = run_latency(args, paper)
         params_full = lat['params']
-        save(dict(latency=lat['latency']))
+        save(dict(latency=lat['latency'],
+                  ablation_params=lat['ablation_params']))
     if args.part in ('train', 'all'):
         run_train(args, paper, params_full, save)
 
