@@ -138,3 +138,36 @@ def test_detector_one_cam_per_box(tmp_path):
     for box, label, score, heat in boxes:
         assert box.shape == (4, ) and label in (0, 1)
         assert heat.shape == (64, 64) and 0 <= heat.min() <= heat.max() <= 1
+
+
+def test_mvgg19_multipath_and_gallery_classifier():
+    mvgg = dict(
+        type='mmpretrain.ImageClassifier',
+        data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor',
+                               num_classes=3),
+        backbone=dict(type='MVGG19', taps=('pool1', 'pool2', 'conv3_1')),
+        neck=dict(type='MultiPathNeck', in_channels=(64, 128, 256)),
+        head=dict(type='LinearActNormClsHead', num_classes=3,
+                  in_channels=448, mid_channels=(16, ),
+                  loss=dict(type='mmpretrain.CrossEntropyLoss')))
+    scl = dict(
+        type='SCLArcMarginClassifier',
+        data_preprocessor=dict(type='mmpretrain.SelfSupDataPreprocessor',
+                               mean=[0, 0, 0], std=[255, 255, 255]),
+        backbone=dict(type='mmpretrain.ResNet', depth=18, stem_channels=16,
+                      base_channels=16),
+        neck=dict(type='mmpretrain.NonLinearNeck', in_channels=128,
+                  hid_channels=32, out_channels=16, num_layers=2,
+                  with_avg_pool=True),
+        head=dict(type='mmpretrain.ArcFaceClsHead', num_classes=3,
+                  in_channels=16),
+        classifier='gallery')
+    torch.manual_seed(0)
+    with DefaultScope.overwrite_default_scope('defectzoo'):
+        models = [MODELS.build(mvgg).eval(), MODELS.build(scl).eval()]
+    models[1].set_gallery(torch.randn(6, 16), torch.arange(6) % 3)
+    for model, method in zip(models, ('gradcam', 'scorecam')):
+        heat, pred = ClassifierCAM(model, method)(
+            torch.rand(2, 3, 32, 32) * 255)
+        assert heat.shape == (2, 32, 32) and pred.shape == (2, )
+        assert 0 <= heat.min() and heat.max() <= 1
