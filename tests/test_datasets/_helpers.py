@@ -21,7 +21,8 @@ def load_tool(rel_path: str):
 def base_dataset_cfg(name: str, loader: str = 'train_dataloader', **changes):
     """The dataset config of ``configs/_base_/datasets/<name>.py``."""
     cfg = Config.fromfile(osp.join(CONFIGS, '_base_', 'datasets', name))
-    assert cfg.default_scope == 'defectzoo'
+    # scope and imports come from default_runtime.py (OpenMMLab convention)
+    assert 'default_scope' not in cfg and 'custom_imports' not in cfg
     ds = cfg[loader]['dataset'].copy()
     ds.update(changes)
     return ds
