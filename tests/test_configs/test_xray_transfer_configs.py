@@ -34,7 +34,7 @@ def test_det_config(path):
     assert cfg.custom_imports.imports == ['defectzoo']
     assert cfg.model._scope_ == 'mmdet'
     # the mmdet 1x schedule, except the model zoo's CPU-sized detector
-    assert cfg.train_cfg.max_epochs == (12 if '_1x_' in path else 6)
+    assert cfg.train_cfg.max_epochs == (12 if '-1x_' in path else 6)
     assert cfg.train_dataloader.dataset.pipeline[0].type == 'LoadXRayImage'
     assert cfg.test_evaluator.type == 'XRayDetMetric'
     gd = 'gdxray' in path
