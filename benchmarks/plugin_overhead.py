@@ -40,41 +40,51 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 BENCH = osp.join(ROOT, 'configs', 'xray', 'benchmarks')
 PAIRS = {
-    'SimMIM Swin-T (w12)': (
-        'simmim', 'simmim_swin-tiny-w12_overhead-defectzoo_xray-192px.py',
-        'simmim_swin-tiny-w12_overhead-mmpretrain_xray-192px.py'),
-    'Faster R-CNN R50-FPN': (
-        'det', 'faster-rcnn_r50_fpn_overhead-defectzoo_xray.py',
-        'faster-rcnn_r50_fpn_overhead-mmdet_xray.py'),
+    'SimMIM Swin-T (w12)':
+    ('simmim', 'simmim_swin-tiny-w12_overhead-defectzoo_xray-192px.py',
+     'simmim_swin-tiny-w12_overhead-mmpretrain_xray-192px.py'),
+    'Faster R-CNN R50-FPN':
+    ('det', 'faster-rcnn_r50_fpn_overhead-defectzoo_xray.py',
+     'faster-rcnn_r50_fpn_overhead-mmdet_xray.py'),
 }
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
-    p.add_argument('--rounds', type=int, default=12,
-                   help='timed iterations per config (interleaved)')
-    p.add_argument('--warmup', type=int, default=2,
-                   help='untimed iterations per config first')
+    p.add_argument(
+        '--rounds',
+        type=int,
+        default=12,
+        help='timed iterations per config (interleaved)')
+    p.add_argument(
+        '--warmup',
+        type=int,
+        default=2,
+        help='untimed iterations per config first')
     p.add_argument('--simmim-batch', type=int, default=2)
     p.add_argument('--det-batch', type=int, default=2)
-    p.add_argument('--det-size', type=int, default=256,
-                   help='detector input side (px)')
+    p.add_argument(
+        '--det-size', type=int, default=256, help='detector input side (px)')
     p.add_argument('--threads', type=int, default=1)
-    p.add_argument('--models', nargs='+', choices=list(PAIRS),
-                   default=list(PAIRS))
-    p.add_argument('--out', default=osp.join(ROOT, 'benchmarks', 'results',
-                                             'plugin_overhead.json'))
+    p.add_argument(
+        '--models', nargs='+', choices=list(PAIRS), default=list(PAIRS))
+    p.add_argument(
+        '--out',
+        default=osp.join(ROOT, 'benchmarks', 'results',
+                         'plugin_overhead.json'))
     return p.parse_args()
 
 
 def simmim_batch(n, size=192):
     """n random 192 px images with SimMIM masks (mmpretrain's generator)."""
     from mmengine.dataset import default_collate
-    from mmpretrain.datasets.transforms import (PackInputs,
-                                                SimMIMMaskGenerator)
+    from mmpretrain.datasets.transforms import PackInputs, SimMIMMaskGenerator
     rng = np.random.default_rng(0)
-    mask = SimMIMMaskGenerator(input_size=size, mask_patch_size=32,
-                               model_patch_size=4, mask_ratio=0.6)
+    mask = SimMIMMaskGenerator(
+        input_size=size,
+        mask_patch_size=32,
+        model_patch_size=4,
+        mask_ratio=0.6)
     pack = PackInputs()
     samples = []
     for _ in range(n):
@@ -91,16 +101,18 @@ def det_batch(n, size):
     g = torch.Generator().manual_seed(0)
     inputs, samples = [], []
     for _ in range(n):
-        inputs.append(torch.randint(0, 256, (3, size, size), dtype=torch.uint8,
-                                    generator=g))
+        inputs.append(
+            torch.randint(
+                0, 256, (3, size, size), dtype=torch.uint8, generator=g))
         xy = torch.rand(3, 2, generator=g) * size * 0.6
         wh = torch.rand(3, 2, generator=g) * size * 0.3 + 16
-        sample = DetDataSample(metainfo=dict(
-            img_shape=(size, size), ori_shape=(size, size),
-            scale_factor=(1., 1.)))
+        sample = DetDataSample(
+            metainfo=dict(
+                img_shape=(size, size),
+                ori_shape=(size, size),
+                scale_factor=(1., 1.)))
         sample.gt_instances = InstanceData(
-            bboxes=torch.cat([xy, xy + wh], 1),
-            labels=torch.tensor([0, 1, 0]))
+            bboxes=torch.cat([xy, xy + wh], 1), labels=torch.tensor([0, 1, 0]))
         samples.append(sample)
     return dict(inputs=inputs, data_samples=samples)  # pseudo_collate
 
@@ -123,16 +135,16 @@ class Side:
         with DefaultScope.overwrite_default_scope(self.scope):
             wall, cpu = time.perf_counter(), time.process_time()
             losses = self.runner.model.train_step(batch, self.optim)
-            cpu, wall = (time.process_time() - cpu,
-                         time.perf_counter() - wall)
+            cpu, wall = (time.process_time() - cpu, time.perf_counter() - wall)
         assert all(torch.isfinite(v).all() for v in losses.values()), losses
         return cpu, wall
 
 
 def time_pair(name, args, tmp):
     kind, ours_cfg, stock_cfg = PAIRS[name]
-    batch = (simmim_batch(args.simmim_batch) if kind == 'simmim' else
-             det_batch(args.det_batch, args.det_size))
+    batch = (
+        simmim_batch(args.simmim_batch) if kind == 'simmim' else det_batch(
+            args.det_batch, args.det_size))
     ours = Side(osp.join(BENCH, ours_cfg), osp.join(tmp, 'ours'))
     stock = Side(osp.join(BENCH, stock_cfg), osp.join(tmp, 'stock'))
     assert sum(p.numel() for p in ours.runner.model.parameters()) == sum(
@@ -146,22 +158,31 @@ def time_pair(name, args, tmp):
             cpu, wall = side.step(batch, 1000 + r)
             times[key]['cpu'].append(cpu)
             times[key]['wall'].append(wall)
-        print(f'{name} round {r + 1}/{args.rounds}: CPU s defectzoo '
-              f'{times["ours"]["cpu"][-1]:.3f}, stock '
-              f'{times["stock"]["cpu"][-1]:.3f}', flush=True)
+        print(
+            f'{name} round {r + 1}/{args.rounds}: CPU s defectzoo '
+            f'{times["ours"]["cpu"][-1]:.3f}, stock '
+            f'{times["stock"]["cpu"][-1]:.3f}',
+            flush=True)
 
     def med(key, clock='cpu'):
         return round(statistics.median(times[key][clock]), 3)
 
     def ratio(clock):
-        return round(statistics.median(
-            a / b for a, b in zip(times['ours'][clock],
-                                  times['stock'][clock])), 3)
+        return round(
+            statistics.median(
+                a / b
+                for a, b in zip(times['ours'][clock], times['stock'][clock])),
+            3)
 
-    size = (f'{args.simmim_batch} x 192 px' if kind == 'simmim' else
-            f'{args.det_batch} x {args.det_size} px')
-    return [name, size, stock_cfg, med('stock'), ours_cfg, med('ours'),
-            ratio('cpu'), ratio('wall')], times
+    size = (f'{args.simmim_batch} x 192 px'
+            if kind == 'simmim' else f'{args.det_batch} x {args.det_size} px')
+    return [
+        name, size, stock_cfg,
+        med('stock'), ours_cfg,
+        med('ours'),
+        ratio('cpu'),
+        ratio('wall')
+    ], times
 
 
 def main():
@@ -175,24 +196,27 @@ def main():
             raw[name] = times
     result = dict(
         benchmark='plugin_overhead',
-        command='python benchmarks/plugin_overhead.py ' + ' '.join(
-            sys.argv[1:]),
+        command='python benchmarks/plugin_overhead.py ' +
+        ' '.join(sys.argv[1:]),
         date=datetime.date.today().isoformat(),
         machine=f'{os.cpu_count()}-core CPU ({platform.machine()}), '
         f'{args.threads} thread(s), torch {torch.__version__}',
         args=vars(args),
-        tables=dict(overhead=dict(
-            columns=['model', 'batch', 'stock config', 'stock CPU s/iter',
-                     'defectzoo config', 'defectzoo CPU s/iter',
-                     'defectzoo / stock (CPU)', 'defectzoo / stock (wall)'],
-            rows=rows,
-            note=(f'Median CPU seconds of the process per `train_step` '
-                  f'(preprocess, forward, backward, optimiser step) over '
-                  f'{args.rounds} interleaved rounds after {args.warmup} '
-                  'warm-up iterations; ratios = median of the per-round '
-                  'ratios, of CPU time (robust to other jobs on the '
-                  'machine) and of wall time. Configs in '
-                  '`configs/xray/benchmarks/`.'))),
+        tables=dict(
+            overhead=dict(
+                columns=[
+                    'model', 'batch', 'stock config', 'stock CPU s/iter',
+                    'defectzoo config', 'defectzoo CPU s/iter',
+                    'defectzoo / stock (CPU)', 'defectzoo / stock (wall)'
+                ],
+                rows=rows,
+                note=(f'Median CPU seconds of the process per `train_step` '
+                      f'(preprocess, forward, backward, optimiser step) over '
+                      f'{args.rounds} interleaved rounds after {args.warmup} '
+                      'warm-up iterations; ratios = median of the per-round '
+                      'ratios, of CPU time (robust to other jobs on the '
+                      'machine) and of wall time. Configs in '
+                      '`configs/xray/benchmarks/`.'))),
         times=raw)
     os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as f:

@@ -254,8 +254,9 @@ def tiny_resnet_config(tmp_path):
     32 px) wrapped in KPerClassSubset, ResNet-18, batch 4, 1 epoch; the
     base's val loop is on (the tool switches it off)."""
     base = osp.join(CONFIGS, '_base_', 'datasets', 'synthetic_surface_cls.py')
+    runtime = osp.join(CONFIGS, '_base_', 'default_runtime.py')
     return write_config(tmp_path / 'tiny_small_data.py', f"""
-        _base_ = {base!r}
+        _base_ = [{base!r}, {runtime!r}]
         common = dict(type='SyntheticSurfaceDefectDataset', task='cls',
                       seed=0, img_size=32,
                       defect_classes=('scratch', 'spot', 'patch'))
