@@ -32,9 +32,9 @@ import numpy as np
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BENCH = 'configs/distill/benchmarks/'
 MODELS = {
-    'cross-entropy': 'ce_resnet18_1xb32-adam-8e_magnetic-tile-10shot-64px',
+    'cross-entropy': 'ce_r18_1xb32-adam-8e_magnetic-tile-10shot-64px',
     'SCL + ArcMargin (gallery)':
-    'scl-arcmargin_resnet18_1xb32-adam-8e_magnetic-tile-10shot-64px',
+    'scl-arcmargin_r18_1xb32-adam-8e_magnetic-tile-10shot-64px',
 }
 
 

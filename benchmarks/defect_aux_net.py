@@ -54,7 +54,7 @@ RESULT = osp.join(ROOT, 'benchmarks', 'results', 'defect_aux_net.json')
 
 FULL = dict(
     multi='defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',  # noqa: E501
-    cls='resnet50-cls_1xb8-adam-onecycle-50e_magnetic-tile-600px',
+    cls='ce_r50_1xb8-adam-onecycle-50e_magnetic-tile-600px',
     seg='semantic-fpn_r50-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
     det='retinanet_r50-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
     none='defect-aux-net_r50-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
@@ -62,7 +62,7 @@ FULL = dict(
     sa='defect-aux-net_r50-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px')
 BENCH = dict(
     multi='defect-aux-net_r50-w16-se-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501
-    cls='resnet50-w16-cls_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
+    cls='ce_r50-w16_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
     seg='semantic-fpn_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501
     det='retinanet_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
     none='defect-aux-net_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501

@@ -19,7 +19,7 @@ import tempfile
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-NEU_CLS = 'resnet18-w32_1xb32-adam-4e_neu-cls-64px'
+NEU_CLS = 'ce_r18-w32_1xb32-adam-4e_neu-cls-64px'
 
 
 def parse_args(argv=None):

@@ -3,7 +3,7 @@ teachers vs student alone vs distilled student, then FP32 vs INT8 vs
 channel-pruned student.
 
 Cut down to about 20 minutes of one CPU thread (see
-configs/distill/benchmarks/neu-cls-100shot-64px_base.py): 64 px images, 100
+configs/distill/benchmarks/_base_/neu-cls-100shot-64px.py): 64 px images, 100
 training images per class, a few epochs, teachers from random
 initialisation (no ImageNet weights offline). Every model is trained and
 tested through tools/train.py and tools/test.py (accuracy from the JSON
@@ -31,16 +31,16 @@ import time
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BENCH = 'configs/distill/benchmarks/'
 TEACHERS = {
-    'ResNet-50 (teacher)': 'resnet50_1xb32-adam-5e_neu-cls-100shot-64px',
-    'VGG19-BN (teacher)': 'vgg19bn_1xb32-adam-2e_neu-cls-100shot-64px',
+    'ResNet-50 (teacher)': 'ce_r50_1xb32-adam-5e_neu-cls-100shot-64px',
+    'VGG19-BN (teacher)': 'ce_vgg19bn_1xb32-adam-2e_neu-cls-100shot-64px',
 }
-STUDENT = 'resnet18_1xb32-adam-1e_neu-cls-100shot-64px'
-KD = 'kd_resnet18_r50-vgg19bn_1xb32-adam-1e_neu-cls-100shot-64px'
-PRUNE = 'prune-50_resnet18_1xb32-adam-1e_neu-cls-100shot-64px'
+STUDENT = 'ce_r18_1xb32-adam-1e_neu-cls-100shot-64px'
+KD = 'kd_r18-from-r50-vgg19bn_1xb32-adam-1e_neu-cls-100shot-64px'
+PRUNE = 'prune-50_r18_1xb32-adam-1e_neu-cls-100shot-64px'
 METAFILE = 'configs/distill/metafile.yml'
 PAPER_MODELS = {  # metafile model -> row label
-    'resnet18_1xb64-adam-100e_neu-cls-224px': 'ResNet-18 (baseline)',
-    'kd_resnet18_r50-vgg19bn_1xb64-adam-100e_neu-cls-224px':
+    'ce_r18_1xb64-adam-100e_neu-cls-224px': 'ResNet-18 (baseline)',
+    'kd_r18-from-r50-vgg19bn_1xb64-adam-100e_neu-cls-224px':
     'ResNet-18 KD (CNN + Swin teachers)',
 }
 

@@ -44,7 +44,7 @@ import numpy as np
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 CFG = osp.join(ROOT, 'configs', 'magna_defect_gan', 'benchmarks')
-CLS = 'resnet18-w16_1xb32-adam-10e_mt-binary-{}64px.py'
+CLS = 'ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-{}64px.py'
 GAN = {'Magna-Defect-GAN': 'magna-defect-gan_w8_1xb8-250i_mt-128px.py',
        'pix2pix-style (mask only)': 'pix2pix-mask_w8_1xb8-250i_mt-128px.py'}
 DEFAULT_ROOT = 'data/magnetic-tile/'
@@ -222,8 +222,8 @@ def main(argv=None):
         cls_run("e'", CLS.format('mixed-'), seed)
     for seed in args.seeds:
         pre = cls_run('c_pretrain',
-                      'resnet18-w16_1xb32-adam-3e_mt-binary-syn-pretrain-'
-                      '64px.py', seed)
+                      'ce_r18-w16_1xb32-adam-3e_magnetic-tile-binary-syn-'
+                      'pretrain-64px.py', seed)
         ckpt = sorted(glob.glob(osp.join(pre, 'epoch_*.pth')))[-1]
         cls_run('c', CLS.format(''), seed, {'load_from': ckpt})
     for seed in args.seeds:
@@ -242,9 +242,9 @@ def write_tables(args, argv, quality, results, walls, wall_s, final):
     paper = {m['Name']: m['Paper Results'][0]['Metrics']
              for m in meta['Models']}
     paper_q = {'Magna-Defect-GAN': paper[
-        'magna-defect-gan_1xb8-7k_magnetic-tile-256px'],
+        'magna-defect-gan_unet-patchgan_1xb8-7k_magnetic-tile-256px'],
         'pix2pix-style (mask only)': paper[
-            'pix2pix-mask_1xb8-7k_magnetic-tile-256px']}
+            'pix2pix-mask_unet-patchgan_1xb8-7k_magnetic-tile-256px']}
     q_rows = []
     for m in GAN:
         q = quality.get(m)
@@ -253,7 +253,7 @@ def write_tables(args, argv, quality, results, walls, wall_s, final):
             round(q['gen/ms_per_image'], 2), q['gen/num_images'],
             round(q['wall_s'])] if q else ['not measured'] + [None] * 4) +
             [paper_q[m]['FID'], paper_q[m]['IS']])
-    accs = paper['resnet18-w16_1xb32-adam-10e_mt-binary-64px']
+    accs = paper['ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-64px']
     labels = {'a': ('(a) originals only', 'Accuracy (a) original'),
               'b': ('(b) classic augmentation',
                     'Accuracy (b) augmented'),

@@ -27,7 +27,7 @@ Usage (run under the heavy-job lock)::
     flock /tmp/dz-heavy.lock python benchmarks/model_zoo.py \\
         --neu-root /data/neu-det --mt-root /data/magnetic-tile
     python benchmarks/model_zoo.py --only \\
-        resnet18-w32_1xb32-adam-4e_neu-cls-64px
+        ce_r18-w32_1xb32-adam-4e_neu-cls-64px
 """
 import argparse
 import datetime
@@ -45,11 +45,11 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PY = sys.executable
 sys.path.insert(0, ROOT)
 
-NEU_CLS = 'resnet18-w32_1xb32-adam-4e_neu-cls-64px'
-NEU_DET = 'faster-rcnn_r18-w32_fpn_neu-cls-pre_1xb8-1e_neu-det-160px'
-MT_CLS = 'resnet18-w32_1xb32-adam-4e_magnetic-tile-64px'
-XRAY_SSL = 'simsiam_resnet18-w32_1xb32-coslr-6e_xray-64px'
-XRAY_DET = 'faster-rcnn_r18-w32_fpn_simsiam-xray_1xb4-6e_xray-512px'
+NEU_CLS = 'ce_r18-w32_1xb32-adam-4e_neu-cls-64px'
+NEU_DET = 'faster-rcnn-fpn_r18-w32-neu-cls_1xb8-sgd-1e_neu-det-160px'
+MT_CLS = 'ce_r18-w32_1xb32-adam-4e_magnetic-tile-64px'
+XRAY_SSL = 'simsiam_r18-w32_1xb32-sgd-coslr-6e_xray-64px'
+XRAY_DET = 'faster-rcnn-fpn_r18-w32-simsiam-xray_1xb4-sgd-6e_xray-512px'
 
 # name: config folder, data, task, metric key in the test JSON (None: the
 # SSL backbone has no test metric of its own), its display name, epochs.

@@ -31,7 +31,7 @@ import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
-NEU_CLS = 'resnet18-w32_1xb32-adam-4e_neu-cls-64px'
+NEU_CLS = 'ce_r18-w32_1xb32-adam-4e_neu-cls-64px'
 
 
 def parse_args(argv=None):

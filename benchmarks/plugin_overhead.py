@@ -41,11 +41,11 @@ sys.path.insert(0, ROOT)
 BENCH = osp.join(ROOT, 'configs', 'xray', 'benchmarks')
 PAIRS = {
     'SimMIM Swin-T (w12)':
-    ('simmim', 'simmim_swin-tiny-w12_overhead-defectzoo_xray-192px.py',
-     'simmim_swin-tiny-w12_overhead-mmpretrain_xray-192px.py'),
+    ('simmim', 'simmim_swin-t-p4-w12_8xb128-adamw-coslr-100e_xray-overhead-defectzoo-192px.py',
+     'simmim_swin-t-p4-w12_8xb128-adamw-coslr-100e_xray-overhead-mmpretrain-192px.py'),
     'Faster R-CNN R50-FPN':
-    ('det', 'faster-rcnn_r50_fpn_overhead-defectzoo_xray.py',
-     'faster-rcnn_r50_fpn_overhead-mmdet_xray.py'),
+    ('det', 'faster-rcnn-fpn_r50_8xb2-sgd-1x_xray-overhead-defectzoo-512px.py',
+     'faster-rcnn-fpn_r50_8xb2-sgd-1x_xray-overhead-mmdet-512px.py'),
 }
 
 

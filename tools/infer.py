@@ -3,7 +3,7 @@
 Examples::
 
     python tools/infer.py CONFIG CHECKPOINT images/ --out-dir out/
-    python tools/infer.py resnet18-w32_1xb32-adam-4e_neu-cls-64px images/ \\
+    python tools/infer.py ce_r18-w32_1xb32-adam-4e_neu-cls-64px images/ \\
         --out-dir out/                 # a model-zoo name (zoo:// weights)
     python tools/infer.py CONFIG zoo://NAME a.png b.tif --out-dir out/
     python tools/infer.py --list-models

@@ -35,11 +35,15 @@ def test_default_runtime_sets_them_and_logs_often_on_a_cpu():
     assert cfg.default_hooks.logger.interval <= 10
 
 
+#: the Faster R-CNN model base (the first detector base of the folder)
+DETECTOR = osp.join(BASE, 'models', 'faster-rcnn_r50_fpn_xray.py')
+
+
 def _det_or_cls(dataset):
     """The model and schedule base of the dataset's task."""
     name = osp.basename(dataset)
     if '_det' in name or name.startswith('gdxray'):
-        return MODELS[0], osp.join(BASE, 'schedules', 'det_sgd_1x.py')
+        return DETECTOR, osp.join(BASE, 'schedules', 'det_sgd_1x.py')
     return (osp.join(BASE, 'models', 'scl-arcmargin_resnet50.py'),
             osp.join(BASE, 'schedules', 'adam_100e.py'))
 
@@ -63,7 +67,7 @@ def test_user_config_of_four_bases_loads_for_every_dataset(tmp_path, dataset):
 @pytest.mark.parametrize('base', MODELS + SCHEDULES, **IDS)
 def test_user_config_of_four_bases_loads_for_every_model_and_schedule(
         tmp_path, base):
-    model = base if base in MODELS else MODELS[0]
+    model = base if base in MODELS else DETECTOR
     schedule = base if base in SCHEDULES else SCHEDULES[0]
     cfg = _four_bases(tmp_path, model, osp.join(BASE, 'datasets',
                                                 'neu_det.py'), schedule)
@@ -75,7 +79,7 @@ def test_four_base_detector_builds(tmp_path):
     from mmengine.registry import init_default_scope
 
     from defectzoo.registry import MODELS as REGISTRY
-    cfg = _four_bases(tmp_path, MODELS[0],
+    cfg = _four_bases(tmp_path, DETECTOR,
                       osp.join(BASE, 'datasets', 'neu_det.py'),
                       osp.join(BASE, 'schedules', 'det_sgd_1x.py'))
     init_default_scope(cfg.default_scope)

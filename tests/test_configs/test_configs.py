@@ -123,7 +123,7 @@ def test_simsiam_config_follows_the_paper():
 #: ``{algorithm}_{backbone}_{NxB}-{schedule}_{data}-{res}.py``
 #: (docs/config_naming.md); the two entry points keep their short names.
 CONFIG_NAME = re.compile(r'^[a-z0-9-]+_[a-z0-9-]+_\d+xb\d+-[a-z0-9-]+_'
-                         r'[a-z0-9-]+-\d+px\.py$')
+                         r'[a-z0-9-]+-\d+(x\d+)?px\.py$')
 ENTRY_POINTS = ('simmim_swin.py', 'simsiam_r50.py')
 
 

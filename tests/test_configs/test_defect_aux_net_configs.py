@@ -22,7 +22,7 @@ ALL = sorted(glob.glob(osp.join(FOLDER, '*.py')) +
 
 def tasks_of(path):
     name = osp.basename(path)
-    if name.startswith('resnet50'):
+    if name.startswith('ce_r50'):
         return ('cls', )
     if name.startswith('semantic-fpn'):
         return ('seg', )

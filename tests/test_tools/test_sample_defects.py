@@ -16,7 +16,7 @@ from tests.conftest import CONFIGS, REPO_ROOT, write_config
 from tests.test_datasets._defect_fixtures import make_magnetic_tile
 
 GAN_CFG = osp.join(CONFIGS, 'magna_defect_gan',
-                   'magna-defect-gan_1xb8-7k_magnetic-tile-256px.py')
+                   'magna-defect-gan_unet-patchgan_1xb8-7k_magnetic-tile-256px.py')
 BENCH = osp.join(CONFIGS, 'magna_defect_gan', 'benchmarks')
 
 
@@ -101,7 +101,7 @@ def test_train_sample_and_mix_into_a_classification_config(tmp_path):
     # the (e') config mixes it with the real training images
     init_default_scope('defectzoo')
     mixed = Config.fromfile(osp.join(
-        BENCH, 'resnet18-w16_1xb32-adam-10e_mt-binary-mixed-64px.py'))
+        BENCH, 'ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-mixed-64px.py'))
     concat = mixed.train_dataloader.dataset
     concat.datasets[0].data_root = root
     concat.datasets[1].dataset.data_root = out

@@ -24,7 +24,7 @@ set is shown in configs/magna_defect_gan/README.md.
 Example::
 
     python tools/misc/sample_defects.py \\
-        configs/magna_defect_gan/magna-defect-gan_1xb8-7k_synthetic-surface-256px.py \\
+        configs/magna_defect_gan/magna-defect-gan_unet-patchgan_1xb8-7k_synthetic-surface-256px.py \\
         work_dirs/gan/iter_7000.pth --num 1000 --out data/synthetic_defects \\
         --guide brightness=2
 """

@@ -1,4 +1,4 @@
-# Benchmark cut-down of magna-defect-gan_1xb8-7k_magnetic-tile-256px.py for
+# Benchmark cut-down of magna-defect-gan_unet-patchgan_1xb8-7k_magnetic-tile-256px.py for
 # one CPU thread: 128 px (the smallest size with 7 stride-2 mask convs),
 # 1/8 widths (generator 8..64 channels, discriminator 16), 250 iterations
 # at batch 8 (~7 epochs of the ~270 training defect images) with the LR
@@ -11,7 +11,7 @@ max_iters = 250
 style_ckpt = None                 # set by benchmarks/magna_defect_gan.py
 width = 16                        # the classifier's ResNet-18 base channels
 # -----------------------------------------------------------------------------
-_base_ = ['../magna-defect-gan_1xb8-7k_magnetic-tile-256px.py']
+_base_ = ['../magna-defect-gan_unet-patchgan_1xb8-7k_magnetic-tile-256px.py']
 style_net = dict(
     type='mmpretrain.ResNet', depth=18, stem_channels=width,
     base_channels=width, out_indices=(0, 1, 2, 3),
@@ -52,5 +52,7 @@ default_hooks = dict(
     checkpoint=dict(interval=max_iters, max_keep_ckpts=1))
 custom_hooks = [
     dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
     dict(type='GANSampleGridHook', interval=max_iters),
 ]

@@ -51,4 +51,7 @@ train_cfg = dict(by_epoch=True, max_epochs=max_epochs)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=2),
     checkpoint=dict(type='CheckpointHook', interval=max_epochs,
-                    max_keep_ckpts=1))
+                    max_keep_ckpts=1),
+    visualization=dict(type='mmpretrain.VisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmpretrain's visualiser
+visualizer = dict(type='mmpretrain.UniversalVisualizer')

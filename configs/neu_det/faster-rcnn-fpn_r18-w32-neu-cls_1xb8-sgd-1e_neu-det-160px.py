@@ -3,10 +3,10 @@
 # epoch (CPU-sized),
 # backbone initialised from the zoo's NEU-CLS half-width ResNet-18 (same images, same
 # seeded split, so no test image was seen) through the zoo:// scheme.
-#   python tools/train.py configs/neu_det/faster-rcnn_r18-w32_fpn_neu-cls-pre_1xb8-1e_neu-det-160px.py
-_base_ = './faster-rcnn_r50_fpn_1x_neu-det.py'
+#   python tools/train.py configs/neu_det/faster-rcnn-fpn_r18-w32-neu-cls_1xb8-sgd-1e_neu-det-160px.py
+_base_ = './faster-rcnn-fpn_r50-imagenet_1xb8-sgd-1x_neu-det-400px.py'
 # ---- frequently modified parameters ----------------------------------------
-backbone_checkpoint = 'zoo://resnet18-w32_1xb32-adam-4e_neu-cls-64px'
+backbone_checkpoint = 'zoo://ce_r18-w32_1xb32-adam-4e_neu-cls-64px'
 img_scale = (160, 160)
 max_epochs = 1
 batch_size = 8
@@ -54,4 +54,7 @@ param_scheduler = [
 optim_wrapper = dict(optimizer=dict(lr=lr),
                      clip_grad=dict(max_norm=35, norm_type=2))
 default_hooks = dict(checkpoint=dict(interval=max_epochs, save_best=None,
-                                     max_keep_ckpts=1))
+                                     max_keep_ckpts=1),
+                     visualization=dict(type='mmdet.DetVisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmdet's visualiser
+visualizer = dict(type='mmdet.DetLocalVisualizer')

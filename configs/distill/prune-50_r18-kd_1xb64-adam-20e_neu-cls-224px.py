@@ -3,19 +3,21 @@
 # aware: residual stages keep consistent channels; the head keeps its
 # classes), then 20 epochs of fine-tuning. The thesis names pruning without
 # details; this is our decision (spec: lightweight-xai.md).
-#   python tools/train.py configs/distill/prune-50_resnet18_kd_1xb64-adam-20e_neu-cls-224px.py
+#   python tools/train.py configs/distill/prune-50_r18-kd_1xb64-adam-20e_neu-cls-224px.py
 #   python tools/test.py  <this config> work_dirs/<this config>/epoch_20.pth
 # (testing with this config reshapes the model to the pruned checkpoint).
-_base_ = ['./resnet18_1xb64-adam-100e_neu-cls-224px.py']
+_base_ = ['./ce_r18_1xb64-adam-100e_neu-cls-224px.py']
 # ---- frequently modified parameters ----------------------------------------
 sparsity = 0.5
 max_epochs = 20
 lr = 1e-4
-load_from = ('work_dirs/kd_resnet18_r50-vgg19bn_1xb64-adam-100e_neu-cls-'
+load_from = ('work_dirs/kd_r18-from-r50-vgg19bn_1xb64-adam-100e_neu-cls-'
              '224px/epoch_100.pth')
 # -----------------------------------------------------------------------------
 custom_hooks = [
     dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
     dict(type='ChannelPruningHook', sparsity=sparsity, input_size=(224, 224)),
 ]
 optim_wrapper = dict(optimizer=dict(lr=lr))

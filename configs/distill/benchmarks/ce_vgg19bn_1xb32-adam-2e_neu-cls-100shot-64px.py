@@ -2,7 +2,7 @@
 # MVGG19 backbone with the single block5_conv3 tap, i.e. the VGG19 baseline
 # of configs/mvgg19) from Kaiming initialisation, 2 epochs (the most
 # expensive model here: about 4x a ResNet-50 at 64 px).
-_base_ = ['./resnet18_1xb32-adam-1e_neu-cls-100shot-64px.py']
+_base_ = ['./ce_r18_1xb32-adam-1e_neu-cls-100shot-64px.py']
 # ---- frequently modified parameters ----------------------------------------
 max_epochs = 2
 # -----------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 # The student alone: ResNet-18 trained with cross-entropy only, the same
 # data, epochs and optimiser as the distilled student.
-_base_ = ['./neu-cls-100shot-64px_base.py']
+_base_ = ['./_base_/neu-cls-100shot-64px.py']
 # ---- frequently modified parameters ----------------------------------------
 max_epochs = 1
 # -----------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 #     tested on the 20 % test split (360 images, 60 per class);
 #   - a few epochs of Adam (the paper: Adam, lr 1e-3, wd 0.05, batch 64);
 #   - no validation during training: tools/test.py measures the checkpoint.
-_base_ = ['../../_base_/default_runtime.py']
+_base_ = ['../../../_base_/default_runtime.py']
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/neu-det/'
 split_ratios = (0.7, 0.1, 0.2)
@@ -59,4 +59,7 @@ train_cfg = dict(by_epoch=True, max_epochs=max_epochs)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(type='CheckpointHook', interval=max_epochs,
-                    max_keep_ckpts=1))
+                    max_keep_ckpts=1),
+    visualization=dict(type='mmpretrain.VisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmpretrain's visualiser
+visualizer = dict(type='mmpretrain.UniversalVisualizer')

@@ -3,7 +3,7 @@
 # config, trained with the paper's 3-view self-contrastive + ArcFace loss
 # (configs/scl_arcmargin) and classifying by its reference gallery (the 10
 # training images per class).
-_base_ = ['./ce_resnet18_1xb32-adam-8e_magnetic-tile-10shot-64px.py']
+_base_ = ['./ce_r18_1xb32-adam-8e_magnetic-tile-10shot-64px.py']
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
 k_per_class = 10
@@ -49,5 +49,7 @@ gallery_dataloader = dict(
                               pipeline={{_base_.test_pipeline}})))
 custom_hooks = [
     dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
     dict(type='ReferenceGalleryHook', dataloader='gallery_dataloader'),
 ]

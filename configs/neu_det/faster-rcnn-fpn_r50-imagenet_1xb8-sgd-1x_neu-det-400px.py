@@ -1,8 +1,8 @@
 # Faster R-CNN R50-FPN on NEU-DET (6 classes, 200 px images shown at 400 px),
 # mmdet's model and 1x schedule, ImageNet-initialised backbone (mmdet's
 # torchvision://resnet50). Full recipe; the zoo's CPU-sized detector is
-# faster-rcnn_r18-w32_fpn_neu-cls-pre_1xb8-1e_neu-det-160px.py.
-#   python tools/train.py configs/neu_det/faster-rcnn_r50_fpn_1x_neu-det.py
+# faster-rcnn-fpn_r18-w32-neu-cls_1xb8-sgd-1e_neu-det-160px.py.
+#   python tools/train.py configs/neu_det/faster-rcnn-fpn_r50-imagenet_1xb8-sgd-1x_neu-det-400px.py
 _base_ = [
     'mmdet::_base_/models/faster-rcnn_r50_fpn.py',
     '../_base_/datasets/neu_det.py',
@@ -17,4 +17,7 @@ num_classes = 6
 model = dict(roi_head=dict(bbox_head=dict(num_classes=num_classes)))
 default_hooks = dict(logger=dict(interval=10),
                      checkpoint=dict(save_best='pascal_voc/mAP',
-                                     rule='greater'))
+                                     rule='greater'),
+                     visualization=dict(type='mmdet.DetVisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmdet's visualiser
+visualizer = dict(type='mmdet.DetLocalVisualizer')

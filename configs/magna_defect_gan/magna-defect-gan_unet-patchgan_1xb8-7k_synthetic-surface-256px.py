@@ -1,5 +1,5 @@
 # Magna-Defect-GAN on the embedded synthetic surface defects (no download):
-#   python tools/train.py configs/magna_defect_gan/magna-defect-gan_1xb8-7k_synthetic-surface-256px.py
+#   python tools/train.py configs/magna_defect_gan/magna-defect-gan_unet-patchgan_1xb8-7k_synthetic-surface-256px.py
 # ---- frequently modified parameters ----------------------------------------
 img_size = 256                   # 128 / 256 / 512
 batch_size = 8
@@ -57,6 +57,8 @@ default_hooks = dict(
                     max_keep_ckpts=2))
 custom_hooks = [
     dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
     dict(type='GANSampleGridHook', interval=grid_interval),
 ]
 log_processor = dict(by_epoch=False)

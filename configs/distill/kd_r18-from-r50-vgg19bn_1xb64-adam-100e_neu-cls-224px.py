@@ -3,20 +3,20 @@
 #   L = alpha * T^2 * KL(P_s^T || P_t^T) + (1 - alpha) * CE(P_s, y),
 # alpha = 1 (the paper's best), T = 4 (not given in the paper).
 # Train the teachers first (their configs and work dirs below), then
-#   python tools/train.py configs/distill/kd_resnet18_r50-vgg19bn_1xb64-adam-100e_neu-cls-224px.py
+#   python tools/train.py configs/distill/kd_r18-from-r50-vgg19bn_1xb64-adam-100e_neu-cls-224px.py
 # The checkpoint holds only the student: test / quantise / export it with
-# configs/distill/resnet18_1xb64-adam-100e_neu-cls-224px.py.
-_base_ = ['./resnet18_1xb64-adam-100e_neu-cls-224px.py']
+# configs/distill/ce_r18_1xb64-adam-100e_neu-cls-224px.py.
+_base_ = ['./ce_r18_1xb64-adam-100e_neu-cls-224px.py']
 # ---- frequently modified parameters ----------------------------------------
 alpha = 1.0
 temperature = 4.0
 teacher_configs = [
-    'configs/distill/resnet50_1xb64-adam-100e_neu-cls-224px.py',
-    'configs/distill/vgg19bn_1xb64-adam-100e_neu-cls-224px.py',
+    'configs/distill/ce_r50_1xb64-adam-100e_neu-cls-224px.py',
+    'configs/distill/ce_vgg19bn_1xb64-adam-100e_neu-cls-224px.py',
 ]
 teacher_checkpoints = [
-    'work_dirs/resnet50_1xb64-adam-100e_neu-cls-224px/epoch_100.pth',
-    'work_dirs/vgg19bn_1xb64-adam-100e_neu-cls-224px/epoch_100.pth',
+    'work_dirs/ce_r50_1xb64-adam-100e_neu-cls-224px/epoch_100.pth',
+    'work_dirs/ce_vgg19bn_1xb64-adam-100e_neu-cls-224px/epoch_100.pth',
 ]
 # -----------------------------------------------------------------------------
 model = dict(

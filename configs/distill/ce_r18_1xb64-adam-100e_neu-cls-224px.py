@@ -1,11 +1,10 @@
 # ResNet-18 on NEU-CLS with the ICECET 2022 recipe (Sampath et al.): Adam,
 # lr 1e-3, weight decay 0.05, batch 64, 224 x 224. The student alone (the
 # paper's "Resnet-18 (Baseline)"); the teachers below inherit it.
-#   python tools/train.py configs/distill/resnet18_1xb64-adam-100e_neu-cls-224px.py
-# neu_cls.py carries default_scope / custom_imports itself (a plugin dataset
-# config), so it is not combined with default_runtime.py; the runtime keys
-# this config needs are below (the Runner's default hooks otherwise).
-_base_ = ['../_base_/datasets/neu_cls.py']
+#   python tools/train.py configs/distill/ce_r18_1xb64-adam-100e_neu-cls-224px.py
+_base_ = [
+    '../_base_/datasets/neu_cls.py', '../_base_/default_runtime.py'
+]
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/neu-det/'
 batch_size = 64
@@ -35,6 +34,8 @@ test_cfg = dict()
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(type='CheckpointHook', interval=10, max_keep_ckpts=1,
-                    save_best='accuracy/top1'))
-custom_hooks = [dict(type='RandomStateHook')]
+                    save_best='accuracy/top1'),
+    visualization=dict(type='mmpretrain.VisualizationHook'))
+# tools/test.py --show / --show-dir draw with mmpretrain's visualiser
+visualizer = dict(type='mmpretrain.UniversalVisualizer')
 randomness = dict(seed=0)

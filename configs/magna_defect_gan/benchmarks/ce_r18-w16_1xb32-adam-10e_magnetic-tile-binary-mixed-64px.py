@@ -5,7 +5,7 @@
 synthetic_root = 'work_dirs/magna_defect_gan/synthetic/'  # sampler --out
 synthetic_times = 1               # repeats of the synthetic set per epoch
 # -----------------------------------------------------------------------------
-_base_ = ['./resnet18-w16_1xb32-adam-10e_mt-binary-64px.py']
+_base_ = ['./ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-64px.py']
 synthetic = dict(
     type='RepeatDataset',
     times=synthetic_times,

@@ -1,6 +1,6 @@
 # Scheme (b): classic augmentation (random resized crop, flips, 90-degree
 # rotations, brightness / contrast jitter) on the originals.
-_base_ = ['./resnet18-w16_1xb32-adam-10e_mt-binary-64px.py']
+_base_ = ['./ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-64px.py']
 img_size = 64
 train_dataloader = dict(dataset=dict(pipeline=[
     dict(type='LoadImageChecked'),

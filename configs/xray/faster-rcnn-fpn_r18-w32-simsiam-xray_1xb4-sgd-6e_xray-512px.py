@@ -3,10 +3,10 @@
 # the zoo's X-ray SimSiam ResNet-18 (zoo://, converted on loading by the
 # selfsup+zoo:// scheme), trained on 256 px crops of the 512 px radiographs
 # for 6 epochs, tested on whole images. Percentile window + CLAHE.
-#   python tools/train.py configs/xray/faster-rcnn_r18-w32_fpn_simsiam-xray_1xb4-6e_xray-512px.py
+#   python tools/train.py configs/xray/faster-rcnn-fpn_r18-w32-simsiam-xray_1xb4-sgd-6e_xray-512px.py
 _base_ = './faster-rcnn-fpn_r50-simsiam-xray_1xb2-sgd-1x_xray-512px.py'
 # ---- frequently modified parameters ----------------------------------------
-ssl_checkpoint = 'zoo://simsiam_resnet18-w32_1xb32-coslr-6e_xray-64px'
+ssl_checkpoint = 'zoo://simsiam_r18-w32_1xb32-sgd-coslr-6e_xray-64px'
 data_root = 'data/synthetic_xray_zoo/'
 synthetic = dict(num_unlabelled=128, num_train=120, num_val=50, img_size=512,
                  seed=0)

@@ -3,7 +3,7 @@
 # of the image, close to the detector's scale) of 128 synthetic unlabelled
 # radiographs, percentile window + CLAHE, 6 epochs. The recipe of
 # benchmarks/xray_transfer.py, cut to a few minutes on one CPU thread.
-#   python tools/train.py configs/xray/simsiam_resnet18-w32_1xb32-coslr-6e_xray-64px.py
+#   python tools/train.py configs/xray/simsiam_r18-w32_1xb32-sgd-coslr-6e_xray-64px.py
 _base_ = './simsiam_r50_8xb32-sgd-coslr-100e_xray-224px.py'
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/synthetic_xray_zoo/'

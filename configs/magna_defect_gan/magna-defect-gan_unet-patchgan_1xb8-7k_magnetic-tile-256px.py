@@ -1,6 +1,6 @@
 # Magna-Defect-GAN on the magnetic-tile defects (real data, five defect
 # folders; guide = defect type + background brightness bin + texture bin):
-#   python tools/train.py configs/magna_defect_gan/magna-defect-gan_1xb8-7k_magnetic-tile-256px.py
+#   python tools/train.py configs/magna_defect_gan/magna-defect-gan_unet-patchgan_1xb8-7k_magnetic-tile-256px.py
 # (edit data_root below, or pass --cfg-options
 #  train_dataloader.dataset.data_root=/path/ test_dataloader.dataset.data_root=/path/
 #  val_dataloader.dataset.data_root=/path/)
@@ -56,6 +56,8 @@ default_hooks = dict(
                     max_keep_ckpts=2))
 custom_hooks = [
     dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
     dict(type='GANSampleGridHook', interval=grid_interval),
 ]
 log_processor = dict(by_epoch=False)

@@ -6,7 +6,7 @@
 synthetic_root = 'work_dirs/magna_defect_gan/synthetic/'
 max_epochs = 3
 # -----------------------------------------------------------------------------
-_base_ = ['./resnet18-w16_1xb32-adam-10e_mt-binary-64px.py']
+_base_ = ['./ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-64px.py']
 real_free = dict(
     type='MagneticTileClsDataset',
     data_root={{_base_.data_root}},
