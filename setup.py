@@ -8,15 +8,16 @@ import os.path as osp
 import shutil
 import sys
 import warnings
-
 from setuptools import find_packages, setup
 
 
 def read_requirements(name):
     path = osp.join(osp.dirname(__file__), 'requirements', name)
     with open(path) as f:
-        return [line.strip() for line in f
-                if line.strip() and not line.startswith('#')]
+        return [
+            line.strip() for line in f
+            if line.strip() and not line.startswith('#')
+        ]
 
 
 def read_version():
@@ -53,8 +54,10 @@ def add_mim_extension():
         elif osp.isfile(src):
             shutil.copyfile(src, dst)
         elif osp.isdir(src):
-            shutil.copytree(src, dst, ignore=shutil.ignore_patterns(
-                '__pycache__', '*.pyc'))
+            shutil.copytree(
+                src,
+                dst,
+                ignore=shutil.ignore_patterns('__pycache__', '*.pyc'))
         else:
             warnings.warn(f'Cannot copy {src}.')
 

@@ -11,7 +11,8 @@ default layer (``backbone.layer4``) is compared with the binarised mask
 resized to 64 px: the share of CAM energy inside the mask, and the mask's
 area fraction (what a CAM spread evenly would score).
 
-    python benchmarks/cam_energy.py --data-root ../shared/datasets/magnetic-tile
+    python benchmarks/cam_energy.py \
+        --data-root ../shared/datasets/magnetic-tile
 
 Writes benchmarks/results/cam_energy.json and example overlays under
 ``--work-dir``.
@@ -32,7 +33,8 @@ import numpy as np
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BENCH = 'configs/distill/benchmarks/'
 MODELS = {
-    'cross-entropy': 'ce_r18_1xb32-adam-8e_magnetic-tile-10shot-64px',
+    'cross-entropy':
+    'ce_r18_1xb32-adam-8e_magnetic-tile-10shot-64px',
     'SCL + ArcMargin (gallery)':
     'scl-arcmargin_r18_1xb32-adam-8e_magnetic-tile-10shot-64px',
 }
@@ -40,21 +42,24 @@ MODELS = {
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--data-root',
-                        default='../shared/datasets/magnetic-tile')
+    parser.add_argument(
+        '--data-root', default='../shared/datasets/magnetic-tile')
     parser.add_argument('--work-dir', default='work_dirs/cam_energy')
     parser.add_argument('--method', default='gradcam')
-    parser.add_argument('--examples', type=int, default=4,
-                        help='overlay PNGs written per model')
+    parser.add_argument(
+        '--examples',
+        type=int,
+        default=4,
+        help='overlay PNGs written per model')
     parser.add_argument('--out', default='benchmarks/results/cam_energy.json')
     return parser.parse_args(argv)
 
 
 def options(root):
-    return ['--cfg-options',
-            f'train_dataloader.dataset.dataset.data_root={root}',
-            f'test_dataloader.dataset.data_root={root}'] + (
-        [f'gallery_dataloader.dataset.dataset.data_root={root}'])
+    return [
+        '--cfg-options', f'train_dataloader.dataset.dataset.data_root={root}',
+        f'test_dataloader.dataset.data_root={root}'
+    ] + ([f'gallery_dataloader.dataset.dataset.data_root={root}'])
 
 
 def train(args, config):
@@ -62,8 +67,10 @@ def train(args, config):
     ckpts = glob.glob(osp.join(work, 'epoch_*.pth'))
     if ckpts:
         return sorted(ckpts)[-1], None
-    cmd = [sys.executable, 'tools/train.py', osp.join(BENCH, config + '.py'),
-           '--work-dir', work] + options(args.data_root)
+    cmd = [
+        sys.executable, 'tools/train.py',
+        osp.join(BENCH, config + '.py'), '--work-dir', work
+    ] + options(args.data_root)
     if config.startswith('ce_'):
         cmd = cmd[:-1]  # no gallery
     print('$', ' '.join(cmd), flush=True)
@@ -74,7 +81,6 @@ def train(args, config):
 
 
 def measure(args, label, config, ckpt):
-    import torch
     from mmengine.registry import DefaultScope
     from mmengine.runner import Runner
 
@@ -82,8 +88,9 @@ def measure(args, label, config, ckpt):
     from defectzoo.visualization import ClassifierCAM, cam_energy_in_mask
     sys.path.insert(0, osp.join(REPO, 'tools', 'visualization'))
     from vis_cam import overlay
-    cfg = load_config(osp.join(BENCH, config + '.py'),
-                      {'test_dataloader.dataset.data_root': args.data_root})
+    cfg = load_config(
+        osp.join(BENCH, config + '.py'),
+        {'test_dataloader.dataset.data_root': args.data_root})
     model = init_model(cfg, ckpt)
     cam = ClassifierCAM(model, args.method)
     with DefaultScope.overwrite_default_scope('defectzoo'):
@@ -102,23 +109,30 @@ def measure(args, label, config, ckpt):
         heat, pred = cam(image[None], target_category=label_id)
         # A 64-px cell is defect if any of its pixels is (thin cracks).
         mask = cv2.imread(mask_path, cv2.IMREAD_GRAYSCALE) >= 128
-        mask = cv2.resize(mask.astype(np.float32), heat.shape[:0:-1],
-                          interpolation=cv2.INTER_AREA) > 0
+        mask = cv2.resize(
+            mask.astype(np.float32),
+            heat.shape[:0:-1],
+            interpolation=cv2.INTER_AREA) > 0
         energies.append(cam_energy_in_mask(heat[0], mask))
         areas.append(float(mask.mean()))
         correct.append(int(pred[0]) == label_id)
         if len(energies) <= args.examples:
             stem = osp.splitext(osp.basename(info['img_path']))[0]
-            cv2.imwrite(osp.join(out_dir, f'{stem}_{args.method}.png'),
-                        overlay(image, heat[0]))
+            cv2.imwrite(
+                osp.join(out_dir, f'{stem}_{args.method}.png'),
+                overlay(image, heat[0]))
     energies, areas = np.array(energies), np.array(areas)
-    return dict(model=label, config=config, checkpoint=ckpt,
-                images=len(energies), energy_in_mask=float(energies.mean()),
-                energy_in_mask_std=float(energies.std()),
-                mask_area=float(areas.mean()),
-                ratio=float((energies / np.maximum(areas, 1e-6)).mean()),
-                accuracy_defect_images=float(np.mean(correct)),
-                overlays=out_dir)
+    return dict(
+        model=label,
+        config=config,
+        checkpoint=ckpt,
+        images=len(energies),
+        energy_in_mask=float(energies.mean()),
+        energy_in_mask_std=float(energies.std()),
+        mask_area=float(areas.mean()),
+        ratio=float((energies / np.maximum(areas, 1e-6)).mean()),
+        accuracy_defect_images=float(np.mean(correct)),
+        overlays=out_dir)
 
 
 def main(argv=None):
@@ -133,25 +147,31 @@ def main(argv=None):
         r = measure(args, label, config, ckpt)
         r['train_seconds'] = seconds
         raw.append(r)
-        rows.append([label, r['images'], r['accuracy_defect_images'],
-                     r['energy_in_mask'], r['mask_area'], r['ratio']])
+        rows.append([
+            label, r['images'], r['accuracy_defect_images'],
+            r['energy_in_mask'], r['mask_area'], r['ratio']
+        ])
     result = dict(
         benchmark='cam_energy',
         command=f'python benchmarks/cam_energy.py --data-root '
-                f'{args.data_root}',
+        f'{args.data_root}',
         date=time.strftime('%Y-%m-%d'),
         machine=f'{platform.machine()}, 2-core CPU shared with other jobs',
-        wall_seconds=round(time.time() - start), raw=raw,
-        tables=dict(energy=dict(
-            columns=['classifier (ResNet-18)', 'defect test images',
-                     'top-1 on them', f'{args.method} energy in mask',
-                     'mask area (uniform CAM)', 'energy / area'],
-            rows=rows,
-            note=('Magnetic tile, 10 training images per class, 64 px, 8 '
-                  'epochs from random initialisation (a cut-down run: '
-                  'weak classifiers); CAM of the true class at '
-                  'backbone.layer4; masks binarised at 128, a 64-px cell '
-                  'counts as defect if any of its pixels is.'))))
+        wall_seconds=round(time.time() - start),
+        raw=raw,
+        tables=dict(
+            energy=dict(
+                columns=[
+                    'classifier (ResNet-18)', 'defect test images',
+                    'top-1 on them', f'{args.method} energy in mask',
+                    'mask area (uniform CAM)', 'energy / area'
+                ],
+                rows=rows,
+                note=('Magnetic tile, 10 training images per class, 64 px, 8 '
+                      'epochs from random initialisation (a cut-down run: '
+                      'weak classifiers); CAM of the true class at '
+                      'backbone.layer4; masks binarised at 128, a 64-px cell '
+                      'counts as defect if any of its pixels is.'))))
     os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as f:
         json.dump(result, f, indent=1)

@@ -52,48 +52,58 @@ sys.path.insert(0, ROOT)
 CONFIGS = osp.join(ROOT, 'configs', 'defect_aux_net')
 RESULT = osp.join(ROOT, 'benchmarks', 'results', 'defect_aux_net.json')
 
+_FULL = '1xb8-adam-onecycle-50e_magnetic-tile-600px'
+_BENCH = '1xb8-adam-onecycle-5e_magnetic-tile-k40-128px'
 FULL = dict(
-    multi='defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',  # noqa: E501
-    cls='ce_r50_1xb8-adam-onecycle-50e_magnetic-tile-600px',
-    seg='semantic-fpn_r50-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
-    det='retinanet_r50-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
-    none='defect-aux-net_r50-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
-    se='defect-aux-net_r50-se-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px',
-    sa='defect-aux-net_r50-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px')
+    multi=f'defect-aux-net_r50-se-sa-fpn_{_FULL}',
+    cls=f'ce_r50_{_FULL}',
+    seg=f'semantic-fpn_r50-fpn_{_FULL}',
+    det=f'retinanet_r50-fpn_{_FULL}',
+    none=f'defect-aux-net_r50-fpn_{_FULL}',
+    se=f'defect-aux-net_r50-se-fpn_{_FULL}',
+    sa=f'defect-aux-net_r50-sa-fpn_{_FULL}')
 BENCH = dict(
-    multi='defect-aux-net_r50-w16-se-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501
-    cls='ce_r50-w16_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
-    seg='semantic-fpn_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501
-    det='retinanet_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',
-    none='defect-aux-net_r50-w16-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501
-    se='defect-aux-net_r50-w16-se-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px',  # noqa: E501
-    sa='defect-aux-net_r50-w16-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px')  # noqa: E501
-LABELS = dict(multi='Defect-Aux-Net (SE+SA)', cls='cls-only ResNet-50',
-              seg='seg-only R50-FPN', det='det-only RetinaNet R50-FPN',
-              none='none', se='SE', sa='SA')
+    multi=f'defect-aux-net_r50-w16-se-sa-fpn_{_BENCH}',
+    cls=f'ce_r50-w16_{_BENCH}',
+    seg=f'semantic-fpn_r50-w16-fpn_{_BENCH}',
+    det=f'retinanet_r50-w16-fpn_{_BENCH}',
+    none=f'defect-aux-net_r50-w16-fpn_{_BENCH}',
+    se=f'defect-aux-net_r50-w16-se-fpn_{_BENCH}',
+    sa=f'defect-aux-net_r50-w16-sa-fpn_{_BENCH}')
+LABELS = dict(
+    multi='Defect-Aux-Net (SE+SA)',
+    cls='cls-only ResNet-50',
+    seg='seg-only R50-FPN',
+    det='det-only RetinaNet R50-FPN',
+    none='none',
+    se='SE',
+    sa='SA')
 ABLATION = ('none', 'se', 'sa', 'multi')
 # (column, metric key in the test JSON, factor to percent)
-METRICS = (('accuracy', 'cls/accuracy/top1', 1),
-           ('precision', 'cls/single-label/precision', 1),
-           ('recall', 'cls/single-label/recall', 1),
-           ('F1', 'cls/single-label/f1-score', 1),
-           ('Dice', 'seg/defectDice', 1),
-           ('IoU', 'seg/defectIoU', 1),
-           ('mAP@0.5', 'det/pascal_voc/mAP', 100),
-           ('COCO AP', 'det/coco/bbox_mAP', 100))
+METRICS = (('accuracy', 'cls/accuracy/top1',
+            1), ('precision', 'cls/single-label/precision',
+                 1), ('recall', 'cls/single-label/recall',
+                      1), ('F1', 'cls/single-label/f1-score', 1),
+           ('Dice', 'seg/defectDice', 1), ('IoU', 'seg/defectIoU', 1),
+           ('mAP@0.5', 'det/pascal_voc/mAP', 100), ('COCO AP',
+                                                    'det/coco/bbox_mAP', 100))
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--part', choices=['latency', 'train', 'all'],
-                        default='all')
-    parser.add_argument('--data-root', default=osp.join(
-        ROOT, '..', 'shared', 'datasets', 'magnetic-tile'),
+    parser.add_argument(
+        '--part', choices=['latency', 'train', 'all'], default='all')
+    parser.add_argument(
+        '--data-root',
+        default=osp.join(ROOT, '..', 'shared', 'datasets', 'magnetic-tile'),
         help='the magnetic-tile folder (MT_<Class>/Imgs)')
-    parser.add_argument('--work-dir',
-                        default=osp.join(ROOT, 'work_dirs', 'defect_aux_net'))
-    parser.add_argument('--size', type=int, default=600,
-                        help='latency input size (the paper: 600)')
+    parser.add_argument(
+        '--work-dir', default=osp.join(ROOT, 'work_dirs', 'defect_aux_net'))
+    parser.add_argument(
+        '--size',
+        type=int,
+        default=600,
+        help='latency input size (the paper: 600)')
     parser.add_argument('--warmup', type=int, default=2)
     parser.add_argument('--runs', type=int, default=5)
     parser.add_argument('--out', default=RESULT)
@@ -108,8 +118,8 @@ def paper_numbers() -> dict:
     out = {}
     for model in meta['Models']:
         results = model.get('Paper Results') or [{}]
-        out[model['Name']] = (model.get('Metadata', {}),
-                              results[0].get('Metrics', {}))
+        out[model['Name']] = (model.get('Metadata',
+                                        {}), results[0].get('Metrics', {}))
     return out
 
 
@@ -138,14 +148,16 @@ def time_models(models: dict, size: int, warmup: int, runs: int) -> dict:
     from mmdet.structures import DetDataSample
     torch.manual_seed(0)
     img = torch.randint(0, 256, (3, size, size), dtype=torch.uint8)
-    meta = dict(img_shape=(size, size), ori_shape=(size, size),
-                scale_factor=(1.0, 1.0))
+    meta = dict(
+        img_shape=(size, size),
+        ori_shape=(size, size),
+        scale_factor=(1.0, 1.0))
     times = {key: [] for key in models}
     with torch.no_grad():
         for i in range(warmup + runs):
             for key, model in models.items():
-                data = dict(inputs=[img],
-                            data_samples=[DetDataSample(metainfo=meta)])
+                data = dict(
+                    inputs=[img], data_samples=[DetDataSample(metainfo=meta)])
                 start = time.perf_counter()
                 model.test_step(data)
                 if i >= warmup:
@@ -171,33 +183,53 @@ def run_latency(args, paper) -> dict:
     for key in timed:
         ours[key] = (count_params(models[key]), secs[key])
     for key, (params, sec) in ours.items():
-        print(f'{FULL[key]}: {params:.2f} M, '
-              f'{"—" if sec is None else f"{sec:.4f} s"}', flush=True)
+        print(
+            f'{FULL[key]}: {params:.2f} M, '
+            f'{"—" if sec is None else f"{sec:.4f} s"}',
+            flush=True)
     pmeta = {k: paper[FULL[k]][0] for k in FULL}
 
     def pp(key, field):
         return pmeta[key].get(field)
 
     for key in ('cls', 'seg', 'det'):
-        rows.append([LABELS[key], round(ours[key][0], 2),
-                     round(ours[key][1], 4), pp(key, 'Parameters (M)'),
-                     pp(key, 'Latency (s)')])
+        rows.append([
+            LABELS[key],
+            round(ours[key][0], 2),
+            round(ours[key][1], 4),
+            pp(key, 'Parameters (M)'),
+            pp(key, 'Latency (s)')
+        ])
     sum_p = sum(ours[k][0] for k in ('cls', 'seg', 'det'))
     sum_t = sum(ours[k][1] for k in ('cls', 'seg', 'det'))
     paper_sum_p = sum(pp(k, 'Parameters (M)') for k in ('cls', 'seg', 'det'))
     paper_sum_t = sum(pp(k, 'Latency (s)') for k in ('cls', 'seg', 'det'))
-    rows.append(['sum of the three', round(sum_p, 2), round(sum_t, 4),
-                 round(paper_sum_p, 1), round(paper_sum_t, 4)])
-    rows.append([LABELS['multi'], round(ours['multi'][0], 2),
-                 round(ours['multi'][1], 4), pp('multi', 'Parameters (M)'),
-                 pp('multi', 'Latency (s)')])
-    rows.append(['Defect-Aux-Net / sum', round(ours['multi'][0] / sum_p, 3),
-                 round(ours['multi'][1] / sum_t, 3),
-                 round(pp('multi', 'Parameters (M)') / paper_sum_p, 3),
-                 round(pp('multi', 'Latency (s)') / paper_sum_t, 3)])
+    rows.append([
+        'sum of the three',
+        round(sum_p, 2),
+        round(sum_t, 4),
+        round(paper_sum_p, 1),
+        round(paper_sum_t, 4)
+    ])
+    rows.append([
+        LABELS['multi'],
+        round(ours['multi'][0], 2),
+        round(ours['multi'][1], 4),
+        pp('multi', 'Parameters (M)'),
+        pp('multi', 'Latency (s)')
+    ])
+    rows.append([
+        'Defect-Aux-Net / sum',
+        round(ours['multi'][0] / sum_p, 3),
+        round(ours['multi'][1] / sum_t, 3),
+        round(pp('multi', 'Parameters (M)') / paper_sum_p, 3),
+        round(pp('multi', 'Latency (s)') / paper_sum_t, 3)
+    ])
     table = dict(
-        columns=['model', 'params (M)', 'latency (s)', 'paper params (M)',
-                 'paper latency (s)'],
+        columns=[
+            'model', 'params (M)', 'latency (s)', 'paper params (M)',
+            'paper latency (s)'
+        ],
         rows=rows,
         note=(f'One {args.size} x {args.size} image, one CPU thread '
               '(`torch.set_num_threads(1)`), `model.test_step` (normalise, '
@@ -209,18 +241,27 @@ def run_latency(args, paper) -> dict:
               '<= 0.45x of the sum. Paper: Xeon 2.2 GHz, 1 core (Table VI).'))
     base, paper_base = ours['none'][0], pp('none', 'Parameters (M)')
     ablation_params = dict(
-        columns=['attention', 'params (M)', 'extra vs none (M)',
-                 'paper params (M)', 'paper extra (M)'],
-        rows=[['SE + SA' if k == 'multi' else LABELS[k],
-               round(ours[k][0], 3), round(ours[k][0] - base, 3),
-               pp(k, 'Parameters (M)'),
-               round(pp(k, 'Parameters (M)') - paper_base, 1)]
-              for k in ABLATION],
+        columns=[
+            'attention', 'params (M)', 'extra vs none (M)', 'paper params (M)',
+            'paper extra (M)'
+        ],
+        rows=[[
+            'SE + SA' if k == 'multi' else LABELS[k],
+            round(ours[k][0], 3),
+            round(ours[k][0] - base, 3),
+            pp(k, 'Parameters (M)'),
+            round(pp(k, 'Parameters (M)') - paper_base, 1)
+        ] for k in ABLATION],
         note=('Full-size configs (ResNet-50, FPN 256, three heads). SE: '
               'GAP -> 1x1 conv C/16 -> ReLU -> 1x1 conv C -> sigmoid; SA: '
               '[avg ; max] -> 7x7 conv -> sigmoid, in all 16 bottlenecks.'))
-    return dict(latency=table, ablation_params=ablation_params,
-                params={k: v[0] for k, v in ours.items()})
+    return dict(
+        latency=table,
+        ablation_params=ablation_params,
+        params={
+            k: v[0]
+            for k, v in ours.items()
+        })
 
 
 def train_and_test(key: str, args) -> dict:
@@ -248,16 +289,22 @@ def train_and_test(key: str, args) -> dict:
     log = osp.join(runner.log_dir, f'{runner.timestamp}.json')
     with open(log) as f:
         metrics = json.loads(f.read().strip().splitlines()[-1])
-    result = dict(config=name, params=params, metrics=metrics,
-                  wall_s=round(wall, 1), cpu_s=round(cpu, 1))
+    result = dict(
+        config=name,
+        params=params,
+        metrics=metrics,
+        wall_s=round(wall, 1),
+        cpu_s=round(cpu, 1))
     with open(done, 'w') as f:
         json.dump(result, f, indent=1)
     return result
 
 
 def metric_cells(metrics: dict) -> list:
-    return [None if key not in metrics else round(metrics[key] * f, 2)
-            for _, key, f in METRICS]
+    return [
+        None if key not in metrics else round(metrics[key] * f, 2)
+        for _, key, f in METRICS
+    ]
 
 
 def run_train(args, paper, params_full, save) -> dict:
@@ -266,8 +313,10 @@ def run_train(args, paper, params_full, save) -> dict:
     results = {}
     for key in ('multi', 'cls', 'seg', 'det', 'none', 'se', 'sa'):
         results[key] = train_and_test(key, args)
-        print(f'{BENCH[key]}: {results[key]["metrics"]} '
-              f'({results[key]["wall_s"]} s)', flush=True)
+        print(
+            f'{BENCH[key]}: {results[key]["metrics"]} '
+            f'({results[key]["wall_s"]} s)',
+            flush=True)
         tables = train_tables(results, paper, params_full)
         save(tables)
     return tables
@@ -298,17 +347,20 @@ def train_tables(results, paper, params_full) -> dict:
             continue
         meta, pres = paper[FULL[key]]
         m = results[key]['metrics']
-        rows.append(['SE + SA' if key == 'multi' else LABELS[key],
-                     None if params_full is None
-                     else round(params_full[key], 2),
-                     meta.get('Parameters (M)'),
-                     round(results[key]['params'], 3)] +
-                    metric_cells(m)[:1] + [pres.get('Accuracy')] +
-                    [metric_cells(m)[4], metric_cells(m)[6]])
+        rows.append(
+            [
+                'SE + SA' if key == 'multi' else LABELS[key],
+                None if params_full is None else round(params_full[key], 2),
+                meta.get('Parameters (M)'),
+                round(results[key]['params'], 3)
+            ] + metric_cells(m)[:1] + [pres.get('Accuracy')] +
+            [metric_cells(m)[4], metric_cells(m)[6]])
     ablation = dict(
-        columns=['attention', 'params R50 600 px (M)', 'paper params (M)',
-                 'params cut-down (M)', 'accuracy', 'paper accuracy',
-                 'Dice', 'mAP@0.5'],
+        columns=[
+            'attention', 'params R50 600 px (M)', 'paper params (M)',
+            'params cut-down (M)', 'accuracy', 'paper accuracy', 'Dice',
+            'mAP@0.5'
+        ],
         rows=rows,
         note=('Parameters of the full-size configs (ResNet-50, FPN 256) and '
               'of the cut-down ones; accuracy / Dice / mAP of the cut-down '
@@ -351,8 +403,10 @@ def main(argv=None):
     if args.part in ('latency', 'all'):
         lat = run_latency(args, paper)
         params_full = lat['params']
-        save(dict(latency=lat['latency'],
-                  ablation_params=lat['ablation_params']))
+        save(
+            dict(
+                latency=lat['latency'],
+                ablation_params=lat['ablation_params']))
     if args.part in ('train', 'all'):
         run_train(args, paper, params_full, save)
 

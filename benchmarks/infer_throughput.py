@@ -30,8 +30,10 @@ def parse_args(argv=None):
     p.add_argument('--images', type=int, default=1000)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--batch-sizes', type=int, nargs='+', default=[16])
-    p.add_argument('--out', default=osp.join(ROOT, 'benchmarks', 'results',
-                                             'infer_throughput.json'))
+    p.add_argument(
+        '--out',
+        default=osp.join(ROOT, 'benchmarks', 'results',
+                         'infer_throughput.json'))
     return p.parse_args(argv)
 
 
@@ -43,16 +45,23 @@ def main(argv=None):
         folder = osp.join(tmp, 'images')
         os.makedirs(folder)
         for name in images:  # the first N of the sorted folder
-            os.symlink(osp.abspath(osp.join(a.neu_root, 'IMAGES', name)),
-                       osp.join(folder, name))
-        env = dict(os.environ, OMP_NUM_THREADS=str(a.threads),
-                   MKL_NUM_THREADS=str(a.threads), PYTHONPATH=ROOT)
+            os.symlink(
+                osp.abspath(osp.join(a.neu_root, 'IMAGES', name)),
+                osp.join(folder, name))
+        env = dict(
+            os.environ,
+            OMP_NUM_THREADS=str(a.threads),
+            MKL_NUM_THREADS=str(a.threads),
+            PYTHONPATH=ROOT)
         for bs in a.batch_sizes:
             out = osp.join(tmp, f'out_bs{bs}')
-            cmd = [sys.executable, osp.join(ROOT, 'tools', 'infer.py'),
-                   a.model] + ([a.checkpoint] if a.checkpoint else []) + [
-                   folder, '--out-dir', out, '--batch-size',
-                   str(bs), '--no-progress']
+            cmd = [
+                sys.executable,
+                osp.join(ROOT, 'tools', 'infer.py'), a.model
+            ] + ([a.checkpoint] if a.checkpoint else []) + [
+                folder, '--out-dir', out, '--batch-size',
+                str(bs), '--no-progress'
+            ]
             t0 = time.perf_counter()
             subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
             wall = time.perf_counter() - t0
@@ -60,10 +69,12 @@ def main(argv=None):
                 res = json.load(f)
             t = res['timing']
             size = osp.getsize(osp.join(out, 'report.html')) / 2**20
-            rows.append([bs, res['summary']['predicted'],
-                         t['load_model_s'], t['inference_s'],
-                         t['images_per_s'], t['report_s'], round(size, 1),
-                         round(wall, 1)])
+            rows.append([
+                bs, res['summary']['predicted'], t['load_model_s'],
+                t['inference_s'], t['images_per_s'], t['report_s'],
+                round(size, 1),
+                round(wall, 1)
+            ])
     result = dict(
         benchmark='infer_throughput',
         command='flock /tmp/dz-heavy.lock python '
@@ -71,17 +82,21 @@ def main(argv=None):
         date=datetime.date.today().isoformat(),
         machine=f'{platform.machine()} CPU, {a.threads} threads '
         '(OMP_NUM_THREADS), machine shared with other jobs',
-        tables=dict(throughput=dict(
-            columns=['batch size', 'images', 'load model (s)',
-                     'inference (s)', 'images/s', 'report (s)',
-                     'report.html (MiB)', 'wall, whole command (s)'],
-            rows=rows,
-            note=f'`tools/infer.py {a.model} FOLDER --out-dir D` on the '
-            f'first {a.images} NEU images (200 px JPEG), zoo weights from '
-            'the cache; inference includes reading, the test pipeline, the '
-            'forward pass, the OOD distance and drawing + writing one '
-            'overlay PNG per image; report = HTML (thumbnails as data '
-            'URIs) + CSV + JSON.')))
+        tables=dict(
+            throughput=dict(
+                columns=[
+                    'batch size', 'images', 'load model (s)', 'inference (s)',
+                    'images/s', 'report (s)', 'report.html (MiB)',
+                    'wall, whole command (s)'
+                ],
+                rows=rows,
+                note=f'`tools/infer.py {a.model} FOLDER --out-dir D` on the '
+                f'first {a.images} NEU images (200 px JPEG), zoo weights from '
+                'the cache; inference includes reading, the test pipeline, '
+                'the '
+                'forward pass, the OOD distance and drawing + writing one '
+                'overlay PNG per image; report = HTML (thumbnails as data '
+                'URIs) + CSV + JSON.')))
     os.makedirs(osp.dirname(a.out), exist_ok=True)
     with open(a.out, 'w') as f:
         json.dump(result, f, indent=1)

@@ -49,16 +49,22 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root', default='../shared/datasets/neu-det')
     parser.add_argument('--work-dir', default='work_dirs/lightweight')
-    parser.add_argument('--calib', type=int, default=128,
-                        help='calibration images for INT8 (training set)')
+    parser.add_argument(
+        '--calib',
+        type=int,
+        default=128,
+        help='calibration images for INT8 (training set)')
     parser.add_argument('--warmup', type=int, default=20)
     parser.add_argument('--runs', type=int, default=200)
     parser.add_argument('--force', action='store_true')
-    parser.add_argument('--only', nargs='+', metavar='STAGE',
-                        help='run only these stages (teachers, student, kd, '
-                        'pruned, deploy_teacher, deploy_student, deploy_kd, '
-                        'deploy_pruned); '
-                        'the others must have run')
+    parser.add_argument(
+        '--only',
+        nargs='+',
+        metavar='STAGE',
+        help='run only these stages (teachers, student, kd, '
+        'pruned, deploy_teacher, deploy_student, deploy_kd, '
+        'deploy_pruned); '
+        'the others must have run')
     parser.add_argument('--out', default='benchmarks/results/lightweight.json')
     return parser.parse_args(argv)
 
@@ -69,8 +75,8 @@ def run(cmd, log):
     print('$', ' '.join(cmd), flush=True)
     start = time.time()
     with open(log, 'w') as f:
-        proc = subprocess.run(cmd, cwd=REPO, stdout=f,
-                              stderr=subprocess.STDOUT)
+        proc = subprocess.run(
+            cmd, cwd=REPO, stdout=f, stderr=subprocess.STDOUT)
     if proc.returncode:
         raise RuntimeError(f'{cmd[1]} failed (exit {proc.returncode}); log '
                            f'{log}:\n{open(log).read()[-3000:]}')
@@ -80,14 +86,16 @@ def run(cmd, log):
 
 
 def data_options(root):
-    return ['--cfg-options',
-            f'train_dataloader.dataset.dataset.data_root={root}',
-            f'test_dataloader.dataset.data_root={root}']
+    return [
+        '--cfg-options', f'train_dataloader.dataset.dataset.data_root={root}',
+        f'test_dataloader.dataset.data_root={root}'
+    ]
 
 
 def last_checkpoint(work):
-    ckpts = sorted(glob.glob(osp.join(work, 'epoch_*.pth')),
-                   key=lambda p: int(p.rsplit('_', 1)[1][:-4]))
+    ckpts = sorted(
+        glob.glob(osp.join(work, 'epoch_*.pth')),
+        key=lambda p: int(p.rsplit('_', 1)[1][:-4]))
     return ckpts[-1] if ckpts else None
 
 
@@ -109,17 +117,18 @@ def train_and_test(args, config, test_config=None):
     ``test_config`` (tools/test.py); accuracy from mmengine's JSON."""
     work = osp.join(args.work_dir, config)
     cfg = osp.join(BENCH, config + '.py')
-    seconds = run([sys.executable, 'tools/train.py', cfg, '--work-dir', work]
-                  + data_options(args.data_root), osp.join(work + '.train.log'))
+    seconds = run([sys.executable, 'tools/train.py', cfg, '--work-dir', work] +
+                  data_options(args.data_root), osp.join(work + '.train.log'))
     ckpt = last_checkpoint(work)
     acc = test(args, test_config or config, ckpt, work + '_test')
     return dict(checkpoint=ckpt, accuracy=acc, train_seconds=seconds)
 
 
 def test(args, config, ckpt, work):
-    run([sys.executable, 'tools/test.py', osp.join(BENCH, config + '.py'),
-         ckpt, '--work-dir', work] + data_options(args.data_root),
-        work + '.log')
+    run([
+        sys.executable, 'tools/test.py',
+        osp.join(BENCH, config + '.py'), ckpt, '--work-dir', work
+    ] + data_options(args.data_root), work + '.log')
     runs = sorted(glob.glob(osp.join(work, '*', '*.json')))
     metrics = json.load(open(runs[-1]))
     return metrics['accuracy/top1'] / 100
@@ -143,8 +152,7 @@ def ort_latency_ms(path, x, warmup, runs):
     import onnxruntime as ort
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = opts.inter_op_num_threads = 1
-    sess = ort.InferenceSession(path, opts,
-                                providers=['CPUExecutionProvider'])
+    sess = ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
     name = sess.get_inputs()[0].name
     feed = {name: x.numpy()}
     return latency_ms(lambda _: sess.run(None, feed), x, warmup, runs)
@@ -153,6 +161,7 @@ def ort_latency_ms(path, x, warmup, runs):
 def deploy(args, name, config, ckpt, quantize):
     """Export to ONNX (and quantise); TorchScript sizes and latencies."""
     import torch
+
     from defectzoo.apis import init_model
     from defectzoo.deploy import DeployClassifier
     out = osp.join(args.work_dir, 'deploy', name)
@@ -160,15 +169,17 @@ def deploy(args, name, config, ckpt, quantize):
     cfg = osp.join(BENCH, config + '.py')
     result = {}
     if quantize:
-        result['quantize_seconds'] = run(
-            [sys.executable, 'tools/deployment/quantize.py', cfg, ckpt,
-             '--calib', str(args.calib), '--out', out]
-            + data_options(args.data_root), osp.join(out, 'quantize.log'))
+        result['quantize_seconds'] = run([
+            sys.executable, 'tools/deployment/quantize.py', cfg, ckpt,
+            '--calib',
+            str(args.calib), '--out', out
+        ] + data_options(args.data_root), osp.join(out, 'quantize.log'))
         result['int8'] = json.load(open(osp.join(out, 'quantize.json')))
     onnx_path = osp.join(out, 'model.onnx')
-    run([sys.executable, 'tools/deployment/export_onnx.py', cfg, ckpt,
-         '--out', onnx_path, '--shape', '64', '64'],
-        osp.join(out, 'export_onnx.log'))
+    run([
+        sys.executable, 'tools/deployment/export_onnx.py', cfg, ckpt, '--out',
+        onnx_path, '--shape', '64', '64'
+    ], osp.join(out, 'export_onnx.log'))
     result['onnx'] = json.load(open(onnx_path + '.json'))
 
     torch.set_num_threads(1)
@@ -196,9 +207,8 @@ def main(argv=None):
     start = time.time()
     res = {}
     for label, config in TEACHERS.items():
-        res[label] = stage(args, config,
-                           lambda c=config: train_and_test(args, c),
-                           'teachers')
+        res[label] = stage(
+            args, config, lambda c=config: train_and_test(args, c), 'teachers')
     res['student'] = stage(args, STUDENT,
                            lambda: train_and_test(args, STUDENT), 'student')
     # The KD checkpoint is a plain ResNet-18: tested with the student config.
@@ -208,24 +218,34 @@ def main(argv=None):
                           'pruned')
     # INT8 on a well-trained network too: the ResNet-50 teacher.
     teacher = list(TEACHERS)[0]
-    res['deploy_teacher'] = stage(args, 'deploy_teacher', lambda: deploy(
-        args, 'teacher', TEACHERS[teacher], res[teacher]['checkpoint'],
-        quantize=True))
-    res['deploy_student'] = stage(args, 'deploy_student', lambda: deploy(
-        args, 'student', STUDENT, res['student']['checkpoint'],
-        quantize=True))
-    res['deploy_kd'] = res['kd'] and stage(args, 'deploy_kd', lambda: deploy(
-        args, 'kd', STUDENT, res['kd']['checkpoint'], quantize=True))
+    res['deploy_teacher'] = stage(
+        args, 'deploy_teacher', lambda: deploy(
+            args,
+            'teacher',
+            TEACHERS[teacher],
+            res[teacher]['checkpoint'],
+            quantize=True))
+    res['deploy_student'] = stage(
+        args, 'deploy_student', lambda: deploy(
+            args,
+            'student',
+            STUDENT,
+            res['student']['checkpoint'],
+            quantize=True))
+    res['deploy_kd'] = res['kd'] and stage(
+        args, 'deploy_kd', lambda: deploy(
+            args, 'kd', STUDENT, res['kd']['checkpoint'], quantize=True))
     res['deploy_pruned'] = res['pruned'] and stage(
         args, 'deploy_pruned', lambda: deploy(
-        args, 'pruned', PRUNE, res['pruned']['checkpoint'], quantize=False))
+            args, 'pruned', PRUNE, res['pruned']['checkpoint'], quantize=False)
+    )
     write(args, res, time.time() - start)
 
 
 def _epochs(config):
     from mmengine.config import Config
-    return Config.fromfile(osp.join(BENCH, config + '.py')).train_cfg[
-        'max_epochs']
+    return Config.fromfile(osp.join(BENCH,
+                                    config + '.py')).train_cfg['max_epochs']
 
 
 def paper_table():
@@ -238,15 +258,21 @@ def paper_table():
             continue
         m = model['Paper Results'][0]['Metrics']
         label = PAPER_MODELS[model['Name']]
-        rows.append([label, 'FP32', m['Top 1 Accuracy'],
-                     m['FP32 Size (MB)'], m['FP32 Latency (ms)'], 1.0])
-        rows.append([label, 'INT8', m['INT8 Top 1 Accuracy'],
-                     m['INT8 Size (MB)'], m['INT8 Latency (ms)'],
-                     m['FP32 Latency (ms)'] / m['INT8 Latency (ms)']])
+        rows.append([
+            label, 'FP32', m['Top 1 Accuracy'], m['FP32 Size (MB)'],
+            m['FP32 Latency (ms)'], 1.0
+        ])
+        rows.append([
+            label, 'INT8', m['INT8 Top 1 Accuracy'], m['INT8 Size (MB)'],
+            m['INT8 Latency (ms)'],
+            m['FP32 Latency (ms)'] / m['INT8 Latency (ms)']
+        ])
     teachers = meta['Collections'][0]['Metadata']['Paper Teachers']
     return dict(
-        columns=['model (paper)', 'precision', 'top-1', 'size (MB)',
-                 'CPU ms / image', 'speed-up'],
+        columns=[
+            'model (paper)', 'precision', 'top-1', 'size (MB)',
+            'CPU ms / image', 'speed-up'
+        ],
         rows=rows,
         note=('Sampath et al., ICECET 2022, Tables 2-3 (TekErreka fasteners, '
               '224 px; from configs/distill/metafile.yml). Teachers: ' +
@@ -257,10 +283,14 @@ def paper_table():
 def _deploy_rows(label, acc, dep):
     int8 = dep['int8']
     return [
-        [label, 'FP32', acc, dep['fp32_mb'], dep['fp32_ms'], dep['onnx_ms'],
-         1.0],
-        [label, 'INT8', int8['accuracy'], dep['int8_mb'], dep['int8_ms'],
-         None, dep['fp32_ms'] / dep['int8_ms']],
+        [
+            label, 'FP32', acc, dep['fp32_mb'], dep['fp32_ms'], dep['onnx_ms'],
+            1.0
+        ],
+        [
+            label, 'INT8', int8['accuracy'], dep['int8_mb'], dep['int8_ms'],
+            None, dep['fp32_ms'] / dep['int8_ms']
+        ],
     ]
 
 
@@ -274,12 +304,16 @@ def write(args, res, seconds):
                 ('ResNet-18 distilled (R50 + VGG19-BN)', KD, res['kd'])]
     missing = [label for label, _, r in entries if not r]
     distill = dict(
-        columns=['model', 'params (M)', 'epochs', 'NEU-CLS top-1',
-                 'train wall (min)'],
+        columns=[
+            'model', 'params (M)', 'epochs', 'NEU-CLS top-1',
+            'train wall (min)'
+        ],
         # The KD model's parameters are the student's (teachers frozen).
-        rows=[[label, round(_params(STUDENT if cfg == KD else cfg) / 1e6, 2),
-               _epochs(cfg), r['accuracy'], r['train_seconds'] / 60]
-              for label, cfg, r in entries if r],
+        rows=[[
+            label,
+            round(_params(STUDENT if cfg == KD else cfg) / 1e6, 2),
+            _epochs(cfg), r['accuracy'], r['train_seconds'] / 60
+        ] for label, cfg, r in entries if r],
         note=('NEU-CLS cut down for one CPU thread: 64 px, 100 training '
               'images per class, tested on the 360-image test split; all '
               'from random initialisation (no ImageNet weights offline); '
@@ -292,14 +326,13 @@ def write(args, res, seconds):
     dt = res['deploy_teacher']
     rows = _deploy_rows('ResNet-18 alone', res['student']['accuracy'], ds)
     if dk:
-        rows += _deploy_rows('ResNet-18 distilled', res['kd']['accuracy'],
-                             dk)
+        rows += _deploy_rows('ResNet-18 distilled', res['kd']['accuracy'], dk)
     if dp:
-        rows.append(['ResNet-18 alone, 50 % channels pruned + 1 epoch',
-                     'FP32',
-                     res['pruned']['accuracy'], dp['fp32_mb'],
-                     dp['fp32_ms'], dp['onnx_ms'],
-                     ds['fp32_ms'] / dp['fp32_ms']])
+        rows.append([
+            'ResNet-18 alone, 50 % channels pruned + 1 epoch', 'FP32',
+            res['pruned']['accuracy'], dp['fp32_mb'], dp['fp32_ms'],
+            dp['onnx_ms'], ds['fp32_ms'] / dp['fp32_ms']
+        ])
     if dt:
         rows += _deploy_rows('(ResNet-50 teacher)',
                              res[list(TEACHERS)[0]]['accuracy'], dt)
@@ -307,9 +340,10 @@ def write(args, res, seconds):
                       for name, d in (('alone', ds), ('distilled', dk),
                                       ('pruned', dp)) if d)
     deploy_table = dict(
-        columns=['model', 'precision', 'top-1', 'size (MB)',
-                 'PyTorch ms / image', 'ONNX Runtime ms / image',
-                 'speed-up vs FP32'],
+        columns=[
+            'model', 'precision', 'top-1', 'size (MB)', 'PyTorch ms / image',
+            'ONNX Runtime ms / image', 'speed-up vs FP32'
+        ],
         rows=rows,
         note=(f'64 x 64 px, batch 1, one thread, median of {args.runs} runs '
               f'after {args.warmup} (machine shared with other jobs: '
@@ -326,12 +360,13 @@ def write(args, res, seconds):
                  f'--data-root {args.data_root}'),
         date=time.strftime('%Y-%m-%d'),
         machine=f'{platform.machine()}, 2-core CPU shared with other '
-                'jobs, 1 thread',
-        wall_seconds=dict(total_this_run=round(seconds),
-                          training=round(train_s)),
+        'jobs, 1 thread',
+        wall_seconds=dict(
+            total_this_run=round(seconds), training=round(train_s)),
         raw=res,
-        tables=dict(distillation=distill, deployment=deploy_table,
-                    paper=paper_table()))
+        tables=dict(
+            distillation=distill, deployment=deploy_table,
+            paper=paper_table()))
     os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as f:
         json.dump(result, f, indent=1)

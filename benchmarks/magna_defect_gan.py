@@ -45,8 +45,10 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, ROOT)
 CFG = osp.join(ROOT, 'configs', 'magna_defect_gan', 'benchmarks')
 CLS = 'ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-{}64px.py'
-GAN = {'Magna-Defect-GAN': 'magna-defect-gan_w8_1xb8-250i_mt-128px.py',
-       'pix2pix-style (mask only)': 'pix2pix-mask_w8_1xb8-250i_mt-128px.py'}
+GAN = {
+    'Magna-Defect-GAN': 'magna-defect-gan_w8_1xb8-250i_mt-128px.py',
+    'pix2pix-style (mask only)': 'pix2pix-mask_w8_1xb8-250i_mt-128px.py'
+}
 DEFAULT_ROOT = 'data/magnetic-tile/'
 DEFAULT_SYN = 'work_dirs/magna_defect_gan/synthetic/'
 
@@ -54,18 +56,25 @@ DEFAULT_SYN = 'work_dirs/magna_defect_gan/synthetic/'
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--data-root', default=DEFAULT_ROOT)
-    parser.add_argument('--work-dir',
-                        default='work_dirs/benchmarks/magna_defect_gan')
+    parser.add_argument(
+        '--work-dir', default='work_dirs/benchmarks/magna_defect_gan')
     parser.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
     parser.add_argument('--num-synthetic', type=int, default=300)
-    parser.add_argument('--gan-iters', type=int, default=None,
-                        help='override the GAN configs\' max_iters')
-    parser.add_argument('--cls-epochs', type=int, default=None,
-                        help='override the classifier epochs')
-    parser.add_argument('--out', default=osp.join(
-        ROOT, 'benchmarks', 'results', 'magna_defect_gan.json'))
-    parser.add_argument('--grid-dir', default=osp.join(ROOT, 'docs',
-                                                       'images'))
+    parser.add_argument(
+        '--gan-iters',
+        type=int,
+        default=None,
+        help='override the GAN configs\' max_iters')
+    parser.add_argument(
+        '--cls-epochs',
+        type=int,
+        default=None,
+        help='override the classifier epochs')
+    parser.add_argument(
+        '--out',
+        default=osp.join(ROOT, 'benchmarks', 'results',
+                         'magna_defect_gan.json'))
+    parser.add_argument('--grid-dir', default=osp.join(ROOT, 'docs', 'images'))
     return parser.parse_args(argv)
 
 
@@ -86,7 +95,7 @@ def load_cfg(name, work_dir, seed, paths, options=None):
     from mmengine.config import Config
     cfg = Config.fromfile(osp.join(CFG, name))
     replace_paths(cfg._cfg_dict, paths)
-    for key, value in (options or {}).items():   # replace, not merge
+    for key, value in (options or {}).items():  # replace, not merge
         *parents, leaf = key.split('.')
         node = cfg
         for k in parents:
@@ -101,8 +110,8 @@ def load_cfg(name, work_dir, seed, paths, options=None):
 
 def last_val_metrics(work_dir):
     """The last validation record of ``vis_data/scalars.json``."""
-    path = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                     'scalars.json')))[-1]
+    path = sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))[-1]
     with open(path) as f:
         records = [json.loads(line) for line in f if line.strip()]
     return [r for r in records if 'accuracy/top1' in r][-1]
@@ -110,8 +119,10 @@ def last_val_metrics(work_dir):
 
 def test_metrics(work_dir):
     """The metrics JSON written by ``Runner.test``."""
-    paths = [p for p in glob.glob(osp.join(work_dir, '*', '*.json'))
-             if 'vis_data' not in p]
+    paths = [
+        p for p in glob.glob(osp.join(work_dir, '*', '*.json'))
+        if 'vis_data' not in p
+    ]
     with open(sorted(paths)[-1]) as f:
         return json.load(f)
 
@@ -140,15 +151,16 @@ def main(argv=None):
     wd = osp.abspath(args.work_dir)
     syn = osp.join(wd, 'synthetic') + '/'
     paths = {DEFAULT_ROOT: data_root, DEFAULT_SYN: syn}
-    cls_opts = ({'train_cfg.max_epochs': args.cls_epochs,
-                 'train_cfg.val_interval': args.cls_epochs}
-                if args.cls_epochs else None)
+    cls_opts = ({
+        'train_cfg.max_epochs': args.cls_epochs,
+        'train_cfg.val_interval': args.cls_epochs
+    } if args.cls_epochs else None)
     t0 = time.time()
     results, walls, quality = {}, {}, {}
 
     def save(final=False):
-        write_tables(args, argv, quality, results, walls, time.time() - t0,
-                     final)
+        write_tables(args, argv, quality, results, walls,
+                     time.time() - t0, final)
 
     def cls_run(scheme, name, seed, extra=None):
         safe = scheme.replace("'", '_prime')
@@ -178,9 +190,13 @@ def main(argv=None):
         work = osp.join(wd, 'gan_' + name.split('_')[0])
         done = osp.join(work, 'done.json')
         if not osp.isfile(done):
-            opts = {'model.style_loss.feature_net.init_cfg':
-                    dict(type='Pretrained', checkpoint=feat_ckpt,
-                         prefix='backbone.')} if 'magna' in name else {}
+            opts = {
+                'model.style_loss.feature_net.init_cfg':
+                dict(
+                    type='Pretrained',
+                    checkpoint=feat_ckpt,
+                    prefix='backbone.')
+            } if 'magna' in name else {}
             opts['test_evaluator.feature_net.init_cfg'] = dict(
                 type='Pretrained', checkpoint=feat_ckpt, prefix='backbone.')
             if args.gan_iters:
@@ -192,38 +208,44 @@ def main(argv=None):
         with open(done) as f:
             quality[model] = json.load(f)
         save()
-        grid = sorted(glob.glob(osp.join(work, 'samples', 'iter_*.png')),
-                      key=lambda p: int(p.split('_')[-1][:-4]))[-1]
+        grid = sorted(
+            glob.glob(osp.join(work, 'samples', 'iter_*.png')),
+            key=lambda p: int(p.split('_')[-1][:-4]))[-1]
         os.makedirs(args.grid_dir, exist_ok=True)
-        shutil.copy(grid, osp.join(args.grid_dir, f'magna_defect_gan_'
-                                   f'{name.split("_")[0]}_grid.png'))
+        shutil.copy(
+            grid,
+            osp.join(args.grid_dir, f'magna_defect_gan_'
+                     f'{name.split("_")[0]}_grid.png'))
 
     # 3. synthetic defects from Magna-Defect-GAN
     if not osp.isfile(osp.join(syn, 'meta.json')):
         spec = importlib.util.spec_from_file_location(
-            'sample_defects', osp.join(ROOT, 'tools', 'misc',
-                                       'sample_defects.py'))
+            'sample_defects',
+            osp.join(ROOT, 'tools', 'misc', 'sample_defects.py'))
         tool = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(tool)
         magna_work = osp.join(wd, 'gan_magna-defect-gan')
         ckpt = sorted(glob.glob(osp.join(magna_work, 'iter_*.pth')))[-1]
         start = time.time()
-        tool.main([osp.join(CFG, GAN['Magna-Defect-GAN']), ckpt, '--num',
-                   str(args.num_synthetic), '--out', syn, '--cfg-options',
-                   f'train_dataloader.dataset.data_root={data_root}',
-                   'model.style_loss.feature_net.init_cfg=None'])
+        tool.main([
+            osp.join(CFG, GAN['Magna-Defect-GAN']), ckpt, '--num',
+            str(args.num_synthetic), '--out', syn, '--cfg-options',
+            f'train_dataloader.dataset.data_root={data_root}',
+            'model.style_loss.feature_net.init_cfg=None'
+        ])
         walls['sampling'] = time.time() - start
-        shutil.copy(osp.join(syn, 'grid.png'), osp.join(
-            args.grid_dir, 'magna_defect_gan_synthetic_grid.png'))
+        shutil.copy(
+            osp.join(syn, 'grid.png'),
+            osp.join(args.grid_dir, 'magna_defect_gan_synthetic_grid.png'))
 
     # 4. schemes (e'), (c), (b): the synthetic ones first, so that a run
     # stopped early has answered whether synthetic defects help
     for seed in args.seeds:
         cls_run("e'", CLS.format('mixed-'), seed)
     for seed in args.seeds:
-        pre = cls_run('c_pretrain',
-                      'ce_r18-w16_1xb32-adam-3e_magnetic-tile-binary-syn-'
-                      'pretrain-64px.py', seed)
+        pre = cls_run(
+            'c_pretrain', 'ce_r18-w16_1xb32-adam-3e_magnetic-tile-binary-syn-'
+            'pretrain-64px.py', seed)
         ckpt = sorted(glob.glob(osp.join(pre, 'epoch_*.pth')))[-1]
         cls_run('c', CLS.format(''), seed, {'load_from': ckpt})
     for seed in args.seeds:
@@ -239,27 +261,34 @@ def write_tables(args, argv, quality, results, walls, wall_s, final):
     with open(osp.join(ROOT, 'configs', 'magna_defect_gan',
                        'metafile.yml')) as f:
         meta = yaml.safe_load(f)
-    paper = {m['Name']: m['Paper Results'][0]['Metrics']
-             for m in meta['Models']}
-    paper_q = {'Magna-Defect-GAN': paper[
-        'magna-defect-gan_unet-patchgan_1xb8-7k_magnetic-tile-256px'],
-        'pix2pix-style (mask only)': paper[
-            'pix2pix-mask_unet-patchgan_1xb8-7k_magnetic-tile-256px']}
+    paper = {
+        m['Name']: m['Paper Results'][0]['Metrics']
+        for m in meta['Models']
+    }
+    paper_q = {
+        'Magna-Defect-GAN':
+        paper['magna-defect-gan_unet-patchgan_1xb8-7k_magnetic-tile-256px'],
+        'pix2pix-style (mask only)':
+        paper['pix2pix-mask_unet-patchgan_1xb8-7k_magnetic-tile-256px']
+    }
     q_rows = []
     for m in GAN:
         q = quality.get(m)
         q_rows.append([m] + ([
-            round(q['gen/FID'], 3), round(q['gen/KID'] * 1e3, 2),
+            round(q['gen/FID'], 3),
+            round(q['gen/KID'] * 1e3, 2),
             round(q['gen/ms_per_image'], 2), q['gen/num_images'],
-            round(q['wall_s'])] if q else ['not measured'] + [None] * 4) +
-            [paper_q[m]['FID'], paper_q[m]['IS']])
+            round(q['wall_s'])
+        ] if q else ['not measured'] + [None] * 4) +
+                      [paper_q[m]['FID'], paper_q[m]['IS']])
     accs = paper['ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-64px']
-    labels = {'a': ('(a) originals only', 'Accuracy (a) original'),
-              'b': ('(b) classic augmentation',
-                    'Accuracy (b) augmented'),
-              'c': ('(c) synthetic pretraining → originals',
-                    'Accuracy (c) synthetic pretraining'),
-              "e'": ("(e') originals + synthetic (no ImageNet)", None)}
+    labels = {
+        'a': ('(a) originals only', 'Accuracy (a) original'),
+        'b': ('(b) classic augmentation', 'Accuracy (b) augmented'),
+        'c': ('(c) synthetic pretraining → originals',
+              'Accuracy (c) synthetic pretraining'),
+        "e'": ("(e') originals + synthetic (no ImageNet)", None)
+    }
     d_rows = []
     for key, (label, paper_key) in labels.items():
         recs = results.get(key, [])
@@ -269,45 +298,52 @@ def write_tables(args, argv, quality, results, walls, wall_s, final):
             continue
         wall = walls[key] + (walls.get('c_pretrain', 0) if key == 'c' else 0)
         d_rows.append([
-            label, mean_std([r['accuracy/top1'] for r in recs], 0.01),
+            label,
+            mean_std([r['accuracy/top1'] for r in recs], 0.01),
             mean_std([r['single-label/f1-score'] for r in recs], 0.01),
-            len(recs), round(wall), paper_acc])
+            len(recs),
+            round(wall), paper_acc
+        ])
     out = dict(
         benchmark='magna_defect_gan',
         command='flock /tmp/dz-heavy.lock python benchmarks/'
-                'magna_defect_gan.py ' + ' '.join(argv or sys.argv[1:]),
+        'magna_defect_gan.py ' + ' '.join(argv or sys.argv[1:]),
         date=time.strftime('%Y-%m-%d'),
         machine=f'{os.cpu_count()}-core CPU ({platform.machine()}), '
-                '1 thread, shared',
+        '1 thread, shared',
         wall_s=round(wall_s),
         complete=final,
         tables=dict(
             quality=dict(
-                columns=['model', 'FID (ours)', 'KID ×1e3 (ours)',
-                         'ms / image (ours)', 'held-out images',
-                         'train + test wall s', 'FID (paper, Inception)',
-                         'IS (paper)'],
+                columns=[
+                    'model', 'FID (ours)', 'KID ×1e3 (ours)',
+                    'ms / image (ours)', 'held-out images',
+                    'train + test wall s', 'FID (paper, Inception)',
+                    'IS (paper)'
+                ],
                 rows=q_rows,
                 note='Ours: magnetic tile, 128 px, 1/8-width networks, '
-                     '250 iterations, one seed; FID/KID on the features of '
-                     "the benchmark's scheme-(a) ResNet-18 (64 px), real = "
-                     'the held-out test-split defect images, one generated '
-                     'image per real mask. Not comparable with the '
-                     "paper's Inception FID on its MPI data."),
+                '250 iterations, one seed; FID/KID on the features of '
+                "the benchmark's scheme-(a) ResNet-18 (64 px), real = "
+                'the held-out test-split defect images, one generated '
+                'image per real mask. Not comparable with the '
+                "paper's Inception FID on its MPI data."),
             downstream=dict(
-                columns=['scheme', 'accuracy', 'macro F1', 'seeds',
-                         'wall s (all seeds)', 'accuracy (paper, ResNet)'],
+                columns=[
+                    'scheme', 'accuracy', 'macro F1', 'seeds',
+                    'wall s (all seeds)', 'accuracy (paper, ResNet)'
+                ],
                 rows=d_rows,
                 note='Binary defect vs. free on the fixed real test split '
-                     '(seeded stratified split, seed 0; 270 images). '
-                     'ResNet-18 at 1/4 width, 64 px, 10 epochs, Adam 1e-3, '
-                     'from scratch; mean ± sample std over seeds '
-                     f'{args.seeds}. (c) pretrains 3 epochs on '
-                     f'{args.num_synthetic} synthetic defects + the real '
-                     "defect-free training images. The paper's (e) uses "
-                     "ImageNet weights; (e') does not." +
-                     ('' if final else ' Run stopped early: rows marked '
-                      '"not measured" were not run.'))))
+                '(seeded stratified split, seed 0; 270 images). '
+                'ResNet-18 at 1/4 width, 64 px, 10 epochs, Adam 1e-3, '
+                'from scratch; mean ± sample std over seeds '
+                f'{args.seeds}. (c) pretrains 3 epochs on '
+                f'{args.num_synthetic} synthetic defects + the real '
+                "defect-free training images. The paper's (e) uses "
+                "ImageNet weights; (e') does not." +
+                ('' if final else ' Run stopped early: rows marked '
+                 '"not measured" were not run.'))))
     os.makedirs(osp.dirname(args.out), exist_ok=True)
     with open(args.out, 'w') as f:
         json.dump(out, f, indent=1, ensure_ascii=False)

@@ -54,29 +54,61 @@ XRAY_DET = 'faster-rcnn-fpn_r18-w32-simsiam-xray_1xb4-sgd-6e_xray-512px'
 # name: config folder, data, task, metric key in the test JSON (None: the
 # SSL backbone has no test metric of its own), its display name, epochs.
 ZOO = {
-    NEU_CLS: dict(folder='resnet', data='neu', task='classification',
-                  collection='ResNet-CPU', metric='accuracy/top1',
-                  metric_name='Top 1 Accuracy',
-                  dataset='NEU-CLS (20 % test split)', epochs=4),
-    NEU_DET: dict(folder='neu_det', data='neu', task='detection',
-                  collection='NEU-DET',
-                  metric='pascal_voc/mAP', metric_name='mAP',
-                  dataset='NEU-DET (20 % test split)', epochs=1),
-    MT_CLS: dict(folder='resnet', data='mt', task='classification',
-                 collection='ResNet-CPU', metric='accuracy/top1',
-                 metric_name='Top 1 Accuracy',
-                 dataset='Magnetic tile (20 % test split)', epochs=4),
-    XRAY_SSL: dict(folder='xray', data='xray', task='self-supervised',
-                   collection='XRay-Zoo',
-                   metric=None, metric_name=None,
-                   dataset='synthetic X-ray (128 unlabelled)', epochs=6),
-    XRAY_DET: dict(folder='xray', data='xray', task='detection',
-                   collection='XRay-Zoo',
-                   metric='det/AP50_voc', metric_name='AP50',
-                   dataset='synthetic X-ray (50 val images)', epochs=6),
+    NEU_CLS:
+    dict(
+        folder='resnet',
+        data='neu',
+        task='classification',
+        collection='ResNet-CPU',
+        metric='accuracy/top1',
+        metric_name='Top 1 Accuracy',
+        dataset='NEU-CLS (20 % test split)',
+        epochs=4),
+    NEU_DET:
+    dict(
+        folder='neu_det',
+        data='neu',
+        task='detection',
+        collection='NEU-DET',
+        metric='pascal_voc/mAP',
+        metric_name='mAP',
+        dataset='NEU-DET (20 % test split)',
+        epochs=1),
+    MT_CLS:
+    dict(
+        folder='resnet',
+        data='mt',
+        task='classification',
+        collection='ResNet-CPU',
+        metric='accuracy/top1',
+        metric_name='Top 1 Accuracy',
+        dataset='Magnetic tile (20 % test split)',
+        epochs=4),
+    XRAY_SSL:
+    dict(
+        folder='xray',
+        data='xray',
+        task='self-supervised',
+        collection='XRay-Zoo',
+        metric=None,
+        metric_name=None,
+        dataset='synthetic X-ray (128 unlabelled)',
+        epochs=6),
+    XRAY_DET:
+    dict(
+        folder='xray',
+        data='xray',
+        task='detection',
+        collection='XRay-Zoo',
+        metric='det/AP50_voc',
+        metric_name='AP50',
+        dataset='synthetic X-ray (50 val images)',
+        epochs=6),
 }
-TASK_NAMES = {'classification': 'Image Classification',
-              'detection': 'Object Detection'}
+TASK_NAMES = {
+    'classification': 'Image Classification',
+    'detection': 'Object Detection'
+}
 
 
 def parse_args(argv=None):
@@ -84,13 +116,18 @@ def parse_args(argv=None):
     p.add_argument('--neu-root', default='data/neu-det/')
     p.add_argument('--mt-root', default='data/magnetic-tile/')
     p.add_argument('--work-dir', default='work_dirs/model_zoo')
-    p.add_argument('--release-dir', default=None,
-                   help='published files (default: WORK_DIR/release); also '
-                   'the zoo mirror ($DEFECTZOO_ZOO_MIRROR) for zoo:// '
-                   'references between zoo models')
-    p.add_argument('--only', nargs='+', choices=list(ZOO),
-                   help='build these models only (their dependencies must '
-                   'be built already)')
+    p.add_argument(
+        '--release-dir',
+        default=None,
+        help='published files (default: WORK_DIR/release); also '
+        'the zoo mirror ($DEFECTZOO_ZOO_MIRROR) for zoo:// '
+        'references between zoo models')
+    p.add_argument(
+        '--only',
+        nargs='+',
+        choices=list(ZOO),
+        help='build these models only (their dependencies must '
+        'be built already)')
     p.add_argument('--date', help='yyyymmdd of the published names')
     return p.parse_args(argv)
 
@@ -98,18 +135,20 @@ def parse_args(argv=None):
 def data_options(a, data):
     if data == 'xray':
         return []
-    root = osp.join(osp.abspath(a.neu_root if data == 'neu' else a.mt_root),
-                    '')
-    return [f'{split}_dataloader.dataset.data_root={root}'
-            for split in ('train', 'val', 'test')]
+    root = osp.join(
+        osp.abspath(a.neu_root if data == 'neu' else a.mt_root), '')
+    return [
+        f'{split}_dataloader.dataset.data_root={root}'
+        for split in ('train', 'val', 'test')
+    ]
 
 
 def run(cmd, log):
     print('+', ' '.join(cmd), flush=True)
     t0 = time.time()
     with open(log, 'a') as f:
-        proc = subprocess.run(cmd, cwd=ROOT, stdout=f,
-                              stderr=subprocess.STDOUT)
+        proc = subprocess.run(
+            cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
     if proc.returncode:
         raise SystemExit(f'failed ({proc.returncode}): {" ".join(cmd)}; '
                          f'see {log}')
@@ -139,36 +178,46 @@ def build(a, name, state):
     ckpt = osp.join(wd, f'epoch_{spec["epochs"]}.pth')
     entry = state.setdefault(name, {})
     if not osp.isfile(ckpt):
-        entry['train_s'] = round(run(
-            [PY, 'tools/train.py', cfg, '--work-dir', wd, '--cfg-options',
-             *data_options(a, spec['data'])] if spec['data'] != 'xray' else
-            [PY, 'tools/train.py', cfg, '--work-dir', wd], log), 1)
+        entry['train_s'] = round(
+            run([
+                PY, 'tools/train.py', cfg, '--work-dir', wd, '--cfg-options',
+                *data_options(a, spec['data'])
+            ] if spec['data'] != 'xray' else
+                [PY, 'tools/train.py', cfg, '--work-dir', wd], log), 1)
     src = ckpt
     if spec['task'] == 'classification':
         src = osp.join(wd, 'with_ood.pth')
         if not osp.isfile(src):
-            run([PY, 'tools/misc/fit_ood.py', cfg, ckpt, '--out', src,
-                 '--cfg-options', *data_options(a, spec['data'])], log)
+            run([
+                PY, 'tools/misc/fit_ood.py', cfg, ckpt, '--out', src,
+                '--cfg-options', *data_options(a, spec['data'])
+            ], log)
     published = glob.glob(osp.join(a.release_dir, name + '_*.pth'))
     if not published or osp.getmtime(published[0]) < osp.getmtime(src):
         for old in published:
             os.remove(old)
         out = subprocess.run(
-            [PY, 'tools/misc/publish_model.py', src,
-             osp.join(a.release_dir, name + '.pth'), '--json'] +
-            (['--date', a.date] if a.date else []),
-            cwd=ROOT, check=True, capture_output=True, text=True).stdout
+            [
+                PY, 'tools/misc/publish_model.py', src,
+                osp.join(a.release_dir, name + '.pth'), '--json'
+            ] + (['--date', a.date] if a.date else []),
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True).stdout
         entry.update(json.loads(out.strip().splitlines()[-1]))
     else:
         from defectzoo.apis.zoo import sha256sum
-        entry.update(file=published[0], size=osp.getsize(published[0]),
-                     sha256=sha256sum(published[0]))
+        entry.update(
+            file=published[0],
+            size=osp.getsize(published[0]),
+            sha256=sha256sum(published[0]))
     write_metafile_entry(name, entry)
     if spec['metric']:
         test_wd = osp.join(wd, 'test')
         opts = data_options(a, spec['data'])
-        run([PY, 'tools/test.py', cfg, f'zoo://{name}', '--work-dir',
-             test_wd] + (['--cfg-options', *opts] if opts else []), log)
+        run([PY, 'tools/test.py', cfg, f'zoo://{name}', '--work-dir', test_wd]
+            + (['--cfg-options', *opts] if opts else []), log)
         metrics = last_json(test_wd)
         entry['metric'] = round(100 * float(metrics[spec['metric']]), 2) \
             if spec['metric'] == 'det/AP50_voc' or \
@@ -190,24 +239,26 @@ def write_metafile_entry(name, entry):
     with open(path) as f:
         text = f.read()
     url = DEFAULT_BASE_URL + osp.basename(entry['file'])
-    lines = [f'  - Name: {name}',
-             f'    In Collection: {spec.get("collection", "Model zoo")}',
-             f'    Config: {config_of(name)}',
-             '    Metadata:',
-             f'      Training Data: {spec["dataset"].split(" (")[0]}',
-             f'      Epochs: {spec["epochs"]}',
-             f'      {SHA256_KEY}: {entry["sha256"]}',
-             f'      Weights Size: {entry["size"]}']
+    lines = [
+        f'  - Name: {name}',
+        f'    In Collection: {spec.get("collection", "Model zoo")}',
+        f'    Config: {config_of(name)}', '    Metadata:',
+        f'      Training Data: {spec["dataset"].split(" (")[0]}',
+        f'      Epochs: {spec["epochs"]}',
+        f'      {SHA256_KEY}: {entry["sha256"]}',
+        f'      Weights Size: {entry["size"]}'
+    ]
     if entry.get('metric') is not None:
-        lines += ['    Results:',
-                  f'      - Task: {TASK_NAMES[spec["task"]]}',
-                  f'        Dataset: {spec["dataset"]}',
-                  '        Metrics:',
-                  f'          {spec["metric_name"]}: {entry["metric"]}']
+        lines += [
+            '    Results:', f'      - Task: {TASK_NAMES[spec["task"]]}',
+            f'        Dataset: {spec["dataset"]}', '        Metrics:',
+            f'          {spec["metric_name"]}: {entry["metric"]}'
+        ]
     lines.append(f'    Weights: {url}')
     block = '\n'.join(lines) + '\n'
-    pattern = re.compile(rf'^  - Name: {re.escape(name)}\n(?:(?!  - Name: )'
-                         r'(?:    .*|\s*)\n)*', re.M)
+    pattern = re.compile(
+        rf'^  - Name: {re.escape(name)}\n(?:(?!  - Name: )'
+        r'(?:    .*|\s*)\n)*', re.M)
     if pattern.search(text):
         text = pattern.sub(block, text, count=1)
     else:
@@ -222,23 +273,28 @@ def write_results(a, state):
         if 'sha256' not in e:
             continue
         spec = ZOO[name]
-        rows.append([name, spec['task'], spec['dataset'],
-                     spec['metric_name'] or '—', e.get('metric'),
-                     f'{e["size"] / 2**20:.1f} MiB', osp.basename(e['file']),
-                     e['sha256'], e.get('train_s')])
+        rows.append([
+            name, spec['task'], spec['dataset'], spec['metric_name'] or '—',
+            e.get('metric'), f'{e["size"] / 2**20:.1f} MiB',
+            osp.basename(e['file']), e['sha256'],
+            e.get('train_s')
+        ])
     result = dict(
         benchmark='model_zoo',
         command='flock /tmp/dz-heavy.lock python benchmarks/model_zoo.py '
         '--neu-root NEU --mt-root MT',
         date=datetime.date.today().isoformat(),
         machine=f'{platform.machine()} CPU, 1 thread (OMP_NUM_THREADS=1)',
-        tables=dict(models=dict(
-            columns=['model', 'task', 'test data', 'metric', 'value',
-                     'size', 'file', 'sha256', 'train s'],
-            rows=rows,
-            note='Metric from `tools/test.py CONFIG zoo://NAME` on the '
-            'published file (mmengine test JSON); train s = wall time of '
-            'tools/train.py on one thread.')))
+        tables=dict(
+            models=dict(
+                columns=[
+                    'model', 'task', 'test data', 'metric', 'value', 'size',
+                    'file', 'sha256', 'train s'
+                ],
+                rows=rows,
+                note='Metric from `tools/test.py CONFIG zoo://NAME` on the '
+                'published file (mmengine test JSON); train s = wall time of '
+                'tools/train.py on one thread.')))
     out = osp.join(ROOT, 'benchmarks', 'results', 'model_zoo.json')
     os.makedirs(osp.dirname(out), exist_ok=True)
     with open(out, 'w') as f:
@@ -249,8 +305,8 @@ def write_results(a, state):
 def main(argv=None):
     a = parse_args(argv)
     a.work_dir = osp.abspath(a.work_dir)
-    a.release_dir = osp.abspath(a.release_dir or
-                                osp.join(a.work_dir, 'release'))
+    a.release_dir = osp.abspath(
+        a.release_dir or osp.join(a.work_dir, 'release'))
     os.makedirs(a.release_dir, exist_ok=True)
     # zoo:// references between zoo models resolve to this build's files.
     os.environ.setdefault('DEFECTZOO_ZOO_MIRROR', a.release_dir)

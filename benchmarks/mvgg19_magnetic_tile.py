@@ -81,29 +81,43 @@ MACHINE = '2-core CPU, 1 torch thread'
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--data-root', default=osp.join(
-        REPO_ROOT, '..', 'shared', 'datasets', 'magnetic-tile'))
-    parser.add_argument('--init', default='neu-pretrained',
-                        choices=list(CONFIGS))
-    parser.add_argument('--pretrained', help='neu-pretrained: this VGG19-BN '
-                        'checkpoint instead of training one')
-    parser.add_argument('--neu-root', default=osp.join(
-        REPO_ROOT, '..', 'shared', 'datasets', 'neu-det'),
+    parser.add_argument(
+        '--data-root',
+        default=osp.join(REPO_ROOT, '..', 'shared', 'datasets',
+                         'magnetic-tile'))
+    parser.add_argument(
+        '--init', default='neu-pretrained', choices=list(CONFIGS))
+    parser.add_argument(
+        '--pretrained',
+        help='neu-pretrained: this VGG19-BN '
+        'checkpoint instead of training one')
+    parser.add_argument(
+        '--neu-root',
+        default=osp.join(REPO_ROOT, '..', 'shared', 'datasets', 'neu-det'),
         help='neu-pretrained: NEU-DET / NEU-CLS folder (IMAGES/)')
-    parser.add_argument('--folds', type=int,
-                        help='default: 5 (frozen bases), 3 (scratch)')
+    parser.add_argument(
+        '--folds', type=int, help='default: 5 (frozen bases), 3 (scratch)')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--img-size', type=int,
-                        help='default: 96 (frozen bases), 64 (scratch), as '
-                        'in the configs')
-    parser.add_argument('--epochs', type=int,
-                        help='default: the configs\' (8)')
-    parser.add_argument('--losses', nargs='+', default=['plain', 'balanced'],
-                        choices=['plain', 'balanced'])
-    parser.add_argument('--work-dir', help='default: work_dirs/benchmarks/'
-                        'mvgg19_magnetic_tile[_neu-pretrained|_scratch]')
-    parser.add_argument('--result', help='benchmarks/results/<RESULT>.json '
-                        '(default: mvgg19_magnetic_tile_<init>)')
+    parser.add_argument(
+        '--img-size',
+        type=int,
+        help='default: 96 (frozen bases), 64 (scratch), as '
+        'in the configs')
+    parser.add_argument(
+        '--epochs', type=int, help='default: the configs\' (8)')
+    parser.add_argument(
+        '--losses',
+        nargs='+',
+        default=['plain', 'balanced'],
+        choices=['plain', 'balanced'])
+    parser.add_argument(
+        '--work-dir',
+        help='default: work_dirs/benchmarks/'
+        'mvgg19_magnetic_tile[_neu-pretrained|_scratch]')
+    parser.add_argument(
+        '--result',
+        help='benchmarks/results/<RESULT>.json '
+        '(default: mvgg19_magnetic_tile_<init>)')
     args = parser.parse_args(argv)
     frozen = args.init != 'scratch'
     if args.folds is None:
@@ -131,15 +145,18 @@ def neu_pretrained_base(args):
     ckpt = osp.join(work, f'epoch_{epochs}.pth')
     if not osp.isfile(ckpt):
         root = osp.abspath(args.neu_root)
-        run_logged([sys.executable, 'tools/train.py', NEU_BASE_CFG,
-                    '--work-dir', work, '--cfg-options',
-                    f'train_dataloader.dataset.data_root={root}',
-                    f'val_dataloader.dataset.data_root={root}'],
+        run_logged([
+            sys.executable, 'tools/train.py', NEU_BASE_CFG, '--work-dir', work,
+            '--cfg-options', f'train_dataloader.dataset.data_root={root}',
+            f'val_dataloader.dataset.data_root={root}'
+        ],
                    osp.join(args.work_dir, 'vgg19bn_neu.log'),
-                   'VGG19-BN on NEU-CLS', cwd=REPO_ROOT, check=True)
+                   'VGG19-BN on NEU-CLS',
+                   cwd=REPO_ROOT,
+                   check=True)
     accuracy = None
-    for log in sorted(glob.glob(osp.join(work, '*', 'vis_data',
-                                         'scalars.json'))):
+    for log in sorted(
+            glob.glob(osp.join(work, '*', 'vis_data', 'scalars.json'))):
         with open(log) as f:
             for line in f:
                 accuracy = json.loads(line).get('accuracy/top1', accuracy)
@@ -149,8 +166,8 @@ def neu_pretrained_base(args):
 def class_counts(data_root):
     """Images per class of the magnetic-tile data set."""
     from defectzoo.datasets import MagneticTileClsDataset
-    dataset = MagneticTileClsDataset(data_root=data_root, pipeline=[],
-                                     check_images='none')
+    dataset = MagneticTileClsDataset(
+        data_root=data_root, pipeline=[], check_images='none')
     return Counter(dataset.get_cat_ids(i)[0] for i in range(len(dataset)))
 
 
@@ -170,12 +187,16 @@ def run_kfold(args, name, loss, weights, checkpoint):
         options.append('model.head.loss.class_weight=' +
                        str(list(weights)).replace(' ', ''))
     out = osp.join(args.work_dir, loss, name.lower())
-    run_logged([sys.executable, 'tools/analysis_tools/kfold.py',
-                osp.join(BENCH_CFG, CONFIGS[args.init][name]), '--folds',
-                str(args.folds), '--seed', str(args.seed), '--work-dir', out,
-                '--cfg-options', *options],
+    run_logged([
+        sys.executable, 'tools/analysis_tools/kfold.py',
+        osp.join(BENCH_CFG, CONFIGS[args.init][name]), '--folds',
+        str(args.folds), '--seed',
+        str(args.seed), '--work-dir', out, '--cfg-options', *options
+    ],
                osp.join(args.work_dir, f'{loss}_{name.lower()}.log'),
-               f'{name}, {loss} CE', cwd=REPO_ROOT, check=True)
+               f'{name}, {loss} CE',
+               cwd=REPO_ROOT,
+               check=True)
     results = {}
     for k in range(args.folds):
         with open(osp.join(out, f'fold{k}', 'result.json')) as f:
@@ -201,8 +222,10 @@ def comparison_table(rows, folds, loss, note):
         ] + [paper[n].get(PAPER_KEYS.get(m)) for n in ('MVGG19', 'VGG19')])
     wins = sum(a[str(k)]['auc'] > b[str(k)]['auc'] for k in range(folds))
     return dict(
-        columns=[f'metric (%), {loss} CE', 'MVGG19 ours', 'VGG19 ours',
-                 'MVGG19 − VGG19', 'MVGG19 paper', 'VGG19 paper'],
+        columns=[
+            f'metric (%), {loss} CE', 'MVGG19 ours', 'VGG19 ours',
+            'MVGG19 − VGG19', 'MVGG19 paper', 'VGG19 paper'
+        ],
         rows=table_rows,
         note=f'MVGG19 has the higher AUC in {wins} of {folds} folds. {note}')
 
@@ -218,14 +241,19 @@ def main(argv=None):
         checkpoint, base_acc = neu_pretrained_base(args)
     counts = class_counts(args.data_root)
     total = sum(counts.values())
-    weights = [round(total / (len(MT_CLASSES) * counts[c]), 4)
-               for c in range(len(MT_CLASSES))]
+    weights = [
+        round(total / (len(MT_CLASSES) * counts[c]), 4)
+        for c in range(len(MT_CLASSES))
+    ]
     free = 100 * counts[MT_CLASSES.index('Free')] / total
     base = {
-        'neu-pretrained': 'frozen VGG19-BN base trained on NEU-CLS' + (
-            f' ({base_acc:.2f} % NEU test accuracy)' if base_acc else ''),
-        'random-frozen': 'frozen random (Kaiming) VGG19 base',
-        'scratch': 'whole network trained from scratch (VGG19-BN)',
+        'neu-pretrained':
+        'frozen VGG19-BN base trained on NEU-CLS' +
+        (f' ({base_acc:.2f} % NEU test accuracy)' if base_acc else ''),
+        'random-frozen':
+        'frozen random (Kaiming) VGG19 base',
+        'scratch':
+        'whole network trained from scratch (VGG19-BN)',
     }[args.init]
     note = (f'{args.folds}-fold stratified CV (seed {args.seed}), '
             f'{args.img_size} px, {base}; mean ± std (ddof 1) over the '
@@ -236,14 +264,18 @@ def main(argv=None):
     tables = {}
     for loss in args.losses:
         rows = {
-            name: summarize(
+            name:
+            summarize(
                 run_kfold(args, name, loss, weights, checkpoint), args.folds)
             for name in ('MVGG19', 'VGG19')
         }
         tables[loss] = comparison_table(rows, args.folds, loss, note)
     render_tables.write_result(
-        args.result, 'python benchmarks/mvgg19_magnetic_tile.py ' +
-        ' '.join(sys.argv[1:] if argv is None else argv), tables, MACHINE,
+        args.result,
+        'python benchmarks/mvgg19_magnetic_tile.py ' +
+        ' '.join(sys.argv[1:] if argv is None else argv),
+        tables,
+        MACHINE,
         wall_min=round((time.time() - start) / 60, 1))
     result = render_tables.load(args.result)
     for table in result['tables']:

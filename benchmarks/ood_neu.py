@@ -43,8 +43,9 @@ def parse_args(argv=None):
     p.add_argument('--xray-root', default='data/synthetic_xray_zoo/')
     p.add_argument('--mt-images', type=int, default=300)
     p.add_argument('--xray-images', type=int, default=150)
-    p.add_argument('--out', default=osp.join(ROOT, 'benchmarks', 'results',
-                                             'ood_neu.json'))
+    p.add_argument(
+        '--out',
+        default=osp.join(ROOT, 'benchmarks', 'results', 'ood_neu.json'))
     return p.parse_args(argv)
 
 
@@ -75,12 +76,16 @@ def main(argv=None):
         raise SystemExit(f'{a.model}: the checkpoint has no OOD statistics '
                          '(tools/misc/fit_ood.py)')
     sets = {
-        'NEU-CLS test (in distribution)': neu_test_images(
-            getattr(inf, 'cfg', None) or inf.config, a.neu_root),
-        'magnetic tile': sample(glob.glob(osp.join(
-            a.mt_root, 'MT_*', 'Imgs', '*.jpg')), a.mt_images),
-        'synthetic X-ray (16-bit)': sample(glob.glob(osp.join(
-            a.xray_root, '**', '*.png'), recursive=True), a.xray_images),
+        'NEU-CLS test (in distribution)':
+        neu_test_images(getattr(inf, 'cfg', None) or inf.config, a.neu_root),
+        'magnetic tile':
+        sample(
+            glob.glob(osp.join(a.mt_root, 'MT_*', 'Imgs', '*.jpg')),
+            a.mt_images),
+        'synthetic X-ray (16-bit)':
+        sample(
+            glob.glob(osp.join(a.xray_root, '**', '*.png'), recursive=True),
+            a.xray_images),
     }
     t0 = time.perf_counter()
     dist = {}
@@ -90,17 +95,22 @@ def main(argv=None):
         out = inf.run(paths, batch_size=16, show_progress=False)
         if out['skipped']:
             raise SystemExit(f'{name}: unreadable {out["skipped"][:3]}')
-        dist[name] = np.array([p['ood']['distance']
-                               for p in out['predictions']])
+        dist[name] = np.array(
+            [p['ood']['distance'] for p in out['predictions']])
     wall = time.perf_counter() - t0
     ind = dist['NEU-CLS test (in distribution)']
     rows = []
     for name, d in dist.items():
-        auroc = None if d is ind else float(roc_auc_score(
-            np.r_[np.zeros(len(ind)), np.ones(len(d))], np.r_[ind, d]))
-        rows.append([name, len(d), round(100 * float(
-            (d > inf.ood.threshold).mean()), 1), round(float(np.median(d)), 1),
-            None if auroc is None else round(auroc, 4)])
+        auroc = None if d is ind else float(
+            roc_auc_score(np.r_[np.zeros(len(ind)),
+                                np.ones(len(d))], np.r_[ind, d]))
+        rows.append([
+            name,
+            len(d),
+            round(100 * float((d > inf.ood.threshold).mean()), 1),
+            round(float(np.median(d)), 1),
+            None if auroc is None else round(auroc, 4)
+        ])
     result = dict(
         benchmark='ood_neu',
         command='flock /tmp/dz-heavy.lock python benchmarks/ood_neu.py '
@@ -109,16 +119,20 @@ def main(argv=None):
         machine=f'{platform.machine()} CPU, '
         f'{os.environ.get("OMP_NUM_THREADS", "all")} thread(s)',
         wall_s=round(wall, 1),
-        tables=dict(ood=dict(
-            columns=['images', 'n', 'flagged OOD (%)', 'median distance',
-                     'AUROC vs NEU test'],
-            rows=rows,
-            note=f'Model `{a.model}` '
-            f'({a.checkpoint or "zoo weights"}); Mahalanobis distance of '
-            'pooled backbone features to Ledoit-Wolf statistics of '
-            f'{inf.ood.num_fit} NEU training images, threshold '
-            f'{inf.ood.threshold:.1f} = {inf.ood.quantile:.0%} quantile of '
-            f'{inf.ood.num_calib} held-out NEU training images.')))
+        tables=dict(
+            ood=dict(
+                columns=[
+                    'images', 'n', 'flagged OOD (%)', 'median distance',
+                    'AUROC vs NEU test'
+                ],
+                rows=rows,
+                note=f'Model `{a.model}` '
+                f'({a.checkpoint or "zoo weights"}); Mahalanobis distance of '
+                'pooled backbone features to Ledoit-Wolf statistics of '
+                f'{inf.ood.num_fit} NEU training images, threshold '
+                f'{inf.ood.threshold:.1f} = {inf.ood.quantile:.0%} '
+                'quantile of '
+                f'{inf.ood.num_calib} held-out NEU training images.')))
     os.makedirs(osp.dirname(a.out), exist_ok=True)
     with open(a.out, 'w') as f:
         json.dump(result, f, indent=1)

@@ -41,8 +41,9 @@ sys.path.insert(0, ROOT)
 BENCH = osp.join(ROOT, 'configs', 'xray', 'benchmarks')
 PAIRS = {
     'SimMIM Swin-T (w12)':
-    ('simmim', 'simmim_swin-t-p4-w12_8xb128-adamw-coslr-100e_xray-overhead-defectzoo-192px.py',
-     'simmim_swin-t-p4-w12_8xb128-adamw-coslr-100e_xray-overhead-mmpretrain-192px.py'),
+    ('simmim', 'simmim_swin-t-p4-w12_8xb128-adamw-coslr-100e_xray-overhead-'
+     'defectzoo-192px.py', 'simmim_swin-t-p4-w12_8xb128-adamw-coslr-100e_'
+     'xray-overhead-mmpretrain-192px.py'),
     'Faster R-CNN R50-FPN':
     ('det', 'faster-rcnn-fpn_r50_8xb2-sgd-1x_xray-overhead-defectzoo-512px.py',
      'faster-rcnn-fpn_r50_8xb2-sgd-1x_xray-overhead-mmdet-512px.py'),

@@ -51,10 +51,13 @@ def render(result, table):
         raise KeyError(f'benchmark {result.get("benchmark")!r} has no table '
                        f'{table!r} (has: {sorted(result.get("tables", {}))})')
     t = result['tables'][table]
-    lines = ['| ' + ' | '.join(t['columns']) + ' |',
-             '|' + '---|' * len(t['columns'])]
-    lines += ['| ' + ' | '.join(_cell(c) for c in row) + ' |'
-              for row in t['rows']]
+    lines = [
+        '| ' + ' | '.join(t['columns']) + ' |',
+        '|' + '---|' * len(t['columns'])
+    ]
+    lines += [
+        '| ' + ' | '.join(_cell(c) for c in row) + ' |' for row in t['rows']
+    ]
     lines.append('')
     if t.get('note'):
         lines += [t['note'], '']
@@ -70,9 +73,13 @@ def write_result(name, command, tables, machine, date=None, **extra):
     {columns, rows, note}}``); returns its path."""
     import datetime
     os.makedirs(RESULTS, exist_ok=True)
-    result = dict(benchmark=name, command=command,
-                  date=date or datetime.date.today().isoformat(),
-                  machine=machine, tables=tables, **extra)
+    result = dict(
+        benchmark=name,
+        command=command,
+        date=date or datetime.date.today().isoformat(),
+        machine=machine,
+        tables=tables,
+        **extra)
     path = osp.join(RESULTS, f'{name}.json')
     with open(path, 'w', encoding='utf-8') as f:
         json.dump(result, f, indent=1, ensure_ascii=False)
@@ -87,8 +94,10 @@ def paper_metrics(paper, model=None):
     meta = load_yaml(osp.join(ROOT, 'configs', paper, 'metafile.yml'))
     out = {}
     for entry in meta.get('Models', []):
-        out[entry['Name']] = {r['Dataset']: dict(r['Metrics'])
-                              for r in entry.get('Paper Results') or []}
+        out[entry['Name']] = {
+            r['Dataset']: dict(r['Metrics'])
+            for r in entry.get('Paper Results') or []
+        }
     if model is not None:
         if model not in out:
             raise KeyError(f'configs/{paper}/metafile.yml has no model '
@@ -109,8 +118,8 @@ def load(name):
 def fill(text):
     """Return ``text`` with every results block regenerated."""
     return BLOCK.sub(
-        lambda m: m.group(1) + render(load(m['name']), m['table']) +
-        m.group(5), text)
+        lambda m: m.group(1) + render(load(m['name']), m['table']) + m.group(
+            5), text)
 
 
 def markdown_files():
@@ -121,8 +130,10 @@ def markdown_files():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    parser.add_argument('--check', action='store_true',
-                        help='report stale tables instead of writing them')
+    parser.add_argument(
+        '--check',
+        action='store_true',
+        help='report stale tables instead of writing them')
     args = parser.parse_args(argv)
     stale = []
     for path in markdown_files():
@@ -135,8 +146,8 @@ def main(argv=None):
                 with open(path, 'w', encoding='utf-8') as f:
                     f.write(new)
     verb = 'stale' if args.check else 'rewritten'
-    print(f'{len(stale)} file(s) {verb}' + (': ' + ', '.join(stale)
-                                             if stale else ''))
+    print(f'{len(stale)} file(s) {verb}' +
+          (': ' + ', '.join(stale) if stale else ''))
     return 1 if args.check and stale else 0
 
 

@@ -53,10 +53,12 @@ sys.path[:0] = [REPO, osp.join(REPO, 'benchmarks')]
 import render_tables  # noqa: E402
 
 from defectzoo.utils.process import run_logged  # noqa: E402
+
 CFG = osp.join(REPO, 'configs', 'scl_arcmargin')
 RECIPES = {
     # native-scale 96 px crops for training, whole 200 px images at test
-    'native': dict(
+    'native':
+    dict(
         simclr='simclr_r18_1xb64-adamw-40e_neu-unlabelled-native-200px.py',
         scl='scl-arcmargin_r18-simclr-neu-native_1xb32-adam-30e_'
         'neu-20shot-200px.py',
@@ -65,7 +67,8 @@ RECIPES = {
         '10e_neu-fewshot-3way-200px.py',
         title='ResNet-18, native-scale 96 px crops, 200 px test'),
     # every image shrunk to 96 px (the first recorded run)
-    '96px': dict(
+    '96px':
+    dict(
         simclr='simclr_r18_1xb64-adamw-25e_neu-unlabelled-96px.py',
         scl='scl-arcmargin_r18-simclr-neu_1xb32-adam-30e_neu-20shot-'
         '96px.py',
@@ -89,8 +92,8 @@ def paper_accuracy(method, k):
     if method not in PAPER_MODELS:
         return None
     try:
-        results = render_tables.paper_metrics(
-            'scl_arcmargin', PAPER_MODELS[method].format(k=k))
+        results = render_tables.paper_metrics('scl_arcmargin',
+                                              PAPER_MODELS[method].format(k=k))
     except KeyError:
         return None
     return results['NEU-CLS (20 % test)']['Top 1 Accuracy']
@@ -107,29 +110,48 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description=__doc__.splitlines()[0],
         formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('--data-root', default='../shared/datasets/neu-det',
-                        help='NEU-DET / NEU-CLS folder (IMAGES/)')
-    parser.add_argument('--recipe', choices=list(RECIPES), default='96px',
-                        help='96px: every image shrunk to 96 px (the recorded '
-                        'run); native: native-scale crops, 200 px test')
-    parser.add_argument('--work-dir', help='default: '
-                        'work_dirs/bench_scl_arcmargin[_native]')
-    parser.add_argument('--simclr-checkpoint',
-                        help='use this SimCLR checkpoint instead of step 1')
+    parser.add_argument(
+        '--data-root',
+        default='../shared/datasets/neu-det',
+        help='NEU-DET / NEU-CLS folder (IMAGES/)')
+    parser.add_argument(
+        '--recipe',
+        choices=list(RECIPES),
+        default='96px',
+        help='96px: every image shrunk to 96 px (the recorded '
+        'run); native: native-scale crops, 200 px test')
+    parser.add_argument(
+        '--work-dir',
+        help='default: '
+        'work_dirs/bench_scl_arcmargin[_native]')
+    parser.add_argument(
+        '--simclr-checkpoint',
+        help='use this SimCLR checkpoint instead of step 1')
     parser.add_argument('--k', type=int, nargs='+', default=[20])
-    parser.add_argument('--seeds', type=int, nargs='+', default=list(range(10)))
-    parser.add_argument('--epochs', type=int, default=30,
-                        help='SCL / CE epochs on the k images (default 30)')
-    parser.add_argument('--skip', nargs='*', default=[],
-                        choices=['gallery', 'scl', 'ce', 'few-shot'])
-    parser.add_argument('--result', help='benchmarks/results/<RESULT>.json '
-                        '(default: scl_arcmargin_neu[_native])')
+    parser.add_argument(
+        '--seeds', type=int, nargs='+', default=list(range(10)))
+    parser.add_argument(
+        '--epochs',
+        type=int,
+        default=30,
+        help='SCL / CE epochs on the k images (default 30)')
+    parser.add_argument(
+        '--skip',
+        nargs='*',
+        default=[],
+        choices=['gallery', 'scl', 'ce', 'few-shot'])
+    parser.add_argument(
+        '--result',
+        help='benchmarks/results/<RESULT>.json '
+        '(default: scl_arcmargin_neu[_native])')
     args = parser.parse_args(argv)
-    args.cfg = {k: osp.join(CFG, v) if k != 'title' else v
-                for k, v in RECIPES[args.recipe].items()}
+    args.cfg = {
+        k: osp.join(CFG, v) if k != 'title' else v
+        for k, v in RECIPES[args.recipe].items()
+    }
     if args.result is None:
-        args.result = 'scl_arcmargin_neu' + (
-            '' if args.recipe == '96px' else '_' + args.recipe)
+        args.result = 'scl_arcmargin_neu' + ('' if args.recipe == '96px' else
+                                             '_' + args.recipe)
     if args.work_dir is None:
         args.work_dir = 'work_dirs/bench_scl_arcmargin' + (
             '' if args.recipe == '96px' else '_' + args.recipe)
@@ -150,16 +172,19 @@ def simclr(args, work):
     ckpt = osp.join(work, 'simclr', f'epoch_{epochs}.pth')
     if not osp.isfile(ckpt):
         os.makedirs(osp.dirname(ckpt), exist_ok=True)
-        run([sys.executable, 'tools/train.py', args.cfg['simclr'],
-             '--work-dir', osp.dirname(ckpt), '--cfg-options',
-             f'train_dataloader.dataset.data_root={args.data_root}'],
-            osp.join(work, 'simclr.log'))
+        run([
+            sys.executable, 'tools/train.py', args.cfg['simclr'], '--work-dir',
+            osp.dirname(ckpt), '--cfg-options',
+            f'train_dataloader.dataset.data_root={args.data_root}'
+        ], osp.join(work, 'simclr.log'))
     return ckpt
 
 
 def data_options(root, gallery=True):
-    opts = [f'train_dataloader.dataset.dataset.data_root={root}',
-            f'test_dataloader.dataset.data_root={root}']
+    opts = [
+        f'train_dataloader.dataset.dataset.data_root={root}',
+        f'test_dataloader.dataset.data_root={root}'
+    ]
     if gallery:
         opts.append(f'gallery_dataloader.dataset.dataset.data_root={root}')
     return opts
@@ -167,9 +192,11 @@ def data_options(root, gallery=True):
 
 def small_data(args, name, config, options, work):
     out = osp.join(work, name)
-    cmd = [sys.executable, 'tools/analysis_tools/small_data.py', config,
-           '--k', *map(str, args.k), '--seeds', *map(str, args.seeds),
-           '--work-dir', out, '--cfg-options', *options]
+    cmd = [
+        sys.executable, 'tools/analysis_tools/small_data.py', config, '--k',
+        *map(str, args.k), '--seeds', *map(str, args.seeds), '--work-dir', out,
+        '--cfg-options', *options
+    ]
     os.makedirs(out, exist_ok=True)
     run(cmd, osp.join(work, f'{name}.log'))
     return read_small_data(out)
@@ -181,13 +208,17 @@ def read_small_data(out):
         rows = list(csv.DictReader(f))
     stats = {}
     for k in dict.fromkeys(r['k'] for r in rows):
-        runs = [r for r in rows if r['k'] == k and r['seed'].isdigit()
-                and r['status'] == 'ok']
+        runs = [
+            r for r in rows
+            if r['k'] == k and r['seed'].isdigit() and r['status'] == 'ok'
+        ]
         mean = next(r for r in rows if r['k'] == k and r['seed'] == 'mean')
         std = next(r for r in rows if r['k'] == k and r['seed'] == 'std')
-        secs = [json.load(open(osp.join(out, f'k{k}_seed{r["seed"]}',
-                                        'result.json'))).get('seconds', 0)
-                for r in runs]
+        secs = [
+            json.load(
+                open(osp.join(out, f'k{k}_seed{r["seed"]}',
+                              'result.json'))).get('seconds', 0) for r in runs
+        ]
         stats[int(k)] = (float(mean['accuracy/top1']),
                          float(std['accuracy/top1']), len(runs),
                          sum(secs) / max(len(secs), 1))
@@ -195,8 +226,10 @@ def read_small_data(out):
 
 
 def few_shot_data(args):
-    return [f'train_dataloader.dataset.data_root={args.data_root}',
-            f'test_dataloader.dataset.data_root={args.data_root}']
+    return [
+        f'train_dataloader.dataset.data_root={args.data_root}',
+        f'test_dataloader.dataset.data_root={args.data_root}'
+    ]
 
 
 def few_shot(args, ckpt, work):
@@ -205,21 +238,24 @@ def few_shot(args, ckpt, work):
     fs = osp.join(work, 'few-shot')
     trained = osp.join(fs, 'train', 'epoch_10.pth')
     if not osp.isfile(trained):
-        run([sys.executable, 'tools/train.py', args.cfg['few_shot'],
-             '--work-dir', osp.dirname(trained), '--cfg-options',
-             f'model.init_cfg.checkpoint={ckpt}', *few_shot_data(args)],
-            osp.join(work, 'few-shot-train.log'))
+        run([
+            sys.executable, 'tools/train.py', args.cfg['few_shot'],
+            '--work-dir',
+            osp.dirname(trained), '--cfg-options',
+            f'model.init_cfg.checkpoint={ckpt}', *few_shot_data(args)
+        ], osp.join(work, 'few-shot-train.log'))
     for name, weights in [('SimCLR only', ckpt),
-                          ('SimCLR + SCL + ArcMargin (base classes)',
-                           trained)]:
+                          ('SimCLR + SCL + ArcMargin (base classes)', trained)
+                          ]:
         res_dir = osp.join(fs, 'eval-' + name.split()[-1].strip('()'))
         res = osp.join(res_dir, 'few_shot.json')
         if not osp.isfile(res):
-            run([sys.executable, 'tools/analysis_tools/few_shot_eval.py',
-                 args.cfg['few_shot'], weights, '--work-dir', res_dir,
-                 '--ways', '3', '--shots', '1', '3', '5', '--episodes', '600',
-                 '--cfg-options', 'model.init_cfg=None', *few_shot_data(args)],
-                osp.join(work, f'few-shot-eval-{osp.basename(res_dir)}.log'))
+            run([
+                sys.executable, 'tools/analysis_tools/few_shot_eval.py',
+                args.cfg['few_shot'], weights, '--work-dir', res_dir, '--ways',
+                '3', '--shots', '1', '3', '5', '--episodes', '600',
+                '--cfg-options', 'model.init_cfg=None', *few_shot_data(args)
+            ], osp.join(work, f'few-shot-eval-{osp.basename(res_dir)}.log'))
         rows = json.load(open(res))['results']
         out[name] = {r['shots']: (r['accuracy'], r['ci95']) for r in rows}
     return out
@@ -227,28 +263,33 @@ def few_shot(args, ckpt, work):
 
 def tables(small, fs, args):
     """The result tables (``benchmarks/render_tables.py`` format)."""
-    out = dict(small_data=dict(
-        columns=[f'method (no ImageNet, {args.cfg["title"]})'] +
-        [f'k={k} ours' for k in args.k] + [f'k={k} paper' for k in args.k] +
-        ['s / run'],
-        rows=[[name] + [
-            f'{stats[k][0]:.2f} ± {stats[k][1]:.2f} ({stats[k][2]} runs)'
-            if k in stats else None for k in args.k] +
-            [paper_accuracy(name, k) for k in args.k] +
-            [round(max(s[3] for s in stats.values())) if stats else None]
-            for name, stats in small.items()],
-        note='Top-1 % on the fixed 20 % NEU test split, mean ± std over '
-        f'the seeded draws (seeds {" ".join(map(str, args.seeds))}); paper: '
-        'ImageNet ResNet-50, mean of 10 runs (configs/scl_arcmargin/'
-        'metafile.yml).'))
+    out = dict(
+        small_data=dict(
+            columns=[f'method (no ImageNet, {args.cfg["title"]})'] +
+            [f'k={k} ours' for k in args.k] + [f'k={k} paper'
+                                               for k in args.k] + ['s / run'],
+            rows=[[name] + [
+                f'{stats[k][0]:.2f} ± {stats[k][1]:.2f} ({stats[k][2]} runs)'
+                if k in stats else None for k in args.k
+            ] + [paper_accuracy(name, k) for k in args.k] + [
+                round(max(s[3] for s in stats.values())) if stats else None
+            ] for name, stats in small.items()],
+            note='Top-1 % on the fixed 20 % NEU test split, mean ± std over '
+            f'the seeded draws (seeds {" ".join(map(str, args.seeds))}); '
+            'paper: '
+            'ImageNet ResNet-50, mean of 10 runs (configs/scl_arcmargin/'
+            'metafile.yml).'))
     if fs:
         paper = paper_few_shot()
         out['few_shot'] = dict(
-            columns=['3-way few-shot (600 episodes, mean ± 95 % CI)',
-                     '1-shot', '3-shot', '5-shot'],
-            rows=[[name] + [f'{res[s][0]:.2f} ± {res[s][1]:.2f}'
-                            for s in (1, 3, 5)] for name, res in fs.items()]
-            + [['paper (ImageNet ResNet-50)'] + [paper[s] for s in (1, 3, 5)]])
+            columns=[
+                '3-way few-shot (600 episodes, mean ± 95 % CI)', '1-shot',
+                '3-shot', '5-shot'
+            ],
+            rows=[[name] +
+                  [f'{res[s][0]:.2f} ± {res[s][1]:.2f}' for s in (1, 3, 5)]
+                  for name, res in fs.items()] +
+            [['paper (ImageNet ResNet-50)'] + [paper[s] for s in (1, 3, 5)]])
     return out
 
 
@@ -276,9 +317,11 @@ def main(argv=None):
             work)
     fs = few_shot(args, ckpt, work) if 'few-shot' not in args.skip else {}
     render_tables.write_result(
-        args.result, 'python benchmarks/scl_arcmargin_neu.py ' +
+        args.result,
+        'python benchmarks/scl_arcmargin_neu.py ' +
         ' '.join(sys.argv[1:] if argv is None else argv),
-        tables(small, fs, args), MACHINE,
+        tables(small, fs, args),
+        MACHINE,
         wall_min=round((time.time() - start) / 60, 1),
         simclr_checkpoint=ckpt)
     result = render_tables.load(args.result)

@@ -53,22 +53,29 @@ SSL_CFG = osp.join(CFG, 'simsiam_r18_1xb32-sgd-coslr-25e_xray-synthetic-'
                    '96px.py')
 DET_CFGS = {
     'scratch':
-    osp.join(CFG, 'faster-rcnn-fpn_r18-scratch_1xb4-sgd-30e_'
-             'xray-synthetic-512px.py'),
+    osp.join(
+        CFG, 'faster-rcnn-fpn_r18-scratch_1xb4-sgd-30e_'
+        'xray-synthetic-512px.py'),
     'X-ray SimSiam':
-    osp.join(CFG, 'faster-rcnn-fpn_r18-simsiam-xray_1xb4-sgd-30e_'
-             'xray-synthetic-512px.py'),
+    osp.join(
+        CFG, 'faster-rcnn-fpn_r18-simsiam-xray_1xb4-sgd-30e_'
+        'xray-synthetic-512px.py'),
 }
-INFER_CFG = osp.join(CFG, 'faster-rcnn-fpn_r50-scratch_1xb2-sgd-1x_'
-                     'xray-1024px.py')
+INFER_CFG = osp.join(
+    CFG, 'faster-rcnn-fpn_r50-scratch_1xb2-sgd-1x_'
+    'xray-1024px.py')
 #: the paper's R50 results in configs/xray/metafile.yml, per init
 PAPER_MODELS = {
     'scratch': 'faster-rcnn-fpn_r50-scratch_1xb2-sgd-1x_xray-512px',
     'X-ray SimSiam': 'faster-rcnn-fpn_r50-simsiam-xray_1xb2-sgd-1x_xray-512px',
 }
-METRICS = dict(AP50_voc='AP50 (VOC)', AP50_voc_critical='AP50-critical (VOC)',
-               AP_coco='AP (COCO)', AP50_coco='AP50 (COCO)',
-               AP75_coco='AP75 (COCO)', recall_critical='recall critical @0.5')
+METRICS = dict(
+    AP50_voc='AP50 (VOC)',
+    AP50_voc_critical='AP50-critical (VOC)',
+    AP_coco='AP (COCO)',
+    AP50_coco='AP50 (COCO)',
+    AP75_coco='AP75 (COCO)',
+    recall_critical='recall critical @0.5')
 SUMMARY = ('AP50_voc', 'AP50_voc_critical', 'AP_coco', 'recall_critical')
 MACHINE = '2-core CPU, 1 torch thread per job'
 
@@ -77,16 +84,23 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--work-dir', default='work_dirs/bench_xray_transfer')
     p.add_argument('--seeds', type=int, nargs='+', default=[0])
-    p.add_argument('--num-unlabelled', type=int,
-                   help='default: the SimSiam config\'s synthetic set')
+    p.add_argument(
+        '--num-unlabelled',
+        type=int,
+        help='default: the SimSiam config\'s synthetic set')
     p.add_argument('--num-train', type=int)
     p.add_argument('--num-val', type=int)
     p.add_argument('--ssl-epochs', type=int, help='default: the config\'s')
     p.add_argument('--det-epochs', type=int, help='default: the configs\'')
-    p.add_argument('--infer-images', type=int, default=2,
-                   help='1024 px images to time R50-FPN on (0: no timing)')
-    p.add_argument('--result', default='xray_transfer',
-                   help='benchmarks/results/<RESULT>.json')
+    p.add_argument(
+        '--infer-images',
+        type=int,
+        default=2,
+        help='1024 px images to time R50-FPN on (0: no timing)')
+    p.add_argument(
+        '--result',
+        default='xray_transfer',
+        help='benchmarks/results/<RESULT>.json')
     return p.parse_args(argv)
 
 
@@ -97,8 +111,8 @@ def run(cmd, log, label):
 def last_checkpoint(work_dir):
     """The ``epoch_*.pth`` of the highest epoch in ``work_dir`` or None."""
     ckpts = glob.glob(osp.join(work_dir, 'epoch_*.pth'))
-    return max(ckpts, key=lambda p: int(p.rsplit('_', 1)[1][:-4]),
-               default=None)
+    return max(
+        ckpts, key=lambda p: int(p.rsplit('_', 1)[1][:-4]), default=None)
 
 
 def mmengine_json(work_dir, key):
@@ -106,9 +120,9 @@ def mmengine_json(work_dir, key):
     ``work_dir`` (``<timestamp>/<timestamp>.json`` for test runs,
     ``<timestamp>/vis_data/scalars.json`` for training)."""
     records = []
-    for path in sorted(glob.glob(osp.join(work_dir, '*', '*.json')) +
-                       glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                          'scalars.json'))):
+    for path in sorted(
+            glob.glob(osp.join(work_dir, '*', '*.json')) +
+            glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json'))):
         with open(path) as f:
             records += [json.loads(line) for line in f if line.strip()]
     found = [r for r in records if key in r]
@@ -117,8 +131,8 @@ def mmengine_json(work_dir, key):
 
 def final_train_loss(work_dir):
     """Mean total loss over the last epoch's logged iterations."""
-    found = sorted(glob.glob(osp.join(work_dir, '*', 'vis_data',
-                                      'scalars.json')))
+    found = sorted(
+        glob.glob(osp.join(work_dir, '*', 'vis_data', 'scalars.json')))
     if not found:
         return None
     with open(found[-1]) as f:
@@ -148,21 +162,26 @@ def fine_tune_and_test(a, wd, init, seed, data_root, det_ckpt):
     if init != 'scratch':
         options.append(f'model.backbone.init_cfg.checkpoint={det_ckpt}')
     if a.det_epochs:
-        options += [f'train_cfg.max_epochs={a.det_epochs}',
-                    f'train_cfg.val_begin={a.det_epochs + 1}']
+        options += [
+            f'train_cfg.max_epochs={a.det_epochs}',
+            f'train_cfg.val_begin={a.det_epochs + 1}'
+        ]
     seconds = osp.join(work, 'train_s.json')
     if not osp.isfile(seconds):
         start = time.time()
-        run([sys.executable, 'tools/train.py', DET_CFGS[init], '--work-dir',
-             work, '--cfg-options', *options], osp.join(wd, f'{name}.log'),
-            f'fine-tune {name}')
+        run([
+            sys.executable, 'tools/train.py', DET_CFGS[init], '--work-dir',
+            work, '--cfg-options', *options
+        ], osp.join(wd, f'{name}.log'), f'fine-tune {name}')
         with open(seconds, 'w') as f:
             json.dump(dict(train_s=round(time.time() - start)), f)
     test_dir = osp.join(work, 'test')
     if mmengine_json(test_dir, 'det/AP50_voc') is None:
-        run([sys.executable, 'tools/test.py', DET_CFGS[init],
-             last_checkpoint(work), '--work-dir', test_dir, '--cfg-options',
-             *options], osp.join(wd, f'{name}_test.log'), f'test {name}')
+        run([
+            sys.executable, 'tools/test.py', DET_CFGS[init],
+            last_checkpoint(work), '--work-dir', test_dir, '--cfg-options',
+            *options
+        ], osp.join(wd, f'{name}_test.log'), f'test {name}')
     record = mmengine_json(test_dir, 'det/AP50_voc')
     with open(seconds) as f:
         train_s = json.load(f)['train_s']
@@ -200,22 +219,29 @@ def mean_std(values):
 
 def tables(a, rows, timing):
     """The result tables (``benchmarks/render_tables.py`` format)."""
-    pct = [lambda m, k=k: None if m[k] is None else round(100 * m[k], 1)
-           for k in METRICS]
-    out = dict(per_seed=dict(
-        columns=['init', 'seed', *METRICS.values(),
-                 'last-epoch train loss', 'fine-tune s'],
-        rows=[[init, seed, *(f(m) for f in pct), loss, train_s]
-              for init, seed, m, train_s, loss in rows],
-        note='Values in %; synthetic X-ray castings, val split at 512 px.'))
+    pct = [
+        lambda m, k=k: None if m[k] is None else round(100 * m[k], 1)
+        for k in METRICS
+    ]
+    out = dict(
+        per_seed=dict(
+            columns=[
+                'init', 'seed', *METRICS.values(), 'last-epoch train loss',
+                'fine-tune s'
+            ],
+            rows=[[init, seed, *(f(m) for f in pct), loss, train_s]
+                  for init, seed, m, train_s, loss in rows],
+            note='Values in %; synthetic X-ray castings, val split at 512 px.')
+    )
     summary = []
     for init in DET_CFGS:
         runs = [m for i, _, m, _, _ in rows if i == init]
         paper = render_tables.paper_metrics('xray', PAPER_MODELS[init])
         [paper] = paper.values() or [{}]
-        summary.append([init, len(runs)] +
-                       [mean_std([m[k] for m in runs]) for k in SUMMARY] +
-                       [paper.get('AP50'), paper.get('AP-Critical')])
+        summary.append(
+            [init, len(runs)] +
+            [mean_std([m[k] for m in runs]) for k in SUMMARY] +
+            [paper.get('AP50'), paper.get('AP-Critical')])
     out['summary'] = dict(
         columns=['init (mean ± std over seeds)', 'seeds'] +
         [METRICS[k] for k in SUMMARY] +
@@ -227,8 +253,10 @@ def tables(a, rows, timing):
     if timing:
         out['inference'] = dict(
             columns=['model', 'input', 's / image', 'torch threads'],
-            rows=[['Faster R-CNN R50-FPN', '1024 x 1024', round(timing[0], 2),
-                   timing[1]]],
+            rows=[[
+                'Faster R-CNN R50-FPN', '1024 x 1024',
+                round(timing[0], 2), timing[1]
+            ]],
             note=f'Mean of {a.infer_images} synthetic radiographs after a '
             'warm-up: load + window + resize + forward + NMS, on CPU.')
     return out
@@ -251,18 +279,22 @@ def main(argv=None):
 
     ssl_wd = osp.join(wd, 'ssl')
     if last_checkpoint(ssl_wd) is None:
-        options = [f'train_dataloader.dataset.data_root={data_root}',
-                   'train_dataloader.dataset.synthetic=None']
+        options = [
+            f'train_dataloader.dataset.data_root={data_root}',
+            'train_dataloader.dataset.synthetic=None'
+        ]
         if a.ssl_epochs:
             options.append(f'train_cfg.max_epochs={a.ssl_epochs}')
-        run([sys.executable, 'tools/train.py', SSL_CFG, '--work-dir', ssl_wd,
-             '--cfg-options', *options], osp.join(wd, 'ssl.log'),
-            'SimSiam pretraining')
+        run([
+            sys.executable, 'tools/train.py', SSL_CFG, '--work-dir', ssl_wd,
+            '--cfg-options', *options
+        ], osp.join(wd, 'ssl.log'), 'SimSiam pretraining')
     det_ckpt = osp.join(wd, 'simsiam_r18_det.pth')
     if not osp.isfile(det_ckpt):
-        run([sys.executable, 'tools/model_converters/selfsup_to_det.py',
-             last_checkpoint(ssl_wd), det_ckpt], osp.join(wd, 'convert.log'),
-            'convert')
+        run([
+            sys.executable, 'tools/model_converters/selfsup_to_det.py',
+            last_checkpoint(ssl_wd), det_ckpt
+        ], osp.join(wd, 'convert.log'), 'convert')
 
     rows = []
     for seed in a.seeds:
@@ -272,10 +304,13 @@ def main(argv=None):
             rows.append((init, seed, metrics, train_s, loss))
     timing = time_inference(a, wd) if a.infer_images > 0 else None
     render_tables.write_result(
-        a.result, 'python benchmarks/xray_transfer.py ' +
+        a.result,
+        'python benchmarks/xray_transfer.py ' +
         ' '.join(sys.argv[1:] if argv is None else argv),
-        tables(a, rows, timing), MACHINE,
-        wall_min=round((time.time() - start) / 60, 1), synthetic=synthetic)
+        tables(a, rows, timing),
+        MACHINE,
+        wall_min=round((time.time() - start) / 60, 1),
+        synthetic=synthetic)
     result = render_tables.load(a.result)
     for table in result['tables']:
         print(render_tables.render(result, table))

@@ -21,7 +21,8 @@ assert digit_version(MMCV_MIN) <= digit_version(mmcv.__version__) < \
         f'mmseg 1.2 require it); found mmcv {mmcv.__version__}. See the '
         'install section of README.md.')
 assert digit_version(MMENGINE_MIN) <= digit_version(mmengine.__version__), (
-    f'defectzoo needs mmengine >= {MMENGINE_MIN}, found {mmengine.__version__}')
+    f'defectzoo needs mmengine >= {MMENGINE_MIN}, found {mmengine.__version__}'
+)
 
 enable_safe_checkpoint_loading()
 

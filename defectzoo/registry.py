@@ -10,27 +10,30 @@ mmdet, mmpretrain and mmseg, and used when exactly one of them has it (see
 :class:`Registry`): stock tools that add modules by bare name
 (``dict(type='ConfusionMatrix')``) then work on defectzoo configs.
 """
-from mmengine.registry import DATASETS as MMENGINE_DATASETS
 from mmengine.registry import DATA_SAMPLERS as MMENGINE_DATA_SAMPLERS
+from mmengine.registry import DATASETS as MMENGINE_DATASETS
 from mmengine.registry import EVALUATOR as MMENGINE_EVALUATOR
 from mmengine.registry import HOOKS as MMENGINE_HOOKS
 from mmengine.registry import INFERENCERS as MMENGINE_INFERENCERS
 from mmengine.registry import LOG_PROCESSORS as MMENGINE_LOG_PROCESSORS
 from mmengine.registry import LOOPS as MMENGINE_LOOPS
 from mmengine.registry import METRICS as MMENGINE_METRICS
-from mmengine.registry import MODELS as MMENGINE_MODELS
 from mmengine.registry import MODEL_WRAPPERS as MMENGINE_MODEL_WRAPPERS
-from mmengine.registry import OPTIMIZERS as MMENGINE_OPTIMIZERS
+from mmengine.registry import MODELS as MMENGINE_MODELS
+from mmengine.registry import \
+    OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
 from mmengine.registry import OPTIM_WRAPPERS as MMENGINE_OPTIM_WRAPPERS
-from mmengine.registry import OPTIM_WRAPPER_CONSTRUCTORS as MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS
+from mmengine.registry import OPTIMIZERS as MMENGINE_OPTIMIZERS
 from mmengine.registry import PARAM_SCHEDULERS as MMENGINE_PARAM_SCHEDULERS
+from mmengine.registry import \
+    RUNNER_CONSTRUCTORS as MMENGINE_RUNNER_CONSTRUCTORS
 from mmengine.registry import RUNNERS as MMENGINE_RUNNERS
-from mmengine.registry import RUNNER_CONSTRUCTORS as MMENGINE_RUNNER_CONSTRUCTORS
 from mmengine.registry import TASK_UTILS as MMENGINE_TASK_UTILS
 from mmengine.registry import TRANSFORMS as MMENGINE_TRANSFORMS
 from mmengine.registry import VISBACKENDS as MMENGINE_VISBACKENDS
 from mmengine.registry import VISUALIZERS as MMENGINE_VISUALIZERS
-from mmengine.registry import WEIGHT_INITIALIZERS as MMENGINE_WEIGHT_INITIALIZERS
+from mmengine.registry import \
+    WEIGHT_INITIALIZERS as MMENGINE_WEIGHT_INITIALIZERS
 from mmengine.registry import Registry as MMEngineRegistry
 
 __all__ = [
@@ -97,9 +100,7 @@ class Registry(MMEngineRegistry):
 
 # Runners (none of defectzoo's own; mmengine's ``Runner`` is used).
 RUNNERS = Registry(
-    'runner',
-    parent=MMENGINE_RUNNERS,
-    locations=['defectzoo.engine'])
+    'runner', parent=MMENGINE_RUNNERS, locations=['defectzoo.engine'])
 
 # Runner constructors (none of defectzoo's own).
 RUNNER_CONSTRUCTORS = Registry(
@@ -109,17 +110,11 @@ RUNNER_CONSTRUCTORS = Registry(
 
 # Loops (none of defectzoo's own; few-shot evaluation is a metric,
 # ``FewShotEpisodeMetric``).
-LOOPS = Registry(
-    'loop',
-    parent=MMENGINE_LOOPS,
-    locations=['defectzoo.engine'])
+LOOPS = Registry('loop', parent=MMENGINE_LOOPS, locations=['defectzoo.engine'])
 
 # Hooks: ``ReferenceGalleryHook``, ``DetPredGridHook``,
 # ``RandomStateHook``.
-HOOKS = Registry(
-    'hook',
-    parent=MMENGINE_HOOKS,
-    locations=['defectzoo.engine'])
+HOOKS = Registry('hook', parent=MMENGINE_HOOKS, locations=['defectzoo.engine'])
 
 # Log processors (none of defectzoo's own).
 LOG_PROCESSORS = Registry(
@@ -129,9 +124,7 @@ LOG_PROCESSORS = Registry(
 
 # Optimizers (none of defectzoo's own).
 OPTIMIZERS = Registry(
-    'optimizer',
-    parent=MMENGINE_OPTIMIZERS,
-    locations=['defectzoo.engine'])
+    'optimizer', parent=MMENGINE_OPTIMIZERS, locations=['defectzoo.engine'])
 
 # Optimizer wrappers (none of defectzoo's own).
 OPTIM_WRAPPERS = Registry(
@@ -155,9 +148,7 @@ PARAM_SCHEDULERS = Registry(
 # GDXray, MixedWM38, COCO / VOC / folders), synthetic data and the
 # ``KPerClassSubset`` wrapper.
 DATASETS = Registry(
-    'dataset',
-    parent=MMENGINE_DATASETS,
-    locations=['defectzoo.datasets'])
+    'dataset', parent=MMENGINE_DATASETS, locations=['defectzoo.datasets'])
 
 # Data samplers (none of defectzoo's own; k-per-class subsets are the
 # ``KPerClassSubset`` dataset wrapper).
@@ -176,9 +167,7 @@ TRANSFORMS = Registry(
 # Backbones, necks, heads, losses and algorithms (MVGG19, SCL + ArcMargin,
 # SimMIM / SimSiam with pretext-loss evaluation).
 MODELS = Registry(
-    'model',
-    parent=MMENGINE_MODELS,
-    locations=['defectzoo.models'])
+    'model', parent=MMENGINE_MODELS, locations=['defectzoo.models'])
 
 # Model wrappers: ``CPUDistributedDataParallel``.
 MODEL_WRAPPERS = Registry(
@@ -194,28 +183,20 @@ WEIGHT_INITIALIZERS = Registry(
 
 # Batch-level augmentations (no parent, as in mmpretrain: a second child
 # of MMENGINE_MODELS with scope 'defectzoo' would clash with MODELS).
-BATCH_AUGMENTS = Registry(
-    'batch augment',
-    locations=['defectzoo.models'])
+BATCH_AUGMENTS = Registry('batch augment', locations=['defectzoo.models'])
 
 # Task utilities (none of defectzoo's own).
 TASK_UTILS = Registry(
-    'task util',
-    parent=MMENGINE_TASK_UTILS,
-    locations=['defectzoo.models'])
+    'task util', parent=MMENGINE_TASK_UTILS, locations=['defectzoo.models'])
 
 # Metrics: X-ray detection AP, one-vs-rest AUC, few-shot episode
 # accuracy, pretext loss, per-image prediction dumps.
 METRICS = Registry(
-    'metric',
-    parent=MMENGINE_METRICS,
-    locations=['defectzoo.evaluation'])
+    'metric', parent=MMENGINE_METRICS, locations=['defectzoo.evaluation'])
 
 # Evaluators (none of defectzoo's own).
 EVALUATOR = Registry(
-    'evaluator',
-    parent=MMENGINE_EVALUATOR,
-    locations=['defectzoo.evaluation'])
+    'evaluator', parent=MMENGINE_EVALUATOR, locations=['defectzoo.evaluation'])
 
 # Visualisers (none of defectzoo's own yet).
 VISUALIZERS = Registry(
@@ -231,6 +212,4 @@ VISBACKENDS = Registry(
 
 # Inferencers (none of defectzoo's own yet).
 INFERENCERS = Registry(
-    'inferencer',
-    parent=MMENGINE_INFERENCERS,
-    locations=['defectzoo.apis'])
+    'inferencer', parent=MMENGINE_INFERENCERS, locations=['defectzoo.apis'])

@@ -11,11 +11,11 @@ REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = osp.join(REPO_ROOT, 'configs')
 
 # A tiny synthetic X-ray set: enough for a few iterations on 2 CPU cores.
-TINY_SYNTHETIC = dict(num_unlabelled=8, num_train=2, num_val=4, img_size=96,
-                      seed=0)
+TINY_SYNTHETIC = dict(
+    num_unlabelled=8, num_train=2, num_val=4, img_size=96, seed=0)
 # A 4-stage Swin with one block per stage, window 12 like the paper's.
-TINY_SWIN = dict(embed_dims=32, depths=[1, 1, 1, 1], num_heads=[1, 2, 2, 4],
-                 _delete_=True)
+TINY_SWIN = dict(
+    embed_dims=32, depths=[1, 1, 1, 1], num_heads=[1, 2, 2, 4], _delete_=True)
 
 
 def write_config(path, text: str, extra: str = '') -> str:
@@ -29,7 +29,8 @@ def write_config(path, text: str, extra: str = '') -> str:
 
 def tiny_simmim_config(tmp_dir, data_root, extra: str = '') -> str:
     """SimMIM Swin (window 12) on 64 px crops of the tiny synthetic set."""
-    return write_config(osp.join(str(tmp_dir), 'tiny_simmim.py'), f"""
+    return write_config(
+        osp.join(str(tmp_dir), 'tiny_simmim.py'), f"""
         _base_ = {osp.join(CONFIGS, 'xray', 'simmim_swin.py')!r}
         data_root = {str(data_root)!r}
         synthetic = {TINY_SYNTHETIC!r}
@@ -64,7 +65,8 @@ def tiny_simmim_config(tmp_dir, data_root, extra: str = '') -> str:
 
 def tiny_simsiam_config(tmp_dir, data_root, extra: str = '') -> str:
     """SimSiam with a ResNet-18 on two 48 px views of the tiny set."""
-    return write_config(osp.join(str(tmp_dir), 'tiny_simsiam.py'), f"""
+    return write_config(
+        osp.join(str(tmp_dir), 'tiny_simsiam.py'), f"""
         _base_ = {osp.join(CONFIGS, 'xray', 'simsiam_r50.py')!r}
         data_root = {str(data_root)!r}
         synthetic = {TINY_SYNTHETIC!r}
@@ -102,12 +104,21 @@ def tiny_simsiam_config(tmp_dir, data_root, extra: str = '') -> str:
 def start_train(cfg, work_dir, *args) -> subprocess.Popen:
     """``tools/train.py CFG --work-dir WORK_DIR ARGS`` in a child process
     (``tests/`` on its path, for ``toy_modules``), output piped."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [osp.join(REPO_ROOT, 'tests'), os.environ.get('PYTHONPATH', '')]))
-    return subprocess.Popen(
-        [sys.executable, 'tools/train.py', str(cfg), '--work-dir',
-         str(work_dir), *args], cwd=REPO_ROOT, env=env, text=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(
+            [osp.join(REPO_ROOT, 'tests'),
+             os.environ.get('PYTHONPATH', '')]))
+    return subprocess.Popen([
+        sys.executable, 'tools/train.py',
+        str(cfg), '--work-dir',
+        str(work_dir), *args
+    ],
+                            cwd=REPO_ROOT,
+                            env=env,
+                            text=True,
+                            stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)
 
 
 def run_cli(args, cwd=REPO_ROOT, env_extra=None, timeout=600):
@@ -116,8 +127,13 @@ def run_cli(args, cwd=REPO_ROOT, env_extra=None, timeout=600):
     env.setdefault('OMP_NUM_THREADS', '1')
     if env_extra:
         env.update(env_extra)
-    proc = subprocess.run(args, cwd=cwd, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    proc = subprocess.run(
+        args,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout)
     assert proc.returncode == 0, (
         f'{" ".join(map(str, args))} failed ({proc.returncode}):\n'
         f'{proc.stdout[-4000:]}\n{proc.stderr[-6000:]}')

@@ -25,21 +25,29 @@ def tiny_cls_model(num_classes=3, width=8):
     return dict(
         type='mmpretrain.ImageClassifier',
         data_preprocessor=dict(
-            type='mmpretrain.ClsDataPreprocessor', num_classes=num_classes,
-            mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
+            type='mmpretrain.ClsDataPreprocessor',
+            num_classes=num_classes,
+            mean=[123.675, 116.28, 103.53],
+            std=[58.395, 57.12, 57.375],
             to_rgb=True),
-        backbone=dict(type='mmpretrain.ResNet', depth=18, stem_channels=width,
-                      base_channels=width),
+        backbone=dict(
+            type='mmpretrain.ResNet',
+            depth=18,
+            stem_channels=width,
+            base_channels=width),
         neck=dict(type='mmpretrain.GlobalAveragePooling'),
-        head=dict(type='mmpretrain.LinearClsHead', num_classes=num_classes,
-                  in_channels=width * 8,
-                  loss=dict(type='mmpretrain.CrossEntropyLoss')))
+        head=dict(
+            type='mmpretrain.LinearClsHead',
+            num_classes=num_classes,
+            in_channels=width * 8,
+            loss=dict(type='mmpretrain.CrossEntropyLoss')))
 
 
 def tiny_cls_config(path, data_root, extra='', size=32):
     """A ResNet-18 (width 8) classifier on the folder set: 1 epoch, batch 4,
     test = train images."""
-    return write_config(path, f"""
+    return write_config(
+        path, f"""
         _base_ = ['{os.path.dirname(os.path.dirname(os.path.abspath(
             __file__)))}/configs/_base_/default_runtime.py']
         model = {tiny_cls_model()!r}

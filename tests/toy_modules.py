@@ -33,8 +33,12 @@ class ToyModel(BaseModel):
     NaN (a diverging run). ``hidden``: width of the hidden layer.
     """
 
-    def __init__(self, data_preprocessor=None, init_cfg=None, dropout=0.0,
-                 nan_from_iter=None, hidden=8):
+    def __init__(self,
+                 data_preprocessor=None,
+                 init_cfg=None,
+                 dropout=0.0,
+                 nan_from_iter=None,
+                 hidden=8):
         super().__init__(
             data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.linear1 = nn.Linear(2, hidden)
@@ -96,8 +100,10 @@ class ToyDataset(Dataset):
                                     os.fsdecode(b'sample-\xff.png'))
         x = self.x[idx]
         if self.noise:
-            x = x + self.noise * (torch.randn(2) + torch.tensor(
-                [np.random.randn(), random.gauss(0.0, 1.0)], dtype=x.dtype))
+            x = x + self.noise * (
+                torch.randn(2) + torch.tensor(
+                    [np.random.randn(),
+                     random.gauss(0.0, 1.0)], dtype=x.dtype))
         return dict(inputs=x, labels=self.y[idx])
 
 
@@ -123,7 +129,10 @@ class HardKillHook(Hook):
     def __init__(self, after_iter):
         self.after_iter = after_iter
 
-    def after_train_iter(self, runner, batch_idx, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx,
+                         data_batch=None,
                          outputs=None):
         if runner.iter + 1 == self.after_iter:
             os._exit(1)

@@ -32,22 +32,33 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(
         description='Inspect images with a defectzoo model',
         usage='%(prog)s CONFIG|ZOO_NAME [CHECKPOINT] INPUT... --out-dir D')
-    p.add_argument('model', nargs='?',
-                   help='config file or model-zoo name (zoo:// optional)')
-    p.add_argument('inputs', nargs='*',
-                   help='[checkpoint (path, URL or zoo://NAME)] then image '
-                   'files / folders')
+    p.add_argument(
+        'model',
+        nargs='?',
+        help='config file or model-zoo name (zoo:// optional)')
+    p.add_argument(
+        'inputs',
+        nargs='*',
+        help='[checkpoint (path, URL or zoo://NAME)] then image '
+        'files / folders')
     p.add_argument('--out-dir', help='output folder')
-    p.add_argument('--score-thr', type=float, default=DEFAULT_SCORE_THR,
-                   help='verdict threshold on the defect score')
+    p.add_argument(
+        '--score-thr',
+        type=float,
+        default=DEFAULT_SCORE_THR,
+        help='verdict threshold on the defect score')
     p.add_argument('--batch-size', type=int, default=1)
     p.add_argument('--device', default='cpu')
-    p.add_argument('--no-overlays', action='store_true',
-                   help='do not write overlay PNGs (the report still has '
-                   'thumbnails)')
+    p.add_argument(
+        '--no-overlays',
+        action='store_true',
+        help='do not write overlay PNGs (the report still has '
+        'thumbnails)')
     p.add_argument('--no-progress', action='store_true')
-    p.add_argument('--list-models', action='store_true',
-                   help='list the released model-zoo names and exit')
+    p.add_argument(
+        '--list-models',
+        action='store_true',
+        help='list the released model-zoo names and exit')
     args = p.parse_args(argv)
     if args.list_models:
         return args
@@ -75,17 +86,22 @@ def main(argv=None):
         raise SystemExit(f'input(s) not found: {", ".join(missing)}')
     t0 = time.perf_counter()
     try:
-        inferencer = init_inferencer(args.model, args.checkpoint,
-                                     device=args.device,
-                                     score_thr=args.score_thr)
+        inferencer = init_inferencer(
+            args.model,
+            args.checkpoint,
+            device=args.device,
+            score_thr=args.score_thr)
     except (ZooError, CheckpointError, FileNotFoundError) as exc:
         raise SystemExit(f'error: {exc}') from None
     load_s = time.perf_counter() - t0
-    results = inspect(inferencer, args.inputs, args.out_dir,
-                      batch_size=args.batch_size,
-                      show_progress=not args.no_progress,
-                      overlays=not args.no_overlays,
-                      extra=dict(command=' '.join(sys.argv)))
+    results = inspect(
+        inferencer,
+        args.inputs,
+        args.out_dir,
+        batch_size=args.batch_size,
+        show_progress=not args.no_progress,
+        overlays=not args.no_overlays,
+        extra=dict(command=' '.join(sys.argv)))
     results['timing']['load_model_s'] = round(load_s, 3)
     with open(osp.join(args.out_dir, 'results.json'), 'w') as f:
         json.dump(results, f, indent=1)

@@ -20,10 +20,11 @@ from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
 from defectzoo.evaluation.metrics import DumpPredictionsJSON  # noqa: E402
-from defectzoo.utils.launch import (  # noqa: E402
-    add_tensorboard, check_cfg_options, default_work_dir, fail,
-    is_clear_error, set_data_root, set_local_rank_env, setup_cpu_distributed,
-    trigger_visualization_hook)
+from defectzoo.utils.launch import add_tensorboard  # noqa: E402
+from defectzoo.utils.launch import (check_cfg_options, default_work_dir, fail,
+                                    is_clear_error, set_data_root,
+                                    set_local_rank_env, setup_cpu_distributed,
+                                    trigger_visualization_hook)
 
 
 def parse_args():
@@ -32,35 +33,44 @@ def parse_args():
     parser.add_argument('checkpoint', help='checkpoint file (path or URL)')
     parser.add_argument('--work-dir', help='the dir to save logs and results')
     parser.add_argument(
-        '--out', help='dump predictions: .pkl = raw data samples '
+        '--out',
+        help='dump predictions: .pkl = raw data samples '
         "(mmengine's DumpResults); .json = per-image boxes / scores / class "
         'names (detectors) or predicted class and scores (classifiers)')
     parser.add_argument(
         '--show', action='store_true', help='show prediction results')
     parser.add_argument(
-        '--show-dir', help='directory where painted images will be saved '
+        '--show-dir',
+        help='directory where painted images will be saved '
         '(relative to the work dir), by the visualization hook of the config')
     parser.add_argument(
         '--wait-time', type=float, default=2, help='the interval of show (s)')
     parser.add_argument(
-        '--tensorboard', action='store_true',
+        '--tensorboard',
+        action='store_true',
         help='also log to TensorBoard (mmengine TensorboardVisBackend)')
     parser.add_argument(
-        '--show-grid', metavar='PNG',
+        '--show-grid',
+        metavar='PNG',
         help='detectors: save a grid of ground truth | predictions of the '
         'first --grid-images test images (DetPredGridHook)')
     parser.add_argument('--grid-images', type=int, default=16)
     parser.add_argument('--grid-score-thr', type=float, default=0.3)
     parser.add_argument(
-        '--data-root', help='move every dataloader and evaluator of the '
+        '--data-root',
+        help='move every dataloader and evaluator of the '
         'config to this data root (dataset data_root, and the paths under '
         'the old root such as evaluator ann_file)')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
         help='override config settings, e.g. test_dataloader.batch_size=1')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        help='job launcher')
+    parser.add_argument(
+        '--launcher',
+        default='none',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     set_local_rank_env(args.local_rank)
@@ -82,8 +92,8 @@ def build_runner(args):
     # the checkpoint must fit the model (CheckpointFitHook, also in
     # default_runtime.py): add it when a config's custom_hooks lack it
     hooks = list(cfg.get('custom_hooks', []))
-    if not any(str(h.get('type')).endswith('CheckpointFitHook')
-               for h in hooks):
+    if not any(
+            str(h.get('type')).endswith('CheckpointFitHook') for h in hooks):
         cfg.custom_hooks = hooks + [dict(type='defectzoo.CheckpointFitHook')]
     if args.show or args.show_dir:
         trigger_visualization_hook(cfg, args.show, args.show_dir,
@@ -91,9 +101,13 @@ def build_runner(args):
     if args.tensorboard:
         add_tensorboard(cfg)
     if args.show_grid:
-        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [dict(
-            type='defectzoo.DetPredGridHook', out_file=args.show_grid,
-            num_images=args.grid_images, score_thr=args.grid_score_thr)]
+        cfg.custom_hooks = list(cfg.get('custom_hooks', [])) + [
+            dict(
+                type='defectzoo.DetPredGridHook',
+                out_file=args.show_grid,
+                num_images=args.grid_images,
+                score_thr=args.grid_score_thr)
+        ]
     setup_cpu_distributed(cfg, args.launcher)
     if args.out is not None:
         if not args.out.endswith(('.pkl', '.pickle', '.json')):
@@ -106,8 +120,8 @@ def build_runner(args):
         else RUNNERS.build(cfg)
     if args.out is not None:
         runner.test_evaluator.metrics.append(
-            DumpPredictionsJSON(args.out) if args.out.endswith('.json') else
-            DumpResults(out_file_path=args.out))
+            DumpPredictionsJSON(args.out) if args.out.
+            endswith('.json') else DumpResults(out_file_path=args.out))
         if args.out.endswith('.json'):  # dataset_meta was set before
             runner.test_evaluator.metrics[-1].dataset_meta = \
                 runner.test_evaluator.dataset_meta

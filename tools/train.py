@@ -16,10 +16,12 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
-from defectzoo.utils.launch import (  # noqa: E402
-    add_tensorboard, check_amp_available, check_cfg_options,
-    check_work_dir_name, default_work_dir, fail, set_data_root,
-    set_local_rank_env, setup_cpu_distributed, train_reporting_errors)
+from defectzoo.utils.launch import add_tensorboard  # noqa: E402
+from defectzoo.utils.launch import (check_amp_available, check_cfg_options,
+                                    check_work_dir_name, default_work_dir,
+                                    fail, set_data_root, set_local_rank_env,
+                                    setup_cpu_distributed,
+                                    train_reporting_errors)
 
 
 def parse_args():
@@ -27,30 +29,45 @@ def parse_args():
     parser.add_argument('config', help='train config file path')
     parser.add_argument('--work-dir', help='the dir to save logs and models')
     parser.add_argument(
-        '--resume', nargs='?', type=str, const='auto',
+        '--resume',
+        nargs='?',
+        type=str,
+        const='auto',
         help='resume from this checkpoint; without a path, resume from the '
         'latest checkpoint in the work directory')
-    parser.add_argument('--amp', action='store_true',
-                        help='enable automatic mixed precision (GPU only)')
-    parser.add_argument('--no-validate', action='store_true',
-                        help='do not evaluate during training')
-    parser.add_argument('--auto-scale-lr', action='store_true',
-                        help='scale the lr by the actual total batch size')
     parser.add_argument(
-        '--data-root', help='move every dataloader and evaluator of the '
+        '--amp',
+        action='store_true',
+        help='enable automatic mixed precision (GPU only)')
+    parser.add_argument(
+        '--no-validate',
+        action='store_true',
+        help='do not evaluate during training')
+    parser.add_argument(
+        '--auto-scale-lr',
+        action='store_true',
+        help='scale the lr by the actual total batch size')
+    parser.add_argument(
+        '--data-root',
+        help='move every dataloader and evaluator of the '
         'config to this data root (dataset data_root, and the paths under '
         'the old root such as evaluator ann_file)')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
         help='override config settings, e.g. '
         'train_cfg.max_iters=10 train_dataloader.batch_size=2')
     parser.add_argument(
-        '--tensorboard', action='store_true',
+        '--tensorboard',
+        action='store_true',
         help='also log to TensorBoard (mmengine TensorboardVisBackend, '
         'events in WORK_DIR/<timestamp>/vis_data)')
-    parser.add_argument('--launcher', default='none',
-                        choices=['none', 'pytorch', 'slurm', 'mpi'],
-                        help='job launcher')
+    parser.add_argument(
+        '--launcher',
+        default='none',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        help='job launcher')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     set_local_rank_env(args.local_rank)

@@ -8,23 +8,33 @@ _base_ = [
 ]
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/severstal/'
-batch_size = 8                     # per GPU
+batch_size = 8  # per GPU
 max_epochs = 50
 lr = 1e-3
 # -----------------------------------------------------------------------------
 model = dict(seg_head=dict(num_classes=5), det_head=dict(num_classes=4))
-train_dataloader = dict(batch_size=batch_size,
-                        dataset=dict(data_root=data_root))
+train_dataloader = dict(
+    batch_size=batch_size, dataset=dict(data_root=data_root))
 val_dataloader = dict(dataset=dict(data_root=data_root))
 test_dataloader = val_dataloader
 optim_wrapper = dict(optimizer=dict(lr=lr))
 warmup_epochs = max(1, round(0.3 * max_epochs))
 param_scheduler = [  # one cycle: 30 % linear warm-up, then cosine annealing
-    dict(type='LinearLR', start_factor=1 / 25, by_epoch=True, begin=0,
-         end=warmup_epochs, convert_to_iter_based=True),
-    dict(type='CosineAnnealingLR', T_max=max_epochs - warmup_epochs,
-         eta_min=lr / 25 / 1e4, by_epoch=True, begin=warmup_epochs,
-         end=max_epochs, convert_to_iter_based=True),
+    dict(
+        type='LinearLR',
+        start_factor=1 / 25,
+        by_epoch=True,
+        begin=0,
+        end=warmup_epochs,
+        convert_to_iter_based=True),
+    dict(
+        type='CosineAnnealingLR',
+        T_max=max_epochs - warmup_epochs,
+        eta_min=lr / 25 / 1e4,
+        by_epoch=True,
+        begin=warmup_epochs,
+        end=max_epochs,
+        convert_to_iter_based=True),
 ]
 train_cfg = dict(max_epochs=max_epochs)
 default_hooks = dict(logger=dict(interval=10))

@@ -6,5 +6,6 @@ model = dict(
     backbone=dict(plugins=None),
     neck=dict(start_level=1, add_extra_convs='on_output', num_outs=5),
     det_in_index=None,
-    cls_head=None, seg_head=None)
+    cls_head=None,
+    seg_head=None)
 default_hooks = dict(checkpoint=dict(save_best='det/pascal_voc/mAP'))

@@ -5,5 +5,6 @@ _base_ = './defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-60
 model = dict(
     backbone=dict(plugins=None),
     neck=dict(start_level=0, add_extra_convs=False, num_outs=4),
-    cls_head=None, det_head=None)
+    cls_head=None,
+    det_head=None)
 default_hooks = dict(checkpoint=dict(save_best='seg/defectDice'))

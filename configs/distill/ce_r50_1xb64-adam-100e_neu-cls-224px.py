@@ -7,7 +7,9 @@ _base_ = ['./ce_r18_1xb64-adam-100e_neu-cls-224px.py']
 pretrained = None
 # -----------------------------------------------------------------------------
 model = dict(
-    backbone=dict(depth=50, init_cfg=dict(
-        type='Pretrained', checkpoint=pretrained, prefix='backbone.')
+    backbone=dict(
+        depth=50,
+        init_cfg=dict(
+            type='Pretrained', checkpoint=pretrained, prefix='backbone.')
         if pretrained else None),
     head=dict(in_channels=2048))

@@ -5,7 +5,10 @@
 #   python tools/train.py configs/distill/ce_vgg19bn_1xb64-adam-100e_neu-cls-224px.py
 _base_ = ['./ce_r18_1xb64-adam-100e_neu-cls-224px.py']
 model = dict(
-    backbone=dict(_delete_=True, type='MVGG19', taps=('conv5_3', ),
-                  norm_cfg=dict(type='BN'),
-                  init_cfg=dict(type='Kaiming', layer='Conv2d')),
+    backbone=dict(
+        _delete_=True,
+        type='MVGG19',
+        taps=('conv5_3', ),
+        norm_cfg=dict(type='BN'),
+        init_cfg=dict(type='Kaiming', layer='Conv2d')),
     head=dict(in_channels=512))

@@ -21,7 +21,9 @@ teacher_checkpoints = [
 # -----------------------------------------------------------------------------
 model = dict(
     type='KDImageClassifier',
-    teachers=[dict(config=c, checkpoint=k)
-              for c, k in zip(teacher_configs, teacher_checkpoints)],
+    teachers=[
+        dict(config=c, checkpoint=k)
+        for c, k in zip(teacher_configs, teacher_checkpoints)
+    ],
     distill_loss=dict(type='DistillKLDivLoss', temperature=temperature),
     alpha=alpha)

@@ -6,13 +6,13 @@
 #  val_dataloader.dataset.data_root=/path/)
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
-img_size = 256                   # 128 / 256 / 512
+img_size = 256  # 128 / 256 / 512
 batch_size = 8
-max_iters = 7000                 # ~200 epochs of ~270 defect images
-grid_interval = 500              # sample grid (mask | real | 3 x generated)
-style_ckpt = None                # style / FID network checkpoint (keys
-                                 # 'backbone.*'), e.g. a defectzoo ResNet-18
-                                 # classifier; None: random ResNet-18
+max_iters = 7000  # ~200 epochs of ~270 defect images
+grid_interval = 500  # sample grid (mask | real | 3 x generated)
+style_ckpt = None  # style / FID network checkpoint (keys
+# 'backbone.*'), e.g. a defectzoo ResNet-18
+# classifier; None: random ResNet-18
 # -----------------------------------------------------------------------------
 _base_ = [
     '../_base_/models/magna-defect-gan_unet-7down.py',
@@ -22,38 +22,60 @@ _base_ = [
 ]
 guide_dims = (5, 3, 3)
 style_net = dict(
-    type='mmpretrain.ResNet', depth=18, out_indices=(0, 1, 2, 3),
-    init_cfg=dict(type='Pretrained', checkpoint=style_ckpt,
-                  prefix='backbone.') if style_ckpt else None)
+    type='mmpretrain.ResNet',
+    depth=18,
+    out_indices=(0, 1, 2, 3),
+    init_cfg=dict(
+        type='Pretrained', checkpoint=style_ckpt, prefix='backbone.')
+    if style_ckpt else None)
 model = dict(
     generator=dict(img_size=img_size, guide_dims=guide_dims),
     discriminator=dict(guide_dims=guide_dims),
     style_loss=dict(feature_net=style_net))
 _resize = dict(type='Resize', scale=(img_size, img_size), keep_ratio=False)
-_load = [dict(type='LoadImageChecked', color_type='grayscale'),
-         dict(type='LoadDefectMask'), {{_base_.guide}}, _resize]
+_load = [
+    dict(type='LoadImageChecked', color_type='grayscale'),
+    dict(type='LoadDefectMask'), {{_base_.guide}}, _resize
+]
 train_dataloader = dict(
     batch_size=batch_size,
-    dataset=dict(data_root=data_root, pipeline=_load + [
-        dict(type='RandomFlip', prob=0.5,
-             direction=['horizontal', 'vertical']),
-        dict(type='PackDefectPairInputs')]))
-val_dataloader = dict(dataset=dict(
-    data_root=data_root, pipeline=_load + [dict(type='PackDefectPairInputs')]))
-test_dataloader = dict(dataset=dict(
-    data_root=data_root, pipeline=_load + [dict(type='PackDefectPairInputs')]))
+    dataset=dict(
+        data_root=data_root,
+        pipeline=_load + [
+            dict(
+                type='RandomFlip',
+                prob=0.5,
+                direction=['horizontal', 'vertical']),
+            dict(type='PackDefectPairInputs')
+        ]))
+val_dataloader = dict(
+    dataset=dict(
+        data_root=data_root,
+        pipeline=_load + [dict(type='PackDefectPairInputs')]))
+test_dataloader = dict(
+    dataset=dict(
+        data_root=data_root,
+        pipeline=_load + [dict(type='PackDefectPairInputs')]))
 # FID / KID on the style network's features (NOT comparable with Inception
 # FIDs); inception_ckpt='/path/pt_inception-2015-12-05.pth' gives those.
 val_evaluator = dict(type='GenerativeQualityMetric', feature_net=style_net)
 test_evaluator = val_evaluator
-_decay = [dict(type='LinearLR', start_factor=1.0, end_factor=0.0,
-               begin=max_iters // 2, end=max_iters, by_epoch=False)]
+_decay = [
+    dict(
+        type='LinearLR',
+        start_factor=1.0,
+        end_factor=0.0,
+        begin=max_iters // 2,
+        end=max_iters,
+        by_epoch=False)
+]
 param_scheduler = dict(generator=_decay, discriminator=_decay)
 train_cfg = dict(max_iters=max_iters, val_interval=max_iters)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(type='CheckpointHook', interval=1000, by_epoch=False,
-                    max_keep_ckpts=2))
+    checkpoint=dict(
+        type='CheckpointHook', interval=1000, by_epoch=False,
+        max_keep_ckpts=2))
 custom_hooks = [
     dict(type='RandomStateHook'),
     dict(type='CheckFiniteHook'),

@@ -10,10 +10,14 @@ data_root = 'data/elpv/'
 ann_file = 'elpv_2cls.txt'
 num_classes = 2
 # -----------------------------------------------------------------------------
-model = dict(data_preprocessor=dict(num_classes=num_classes),
-             head=dict(num_classes=num_classes))
+model = dict(
+    data_preprocessor=dict(num_classes=num_classes),
+    head=dict(num_classes=num_classes))
 # mmpretrain CustomDataset: folder-per-class (sorted folder names are the
 # classes; images anywhere below a class folder) or an annotation file.
-train_dataloader = dict(dataset=dict(
-    type='mmpretrain.CustomDataset', data_root=data_root,
-    ann_file=ann_file, metainfo=dict(classes=('ok', 'defect'))))
+train_dataloader = dict(
+    dataset=dict(
+        type='mmpretrain.CustomDataset',
+        data_root=data_root,
+        ann_file=ann_file,
+        metainfo=dict(classes=('ok', 'defect'))))

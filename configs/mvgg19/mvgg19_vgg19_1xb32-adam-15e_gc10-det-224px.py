@@ -8,9 +8,10 @@ data_root = 'data/gc10-det/'
 # 1/ 2/ ... 10/  (the class folders only; the lable/ XML folder elsewhere)
 num_classes = 10
 # -----------------------------------------------------------------------------
-model = dict(data_preprocessor=dict(num_classes=num_classes),
-             head=dict(num_classes=num_classes))
+model = dict(
+    data_preprocessor=dict(num_classes=num_classes),
+    head=dict(num_classes=num_classes))
 # mmpretrain CustomDataset: folder-per-class (sorted folder names are the
 # classes; images anywhere below a class folder) or an annotation file.
-train_dataloader = dict(dataset=dict(
-    type='mmpretrain.CustomDataset', data_root=data_root))
+train_dataloader = dict(
+    dataset=dict(type='mmpretrain.CustomDataset', data_root=data_root))

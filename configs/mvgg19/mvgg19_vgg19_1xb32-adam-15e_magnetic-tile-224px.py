@@ -9,10 +9,10 @@ _base_ = ['../_base_/default_runtime.py']
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'  # MT_<Class>/Imgs/*.jpg
 num_classes = 6
-img_size = 224                     # any size works; 224 as in the paper
-batch_size = 32                    # per GPU
+img_size = 224  # any size works; 224 as in the paper
+batch_size = 32  # per GPU
 num_workers = 4
-lr = 1e-3                          # Adam, Keras defaults
+lr = 1e-3  # Adam, Keras defaults
 max_epochs = 15
 # BD side paths after pool 2 / 3 / 4 + main path (block5_conv3), 1408-d.
 # The authors' 2021 code: taps=('pool3','pool4','conv5_3'), (256, 512, 512).
@@ -23,8 +23,8 @@ bd_dropout = 0.5
 # authors' code. Without it: pretrained = None, frozen_stages = -1.
 pretrained = 'https://download.openmmlab.com/mmclassification/v0/vgg/' \
     'vgg19_batch256_imagenet_20210208-e6920e4a.pth'
-frozen_stages = 5                  # VGG blocks frozen (5 = whole conv base)
-class_weight = None                # e.g. inverse class frequency (Free!)
+frozen_stages = 5  # VGG blocks frozen (5 = whole conv base)
+class_weight = None  # e.g. inverse class frequency (Free!)
 # -----------------------------------------------------------------------------
 keras_bn = dict(momentum=0.01, eps=1e-3)  # Keras BatchNormalization defaults
 
@@ -40,11 +40,14 @@ model = dict(
         type='MVGG19',
         taps=taps,
         frozen_stages=frozen_stages,
-        init_cfg=dict(type='Pretrained', checkpoint=pretrained,
-                      prefix='backbone.') if pretrained else
-        dict(type='Kaiming', layer='Conv2d')),
-    neck=dict(type='MultiPathNeck', in_channels=tap_channels,
-              dropout=bd_dropout, norm_cfg=dict(type='BN', **keras_bn)),
+        init_cfg=dict(
+            type='Pretrained', checkpoint=pretrained, prefix='backbone.')
+        if pretrained else dict(type='Kaiming', layer='Conv2d')),
+    neck=dict(
+        type='MultiPathNeck',
+        in_channels=tap_channels,
+        dropout=bd_dropout,
+        norm_cfg=dict(type='BN', **keras_bn)),
     # Dense(2500, ReLU) -> BatchNorm -> Dropout(0.5) -> Dense(C) softmax
     head=dict(
         type='LinearActNormClsHead',
@@ -53,8 +56,10 @@ model = dict(
         mid_channels=(2500, ),
         dropout_rate=0.5,
         norm_cfg=dict(type='BN1d', **keras_bn),
-        loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=1.0,
-                  class_weight=class_weight)))
+        loss=dict(
+            type='mmpretrain.CrossEntropyLoss',
+            loss_weight=1.0,
+            class_weight=class_weight)))
 
 # The paper's augmentation: Gaussian noise, rotations, horizontal and
 # vertical flips, height and width shifts. float32 images, so the noise
@@ -62,12 +67,24 @@ model = dict(
 train_pipeline = [
     dict(type='LoadImageFromFile', to_float32=True),
     dict(type='mmpretrain.Resize', scale=(img_size, img_size)),
-    dict(type='mmpretrain.Rotate', magnitude_range=(0, 20),
-         magnitude_std='inf', prob=1.0, interpolation='bilinear'),
-    dict(type='mmpretrain.Translate', magnitude_range=(0, 0.1),
-         magnitude_std='inf', prob=1.0, direction='horizontal'),
-    dict(type='mmpretrain.Translate', magnitude_range=(0, 0.1),
-         magnitude_std='inf', prob=1.0, direction='vertical'),
+    dict(
+        type='mmpretrain.Rotate',
+        magnitude_range=(0, 20),
+        magnitude_std='inf',
+        prob=1.0,
+        interpolation='bilinear'),
+    dict(
+        type='mmpretrain.Translate',
+        magnitude_range=(0, 0.1),
+        magnitude_std='inf',
+        prob=1.0,
+        direction='horizontal'),
+    dict(
+        type='mmpretrain.Translate',
+        magnitude_range=(0, 0.1),
+        magnitude_std='inf',
+        prob=1.0,
+        direction='vertical'),
     dict(type='mmpretrain.RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='mmpretrain.RandomFlip', prob=0.5, direction='vertical'),
     dict(type='mmseg.BioMedicalGaussianNoise', prob=0.5, std=10.0),
@@ -96,13 +113,14 @@ train_dataloader = dict(
 val_dataloader = val_cfg = val_evaluator = None
 test_dataloader = test_cfg = test_evaluator = None
 
-optim_wrapper = dict(optimizer=dict(type='Adam', lr=lr, betas=(0.9, 0.999),
-                                    eps=1e-7))
-param_scheduler = []               # constant learning rate (Keras)
+optim_wrapper = dict(
+    optimizer=dict(type='Adam', lr=lr, betas=(0.9, 0.999), eps=1e-7))
+param_scheduler = []  # constant learning rate (Keras)
 train_cfg = dict(by_epoch=True, max_epochs=max_epochs)
 auto_scale_lr = dict(base_batch_size=32, enable=False)
-default_hooks = dict(logger=dict(interval=10),
-                     checkpoint=dict(interval=5, max_keep_ckpts=1),
-                     visualization=dict(type='mmpretrain.VisualizationHook'))
+default_hooks = dict(
+    logger=dict(interval=10),
+    checkpoint=dict(interval=5, max_keep_ckpts=1),
+    visualization=dict(type='mmpretrain.VisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmpretrain's visualiser
 visualizer = dict(type='mmpretrain.UniversalVisualizer')

@@ -8,9 +8,10 @@ data_root = 'data/sdnet2018-2cls/'
 # cracked/{CD,CP,CW}/  uncracked/{UD,UP,UW}/  (links to SDNET2018 folders)
 num_classes = 2
 # -----------------------------------------------------------------------------
-model = dict(data_preprocessor=dict(num_classes=num_classes),
-             head=dict(num_classes=num_classes))
+model = dict(
+    data_preprocessor=dict(num_classes=num_classes),
+    head=dict(num_classes=num_classes))
 # mmpretrain CustomDataset: folder-per-class (sorted folder names are the
 # classes; images anywhere below a class folder) or an annotation file.
-train_dataloader = dict(dataset=dict(
-    type='mmpretrain.CustomDataset', data_root=data_root))
+train_dataloader = dict(
+    dataset=dict(type='mmpretrain.CustomDataset', data_root=data_root))

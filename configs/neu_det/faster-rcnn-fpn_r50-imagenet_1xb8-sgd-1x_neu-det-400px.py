@@ -15,9 +15,9 @@ num_classes = 6
 # lr 0.02 is for 16 images per batch: add --auto-scale-lr for other sizes.
 # -----------------------------------------------------------------------------
 model = dict(roi_head=dict(bbox_head=dict(num_classes=num_classes)))
-default_hooks = dict(logger=dict(interval=10),
-                     checkpoint=dict(save_best='pascal_voc/mAP',
-                                     rule='greater'),
-                     visualization=dict(type='mmdet.DetVisualizationHook'))
+default_hooks = dict(
+    logger=dict(interval=10),
+    checkpoint=dict(save_best='pascal_voc/mAP', rule='greater'),
+    visualization=dict(type='mmdet.DetVisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmdet's visualiser
 visualizer = dict(type='mmdet.DetLocalVisualizer')

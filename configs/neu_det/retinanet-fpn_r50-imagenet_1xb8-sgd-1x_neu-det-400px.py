@@ -13,11 +13,11 @@ num_classes = 6
 lr = 0.01
 # -----------------------------------------------------------------------------
 model = dict(bbox_head=dict(num_classes=num_classes))
-optim_wrapper = dict(optimizer=dict(lr=lr),
-                     clip_grad=dict(max_norm=35, norm_type=2))
-default_hooks = dict(logger=dict(interval=10),
-                     checkpoint=dict(save_best='pascal_voc/mAP',
-                                     rule='greater'),
-                     visualization=dict(type='mmdet.DetVisualizationHook'))
+optim_wrapper = dict(
+    optimizer=dict(lr=lr), clip_grad=dict(max_norm=35, norm_type=2))
+default_hooks = dict(
+    logger=dict(interval=10),
+    checkpoint=dict(save_best='pascal_voc/mAP', rule='greater'),
+    visualization=dict(type='mmdet.DetVisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmdet's visualiser
 visualizer = dict(type='mmdet.DetLocalVisualizer')

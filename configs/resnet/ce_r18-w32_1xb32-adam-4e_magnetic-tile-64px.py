@@ -17,10 +17,14 @@ num_workers = 2
 # -----------------------------------------------------------------------------
 train_pipeline = [
     dict(type='LoadImageChecked'),
-    dict(type='mmpretrain.RandomResizedCrop', scale=img_size,
-         crop_ratio_range=(0.6, 1.0)),
-    dict(type='mmpretrain.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomResizedCrop',
+        scale=img_size,
+        crop_ratio_range=(0.6, 1.0)),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='mmpretrain.PackInputs'),
 ]
 test_pipeline = [
@@ -29,16 +33,20 @@ test_pipeline = [
     dict(type='mmpretrain.PackInputs'),
 ]
 train_dataloader = dict(
-    batch_size=batch_size, num_workers=num_workers,
+    batch_size=batch_size,
+    num_workers=num_workers,
     dataset=dict(data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=batch_size, num_workers=num_workers,
+    batch_size=batch_size,
+    num_workers=num_workers,
     dataset=dict(data_root=data_root, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(type='CheckpointHook', interval={{_base_.max_epochs}},
-                    max_keep_ckpts=1),
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval={{_base_.max_epochs}},
+        max_keep_ckpts=1),
     visualization=dict(type='mmpretrain.VisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmpretrain's visualiser
 visualizer = dict(type='mmpretrain.UniversalVisualizer')

@@ -11,18 +11,22 @@ _base_ = [
     '../_base_/default_runtime.py',
 ]
 # ---- frequently modified parameters ----------------------------------------
-data_root = 'data/neu-det/'       # IMAGES/ of NEU-DET (class from file name)
+data_root = 'data/neu-det/'  # IMAGES/ of NEU-DET (class from file name)
 img_size = 64
 batch_size = 32
 num_workers = 2
 # -----------------------------------------------------------------------------
 train_pipeline = [
     dict(type='LoadImageChecked'),
-    dict(type='mmpretrain.RandomResizedCrop', scale=img_size,
-         crop_ratio_range=(0.5, 1.0)),
+    dict(
+        type='mmpretrain.RandomResizedCrop',
+        scale=img_size,
+        crop_ratio_range=(0.5, 1.0)),
     dict(type='RandomRot90'),
-    dict(type='mmpretrain.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='mmpretrain.PackInputs'),
 ]
 test_pipeline = [
@@ -31,16 +35,20 @@ test_pipeline = [
     dict(type='mmpretrain.PackInputs'),
 ]
 train_dataloader = dict(
-    batch_size=batch_size, num_workers=num_workers,
+    batch_size=batch_size,
+    num_workers=num_workers,
     dataset=dict(data_root=data_root, pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=batch_size, num_workers=num_workers,
+    batch_size=batch_size,
+    num_workers=num_workers,
     dataset=dict(data_root=data_root, pipeline=test_pipeline))
 test_dataloader = val_dataloader
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(type='CheckpointHook', interval={{_base_.max_epochs}},
-                    max_keep_ckpts=1),
+    checkpoint=dict(
+        type='CheckpointHook',
+        interval={{_base_.max_epochs}},
+        max_keep_ckpts=1),
     visualization=dict(type='mmpretrain.VisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmpretrain's visualiser
 visualizer = dict(type='mmpretrain.UniversalVisualizer')

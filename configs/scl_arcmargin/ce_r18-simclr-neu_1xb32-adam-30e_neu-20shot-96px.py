@@ -16,23 +16,31 @@ model = dict(
     backbone=dict(depth=18),
     head=dict(in_channels=512))
 random_view = [
-    dict(type='mmpretrain.RandomResizedCrop', scale=img_size,
-         crop_ratio_range=(0.3, 1.0)),
+    dict(
+        type='mmpretrain.RandomResizedCrop',
+        scale=img_size,
+        crop_ratio_range=(0.3, 1.0)),
     dict(type='RandomRot90'),
-    dict(type='mmpretrain.RandomFlip', prob=[0.25, 0.25],
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=[0.25, 0.25],
+        direction=['horizontal', 'vertical']),
 ]
-train_pipeline = [dict(type='LoadImageChecked'), *random_view,
-                  dict(type='mmpretrain.PackInputs')]
+train_pipeline = [
+    dict(type='LoadImageChecked'), *random_view,
+    dict(type='mmpretrain.PackInputs')
+]
 test_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='mmpretrain.Resize', scale=(img_size, img_size)),
     dict(type='mmpretrain.PackInputs'),
 ]
-train_dataloader = dict(dataset=dict(
-    k=k_per_class, seed=subset_seed,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline)))
-test_dataloader = dict(dataset=dict(data_root=data_root,
-                                    pipeline=test_pipeline))
+train_dataloader = dict(
+    dataset=dict(
+        k=k_per_class,
+        seed=subset_seed,
+        dataset=dict(data_root=data_root, pipeline=train_pipeline)))
+test_dataloader = dict(
+    dataset=dict(data_root=data_root, pipeline=test_pipeline))
 train_cfg = dict(max_epochs=max_epochs)
 default_hooks = dict(checkpoint=dict(interval=max_epochs))

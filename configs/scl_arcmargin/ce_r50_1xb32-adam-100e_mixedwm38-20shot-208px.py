@@ -13,18 +13,28 @@ model = dict(
     _delete_=True,
     type='mmpretrain.ImageClassifier',
     data_preprocessor=dict(
-        type='mmpretrain.ClsDataPreprocessor', num_classes=num_classes,
-        mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5], to_rgb=True),
+        type='mmpretrain.ClsDataPreprocessor',
+        num_classes=num_classes,
+        mean=[127.5, 127.5, 127.5],
+        std=[127.5, 127.5, 127.5],
+        to_rgb=True),
     backbone=dict(type='mmpretrain.ResNet', depth=50),
     neck=dict(type='mmpretrain.GlobalAveragePooling'),
-    head=dict(type='mmpretrain.LinearClsHead', num_classes=num_classes,
-              in_channels=2048,
-              loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=1.0)),
+    head=dict(
+        type='mmpretrain.LinearClsHead',
+        num_classes=num_classes,
+        in_channels=2048,
+        loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=1.0)),
     init_cfg=dict(type='Pretrained', checkpoint=pretrained)
     if pretrained else None)
 train_pipeline = _base_.random_view + [dict(type='mmpretrain.PackInputs')]
-train_dataloader = dict(dataset=dict(
-    k=k_per_class, seed=subset_seed, dataset=dict(pipeline=train_pipeline)))
+train_dataloader = dict(
+    dataset=dict(
+        k=k_per_class, seed=subset_seed, dataset=dict(
+            pipeline=train_pipeline)))
 gallery_dataloader = None
-custom_hooks = [dict(type='RandomStateHook'), dict(type='CheckFiniteHook'),
-                dict(type='CheckpointFitHook')]
+custom_hooks = [
+    dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook')
+]

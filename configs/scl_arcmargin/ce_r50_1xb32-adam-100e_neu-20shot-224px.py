@@ -13,7 +13,7 @@ data_root = 'data/neu-det/'
 k_per_class = 20
 subset_seed = 0
 num_classes = 6
-pretrained = None      # mmpretrain checkpoint path / URL of the backbone
+pretrained = None  # mmpretrain checkpoint path / URL of the backbone
 # -----------------------------------------------------------------------------
 model = dict(
     type='mmpretrain.ImageClassifier',
@@ -25,17 +25,22 @@ model = dict(
         to_rgb=True),
     backbone=dict(type='mmpretrain.ResNet', depth=50),
     neck=dict(type='mmpretrain.GlobalAveragePooling'),
-    head=dict(type='mmpretrain.LinearClsHead', num_classes=num_classes,
-              in_channels=2048,
-              loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=1.0)),
+    head=dict(
+        type='mmpretrain.LinearClsHead',
+        num_classes=num_classes,
+        in_channels=2048,
+        loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=1.0)),
     init_cfg=dict(type='Pretrained', checkpoint=pretrained)
     if pretrained else None)
 # one random view of the same augmentation as the SCL views
 train_pipeline = [dict(type='LoadImageChecked')] + _base_.random_view + [
-    dict(type='mmpretrain.PackInputs')]
-train_dataloader = dict(dataset=dict(
-    k=k_per_class, seed=subset_seed,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline)))
+    dict(type='mmpretrain.PackInputs')
+]
+train_dataloader = dict(
+    dataset=dict(
+        k=k_per_class,
+        seed=subset_seed,
+        dataset=dict(data_root=data_root, pipeline=train_pipeline)))
 test_dataloader = dict(dataset=dict(data_root=data_root))
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),

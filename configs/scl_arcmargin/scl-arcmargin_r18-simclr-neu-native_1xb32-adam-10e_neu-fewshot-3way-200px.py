@@ -17,8 +17,10 @@ pretrained = 'work_dirs/simclr_neu_native/epoch_40.pth'
 model = dict(init_cfg=dict(checkpoint=pretrained))
 train_pipeline = {{_base_.native_3view_pipeline}}
 test_pipeline = {{_base_.native_test_pipeline}}
-train_dataloader = dict(dataset=dict(data_root=data_root, split=train_split,
-                                     pipeline=train_pipeline))
-test_dataloader = dict(dataset=dict(data_root=data_root, split=test_split,
-                                    pipeline=test_pipeline))
+train_dataloader = dict(
+    dataset=dict(
+        data_root=data_root, split=train_split, pipeline=train_pipeline))
+test_dataloader = dict(
+    dataset=dict(
+        data_root=data_root, split=test_split, pipeline=test_pipeline))
 optim_wrapper = dict(optimizer=dict(lr=lr))

@@ -22,12 +22,16 @@ pretrained = 'work_dirs/simclr_neu_native/epoch_40.pth'
 model = dict(init_cfg=dict(checkpoint=pretrained))
 train_pipeline = {{_base_.native_3view_pipeline}}
 test_pipeline = {{_base_.native_test_pipeline}}
-train_dataloader = dict(dataset=dict(
-    k=k_per_class, seed=subset_seed,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline)))
-gallery_dataloader = dict(dataset=dict(
-    k=k_per_class, seed=subset_seed,
-    dataset=dict(data_root=data_root, pipeline=test_pipeline)))
-test_dataloader = dict(dataset=dict(data_root=data_root,
-                                    pipeline=test_pipeline))
+train_dataloader = dict(
+    dataset=dict(
+        k=k_per_class,
+        seed=subset_seed,
+        dataset=dict(data_root=data_root, pipeline=train_pipeline)))
+gallery_dataloader = dict(
+    dataset=dict(
+        k=k_per_class,
+        seed=subset_seed,
+        dataset=dict(data_root=data_root, pipeline=test_pipeline)))
+test_dataloader = dict(
+    dataset=dict(data_root=data_root, pipeline=test_pipeline))
 optim_wrapper = dict(optimizer=dict(lr=lr))

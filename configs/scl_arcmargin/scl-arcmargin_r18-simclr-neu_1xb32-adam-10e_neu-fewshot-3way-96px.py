@@ -17,23 +17,33 @@ model = dict(
     neck=dict(in_channels=512, hid_channels=512))
 original_view = [dict(type='mmpretrain.Resize', scale=(img_size, img_size))]
 random_view = [
-    dict(type='mmpretrain.RandomResizedCrop', scale=img_size,
-         crop_ratio_range=(0.3, 1.0)),
+    dict(
+        type='mmpretrain.RandomResizedCrop',
+        scale=img_size,
+        crop_ratio_range=(0.3, 1.0)),
     dict(type='RandomRot90'),
-    dict(type='mmpretrain.RandomFlip', prob=[0.25, 0.25],
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=[0.25, 0.25],
+        direction=['horizontal', 'vertical']),
 ]
 train_pipeline = [
     dict(type='LoadImageChecked'),
-    dict(type='mmpretrain.MultiView', num_views=[1, 2],
-         transforms=[original_view, random_view]),
+    dict(
+        type='mmpretrain.MultiView',
+        num_views=[1, 2],
+        transforms=[original_view, random_view]),
     dict(type='mmpretrain.PackInputs'),
 ]
-test_pipeline = [dict(type='LoadImageChecked'), *original_view,
-                 dict(type='mmpretrain.PackInputs')]
-train_dataloader = dict(dataset=dict(data_root=data_root, split=train_split,
-                                     pipeline=train_pipeline))
-test_dataloader = dict(dataset=dict(data_root=data_root, split=test_split,
-                                    pipeline=test_pipeline))
+test_pipeline = [
+    dict(type='LoadImageChecked'), *original_view,
+    dict(type='mmpretrain.PackInputs')
+]
+train_dataloader = dict(
+    dataset=dict(
+        data_root=data_root, split=train_split, pipeline=train_pipeline))
+test_dataloader = dict(
+    dataset=dict(
+        data_root=data_root, split=test_split, pipeline=test_pipeline))
 train_cfg = dict(max_epochs=max_epochs)
 default_hooks = dict(checkpoint=dict(interval=max_epochs))

@@ -14,47 +14,61 @@ _base_ = [
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/my_defects/'
 train_prefix, test_prefix = 'train', 'test'
-classes = None          # None: the sorted folder names (or a tuple)
+classes = None  # None: the sorted folder names (or a tuple)
 num_classes = 2
 img_size = 224
-batch_size = 32         # per GPU
+batch_size = 32  # per GPU
 num_workers = 2
-pretrained = None       # backbone checkpoint (path / URL), e.g. ImageNet or
-                        # a defectzoo self-supervised run on unlabelled images
+pretrained = None  # backbone checkpoint (path / URL), e.g. ImageNet or
+# a defectzoo self-supervised run on unlabelled images
 # -----------------------------------------------------------------------------
-model = dict(head=dict(num_classes=num_classes),
-             init_cfg=dict(type='Pretrained', checkpoint=pretrained)
-             if pretrained else None)
+model = dict(
+    head=dict(num_classes=num_classes),
+    init_cfg=dict(type='Pretrained', checkpoint=pretrained)
+    if pretrained else None)
 original_view = [dict(type='mmpretrain.Resize', scale=(img_size, img_size))]
 random_view = [
-    dict(type='mmpretrain.RandomResizedCrop', scale=img_size,
-         crop_ratio_range=(0.3, 1.0)),
+    dict(
+        type='mmpretrain.RandomResizedCrop',
+        scale=img_size,
+        crop_ratio_range=(0.3, 1.0)),
     dict(type='RandomRot90'),
-    dict(type='mmpretrain.RandomFlip', prob=[0.25, 0.25],
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=[0.25, 0.25],
+        direction=['horizontal', 'vertical']),
 ]
 train_pipeline = [
     dict(type='LoadImageChecked'),
-    dict(type='mmpretrain.MultiView', num_views=[1, 2],
-         transforms=[original_view, random_view]),
+    dict(
+        type='mmpretrain.MultiView',
+        num_views=[1, 2],
+        transforms=[original_view, random_view]),
     dict(type='mmpretrain.PackInputs'),
 ]
-test_pipeline = [dict(type='LoadImageChecked'), *original_view,
-                 dict(type='mmpretrain.PackInputs')]
-folder = dict(type='ImageFolderClsDataset', data_root=data_root,
-              classes=classes)
+test_pipeline = [
+    dict(type='LoadImageChecked'), *original_view,
+    dict(type='mmpretrain.PackInputs')
+]
+folder = dict(
+    type='ImageFolderClsDataset', data_root=data_root, classes=classes)
 train_dataloader = dict(
-    batch_size=batch_size, num_workers=num_workers, persistent_workers=True,
+    batch_size=batch_size,
+    num_workers=num_workers,
+    persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
     dataset=dict(folder, data_prefix=train_prefix, pipeline=train_pipeline))
 gallery_dataloader = dict(
-    batch_size=batch_size, num_workers=0,
+    batch_size=batch_size,
+    num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='default_collate'),
     dataset=dict(folder, data_prefix=train_prefix, pipeline=test_pipeline))
 test_dataloader = dict(
-    batch_size=batch_size, num_workers=num_workers, persistent_workers=True,
+    batch_size=batch_size,
+    num_workers=num_workers,
+    persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='default_collate'),
     dataset=dict(folder, data_prefix=test_prefix, pipeline=test_pipeline))
@@ -62,9 +76,12 @@ test_evaluator = [
     dict(type='mmpretrain.Accuracy', topk=(1, )),
     dict(type='mmpretrain.SingleLabelMetric', average='macro'),
 ]
-custom_hooks = [dict(type='RandomStateHook'), dict(type='CheckFiniteHook'),
-                dict(type='CheckpointFitHook'),
-                dict(type='ReferenceGalleryHook')]
+custom_hooks = [
+    dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
+    dict(type='ReferenceGalleryHook')
+]
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(type='CheckpointHook', interval=25, max_keep_ckpts=1),

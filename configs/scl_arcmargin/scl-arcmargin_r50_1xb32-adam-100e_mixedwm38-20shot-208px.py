@@ -11,7 +11,7 @@ _base_ = [
 ]
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/mixedwm38/'
-k_per_class = 20                  # 20 / 50 / 100
+k_per_class = 20  # 20 / 50 / 100
 subset_seed = 0
 img_size = 208
 num_classes = 38
@@ -19,14 +19,15 @@ batch_size = 32
 num_workers = 2
 pretrained = None
 # -----------------------------------------------------------------------------
-default_hooks = dict(checkpoint=dict(interval=25, max_keep_ckpts=1),
-                     visualization=dict(type='mmpretrain.VisualizationHook'))
+default_hooks = dict(
+    checkpoint=dict(interval=25, max_keep_ckpts=1),
+    visualization=dict(type='mmpretrain.VisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmpretrain's visualiser
 visualizer = dict(type='mmpretrain.UniversalVisualizer')
 
 model = dict(
-    data_preprocessor=dict(mean=[127.5, 127.5, 127.5],
-                           std=[127.5, 127.5, 127.5]),
+    data_preprocessor=dict(
+        mean=[127.5, 127.5, 127.5], std=[127.5, 127.5, 127.5]),
     head=dict(num_classes=num_classes),
     init_cfg=dict(type='Pretrained', checkpoint=pretrained)
     if pretrained else None)
@@ -34,35 +35,55 @@ model = dict(
 # that could cut a pattern off the wafer (the views differ by orientation)
 random_view = [
     dict(type='RandomRot90'),
-    dict(type='mmpretrain.RandomFlip', prob=[0.25, 0.25],
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=[0.25, 0.25],
+        direction=['horizontal', 'vertical']),
 ]
 train_pipeline = [
-    dict(type='mmpretrain.MultiView', num_views=[1, 2],
-         transforms=[[], random_view]),
+    dict(
+        type='mmpretrain.MultiView',
+        num_views=[1, 2],
+        transforms=[[], random_view]),
     dict(type='mmpretrain.PackInputs'),
 ]
 test_pipeline = [dict(type='mmpretrain.PackInputs')]
-mixed = dict(type='MixedWM38Dataset', data_root=data_root,
-             ann_file='Wafer_Map_Datasets.npz', img_size=img_size,
-             test_ratio=0.2, split_seed=0, value_map={3: 2})
+mixed = dict(
+    type='MixedWM38Dataset',
+    data_root=data_root,
+    ann_file='Wafer_Map_Datasets.npz',
+    img_size=img_size,
+    test_ratio=0.2,
+    split_seed=0,
+    value_map={3: 2})
 train_dataloader = dict(
-    batch_size=batch_size, num_workers=num_workers,
-    dataset=dict(_delete_=True, type='KPerClassSubset', k=k_per_class,
-                 seed=subset_seed,
-                 dataset=dict(mixed, split='train', pipeline=train_pipeline)))
+    batch_size=batch_size,
+    num_workers=num_workers,
+    dataset=dict(
+        _delete_=True,
+        type='KPerClassSubset',
+        k=k_per_class,
+        seed=subset_seed,
+        dataset=dict(mixed, split='train', pipeline=train_pipeline)))
 gallery_dataloader = dict(
-    batch_size=batch_size, num_workers=0,
+    batch_size=batch_size,
+    num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='default_collate'),
-    dataset=dict(type='KPerClassSubset', k=k_per_class, seed=subset_seed,
-                 dataset=dict(mixed, split='train', pipeline=test_pipeline)))
+    dataset=dict(
+        type='KPerClassSubset',
+        k=k_per_class,
+        seed=subset_seed,
+        dataset=dict(mixed, split='train', pipeline=test_pipeline)))
 test_dataloader = dict(
-    batch_size=batch_size, num_workers=num_workers,
-    dataset=dict(_delete_=True, **mixed, split='test',
-                 pipeline=test_pipeline))
+    batch_size=batch_size,
+    num_workers=num_workers,
+    dataset=dict(_delete_=True, **mixed, split='test', pipeline=test_pipeline))
 val_dataloader = None
 val_evaluator = None
-custom_hooks = [dict(type='RandomStateHook'), dict(type='CheckFiniteHook'),
-                dict(type='CheckpointFitHook'),
-                dict(type='ReferenceGalleryHook')]
+custom_hooks = [
+    dict(type='RandomStateHook'),
+    dict(type='CheckFiniteHook'),
+    dict(type='CheckpointFitHook'),
+    dict(type='ReferenceGalleryHook')
+]

@@ -19,12 +19,15 @@ subset_seed = 0
 # (configs/scl_arcmargin/README.md). None: random initialisation.
 pretrained = None
 # -----------------------------------------------------------------------------
-model = dict(init_cfg=dict(type='Pretrained', checkpoint=pretrained)
-             if pretrained else None)
-train_dataloader = dict(dataset=dict(
-    k=k_per_class, seed=subset_seed, dataset=dict(data_root=data_root)))
-gallery_dataloader = dict(dataset=dict(
-    k=k_per_class, seed=subset_seed, dataset=dict(data_root=data_root)))
+model = dict(
+    init_cfg=dict(type='Pretrained', checkpoint=pretrained
+                  ) if pretrained else None)
+train_dataloader = dict(
+    dataset=dict(
+        k=k_per_class, seed=subset_seed, dataset=dict(data_root=data_root)))
+gallery_dataloader = dict(
+    dataset=dict(
+        k=k_per_class, seed=subset_seed, dataset=dict(data_root=data_root)))
 test_dataloader = dict(dataset=dict(data_root=data_root))
 custom_hooks = [
     dict(type='RandomStateHook'),

@@ -17,27 +17,41 @@ _base_ = [
 data_root = 'data/neu-det/'
 base_classes = ('inclusion', 'patches', 'rolled-in_scale')
 novel_classes = ('crazing', 'pitted_surface', 'scratches')
-train_split = None     # every base-class image; 'train' = the 80 % side
-test_split = None      # every novel-class image; 'test' = the 20 % side
+train_split = None  # every base-class image; 'train' = the 80 % side
+test_split = None  # every novel-class image; 'test' = the 20 % side
 pretrained = None
 # -----------------------------------------------------------------------------
 # predict() gives the embedding the episodes use; the ArcFace weights of the
 # base classes give its (unused) class scores, so no gallery is needed.
-model = dict(head=dict(num_classes=len(base_classes)), classifier='arcface',
-             init_cfg=dict(type='Pretrained', checkpoint=pretrained)
-             if pretrained else None)
-train_dataloader = dict(dataset=dict(
-    _delete_=True, type='NEUClsDataset', data_root=data_root,
-    metainfo=dict(classes=base_classes), split=train_split,
-    split_ratios=(0.8, 0.0, 0.2), split_seed=0,
-    pipeline={{_base_.train_pipeline}}))
-test_dataloader = dict(dataset=dict(
-    data_root=data_root, metainfo=dict(classes=novel_classes),
-    split=test_split))
+model = dict(
+    head=dict(num_classes=len(base_classes)),
+    classifier='arcface',
+    init_cfg=dict(type='Pretrained', checkpoint=pretrained)
+    if pretrained else None)
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='NEUClsDataset',
+        data_root=data_root,
+        metainfo=dict(classes=base_classes),
+        split=train_split,
+        split_ratios=(0.8, 0.0, 0.2),
+        split_seed=0,
+        pipeline={{_base_.train_pipeline}}))
+test_dataloader = dict(
+    dataset=dict(
+        data_root=data_root,
+        metainfo=dict(classes=novel_classes),
+        split=test_split))
 gallery_dataloader = None
-test_evaluator = dict(_delete_=True, type='FewShotEpisodeMetric',
-                      num_ways=3, num_shots=(1, 3, 5), num_queries=15,
-                      num_episodes=600, seed=0)
+test_evaluator = dict(
+    _delete_=True,
+    type='FewShotEpisodeMetric',
+    num_ways=3,
+    num_shots=(1, 3, 5),
+    num_queries=15,
+    num_episodes=600,
+    seed=0)
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
     checkpoint=dict(type='CheckpointHook', interval=25, max_keep_ckpts=1),

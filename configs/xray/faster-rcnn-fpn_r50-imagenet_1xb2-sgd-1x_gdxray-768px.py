@@ -3,5 +3,7 @@ _base_ = ['./faster-rcnn-fpn_r50-simsiam-xray_1xb2-sgd-1x_gdxray-768px.py']
 # ---- frequently modified parameters ----------------------------------------
 imagenet_checkpoint = 'torchvision://resnet50'
 # -----------------------------------------------------------------------------
-model = dict(backbone=dict(init_cfg=dict(
-    _delete_=True, type='Pretrained', checkpoint=imagenet_checkpoint)))
+model = dict(
+    backbone=dict(
+        init_cfg=dict(
+            _delete_=True, type='Pretrained', checkpoint=imagenet_checkpoint)))

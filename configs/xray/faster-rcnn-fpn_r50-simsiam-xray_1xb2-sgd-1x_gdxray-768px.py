@@ -12,11 +12,12 @@ ssl_checkpoint = 'selfsup://work_dirs/simsiam_r50/epoch_100.pth'
 # gdxray_castings_xray_det.py (override with --cfg-options)
 # -----------------------------------------------------------------------------
 model = dict(
-    backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=ssl_checkpoint,
-                                prefix='backbone.')),
+    backbone=dict(
+        init_cfg=dict(
+            type='Pretrained', checkpoint=ssl_checkpoint, prefix='backbone.')),
     roi_head=dict(bbox_head=dict(num_classes=1)))
-default_hooks = dict(checkpoint=dict(save_best='det/AP50_voc',
-                                     rule='greater'),
-                     visualization=dict(type='mmdet.DetVisualizationHook'))
+default_hooks = dict(
+    checkpoint=dict(save_best='det/AP50_voc', rule='greater'),
+    visualization=dict(type='mmdet.DetVisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmdet's visualiser
 visualizer = dict(type='mmdet.DetLocalVisualizer')

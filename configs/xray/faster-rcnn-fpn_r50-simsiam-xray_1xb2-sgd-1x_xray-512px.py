@@ -16,10 +16,12 @@ ssl_checkpoint = 'selfsup://work_dirs/simsiam_r50/epoch_100.pth'
 # xray_det.py (override with --cfg-options); lr 0.02 is for 16 images per
 # batch: add --auto-scale-lr for other batch sizes.
 # -----------------------------------------------------------------------------
-model = dict(backbone=dict(init_cfg=dict(
-    type='Pretrained', checkpoint=ssl_checkpoint, prefix='backbone.')))
-default_hooks = dict(checkpoint=dict(save_best='det/AP50_voc',
-                                     rule='greater'),
-                     visualization=dict(type='mmdet.DetVisualizationHook'))
+model = dict(
+    backbone=dict(
+        init_cfg=dict(
+            type='Pretrained', checkpoint=ssl_checkpoint, prefix='backbone.')))
+default_hooks = dict(
+    checkpoint=dict(save_best='det/AP50_voc', rule='greater'),
+    visualization=dict(type='mmdet.DetVisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmdet's visualiser
 visualizer = dict(type='mmdet.DetLocalVisualizer')

@@ -10,11 +10,10 @@ _base_ = [
 ssl_checkpoint = 'selfsup://work_dirs/simmim_swin/epoch_100.pth'
 # -----------------------------------------------------------------------------
 model = dict(
-    backbone=dict(init_cfg=dict(type='Pretrained',
-                                checkpoint=ssl_checkpoint)),
+    backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=ssl_checkpoint)),
     roi_head=dict(bbox_head=dict(num_classes=1)))
-default_hooks = dict(checkpoint=dict(save_best='det/AP50_voc',
-                                     rule='greater'),
-                     visualization=dict(type='mmdet.DetVisualizationHook'))
+default_hooks = dict(
+    checkpoint=dict(save_best='det/AP50_voc', rule='greater'),
+    visualization=dict(type='mmdet.DetVisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmdet's visualiser
 visualizer = dict(type='mmdet.DetLocalVisualizer')

@@ -15,10 +15,10 @@ _base_ = [
 ssl_checkpoint = 'selfsup://work_dirs/simmim_swin/epoch_100.pth'
 # data_root / img_scale / batch size: configs/_base_/datasets/xray_det.py
 # -----------------------------------------------------------------------------
-model = dict(backbone=dict(init_cfg=dict(type='Pretrained',
-                                         checkpoint=ssl_checkpoint)))
-default_hooks = dict(checkpoint=dict(save_best='det/AP50_voc',
-                                     rule='greater'),
-                     visualization=dict(type='mmdet.DetVisualizationHook'))
+model = dict(
+    backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=ssl_checkpoint)))
+default_hooks = dict(
+    checkpoint=dict(save_best='det/AP50_voc', rule='greater'),
+    visualization=dict(type='mmdet.DetVisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmdet's visualiser
 visualizer = dict(type='mmdet.DetLocalVisualizer')

@@ -13,25 +13,40 @@ feat_dims = 2048
 # --cfg-options model.backbone.norm_cfg.type=SyncBN
 model = dict(
     type='SimSiamWithEval',
-    backbone=dict(type='mmpretrain.ResNet', depth=depth,
-                  norm_cfg=dict(type='BN'), zero_init_residual=True),
-    neck=dict(type='mmpretrain.NonLinearNeck', in_channels=feat_dims,
-              hid_channels=2048, out_channels=2048, num_layers=3,
-              with_last_bn_affine=False, with_avg_pool=True),
+    backbone=dict(
+        type='mmpretrain.ResNet',
+        depth=depth,
+        norm_cfg=dict(type='BN'),
+        zero_init_residual=True),
+    neck=dict(
+        type='mmpretrain.NonLinearNeck',
+        in_channels=feat_dims,
+        hid_channels=2048,
+        out_channels=2048,
+        num_layers=3,
+        with_last_bn_affine=False,
+        with_avg_pool=True),
     head=dict(
         type='mmpretrain.LatentPredictHead',
         loss=dict(type='mmpretrain.CosineSimilarityLoss'),
-        predictor=dict(type='mmpretrain.NonLinearNeck', in_channels=2048,
-                       hid_channels=512, out_channels=2048,
-                       with_avg_pool=False, with_last_bn=False,
-                       with_last_bias=True)))
+        predictor=dict(
+            type='mmpretrain.NonLinearNeck',
+            in_channels=2048,
+            hid_channels=512,
+            out_channels=2048,
+            with_avg_pool=False,
+            with_last_bn=False,
+            with_last_bias=True)))
 
 # SimSiamHook: the predictor keeps the base lr (the schedule's lr). This
 # list replaces default_runtime.py's custom_hooks: keep its entries (RNG
 # states, non-finite loss stop, checkpoint fit check).
 custom_hooks = [
-    dict(type='mmpretrain.SimSiamHook', priority='HIGH', fix_pred_lr=True,
-         lr={{_base_.lr}}),
+    dict(
+        type='mmpretrain.SimSiamHook',
+        priority='HIGH',
+        fix_pred_lr=True,
+        lr={{_base_.lr}}),
     dict(type='RandomStateHook'),
     dict(type='CheckFiniteHook'),
     dict(type='CheckpointFitHook'),

@@ -33,10 +33,9 @@ from mmengine.runner.checkpoint import _load_checkpoint
 from mmengine.utils import import_modules_from_strings
 from rich.progress import track
 
-from defectzoo.datasets.transforms.inference_loading import \
-    LOADING_TRANSFORMS
-from defectzoo.utils.data.validation import InvalidDataError
+from defectzoo.datasets.transforms.inference_loading import LOADING_TRANSFORMS
 from defectzoo.utils.checkpoint import check_checkpoint_fits
+from defectzoo.utils.data.validation import InvalidDataError
 from .ood import FeatureCapture, MahalanobisOOD, feature_module
 from .zoo import SCHEME, get_model_info
 
@@ -60,8 +59,8 @@ def resolve_model(model: Union[str, Config, dict],
     (``NAME`` or ``zoo://NAME``: its config, and ``zoo://NAME`` weights
     unless ``weights`` is given)."""
     if isinstance(model, (Config, ConfigDict, dict)):
-        cfg = copy.deepcopy(model if isinstance(model, Config) else
-                            Config(dict(model)))
+        cfg = copy.deepcopy(
+            model if isinstance(model, Config) else Config(dict(model)))
     elif isinstance(model, str) and osp.isfile(model):
         cfg = Config.fromfile(model)
     elif isinstance(model, str) and not model.endswith('.py'):
@@ -92,8 +91,7 @@ def inference_pipeline(pipeline_cfg: Sequence[dict]) -> List[dict]:
         raise ValueError(
             'the test pipeline has no image-loading transform (one of '
             f'{", ".join(LOADING_TRANSFORMS)}): {[t["type"] for t in out]}')
-    out[idx[0]] = dict(type='defectzoo.LoadInferenceImage',
-                       loader=out[idx[0]])
+    out[idx[0]] = dict(type='defectzoo.LoadInferenceImage', loader=out[idx[0]])
     return out
 
 
@@ -110,20 +108,23 @@ class DefectInferencerMixin:
                       meta: Optional[dict]) -> None:
         self.score_thr = DEFAULT_SCORE_THR if score_thr is None else \
             float(score_thr)
-        self.ok_classes = tuple(c.lower() for c in (
-            OK_CLASS_NAMES if ok_classes is None else ok_classes))
+        self.ok_classes = tuple(
+            c.lower()
+            for c in (OK_CLASS_NAMES if ok_classes is None else ok_classes))
         self.ood = MahalanobisOOD.from_meta(meta)
         self._capture = FeatureCapture(feature_module(self.model))
-        self._display_loader = Compose(
-            [self._loader_cfg]) if self._loader_cfg else None
+        self._display_loader = Compose([self._loader_cfg
+                                        ]) if self._loader_cfg else None
 
     def _load_checked(self, model: torch.nn.Module, checkpoint: dict,
                       source: str) -> None:
         """Refuse a checkpoint that does not fit, then load it."""
         state_dict = checkpoint.get('state_dict', checkpoint)
         check_checkpoint_fits(model, state_dict, source)
-        state_dict = {k[7:] if k.startswith('module.') else k: v
-                      for k, v in state_dict.items()}
+        state_dict = {
+            k[7:] if k.startswith('module.') else k: v
+            for k, v in state_dict.items()
+        }
         model.load_state_dict(state_dict, strict=True)
 
     def _init_collate(self, cfg):
@@ -176,18 +177,23 @@ class DefectInferencerMixin:
 
     # ---- running ------------------------------------------------------------
     @torch.no_grad()
-    def run(self, inputs, batch_size: int = 1, show_progress: bool = True,
-            visualize: Optional[Callable[[dict, np.ndarray], None]] = None
-            ) -> Dict[str, list]:
+    def run(
+        self,
+        inputs,
+        batch_size: int = 1,
+        show_progress: bool = True,
+        visualize: Optional[Callable[[dict, np.ndarray], None]] = None
+    ) -> Dict[str, list]:
         """Predict every image; returns ``dict(predictions=[...],
         skipped=[{'input', 'error'}])``. ``visualize(result, overlay)`` is
         called per image with the visualiser's overlay (RGB) when given."""
         items = self.collect_inputs(inputs)
         predictions, skipped = [], []
-        chunks = [items[i:i + batch_size]
-                  for i in range(0, len(items), batch_size)]
-        for chunk in track(chunks, description='Inference',
-                           disable=not show_progress):
+        chunks = [
+            items[i:i + batch_size] for i in range(0, len(items), batch_size)
+        ]
+        for chunk in track(
+                chunks, description='Inference', disable=not show_progress):
             data, ok = [], []
             for name, src in chunk:
                 try:
@@ -207,12 +213,16 @@ class DefectInferencerMixin:
                 res['verdict'] = 'defect' if res['defect_score'] >= \
                     self.score_thr else 'OK'
                 if dists is not None:
-                    res['ood'] = dict(distance=round(dists[i], 3),
-                                      threshold=round(self.ood.threshold, 3),
-                                      flag=bool(dists[i] > self.ood.threshold))
+                    res['ood'] = dict(
+                        distance=round(dists[i], 3),
+                        threshold=round(self.ood.threshold, 3),
+                        flag=bool(dists[i] > self.ood.threshold))
                 if visualize is not None:
-                    visualize(res, self.draw(self.display_image(name, src),
-                                             pred, osp.basename(name)))
+                    visualize(
+                        res,
+                        self.draw(
+                            self.display_image(name, src), pred,
+                            osp.basename(name)))
                 predictions.append(res)
         return dict(predictions=predictions, skipped=skipped)
 
@@ -222,16 +232,22 @@ class DefectInferencerMixin:
         from .inspection import inspect
         return inspect(self, inputs, out_dir, **kwargs)
 
-    def features(self, inputs, batch_size: int = 8,
+    def features(self,
+                 inputs,
+                 batch_size: int = 8,
                  show_progress: bool = False) -> np.ndarray:
         """(N, C) pooled backbone features of readable ``inputs`` (what the
         OOD statistics are fitted on); unreadable images raise."""
         out = []
         items = self.collect_inputs(inputs)
-        for i in track(range(0, len(items), batch_size),
-                       description='Features', disable=not show_progress):
-            data = [self.pipeline(self._pipeline_input(n, s))
-                    for n, s in items[i:i + batch_size]]
+        for i in track(
+                range(0, len(items), batch_size),
+                description='Features',
+                disable=not show_progress):
+            data = [
+                self.pipeline(self._pipeline_input(n, s))
+                for n, s in items[i:i + batch_size]
+            ]
             with torch.no_grad():
                 self.model.test_step(self.collate(data))
             out.append(self._capture.pop().numpy())

@@ -29,10 +29,10 @@ from mmpretrain.models.classifiers import BaseClassifier
 from mmseg.apis import MMSegInferencer
 from mmseg.models.segmentors import BaseSegmentor
 
-from defectzoo.registry import INFERENCERS
 from defectzoo.models.classifiers import SCLArcMarginClassifier
-from .base import (DefectInferencerMixin, load_checkpoint_dict,
-                   resolve_model, scoped)
+from defectzoo.registry import INFERENCERS
+from .base import (DefectInferencerMixin, load_checkpoint_dict, resolve_model,
+                   scoped)
 
 
 def _dataset_metainfo(cfg) -> dict:
@@ -69,9 +69,11 @@ class _MMEngineLoadingMixin:
 
 def _new_visualizer(cfg_type: str, name_prefix: str, **kwargs):
     from datetime import datetime
-    return VISUALIZERS.build(dict(
-        type=cfg_type, name=f'{name_prefix}-{datetime.now().timestamp()}',
-        **kwargs))
+    return VISUALIZERS.build(
+        dict(
+            type=cfg_type,
+            name=f'{name_prefix}-{datetime.now().timestamp()}',
+            **kwargs))
 
 
 @INFERENCERS.register_module()
@@ -95,7 +97,9 @@ class DefectClsInferencer(DefectInferencerMixin,
     task = 'classification'
     model_types = (BaseClassifier, )
 
-    def __init__(self, model, weights: Optional[str] = None,
+    def __init__(self,
+                 model,
+                 weights: Optional[str] = None,
                  device: Optional[str] = 'cpu',
                  score_thr: Optional[float] = None,
                  ok_classes: Optional[Sequence[str]] = None):
@@ -113,8 +117,8 @@ class DefectClsInferencer(DefectInferencerMixin,
         self.weights = weights
         with DefaultScope.overwrite_default_scope(scope):
             super().__init__(model=net, pretrained=False, device=device)
-        self._setup_defect(score_thr, ok_classes,
-                           (checkpoint or {}).get('meta'))
+        self._setup_defect(score_thr, ok_classes, (checkpoint
+                                                   or {}).get('meta'))
 
     def _init_pipeline(self, cfg):
         return Compose(self._inference_pipeline_cfg(cfg))
@@ -128,19 +132,28 @@ class DefectClsInferencer(DefectInferencerMixin,
         classes = self.class_names or tuple(str(i) for i in range(len(scores)))
         ok = [i for i, c in enumerate(classes) if c.lower() in self.ok_classes]
         defect = 1.0 - float(scores[ok].sum()) if ok else 1.0
-        return dict(pred_class=classes[label], pred_label=label,
-                    pred_score=round(float(scores[label]), 4),
-                    scores={c: round(float(s), 4)
-                            for c, s in zip(classes, scores)},
-                    defect_score=round(defect, 4))
+        return dict(
+            pred_class=classes[label],
+            pred_label=label,
+            pred_score=round(float(scores[label]), 4),
+            scores={
+                c: round(float(s), 4)
+                for c, s in zip(classes, scores)
+            },
+            defect_score=round(defect, 4))
 
     def draw(self, image, pred, name):
         if self.visualizer is None:
             from mmpretrain.visualization import UniversalVisualizer
             self.visualizer = UniversalVisualizer()
         self.visualizer.visualize_cls(
-            image, pred, classes=self.class_names or None, draw_gt=False,
-            draw_pred=True, draw_score=True, name=name)
+            image,
+            pred,
+            classes=self.class_names or None,
+            draw_gt=False,
+            draw_pred=True,
+            draw_score=True,
+            name=name)
         return self.visualizer.get_image()
 
 
@@ -169,13 +182,19 @@ class DefectDetInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
     task = 'detection'
     model_types = (BaseDetector, )
 
-    def __init__(self, model, weights: Optional[str] = None,
+    def __init__(self,
+                 model,
+                 weights: Optional[str] = None,
                  device: Optional[str] = 'cpu',
                  score_thr: Optional[float] = None,
                  ok_classes: Optional[Sequence[str]] = None):
         cfg, self.weights = resolve_model(model, weights)
-        super().__init__(model=cfg, weights=self.weights, device=device,
-                         scope=scoped(cfg), show_progress=False)
+        super().__init__(
+            model=cfg,
+            weights=self.weights,
+            device=device,
+            scope=scoped(cfg),
+            show_progress=False)
         self._setup_defect(score_thr, ok_classes, self._ckpt_meta)
 
     def _load_weights_to_model(self, model, checkpoint, cfg):
@@ -198,24 +217,32 @@ class DefectDetInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
         for box, score, label in zip(inst.bboxes[keep].tolist(),
                                      inst.scores[keep].tolist(),
                                      inst.labels[keep].tolist()):
-            b = dict(bbox=[round(v, 1) for v in box], score=round(score, 4),
-                     label=label,
-                     class_name=classes[label] if label < len(classes)
-                     else str(label))
+            b = dict(
+                bbox=[round(v, 1) for v in box],
+                score=round(score, 4),
+                label=label,
+                class_name=classes[label]
+                if label < len(classes) else str(label))
             boxes.append(b)
         if 'masks' in inst:
             for b, m in zip(boxes, inst.masks[keep]):
                 b['mask_area'] = int(m.sum())
         top = float(inst.scores.max()) if len(inst.scores) else 0.0
         best = boxes[0] if boxes else None
-        return dict(pred_class=best['class_name'] if best else None,
-                    pred_score=best['score'] if best else None,
-                    boxes=boxes, num_boxes=len(boxes),
-                    defect_score=round(top, 4))
+        return dict(
+            pred_class=best['class_name'] if best else None,
+            pred_score=best['score'] if best else None,
+            boxes=boxes,
+            num_boxes=len(boxes),
+            defect_score=round(top, 4))
 
     def draw(self, image, pred, name):
         self.visualizer.add_datasample(
-            name, image, pred, draw_gt=False, show=False,
+            name,
+            image,
+            pred,
+            draw_gt=False,
+            show=False,
             pred_score_thr=self.score_thr)
         return self.visualizer.get_image()
 
@@ -230,13 +257,15 @@ class DefectSegInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
     task = 'segmentation'
     model_types = (BaseSegmentor, )
 
-    def __init__(self, model, weights: Optional[str] = None,
+    def __init__(self,
+                 model,
+                 weights: Optional[str] = None,
                  device: Optional[str] = 'cpu',
                  score_thr: Optional[float] = None,
                  ok_classes: Optional[Sequence[str]] = None):
         cfg, self.weights = resolve_model(model, weights)
-        super().__init__(model=cfg, weights=self.weights, device=device,
-                         scope=scoped(cfg))
+        super().__init__(
+            model=cfg, weights=self.weights, device=device, scope=scoped(cfg))
         meta = self.model.dataset_meta
         # mmseg's __init__ reset the visualiser to Cityscapes' classes.
         self.visualizer.set_dataset_meta(meta['classes'], meta['palette'])
@@ -246,8 +275,8 @@ class DefectSegInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
         meta = self._load_with_meta(model, checkpoint, cfg)
         n = model.decode_head.num_classes
         if not meta.get('classes'):
-            meta['classes'] = tuple(
-                ['background'] + [f'defect_{i}' for i in range(1, n)])
+            meta['classes'] = tuple(['background'] +
+                                    [f'defect_{i}' for i in range(1, n)])
         if not meta.get('palette') or len(meta['palette']) != len(
                 meta['classes']):
             rng = np.random.default_rng(0)
@@ -258,8 +287,8 @@ class DefectSegInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
         return Compose(self._inference_pipeline_cfg(cfg))
 
     def _init_visualizer(self, cfg):
-        return _new_visualizer('mmseg.SegLocalVisualizer', 'defectzoo-seg',
-                               alpha=0.5)
+        return _new_visualizer(
+            'mmseg.SegLocalVisualizer', 'defectzoo-seg', alpha=0.5)
 
     def background_index(self) -> int:
         for i, c in enumerate(self.class_names):
@@ -276,30 +305,38 @@ class DefectSegInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
         else:
             prob_defect = 1 - F.softmax(logits, dim=0)[bg]
         classes = self.class_names
-        areas = {classes[c] if c < len(classes) else str(c): int(n)
-                 for c, n in zip(*[t.tolist() for t in torch.unique(
-                     labels, return_counts=True)]) if c != bg}
+        areas = {
+            classes[c] if c < len(classes) else str(c): int(n)
+            for c, n in zip(
+                *
+                [t.tolist() for t in torch.unique(labels, return_counts=True)])
+            if c != bg
+        }
         top = max(areas, key=areas.get) if areas else None
-        return dict(pred_class=top, pred_score=None,
-                    mask_area=areas,
-                    defect_fraction=round(float((labels != bg).float()
-                                                .mean()), 5),
-                    defect_score=round(float(prob_defect.max()), 4),
-                    mask=labels.cpu().numpy().astype(np.uint8))
+        return dict(
+            pred_class=top,
+            pred_score=None,
+            mask_area=areas,
+            defect_fraction=round(float((labels != bg).float().mean()), 5),
+            defect_score=round(float(prob_defect.max()), 4),
+            mask=labels.cpu().numpy().astype(np.uint8))
 
     def draw(self, image, pred, name):
-        self.visualizer.add_datasample(name, image, pred, draw_gt=False,
-                                       show=False)
+        self.visualizer.add_datasample(
+            name, image, pred, draw_gt=False, show=False)
         return self.visualizer.get_image()
 
 
 #: Most specific first: a subclass for a new model family goes in front.
-INFERENCER_TYPES = [DefectGalleryInferencer, DefectClsInferencer,
-                    DefectDetInferencer, DefectSegInferencer]
+INFERENCER_TYPES = [
+    DefectGalleryInferencer, DefectClsInferencer, DefectDetInferencer,
+    DefectSegInferencer
+]
 
 
-def init_inferencer(model, weights: Optional[str] = None, **kwargs
-                    ) -> DefectInferencerMixin:
+def init_inferencer(model,
+                    weights: Optional[str] = None,
+                    **kwargs) -> DefectInferencerMixin:
     """The inferencer of the right task for a config path / zoo name."""
     cfg, weights = resolve_model(model, weights)
     scope = cfg.model.get('_scope_') or scoped(cfg)

@@ -42,18 +42,22 @@ def thumbnail_uri(img_rgb: np.ndarray, size: int = 256) -> str:
     h, w = img_rgb.shape[:2]
     scale = min(1.0, size / max(h, w))
     if scale < 1:
-        img_rgb = cv2.resize(img_rgb, (max(1, round(w * scale)),
-                                       max(1, round(h * scale))),
-                             interpolation=cv2.INTER_AREA)
+        img_rgb = cv2.resize(
+            img_rgb, (max(1, round(w * scale)), max(1, round(h * scale))),
+            interpolation=cv2.INTER_AREA)
     ok, buf = cv2.imencode('.jpg', np.ascontiguousarray(img_rgb[..., ::-1]),
                            [cv2.IMWRITE_JPEG_QUALITY, 85])
     return 'data:image/jpeg;base64,' + base64.b64encode(buf).decode()
 
 
-def inspect(inferencer, inputs, out_dir: str, batch_size: int = 1,
-            show_progress: bool = True, overlays: bool = True,
-            title: Optional[str] = None, extra: Optional[dict] = None
-            ) -> Dict:
+def inspect(inferencer,
+            inputs,
+            out_dir: str,
+            batch_size: int = 1,
+            show_progress: bool = True,
+            overlays: bool = True,
+            title: Optional[str] = None,
+            extra: Optional[dict] = None) -> Dict:
     """Run ``inferencer`` on ``inputs`` and write the outputs to
     ``out_dir``; returns the content of ``results.json``."""
     os.makedirs(out_dir, exist_ok=True)
@@ -73,42 +77,57 @@ def inspect(inferencer, inputs, out_dir: str, batch_size: int = 1,
         thumbs[id(res)] = thumbnail_uri(overlay)
 
     t0 = time.perf_counter()
-    out = inferencer.run(inputs, batch_size=batch_size,
-                         show_progress=show_progress, visualize=visualize)
+    out = inferencer.run(
+        inputs,
+        batch_size=batch_size,
+        show_progress=show_progress,
+        visualize=visualize)
     infer_s = time.perf_counter() - t0
     preds, skipped = out['predictions'], out['skipped']
     n = len(preds)
     summary = dict(
-        images=n + len(skipped), predicted=n, skipped=len(skipped),
+        images=n + len(skipped),
+        predicted=n,
+        skipped=len(skipped),
         defect=sum(p['verdict'] == 'defect' for p in preds),
         ok=sum(p['verdict'] == 'OK' for p in preds),
         ood=sum(bool(p.get('ood', {}).get('flag')) for p in preds))
     t1 = time.perf_counter()
     results = dict(
-        model=dict(task=inferencer.task, classes=list(
-            inferencer.class_names), weights=str(inferencer.weights),
+        model=dict(
+            task=inferencer.task,
+            classes=list(inferencer.class_names),
+            weights=str(inferencer.weights),
             score_thr=inferencer.score_thr,
-            ood_threshold=None if inferencer.ood is None else
-            inferencer.ood.threshold),
-        summary=summary, predictions=preds, skipped=skipped,
-        timing=dict(inference_s=round(infer_s, 3),
-                    images_per_s=round(n / infer_s, 3) if infer_s else None))
+            ood_threshold=None
+            if inferencer.ood is None else inferencer.ood.threshold),
+        summary=summary,
+        predictions=preds,
+        skipped=skipped,
+        timing=dict(
+            inference_s=round(infer_s, 3),
+            images_per_s=round(n / infer_s, 3) if infer_s else None))
     results.update(extra or {})
     with open(osp.join(out_dir, 'summary.csv'), 'w', newline='') as f:
         writer = csv.DictWriter(f, CSV_FIELDS)
         writer.writeheader()
         for p in preds:
             ood = p.get('ood', {})
-            writer.writerow(dict(
-                input=p['input'], verdict=p['verdict'],
-                defect_score=p['defect_score'], pred_class=p.get('pred_class'),
-                pred_score=p.get('pred_score'), num_boxes=p.get('num_boxes'),
-                defect_fraction=p.get('defect_fraction'),
-                ood_distance=ood.get('distance'), ood_flag=ood.get('flag'),
-                overlay=p.get('overlay')))
+            writer.writerow(
+                dict(
+                    input=p['input'],
+                    verdict=p['verdict'],
+                    defect_score=p['defect_score'],
+                    pred_class=p.get('pred_class'),
+                    pred_score=p.get('pred_score'),
+                    num_boxes=p.get('num_boxes'),
+                    defect_fraction=p.get('defect_fraction'),
+                    ood_distance=ood.get('distance'),
+                    ood_flag=ood.get('flag'),
+                    overlay=p.get('overlay')))
     with open(osp.join(out_dir, 'report.html'), 'w') as f:
-        f.write(render_report(results, [thumbs.get(id(p)) for p in preds],
-                              title))
+        f.write(
+            render_report(results, [thumbs.get(id(p)) for p in preds], title))
     results['timing']['report_s'] = round(time.perf_counter() - t1, 3)
     with open(osp.join(out_dir, 'results.json'), 'w') as f:
         json.dump(results, f, indent=1)
@@ -156,8 +175,8 @@ _JS = """
 
 
 def _fmt(v, digits=3):
-    return '—' if v is None else (f'{v:.{digits}f}' if isinstance(v, float)
-                                  else html.escape(str(v)))
+    return '—' if v is None else (
+        f'{v:.{digits}f}' if isinstance(v, float) else html.escape(str(v)))
 
 
 def render_report(results: dict, thumbs, title: Optional[str] = None) -> str:
@@ -168,8 +187,10 @@ def render_report(results: dict, thumbs, title: Optional[str] = None) -> str:
     cards = []
     for p, thumb in zip(results['predictions'], thumbs):
         ood = p.get('ood') or {}
-        lines = [f'<div class="verdict">{e(p["verdict"])}</div>',
-                 f'<div>defect score {_fmt(p["defect_score"])}</div>']
+        lines = [
+            f'<div class="verdict">{e(p["verdict"])}</div>',
+            f'<div>defect score {_fmt(p["defect_score"])}</div>'
+        ]
         if p.get('pred_class') is not None:
             lines.append(f'<div>{e(str(p["pred_class"]))} '
                          f'{_fmt(p.get("pred_score"))}</div>')

@@ -39,8 +39,7 @@ class FeatureCapture:
 
     def __init__(self, module: nn.Module):
         self.features: Optional[torch.Tensor] = None
-        self.handle: RemovableHandle = module.register_forward_hook(
-            self._hook)
+        self.handle: RemovableHandle = module.register_forward_hook(self._hook)
 
     def _hook(self, module, args, output):
         self.features = pooled(output)
@@ -66,9 +65,13 @@ def feature_module(model: nn.Module) -> nn.Module:
 class MahalanobisOOD:
     """Mahalanobis distance to Ledoit-Wolf statistics, with a threshold."""
 
-    def __init__(self, mean: torch.Tensor, precision: torch.Tensor,
-                 threshold: float, quantile: float = 0.99,
-                 num_fit: int = 0, num_calib: int = 0):
+    def __init__(self,
+                 mean: torch.Tensor,
+                 precision: torch.Tensor,
+                 threshold: float,
+                 quantile: float = 0.99,
+                 num_fit: int = 0,
+                 num_calib: int = 0):
         self.mean = torch.as_tensor(mean, dtype=torch.float64)
         self.precision = torch.as_tensor(precision, dtype=torch.float64)
         self.threshold = float(threshold)
@@ -76,17 +79,22 @@ class MahalanobisOOD:
         self.num_fit, self.num_calib = int(num_fit), int(num_calib)
 
     @classmethod
-    def fit(cls, fit_feats: np.ndarray, calib_feats: np.ndarray,
+    def fit(cls,
+            fit_feats: np.ndarray,
+            calib_feats: np.ndarray,
             quantile: float = 0.99) -> 'MahalanobisOOD':
         """Statistics from ``fit_feats`` (N, C); threshold = ``quantile``
         of the distances of the held-out ``calib_feats``."""
         from sklearn.covariance import LedoitWolf
         fit_feats = np.asarray(fit_feats, np.float64)
         lw = LedoitWolf().fit(fit_feats)
-        ood = cls(torch.from_numpy(lw.location_),
-                  torch.from_numpy(lw.precision_), threshold=np.inf,
-                  quantile=quantile, num_fit=len(fit_feats),
-                  num_calib=len(calib_feats))
+        ood = cls(
+            torch.from_numpy(lw.location_),
+            torch.from_numpy(lw.precision_),
+            threshold=np.inf,
+            quantile=quantile,
+            num_fit=len(fit_feats),
+            num_calib=len(calib_feats))
         dist = ood.distance(torch.as_tensor(np.asarray(calib_feats)))
         ood.threshold = float(np.quantile(dist.numpy(), quantile))
         return ood
@@ -94,14 +102,18 @@ class MahalanobisOOD:
     def distance(self, feats: torch.Tensor) -> torch.Tensor:
         """(N,) Mahalanobis distances of (N, C) features."""
         d = feats.to(torch.float64) - self.mean
-        return torch.einsum('nc,cd,nd->n', d, self.precision, d).clamp_(
-            min=0).sqrt_()
+        return torch.einsum('nc,cd,nd->n', d, self.precision,
+                            d).clamp_(min=0).sqrt_()
 
     def to_meta(self) -> Dict:
-        return dict(mean=self.mean.float(), precision=self.precision.float(),
-                    threshold=self.threshold, quantile=self.quantile,
-                    num_fit=self.num_fit, num_calib=self.num_calib,
-                    features='backbone, last stage, global average')
+        return dict(
+            mean=self.mean.float(),
+            precision=self.precision.float(),
+            threshold=self.threshold,
+            quantile=self.quantile,
+            num_fit=self.num_fit,
+            num_calib=self.num_calib,
+            features='backbone, last stage, global average')
 
     @classmethod
     def from_meta(cls, meta: Optional[Dict]) -> Optional['MahalanobisOOD']:
@@ -113,8 +125,9 @@ class MahalanobisOOD:
                    m.get('num_calib', 0))
 
 
-def split_fit_calib(n: int, calib_fraction: float, seed: int = 0
-                    ) -> Sequence[np.ndarray]:
+def split_fit_calib(n: int,
+                    calib_fraction: float,
+                    seed: int = 0) -> Sequence[np.ndarray]:
     """Seeded disjoint index sets (fit, calibration) of ``range(n)``."""
     if not 0 < calib_fraction < 1:
         raise ValueError(f'calib_fraction must be in (0, 1), got '

@@ -57,8 +57,8 @@ class ZooError(RuntimeError):
 class ZooModel:
     """One released model of the zoo."""
     name: str
-    config: str                 # absolute path of the config file
-    weights: Optional[str]      # release URL (None: not released)
+    config: str  # absolute path of the config file
+    weights: Optional[str]  # release URL (None: not released)
     sha256: Optional[str]
     collection: Optional[str] = None
     results: List[dict] = field(default_factory=list)
@@ -97,10 +97,13 @@ def list_models(released_only: bool = False,
         for m in load(osp.join(root, meta_file)).get('Models', []):
             meta = m.get('Metadata') or {}
             info = ZooModel(
-                name=m['Name'], config=osp.join(root, m['Config']),
-                weights=m.get('Weights'), sha256=meta.get(SHA256_KEY),
+                name=m['Name'],
+                config=osp.join(root, m['Config']),
+                weights=m.get('Weights'),
+                sha256=meta.get(SHA256_KEY),
                 collection=m.get('In Collection'),
-                results=m.get('Results') or [], metadata=meta)
+                results=m.get('Results') or [],
+                metadata=meta)
             if info.weights or not released_only:
                 models[info.name] = info
     return models
@@ -120,14 +123,14 @@ def get_model_info(name: str, root: Optional[str] = None) -> ZooModel:
                 'its metafile)')
     else:
         what = f'unknown model-zoo name {name!r}'
-    hint = (f'; nearest released names: {", ".join(near)}' if near else
-            f'; released models: {", ".join(released) or "none"}')
+    hint = (f'; nearest released names: {", ".join(near)}'
+            if near else f'; released models: {", ".join(released) or "none"}')
     raise ZooError(f'{what}{hint} (python tools/infer.py --list-models)')
 
 
 def cache_dir() -> str:
-    return osp.expanduser(os.environ.get(CACHE_ENV) or
-                          osp.join('~', '.cache', 'defectzoo'))
+    return osp.expanduser(
+        os.environ.get(CACHE_ENV) or osp.join('~', '.cache', 'defectzoo'))
 
 
 def base_url() -> str:
@@ -155,14 +158,16 @@ def verify(path: str, expected: str, source: str) -> None:
             'file, or a release that does not match this defectzoo).')
 
 
-def _copy_verified(src_open, dest: str, expected: str, source: str,
+def _copy_verified(src_open,
+                   dest: str,
+                   expected: str,
+                   source: str,
                    size: Optional[int] = None) -> None:
     """Stream ``src_open()`` into a temporary file beside ``dest``; check
     its length and sha256; rename into place only if both are right."""
     os.makedirs(osp.dirname(dest), exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=osp.dirname(dest),
-                               prefix=osp.basename(dest) + '.',
-                               suffix='.part')
+    fd, tmp = tempfile.mkstemp(
+        dir=osp.dirname(dest), prefix=osp.basename(dest) + '.', suffix='.part')
     try:
         h, n = hashlib.sha256(), 0
         with os.fdopen(fd, 'wb') as out, src_open() as src:
@@ -186,8 +191,8 @@ def _copy_verified(src_open, dest: str, expected: str, source: str,
     except BaseException as exc:
         if osp.exists(tmp):
             os.remove(tmp)
-        if isinstance(exc, (OSError, EOFError)) and not isinstance(
-                exc, ZooError):
+        if isinstance(exc,
+                      (OSError, EOFError)) and not isinstance(exc, ZooError):
             raise ZooError(f'transfer of {source} failed ({exc!r}); nothing '
                            'was kept') from exc
         raise
@@ -208,12 +213,16 @@ def fetch(name: str, root: Optional[str] = None) -> str:
     if mirror and osp.isfile(osp.join(mirror, info.filename)):
         src = osp.join(mirror, info.filename)
         print_log(f'zoo://{info.name}: copying {src}', logger='current')
-        _copy_verified(lambda: open(src, 'rb'), dest, info.sha256, src,
-                       size=osp.getsize(src))
+        _copy_verified(
+            lambda: open(src, 'rb'),
+            dest,
+            info.sha256,
+            src,
+            size=osp.getsize(src))
         return dest
     url = base_url() + info.filename
-    print_log(f'zoo://{info.name}: downloading {url} to {dest}',
-              logger='current')
+    print_log(
+        f'zoo://{info.name}: downloading {url} to {dest}', logger='current')
     _copy_verified(lambda: urllib.request.urlopen(url, timeout=60), dest,
                    info.sha256, url)
     return dest
@@ -234,8 +243,8 @@ def resolve_checkpoint(checkpoint: Optional[str]) -> Optional[str]:
 
 
 def nearest_names(name: str, n: int = 5) -> List[str]:
-    return difflib.get_close_matches(name, list(list_models(True)), n=n,
-                                     cutoff=0.3)
+    return difflib.get_close_matches(
+        name, list(list_models(True)), n=n, cutoff=0.3)
 
 
 def verify_file(path: str, root: Optional[str] = None) -> ZooModel:

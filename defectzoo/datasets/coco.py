@@ -16,8 +16,8 @@ from typing import List
 from mmdet.datasets import CocoDataset
 
 from defectzoo.registry import DATASETS
-from .validated_dataset import ValidatedDatasetMixin
 from ..utils.data.validation import InvalidDataError, read_annotation_file
+from .validated_dataset import ValidatedDatasetMixin
 
 
 def read_coco_json(path: str) -> dict:
@@ -28,8 +28,7 @@ def read_coco_json(path: str) -> dict:
         data = json.loads(content)
     except ValueError as exc:
         raise InvalidDataError(path, f'malformed JSON ({exc})') from exc
-    if not isinstance(data, dict) or not isinstance(data.get('images'),
-                                                    list):
+    if not isinstance(data, dict) or not isinstance(data.get('images'), list):
         raise InvalidDataError(path, 'not a COCO file: no "images" list')
     for key in ('annotations', 'categories'):
         if not isinstance(data.get(key, []), list):
@@ -53,8 +52,11 @@ class CocoDetDataset(ValidatedDatasetMixin, CocoDataset):
 
     METAINFO = dict(classes=None)
 
-    def __init__(self, *args, skip_invalid: bool = False,
-                 check_images: str = 'header', **kwargs):
+    def __init__(self,
+                 *args,
+                 skip_invalid: bool = False,
+                 check_images: str = 'header',
+                 **kwargs):
         self._init_validation(skip_invalid, check_images)
         super().__init__(*args, **kwargs)
 
@@ -72,8 +74,8 @@ class CocoDetDataset(ValidatedDatasetMixin, CocoDataset):
         for cat in data.get('categories', []):
             if not isinstance(cat, dict) or 'id' not in cat or \
                     'name' not in cat:
-                raise InvalidDataError(
-                    self.ann_file, f'category without id or name: {cat}')
+                raise InvalidDataError(self.ann_file,
+                                       f'category without id or name: {cat}')
             categories[cat['id']] = cat['name']
         if not categories:
             raise InvalidDataError(self.ann_file, 'no categories')
@@ -142,8 +144,8 @@ class CocoDetDataset(ValidatedDatasetMixin, CocoDataset):
         size = {}
         for key in ('height', 'width'):
             value = img.get(key)
-            if value is not None and not (
-                    _is_number(value) and math.isfinite(value) and value > 0):
+            if value is not None and not (_is_number(value) and
+                                          math.isfinite(value) and value > 0):
                 raise InvalidDataError(
                     where, f'bad image {key} {value!r} (a positive number '
                     'or absent)')
@@ -160,8 +162,9 @@ class CocoDetDataset(ValidatedDatasetMixin, CocoDataset):
                 continue
             box = ann.get('bbox')
             if not (isinstance(box, (list, tuple)) and len(box) == 4):
-                raise InvalidDataError(where, f'bad bbox {box!r} (expected '
-                                       '[x, y, width, height])')
+                raise InvalidDataError(
+                    where, f'bad bbox {box!r} (expected '
+                    '[x, y, width, height])')
             if not all(_is_number(v) for v in box):
                 raise InvalidDataError(
                     where, f'bad bbox {box!r}: non-numeric values')

@@ -28,9 +28,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 import numpy as np
 
 from defectzoo.registry import DATASETS
-from .coco import CocoDetDataset
 from ..utils.data.validation import (InvalidDataError, InvalidSampleLog,
                                      check_box, read_image_checked)
+from .coco import CocoDetDataset
 
 GT_FILE = 'ground_truth.txt'
 SERIES_RE = re.compile(r'^C\d{4}$')
@@ -44,8 +44,9 @@ def list_castings_series(root: str) -> List[str]:
     """Names of the series folders (``C0001`` ...) under ``root``, sorted."""
     if not osp.isdir(root):
         raise InvalidDataError(root, 'missing GDXray Castings folder')
-    return sorted(d for d in os.listdir(root)
-                  if SERIES_RE.match(d) and osp.isdir(osp.join(root, d)))
+    return sorted(
+        d for d in os.listdir(root)
+        if SERIES_RE.match(d) and osp.isdir(osp.join(root, d)))
 
 
 def list_series_images(series_dir: str) -> Dict[int, str]:
@@ -107,12 +108,11 @@ def matlab_box_to_xyxy(x1: float, x2: float, y1: float,
     return [float(x1) - 1, float(y1) - 1, float(x2), float(y2)]
 
 
-def gdxray_castings_to_coco(
-        root: str,
-        series: Optional[Sequence[str]] = None,
-        include_unannotated: bool = False,
-        skip_invalid: bool = False,
-        log: Optional[InvalidSampleLog] = None) -> dict:
+def gdxray_castings_to_coco(root: str,
+                            series: Optional[Sequence[str]] = None,
+                            include_unannotated: bool = False,
+                            skip_invalid: bool = False,
+                            log: Optional[InvalidSampleLog] = None) -> dict:
     """Build one COCO dict (single class ``defect``) from GDXray Castings.
 
     Args:
@@ -151,51 +151,64 @@ def gdxray_castings_to_coco(
         if annotated:
             for row_no, (index, box) in enumerate(read_ground_truth(gt_path)):
                 if index not in files:
-                    log.record(InvalidDataError(
-                        gt_path, f'image index with no file: row {row_no + 1}'
-                        f' refers to image {index}, but '
-                        f'{osp.join(sdir, _image_name(s, index))} '
-                        'does not exist'))
+                    log.record(
+                        InvalidDataError(
+                            gt_path,
+                            f'image index with no file: row {row_no + 1}'
+                            f' refers to image {index}, but '
+                            f'{osp.join(sdir, _image_name(s, index))} '
+                            'does not exist'))
                     continue
                 rows_by_image[index].append((row_no + 1, box))
         for index, name in sorted(files.items()):
             path = osp.join(sdir, name)
             try:
-                img = read_image_checked(path, allowed_depths=(np.uint8, ),
-                                         allowed_channels=(1, 3))
+                img = read_image_checked(
+                    path, allowed_depths=(np.uint8, ), allowed_channels=(1, 3))
             except InvalidDataError as err:
                 log.record(err)
                 continue
             h, w = img.shape[:2]
             image_id = len(images) + 1
-            images.append(dict(id=image_id, file_name=f'{s}/{name}',
-                               width=w, height=h, series=s,
-                               annotated=annotated))
+            images.append(
+                dict(
+                    id=image_id,
+                    file_name=f'{s}/{name}',
+                    width=w,
+                    height=h,
+                    series=s,
+                    annotated=annotated))
             for row_no, (x1, x2, y1, y2) in rows_by_image.get(index, []):
                 xyxy = matlab_box_to_xyxy(x1, x2, y1, y2)
                 try:
                     check_box(xyxy, (h, w), gt_path, tol=0.5)
                 except InvalidDataError as err:
-                    log.record(InvalidDataError(
-                        gt_path, f'{err.problem} (row {row_no}, image '
-                        f'{name}; file values x1 x2 y1 y2 = '
-                        f'{x1:g} {x2:g} {y1:g} {y2:g})'))
+                    log.record(
+                        InvalidDataError(
+                            gt_path, f'{err.problem} (row {row_no}, image '
+                            f'{name}; file values x1 x2 y1 y2 = '
+                            f'{x1:g} {x2:g} {y1:g} {y2:g})'))
                     continue
                 bx1, by1 = max(xyxy[0], 0.), max(xyxy[1], 0.)
                 bx2, by2 = min(xyxy[2], float(w)), min(xyxy[3], float(h))
                 bw, bh = bx2 - bx1, by2 - by1
-                annotations.append(dict(
-                    id=len(annotations) + 1, image_id=image_id,
-                    category_id=1, bbox=[bx1, by1, bw, bh], area=bw * bh,
-                    iscrowd=0))
+                annotations.append(
+                    dict(
+                        id=len(annotations) + 1,
+                        image_id=image_id,
+                        category_id=1,
+                        bbox=[bx1, by1, bw, bh],
+                        area=bw * bh,
+                        iscrowd=0))
     return dict(
         info=dict(description='GDXray Castings (converted by defectzoo)'),
-        images=images, annotations=annotations,
+        images=images,
+        annotations=annotations,
         categories=[dict(id=1, name='defect', supercategory='defect')])
 
 
-def split_coco_by_series(coco: dict, test_series: Sequence[str]
-                         ) -> Tuple[dict, dict]:
+def split_coco_by_series(coco: dict,
+                         test_series: Sequence[str]) -> Tuple[dict, dict]:
     """Split a COCO dict from :func:`gdxray_castings_to_coco` by series.
 
     Whole series go to one side so that views of one casting never appear
@@ -204,15 +217,18 @@ def split_coco_by_series(coco: dict, test_series: Sequence[str]
     test_series = set(test_series)
     parts = []
     for in_test in (False, True):
-        imgs = [im for im in coco['images']
-                if (im['series'] in test_series) == in_test]
+        imgs = [
+            im for im in coco['images']
+            if (im['series'] in test_series) == in_test
+        ]
         ids = {im['id'] for im in imgs}
         anns = [a for a in coco['annotations'] if a['image_id'] in ids]
         parts.append(dict(coco, images=imgs, annotations=anns))
     return parts[0], parts[1]
 
 
-def pick_test_series(series: Sequence[str], fraction: float,
+def pick_test_series(series: Sequence[str],
+                     fraction: float,
                      seed: int = 0) -> List[str]:
     """A seeded random ``fraction`` of the series (at least one)."""
     if not 0 < fraction < 1:

@@ -14,8 +14,8 @@ from mmpretrain.datasets import CustomDataset
 
 from defectzoo.registry import DATASETS
 from ..utils.data.splits import natural_key
-from .validated_dataset import ValidatedDatasetMixin
 from ..utils.data.validation import InvalidDataError, check_file_exists
+from .validated_dataset import ValidatedDatasetMixin
 
 
 @DATASETS.register_module()
@@ -32,8 +32,11 @@ class ImageFolderClsDataset(ValidatedDatasetMixin, CustomDataset):
             supported (use ``CustomDataset``).
     """
 
-    def __init__(self, *args, skip_invalid: bool = False,
-                 check_images: str = 'header', **kwargs):
+    def __init__(self,
+                 *args,
+                 skip_invalid: bool = False,
+                 check_images: str = 'header',
+                 **kwargs):
         self._init_validation(skip_invalid, check_images)
         if not kwargs.get('with_label', True):
             raise ValueError('ImageFolderClsDataset needs labels; use '
@@ -54,8 +57,8 @@ class ImageFolderClsDataset(ValidatedDatasetMixin, CustomDataset):
                 raise InvalidDataError(
                     where, f'unknown class index {label} for {rel_path!r}; '
                     f'{len(classes)} classes {list(classes)}')
-            return dict(img_path=osp.join(self.img_prefix, rel_path),
-                        gt_label=label)
+            return dict(
+                img_path=osp.join(self.img_prefix, rel_path), gt_label=label)
 
         return self._parse_all(items, parse, log)
 
@@ -82,8 +85,8 @@ class ImageFolderClsDataset(ValidatedDatasetMixin, CustomDataset):
         root = self.img_prefix
         if not osp.isdir(root):
             raise InvalidDataError(root, 'missing image folder')
-        folders = sorted(d for d in os.listdir(root)
-                         if osp.isdir(osp.join(root, d)))
+        folders = sorted(
+            d for d in os.listdir(root) if osp.isdir(osp.join(root, d)))
         classes = self.CLASSES
         if not classes:
             classes = tuple(folders)
@@ -91,9 +94,10 @@ class ImageFolderClsDataset(ValidatedDatasetMixin, CustomDataset):
         items = []
         for folder in folders:
             if folder not in classes:
-                log.record(InvalidDataError(
-                    osp.join(root, folder), f'unknown class {folder!r} '
-                    f'(folder); known classes: {list(classes)}'))
+                log.record(
+                    InvalidDataError(
+                        osp.join(root, folder), f'unknown class {folder!r} '
+                        f'(folder); known classes: {list(classes)}'))
                 continue
             label = list(classes).index(folder)
             for dirpath, _, files in sorted(os.walk(osp.join(root, folder))):

@@ -15,8 +15,8 @@ from mmseg.datasets import BaseSegDataset
 
 from defectzoo.registry import DATASETS
 from ..utils.data.splits import natural_key, read_id_list
-from .validated_dataset import ValidatedDatasetMixin
 from ..utils.data.validation import InvalidDataError
+from .validated_dataset import ValidatedDatasetMixin
 
 IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 
@@ -75,8 +75,8 @@ class ImageMaskFolderDataset(ValidatedDatasetMixin, BaseSegDataset):
         super().__init__(
             metainfo=metainfo,
             ann_file=ann_file,
-            data_prefix=data_prefix or dict(
-                img_path='images', seg_map_path='masks'),
+            data_prefix=data_prefix
+            or dict(img_path='images', seg_map_path='masks'),
             img_suffix=self.img_suffixes[0],
             seg_map_suffix=seg_map_suffix,
             **kwargs)
@@ -103,8 +103,10 @@ class ImageMaskFolderDataset(ValidatedDatasetMixin, BaseSegDataset):
                     path = osp.join(img_dir, stem + self.img_suffixes[0])
                 paths.append(path)
             return paths
-        names = [n for n in sorted(os.listdir(img_dir), key=natural_key)
-                 if osp.splitext(n)[1].lower() in self.img_suffixes]
+        names = [
+            n for n in sorted(os.listdir(img_dir), key=natural_key)
+            if osp.splitext(n)[1].lower() in self.img_suffixes
+        ]
         if not names:
             raise InvalidDataError(
                 img_dir, f'no images with suffix {self.img_suffixes}')

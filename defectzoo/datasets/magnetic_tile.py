@@ -32,9 +32,9 @@ from mmseg.datasets import BaseSegDataset
 from defectzoo.registry import DATASETS
 from ..utils.data.splits import (DEFAULT_RATIOS, natural_key, read_id_list,
                                  select_split)
-from .validated_dataset import ValidatedDatasetMixin
 from ..utils.data.validation import (InvalidDataError, InvalidSampleLog,
                                      read_mask_checked)
+from .validated_dataset import ValidatedDatasetMixin
 
 MT_CLASSES = ('Blowhole', 'Break', 'Crack', 'Fray', 'Free', 'Uneven')
 MT_DEFECT_CLASSES = ('Blowhole', 'Break', 'Crack', 'Fray', 'Uneven')
@@ -63,8 +63,9 @@ def list_magnetic_tile(root: str,
     if not osp.isdir(root):
         raise InvalidDataError(root, 'missing magnetic-tile folder')
     samples = []
-    folders = sorted(d for d in os.listdir(root)
-                     if d.startswith('MT_') and osp.isdir(osp.join(root, d)))
+    folders = sorted(
+        d for d in os.listdir(root)
+        if d.startswith('MT_') and osp.isdir(osp.join(root, d)))
     if not folders:
         raise InvalidDataError(root, 'no MT_<Class> folders')
     for folder in folders:
@@ -140,12 +141,14 @@ class _MagneticTileMixin(ValidatedDatasetMixin):
                     continue
                 folder, _, stem = i.partition('/')
                 path = osp.join(self.data_root, folder, 'Imgs', stem + '.jpg')
-                log.record(InvalidDataError(
-                    path, f'missing image file (id {i!r} of '
-                    f'{self.ann_file})'))
+                log.record(
+                    InvalidDataError(
+                        path, f'missing image file (id {i!r} of '
+                        f'{self.ann_file})'))
             return out
-        ids = select_split(list(by_id), [s.folder_class for s in samples],
-                           self.split, self.split_ratios, self.split_seed)
+        ids = select_split(
+            list(by_id), [s.folder_class for s in samples], self.split,
+            self.split_ratios, self.split_seed)
         return [by_id[i] for i in ids]
 
     def _read_mask(self, sample: MTSample) -> np.ndarray:
@@ -294,8 +297,8 @@ class MagneticTileDetDataset(_MagneticTileMixin, BaseDetDataset):
             from training).
     """
 
-    METAINFO = dict(classes=MT_DEFECT_CLASSES, palette=MT_PALETTE[:4] +
-                    MT_PALETTE[5:])
+    METAINFO = dict(
+        classes=MT_DEFECT_CLASSES, palette=MT_PALETTE[:4] + MT_PALETTE[5:])
 
     def __init__(self,
                  data_root: str = '',
@@ -319,7 +322,9 @@ class MagneticTileDetDataset(_MagneticTileMixin, BaseDetDataset):
                 dict(classes=('defect', ), palette=[(220, 20, 60)]),
                 **(metainfo or {}))
         super().__init__(
-            ann_file=ann_file, data_root=data_root, metainfo=metainfo,
+            ann_file=ann_file,
+            data_root=data_root,
+            metainfo=metainfo,
             **kwargs)
 
     def load_data_list(self) -> List[dict]:

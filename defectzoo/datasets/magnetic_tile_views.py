@@ -27,8 +27,10 @@ class MagneticTileDefectPairDataset(MagneticTileSegDataset):
     """
 
     def load_data_list(self) -> List[dict]:
-        return [info for info in super().load_data_list()
-                if info['folder_class'] != MT_FREE]
+        return [
+            info for info in super().load_data_list()
+            if info['folder_class'] != MT_FREE
+        ]
 
 
 @DATASETS.register_module()
@@ -46,7 +48,8 @@ class MagneticTileBinaryClsDataset(MagneticTileClsDataset):
         log = self._new_log()
 
         def parse(sample):
-            return dict(img_path=sample.img_path,
-                        gt_label=int(sample.folder_class != MT_FREE))
+            return dict(
+                img_path=sample.img_path,
+                gt_label=int(sample.folder_class != MT_FREE))
 
         return self._parse_all(self._samples(log), parse, log)

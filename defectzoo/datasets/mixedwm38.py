@@ -36,19 +36,44 @@ _ABBR = [a for a, _ in MIXEDWM38_TYPES]
 
 # C1..C38, as in the literature's tables.
 _PATTERN_ABBRS = (
-    (),                                                         # C1
-    ('C', ), ('D', ), ('EL', ), ('ER', ), ('L', ), ('NF', ),    # C2-C7
-    ('S', ), ('R', ),                                           # C8-C9
-    ('C', 'EL'), ('C', 'ER'), ('C', 'L'), ('C', 'S'),           # C10-C13
-    ('D', 'EL'), ('D', 'ER'), ('D', 'L'), ('D', 'S'),           # C14-C17
-    ('EL', 'L'), ('EL', 'S'), ('ER', 'L'), ('ER', 'S'),         # C18-C21
-    ('L', 'S'),                                                 # C22
-    ('C', 'EL', 'L'), ('C', 'EL', 'S'), ('C', 'ER', 'L'),       # C23-C25
-    ('C', 'ER', 'S'), ('C', 'L', 'S'), ('D', 'EL', 'L'),        # C26-C28
-    ('D', 'EL', 'S'), ('D', 'ER', 'L'), ('D', 'ER', 'S'),       # C29-C31
-    ('D', 'L', 'S'), ('EL', 'L', 'S'), ('ER', 'L', 'S'),        # C32-C34
-    ('C', 'EL', 'L', 'S'), ('C', 'ER', 'L', 'S'),               # C35-C36
-    ('D', 'EL', 'L', 'S'), ('D', 'ER', 'L', 'S'),               # C37-C38
+    (),  # C1
+    ('C', ),
+    ('D', ),
+    ('EL', ),
+    ('ER', ),
+    ('L', ),
+    ('NF', ),  # C2-C7
+    ('S', ),
+    ('R', ),  # C8-C9
+    ('C', 'EL'),
+    ('C', 'ER'),
+    ('C', 'L'),
+    ('C', 'S'),  # C10-C13
+    ('D', 'EL'),
+    ('D', 'ER'),
+    ('D', 'L'),
+    ('D', 'S'),  # C14-C17
+    ('EL', 'L'),
+    ('EL', 'S'),
+    ('ER', 'L'),
+    ('ER', 'S'),  # C18-C21
+    ('L', 'S'),  # C22
+    ('C', 'EL', 'L'),
+    ('C', 'EL', 'S'),
+    ('C', 'ER', 'L'),  # C23-C25
+    ('C', 'ER', 'S'),
+    ('C', 'L', 'S'),
+    ('D', 'EL', 'L'),  # C26-C28
+    ('D', 'EL', 'S'),
+    ('D', 'ER', 'L'),
+    ('D', 'ER', 'S'),  # C29-C31
+    ('D', 'L', 'S'),
+    ('EL', 'L', 'S'),
+    ('ER', 'L', 'S'),  # C32-C34
+    ('C', 'EL', 'L', 'S'),
+    ('C', 'ER', 'L', 'S'),  # C35-C36
+    ('D', 'EL', 'L', 'S'),
+    ('D', 'ER', 'L', 'S'),  # C37-C38
 )
 
 
@@ -102,9 +127,11 @@ def render_wafer_map(wafer: np.ndarray,
     return img
 
 
-def load_mixedwm38(path: str, log: Optional[InvalidSampleLog] = None,
-                   value_map: Optional[Dict[int, int]] = None
-                   ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+def load_mixedwm38(
+    path: str,
+    log: Optional[InvalidSampleLog] = None,
+    value_map: Optional[Dict[int, int]] = None
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Load and check ``Wafer_Map_Datasets.npz``.
 
     Args:
@@ -162,22 +189,26 @@ def load_mixedwm38(path: str, log: Optional[InvalidSampleLog] = None,
     for i in range(len(maps)):
         if bad_map[i]:
             values = np.unique(maps[i])
-            log.record(InvalidDataError(
-                path, f'wrong map values: sample {i} of arr_0 has values '
-                f'{values[:10].tolist()}; expected only 0, 1, 2'))
+            log.record(
+                InvalidDataError(
+                    path, f'wrong map values: sample {i} of arr_0 has values '
+                    f'{values[:10].tolist()}; expected only 0, 1, 2'))
             continue
         if bad_label[i]:
-            log.record(InvalidDataError(
-                path, f'wrong label values: sample {i} of arr_1 is '
-                f'{labels[i].tolist()}; expected 0/1 (multi-hot)'))
+            log.record(
+                InvalidDataError(
+                    path, f'wrong label values: sample {i} of arr_1 is '
+                    f'{labels[i].tolist()}; expected 0/1 (multi-hot)'))
             continue
         pattern = tuple(int(v) for v in labels[i])
         cls = _PATTERN_TO_CLASS.get(pattern)
         if cls is None:
-            log.record(InvalidDataError(
-                path, f'unknown pattern: sample {i} of arr_1 is '
-                f'{list(pattern)} ({pattern_name(pattern)}), not one of the '
-                '38 MixedWM38 patterns'))
+            log.record(
+                InvalidDataError(
+                    path, f'unknown pattern: sample {i} of arr_1 is '
+                    f'{list(pattern)} ({pattern_name(pattern)}), not one of '
+                    'the '
+                    '38 MixedWM38 patterns'))
             continue
         keep.append(i)
         classes.append(cls)
@@ -260,17 +291,24 @@ class MixedWM38Dataset(BaseDataset):
                                              self.split_seed)
             positions = train if self.split == 'train' else test
         if self.num_per_class:
-            positions = positions[k_per_class(
-                labels[positions], self.num_per_class, self.subset_seed)]
+            positions = positions[k_per_class(labels[positions],
+                                              self.num_per_class,
+                                              self.subset_seed)]
         self._maps = maps[positions]
-        return [dict(map_index=i, npz_index=int(npz_index[p]),
-                     gt_label=int(labels[p]))
-                for i, p in enumerate(positions)]
+        return [
+            dict(
+                map_index=i,
+                npz_index=int(npz_index[p]),
+                gt_label=int(labels[p])) for i, p in enumerate(positions)
+        ]
 
     def get_data_info(self, idx: int) -> dict:
         info = super().get_data_info(idx)
         img = render_wafer_map(self._maps[info['map_index']], self.img_size,
                                self.gray_levels, self.channels)
-        info.update(img=img, img_shape=img.shape[:2], ori_shape=img.shape[:2],
-                    img_path=f'{self.ann_file}#{info["npz_index"]}')
+        info.update(
+            img=img,
+            img_shape=img.shape[:2],
+            ori_shape=img.shape[:2],
+            img_path=f'{self.ann_file}#{info["npz_index"]}')
         return info

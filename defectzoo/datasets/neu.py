@@ -27,8 +27,8 @@ from mmpretrain.datasets import BaseDataset as ClsBaseDataset
 from defectzoo.registry import DATASETS
 from ..utils.data.splits import (DEFAULT_RATIOS, natural_key, read_id_list,
                                  select_split)
-from .validated_dataset import ValidatedDatasetMixin
 from ..utils.data.validation import InvalidDataError
+from .validated_dataset import ValidatedDatasetMixin
 from .voc import VOCDetDataset
 
 NEU_CLASSES = ('crazing', 'inclusion', 'patches', 'pitted_surface',
@@ -49,8 +49,7 @@ NEU_IMG_SUFFIXES = ('.jpg', '.jpeg', '.bmp', '.png')
 
 def parse_neu_class(stem: str,
                     classes: Sequence[str] = NEU_CLASSES,
-                    aliases: Optional[Dict[str, str]] = None
-                    ) -> Optional[str]:
+                    aliases: Optional[Dict[str, str]] = None) -> Optional[str]:
     """The class of a NEU file name without suffix, or None.
 
     ``stem`` must be ``<class>_<something>`` with ``<class>`` one of
@@ -71,9 +70,9 @@ def parse_neu_class(stem: str,
     return None
 
 
-def list_neu_images(img_dir: str,
-                    suffixes: Sequence[str] = NEU_IMG_SUFFIXES
-                    ) -> Dict[str, str]:
+def list_neu_images(
+        img_dir: str,
+        suffixes: Sequence[str] = NEU_IMG_SUFFIXES) -> Dict[str, str]:
     """``{stem: file name}`` of the images in ``img_dir`` (natural order;
     the first suffix wins when a stem has several files)."""
     if not osp.isdir(img_dir):

@@ -35,18 +35,19 @@ from ..utils.data.validation import InvalidDataError, InvalidSampleLog
 SEVERSTAL_NUM_CLASSES = 4
 SEVERSTAL_CLASSES = tuple(f'defect_{i}'
                           for i in range(1, SEVERSTAL_NUM_CLASSES + 1))
-SEVERSTAL_PALETTE = [(0, 0, 0), (230, 25, 75), (60, 180, 75),
-                     (255, 225, 25), (0, 130, 200)]
+SEVERSTAL_PALETTE = [(0, 0, 0), (230, 25, 75), (60, 180, 75), (255, 225, 25),
+                     (0, 130, 200)]
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 
 # One mask row: (ClassId, EncodedPixels, CSV line number)
 MaskRow = Tuple[int, str, int]
 
 
-def read_severstal_csv(path: str,
-                       num_classes: int = SEVERSTAL_NUM_CLASSES,
-                       log: Optional[InvalidSampleLog] = None
-                       ) -> 'OrderedDict[str, List[MaskRow]]':
+def read_severstal_csv(
+    path: str,
+    num_classes: int = SEVERSTAL_NUM_CLASSES,
+    log: Optional[InvalidSampleLog] = None
+) -> 'OrderedDict[str, List[MaskRow]]':
     """Read a Severstal CSV into ``{ImageId: [(ClassId, rle, line), ...]}``.
 
     Rows with an empty ``EncodedPixels`` (first-release layout) list the
@@ -79,9 +80,10 @@ def read_severstal_csv(path: str,
                 image_id, _, class_str = key.rpartition('_')
             else:
                 if len(row) < 2:
-                    log.record(InvalidDataError(
-                        path, f'line {line_no}: expected 3 columns, found '
-                        f'{len(row)}: {row}'))
+                    log.record(
+                        InvalidDataError(
+                            path, f'line {line_no}: expected 3 columns, found '
+                            f'{len(row)}: {row}'))
                     continue
                 image_id, class_str = row[0], row[1]
                 rle = row[2] if len(row) > 2 else ''
@@ -93,19 +95,21 @@ def read_severstal_csv(path: str,
             except ValueError:
                 class_id = None
             if class_id is None or not 1 <= class_id <= num_classes:
-                log.record(InvalidDataError(
-                    path, f'unknown ClassId: line {line_no} (image '
-                    f'{image_id}) has ClassId {class_str!r}; known '
-                    f'ClassIds are 1..{num_classes}'))
+                log.record(
+                    InvalidDataError(
+                        path, f'unknown ClassId: line {line_no} (image '
+                        f'{image_id}) has ClassId {class_str!r}; known '
+                        f'ClassIds are 1..{num_classes}'))
                 continue
             if rle.strip():
                 rows.append((class_id, rle.strip(), line_no))
     return out
 
 
-def severstal_class_mask(rows: Sequence[MaskRow], shape: Tuple[int, int],
-                         csv_path: str, image_id: str = ''
-                         ) -> Tuple[np.ndarray, int]:
+def severstal_class_mask(rows: Sequence[MaskRow],
+                         shape: Tuple[int, int],
+                         csv_path: str,
+                         image_id: str = '') -> Tuple[np.ndarray, int]:
     """Class-index mask (0 = background, ``ClassId`` elsewhere) of one image.
 
     Where masks of two classes overlap the larger ``ClassId`` wins.
@@ -149,8 +153,11 @@ def list_images(img_dir: str) -> Dict[str, str]:
     """``{file name: stem}`` of the images directly in ``img_dir``."""
     if not osp.isdir(img_dir):
         raise InvalidDataError(img_dir, 'missing image folder')
-    return {n: osp.splitext(n)[0] for n in sorted(os.listdir(img_dir))
-            if n.lower().endswith(IMG_EXTENSIONS)}
+    return {
+        n: osp.splitext(n)[0]
+        for n in sorted(os.listdir(img_dir))
+        if n.lower().endswith(IMG_EXTENSIONS)
+    }
 
 
 @DATASETS.register_module()
@@ -168,8 +175,9 @@ class SeverstalSegDataset(BaseSegDataset):
         **kwargs: those of :class:`mmseg.datasets.BaseSegDataset`.
     """
 
-    METAINFO = dict(classes=('background', ) + SEVERSTAL_CLASSES,
-                    palette=SEVERSTAL_PALETTE)
+    METAINFO = dict(
+        classes=('background', ) + SEVERSTAL_CLASSES,
+        palette=SEVERSTAL_PALETTE)
 
     def __init__(self,
                  img_suffix: str = '.jpg',
@@ -178,9 +186,11 @@ class SeverstalSegDataset(BaseSegDataset):
                  skip_invalid: bool = False,
                  **kwargs):
         self.skip_invalid = skip_invalid
-        super().__init__(img_suffix=img_suffix,
-                         seg_map_suffix=seg_map_suffix,
-                         reduce_zero_label=reduce_zero_label, **kwargs)
+        super().__init__(
+            img_suffix=img_suffix,
+            seg_map_suffix=seg_map_suffix,
+            reduce_zero_label=reduce_zero_label,
+            **kwargs)
 
     def load_data_list(self) -> List[dict]:
         log = InvalidSampleLog(type(self).__name__, self.skip_invalid)
@@ -238,8 +248,7 @@ class SeverstalClsDataset(MultiLabelDataset):
         self.image_list = image_list
         self.with_defect_free = with_defect_free
         self.skip_invalid = skip_invalid
-        super().__init__(ann_file=ann_file, data_prefix=data_prefix,
-                         **kwargs)
+        super().__init__(ann_file=ann_file, data_prefix=data_prefix, **kwargs)
 
     def load_data_list(self) -> List[dict]:
         log = InvalidSampleLog(type(self).__name__, self.skip_invalid)
@@ -267,20 +276,21 @@ class SeverstalClsDataset(MultiLabelDataset):
                 continue
             name = image_id if image_id in files else stems.get(stem)
             if name is None:
-                log.record(InvalidDataError(
-                    osp.join(img_dir, image_id),
-                    f'missing image: listed in {self.ann_file}, line '
-                    f'{masks[0][2] if masks else "?"}, but not in the '
-                    'image folder'))
+                log.record(
+                    InvalidDataError(
+                        osp.join(img_dir, image_id),
+                        f'missing image: listed in {self.ann_file}, line '
+                        f'{masks[0][2] if masks else "?"}, but not in the '
+                        'image folder'))
                 continue
             labels = sorted({c - 1 for c, _, _ in masks})
-            data_list.append(dict(img_path=osp.join(img_dir, name),
-                                  gt_label=labels))
+            data_list.append(
+                dict(img_path=osp.join(img_dir, name), gt_label=labels))
         if self.with_defect_free:
             listed = {osp.splitext(i)[0] for i in rows}
             for name, stem in files.items():
                 if stem not in listed and keep(stem):
-                    data_list.append(dict(img_path=osp.join(img_dir, name),
-                                          gt_label=[]))
+                    data_list.append(
+                        dict(img_path=osp.join(img_dir, name), gt_label=[]))
         log.summary()
         return sorted(data_list, key=lambda d: d['img_path'])

@@ -32,7 +32,9 @@ def primary_label(cat_ids: List[int]) -> int:
     return min(counts, key=lambda c: (-counts[c], c))
 
 
-def k_per_class_indices(dataset: BaseDataset, k: int, seed: int = 0,
+def k_per_class_indices(dataset: BaseDataset,
+                        k: int,
+                        seed: int = 0,
                         empty_group: bool = True) -> List[int]:
     """Indices of ``k`` images per class of a built dataset (by
     ``get_cat_ids``: the label for classification, the most frequent box
@@ -42,10 +44,13 @@ def k_per_class_indices(dataset: BaseDataset, k: int, seed: int = 0,
         empty_group: images without labels form their own group of ``k``
             (True) or are dropped (False).
     """
-    labels = [primary_label(dataset.get_cat_ids(i))
-              for i in range(len(dataset))]
-    keep = [i for i, label in enumerate(labels)
-            if empty_group or label != EMPTY_GROUP]
+    labels = [
+        primary_label(dataset.get_cat_ids(i)) for i in range(len(dataset))
+    ]
+    keep = [
+        i for i, label in enumerate(labels)
+        if empty_group or label != EMPTY_GROUP
+    ]
     chosen = k_per_class([labels[i] for i in keep], k, seed)
     return [keep[i] for i in chosen]
 
@@ -81,9 +86,14 @@ def KPerClassSubset(dataset: Union[dict, BaseDataset],
     classes = dataset.metainfo.get('classes') or ()
     short = {c: n for c, n in counts.items() if n < k}
     if short:
-        names = {(classes[c] if 0 <= c < len(classes) else c): n
-                 for c, n in short.items()}
-        print_log(f'KPerClassSubset: fewer than k={k} images for {names}; '
-                  'all of them are used.', logger='current', level=30)
+        names = {
+            (classes[c] if 0 <= c < len(classes) else c): n
+            for c, n in short.items()
+        }
+        print_log(
+            f'KPerClassSubset: fewer than k={k} images for {names}; '
+            'all of them are used.',
+            logger='current',
+            level=30)
     dataset.k_per_class = dict(k=k, seed=seed, indices=indices)
     return dataset

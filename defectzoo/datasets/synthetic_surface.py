@@ -96,12 +96,16 @@ class SyntheticSurfaceDefectDataset(BaseDataset):
             palette = None
         elif task == 'seg':
             classes = ('background', ) + self.defect_classes
-            palette = [PALETTE[0]] + [PALETTE[1 + DEFECT_CLASSES.index(c)]
-                                      for c in self.defect_classes]
+            palette = [PALETTE[0]] + [
+                PALETTE[1 + DEFECT_CLASSES.index(c)]
+                for c in self.defect_classes
+            ]
         else:
             classes = self.defect_classes
-            palette = [PALETTE[1 + DEFECT_CLASSES.index(c)]
-                       for c in self.defect_classes]
+            palette = [
+                PALETTE[1 + DEFECT_CLASSES.index(c)]
+                for c in self.defect_classes
+            ]
         meta = dict(classes=classes)
         if palette:
             meta['palette'] = palette
@@ -124,9 +128,11 @@ class SyntheticSurfaceDefectDataset(BaseDataset):
         index = self.get_data_info(idx, generate=False)['gen_index']
         if self.task == 'cls':
             return [self._label_of(index)]
-        offset = 1 if self.task == 'seg' else 0      # seg: 0 = background
-        return sorted({offset + self.defect_classes.index(kind)
-                       for kind in self.kinds_of(index)})
+        offset = 1 if self.task == 'seg' else 0  # seg: 0 = background
+        return sorted({
+            offset + self.defect_classes.index(kind)
+            for kind in self.kinds_of(index)
+        })
 
     def _det_label(self, label: int) -> int:
         return self.defect_classes.index(DEFECT_CLASSES[label])
@@ -147,14 +153,15 @@ class SyntheticSurfaceDefectDataset(BaseDataset):
         if self.with_defect_free and rng.random() < 1 / (n_cls + 1):
             return []
         n = int(rng.integers(self.num_defects[0], self.num_defects[1] + 1))
-        return [self.defect_classes[int(k)]
-                for k in rng.integers(0, n_cls, size=n)]
+        return [
+            self.defect_classes[int(k)]
+            for k in rng.integers(0, n_cls, size=n)
+        ]
 
     def generate(self, index: int) -> dict:
         """The raw sample (see :func:`generate_surface_sample`)."""
-        return generate_surface_sample(self.seed, index,
-                                       self.kinds_of(index), self.img_size,
-                                       self.split)
+        return generate_surface_sample(self.seed, index, self.kinds_of(index),
+                                       self.img_size, self.split)
 
     def get_data_info(self, idx: int, generate: bool = True) -> dict:
         info = super().get_data_info(idx)
@@ -167,9 +174,13 @@ class SyntheticSurfaceDefectDataset(BaseDataset):
             img = np.repeat(img[..., None], 3, axis=2)
         h, w = img.shape[:2]
         info.update(
-            img=img, img_shape=(h, w), ori_shape=(h, w), img_id=index,
+            img=img,
+            img_shape=(h, w),
+            ori_shape=(h, w),
+            img_id=index,
             img_path=f'synthetic_surface/{self.split}/{index:06d}.png',
-            height=h, width=w)
+            height=h,
+            width=w)
         if self.task == 'cls':
             info['gt_label'] = self._label_of(index)
         elif self.task == 'seg':
@@ -179,8 +190,10 @@ class SyntheticSurfaceDefectDataset(BaseDataset):
                 for i, c in enumerate(self.defect_classes):
                     lut[1 + DEFECT_CLASSES.index(c)] = i + 1
                 seg = lut[seg]
-            info.update(gt_seg_map=seg, seg_fields=['gt_seg_map'],
-                        reduce_zero_label=False)
+            info.update(
+                gt_seg_map=seg,
+                seg_fields=['gt_seg_map'],
+                reduce_zero_label=False)
         else:
             from mmdet.structures.bbox import HorizontalBoxes
             insts = sample['instances']
@@ -192,9 +205,10 @@ class SyntheticSurfaceDefectDataset(BaseDataset):
                 gt_bboxes=HorizontalBoxes(boxes),
                 gt_bboxes_labels=labels,
                 gt_ignore_flags=np.zeros(len(insts), bool),
-                instances=[dict(bbox=b.tolist(), bbox_label=int(lb),
-                                ignore_flag=0)
-                           for b, lb in zip(boxes, labels)])
+                instances=[
+                    dict(bbox=b.tolist(), bbox_label=int(lb), ignore_flag=0)
+                    for b, lb in zip(boxes, labels)
+                ])
             if self.with_mask:
                 from mmdet.structures.mask import BitmapMasks
                 masks = np.stack([i['mask'] for i in insts]).astype(

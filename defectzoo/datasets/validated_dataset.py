@@ -47,9 +47,11 @@ class ValidatedDatasetMixin:
     MASK_DEPTHS: Tuple = (np.uint8, )
     MASK_CHANNELS: Tuple[int, ...] = (1, )
 
-    def __init__(self, *args,
+    def __init__(self,
+                 *args,
                  max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
-                 min_size: Optional[int] = DEFAULT_MIN_SIZE, **kwargs):
+                 min_size: Optional[int] = DEFAULT_MIN_SIZE,
+                 **kwargs):
         """Every validated dataset also takes ``max_pixels`` (largest image,
         width x height; None: no limit) and ``min_size`` (smallest side;
         0: no limit), see
@@ -58,7 +60,8 @@ class ValidatedDatasetMixin:
         self.min_size = min_size
         super().__init__(*args, **kwargs)
 
-    def _init_validation(self, skip_invalid: bool = False,
+    def _init_validation(self,
+                         skip_invalid: bool = False,
                          check_images: str = 'header') -> None:
         if check_images not in CHECK_MODES:
             raise ValueError(f'check_images must be one of {CHECK_MODES}, '
@@ -68,10 +71,11 @@ class ValidatedDatasetMixin:
         #: the samples skipped by the last load (``skip_invalid=True``).
         self.invalid_samples: List[InvalidDataError] = []
 
-    def check_data_info(self, data_info: dict,
-                        check_images: Optional[str] = None,
-                        ann_path: Optional[str] = None
-                        ) -> Optional[Tuple[int, int]]:
+    def check_data_info(
+            self,
+            data_info: dict,
+            check_images: Optional[str] = None,
+            ann_path: Optional[str] = None) -> Optional[Tuple[int, int]]:
         """Check one ``data_list`` entry with this dataset's rules.
 
         Returns the image ``(height, width)`` when known.
@@ -90,7 +94,8 @@ class ValidatedDatasetMixin:
     def _new_log(self) -> InvalidSampleLog:
         return InvalidSampleLog(type(self).__name__, self.skip_invalid)
 
-    def _parse_all(self, raw_items: Iterable,
+    def _parse_all(self,
+                   raw_items: Iterable,
                    parse: Callable[[object], Optional[dict]],
                    log: Optional[InvalidSampleLog] = None) -> List[dict]:
         """``[parse(raw)]`` with every result checked by
@@ -109,7 +114,9 @@ class ValidatedDatasetMixin:
                                          or info['width'] is None):
                     # size not annotated: take it from the file
                     shape = shape or read_image_header(
-                        info['img_path'], self.IMG_DEPTHS, self.IMG_CHANNELS,
+                        info['img_path'],
+                        self.IMG_DEPTHS,
+                        self.IMG_CHANNELS,
                         max_pixels=getattr(self, 'max_pixels',
                                            DEFAULT_MAX_PIXELS),
                         min_size=getattr(self, 'min_size', DEFAULT_MIN_SIZE))
@@ -122,8 +129,10 @@ class ValidatedDatasetMixin:
         log.summary()
         self.invalid_samples = list(log.errors)
         if not data_list:
-            print_log(f'{type(self).__name__}: no samples (an empty split?)',
-                      logger='current', level=logging.WARNING)
+            print_log(
+                f'{type(self).__name__}: no samples (an empty split?)',
+                logger='current',
+                level=logging.WARNING)
         return data_list
 
     def _serialize_data(self):

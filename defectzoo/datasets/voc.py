@@ -16,9 +16,9 @@ from mmengine.fileio import list_from_file
 
 from defectzoo.registry import DATASETS
 from ..utils.data.splits import natural_key
-from .validated_dataset import ValidatedDatasetMixin
 from ..utils.data.validation import (InvalidDataError, check_file_exists,
                                      read_annotation_file)
+from .validated_dataset import ValidatedDatasetMixin
 
 IMG_SUFFIXES = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff')
 
@@ -161,8 +161,8 @@ class VOCDetDataset(ValidatedDatasetMixin, XMLDataset):
                 height = int(float(size.findtext('height')))
             except ValueError:
                 raise InvalidDataError(
-                    xml_path, 'bad <size>: width / height not numbers'
-                ) from None
+                    xml_path,
+                    'bad <size>: width / height not numbers') from None
             if width <= 0 or height <= 0:
                 width = height = None  # some tools write 0: read the image
         objects = root.findall('object')
@@ -182,8 +182,10 @@ class VOCDetDataset(ValidatedDatasetMixin, XMLDataset):
             if box is None:
                 raise InvalidDataError(xml_path,
                                        f'object {name!r} without <bndbox>')
-            bbox = [_number(box, t, xml_path)
-                    for t in ('xmin', 'ymin', 'xmax', 'ymax')]
+            bbox = [
+                _number(box, t, xml_path)
+                for t in ('xmin', 'ymin', 'xmax', 'ymax')
+            ]
             if self.minus_one:
                 bbox = [v - 1 for v in bbox]
             difficult = obj.findtext('difficult')

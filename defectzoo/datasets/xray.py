@@ -9,11 +9,11 @@ from mmengine.dataset import BaseDataset
 from mmengine.utils import scandir
 
 from defectzoo.registry import DATASETS
+from ..utils.data.validation import InvalidDataError
 from .coco import CocoDetDataset
 from .synthetic.writers import generate_synthetic_xray
 from .synthetic.xray_castings import CLASSES
 from .validated_dataset import ValidatedDatasetMixin
-from ..utils.data.validation import InvalidDataError
 
 XRAY_EXTENSIONS = ('.png', '.tif', '.tiff', '.jpg', '.jpeg', '.bmp')
 
@@ -67,10 +67,12 @@ class XRayImageFolder(ValidatedDatasetMixin, BaseDataset):
         self.split = split
         self.extensions = tuple(e.lower() for e in extensions)
         if data_prefix is None:
-            data_prefix = dict(img_path=split if synthetic is not None
-                               else '')
-        super().__init__(ann_file='', data_root=data_root,
-                         data_prefix=data_prefix, **kwargs)
+            data_prefix = dict(img_path=split if synthetic is not None else '')
+        super().__init__(
+            ann_file='',
+            data_root=data_root,
+            data_prefix=data_prefix,
+            **kwargs)
 
     def load_data_list(self) -> List[dict]:
         """Generate the synthetic set if asked, then list the images."""
@@ -83,14 +85,15 @@ class XRayImageFolder(ValidatedDatasetMixin, BaseDataset):
         if not osp.isdir(folder):
             raise InvalidDataError(folder, 'X-ray image folder does not '
                                    'exist')
-        files = sorted(scandir(folder, self.extensions, recursive=True,
-                               case_sensitive=False))
+        files = sorted(
+            scandir(
+                folder, self.extensions, recursive=True, case_sensitive=False))
         if not files:
             raise InvalidDataError(
                 folder, f'no images found (searched recursively for '
                 f'{", ".join(self.extensions)})')
-        return self._parse_all(
-            files, lambda f: dict(img_path=osp.join(folder, f)))
+        return self._parse_all(files,
+                               lambda f: dict(img_path=osp.join(folder, f)))
 
 
 @DATASETS.register_module()
@@ -114,13 +117,14 @@ class SyntheticXRayDetDataset(CocoDetDataset):
 
     METAINFO = dict(classes=CLASSES, palette=[(220, 20, 60), (255, 165, 0)])
 
-    def __init__(self,
-                 data_root: str = 'data/synthetic_xray',
-                 split: str = 'train',
-                 synthetic: Optional[dict] = {},  # noqa: B006 (not mutated)
-                 ann_file: str = '',
-                 data_prefix: Optional[dict] = None,
-                 **kwargs):
+    def __init__(
+            self,
+            data_root: str = 'data/synthetic_xray',
+            split: str = 'train',
+            synthetic: Optional[dict] = {},  # noqa: B006 (not mutated)
+            ann_file: str = '',
+            data_prefix: Optional[dict] = None,
+            **kwargs):
         self.synthetic = None if synthetic is None else dict(synthetic)
         self.split = split
         super().__init__(
@@ -162,22 +166,25 @@ class XRayDefectClsDataset(BaseDataset):
 
     METAINFO = dict(classes=('critical', 'minor'))
 
-    def __init__(self,
-                 data_root: str = 'data/synthetic_xray',
-                 split: str = 'train',
-                 synthetic: Optional[dict] = {},  # noqa: B006 (not mutated)
-                 ann_file: str = '',
-                 img_prefix: str = '',
-                 positive_class: str = 'critical',
-                 skip_empty: bool = True,
-                 **kwargs):
+    def __init__(
+            self,
+            data_root: str = 'data/synthetic_xray',
+            split: str = 'train',
+            synthetic: Optional[dict] = {},  # noqa: B006 (not mutated)
+            ann_file: str = '',
+            img_prefix: str = '',
+            positive_class: str = 'critical',
+            skip_empty: bool = True,
+            **kwargs):
         self.synthetic = None if synthetic is None else dict(synthetic)
         self.split = split
         self.img_prefix = img_prefix or split
         self.positive_class = positive_class
         self.skip_empty = skip_empty
-        super().__init__(ann_file=ann_file or f'annotations/{split}.json',
-                         data_root=data_root, **kwargs)
+        super().__init__(
+            ann_file=ann_file or f'annotations/{split}.json',
+            data_root=data_root,
+            **kwargs)
 
     def load_data_list(self) -> List[dict]:
         """One ``dict(img_path, gt_label)`` per image."""
@@ -188,12 +195,13 @@ class XRayDefectClsDataset(BaseDataset):
             coco = json.load(f)
         cats = {c['id']: c['name'] for c in coco['categories']}
         if self.positive_class not in cats.values():
-            raise InvalidDataError(self.ann_file, f'no category named '
-                                   f'{self.positive_class!r}')
+            raise InvalidDataError(
+                self.ann_file, f'no category named '
+                f'{self.positive_class!r}')
         names = {}
         for ann in coco['annotations']:
-            names.setdefault(ann['image_id'], set()).add(
-                cats[ann['category_id']])
+            names.setdefault(ann['image_id'],
+                             set()).add(cats[ann['category_id']])
         folder = osp.join(self.data_root, self.img_prefix)
         data = []
         for img in sorted(coco['images'], key=lambda i: i['id']):
@@ -201,6 +209,8 @@ class XRayDefectClsDataset(BaseDataset):
             if not found and self.skip_empty:
                 continue
             label = 0 if self.positive_class in found else 1
-            data.append(dict(img_path=osp.join(folder, img['file_name']),
-                             gt_label=label))
+            data.append(
+                dict(
+                    img_path=osp.join(folder, img['file_name']),
+                    gt_label=label))
         return data

@@ -4,5 +4,7 @@ from .onnx import export_onnx, onnx_max_abs_diff
 from .quantize import quantize_fx
 from .wrappers import DeployClassifier, DeployDetectorRaw, DeploySegmentor
 
-__all__ = ['DeployClassifier', 'DeployDetectorRaw', 'DeploySegmentor',
-           'export_onnx', 'onnx_max_abs_diff', 'quantize_fx']
+__all__ = [
+    'DeployClassifier', 'DeployDetectorRaw', 'DeploySegmentor', 'export_onnx',
+    'onnx_max_abs_diff', 'quantize_fx'
+]

@@ -30,7 +30,9 @@ def _with_pipeline(dataset_cfg: dict, pipeline: list) -> dict:
     return dataset_cfg
 
 
-def calibration_batches(cfg: Config, num_images: int, batch_size: int = 16,
+def calibration_batches(cfg: Config,
+                        num_images: int,
+                        batch_size: int = 16,
                         seed: int = 0) -> Iterator[torch.Tensor]:
     """``num_images`` training images (a seeded random draw) through the
     *test* pipeline (no augmentation), as float image batches."""
@@ -41,17 +43,21 @@ def calibration_batches(cfg: Config, num_images: int, batch_size: int = 16,
         find_pipeline(cfg.test_dataloader.dataset)
     with DefaultScope.overwrite_default_scope(
             cfg.get('default_scope', 'defectzoo')):
-        dataset = Runner.build_dataloader(dict(
-            cfg.train_dataloader, batch_size=1, num_workers=0,
-            persistent_workers=False,
-            dataset=_with_pipeline(cfg.train_dataloader.dataset, pipeline),
-            sampler=dict(type='DefaultSampler', shuffle=False))).dataset
-    order = torch.randperm(len(dataset),
-                           generator=torch.Generator().manual_seed(seed))
+        dataset = Runner.build_dataloader(
+            dict(
+                cfg.train_dataloader,
+                batch_size=1,
+                num_workers=0,
+                persistent_workers=False,
+                dataset=_with_pipeline(cfg.train_dataloader.dataset, pipeline),
+                sampler=dict(type='DefaultSampler', shuffle=False))).dataset
+    order = torch.randperm(
+        len(dataset), generator=torch.Generator().manual_seed(seed))
     order = order[:num_images].tolist()
     for start in range(0, len(order), batch_size):
-        yield torch.stack([dataset[i]['inputs'] for i in
-                           order[start:start + batch_size]]).float()
+        yield torch.stack([
+            dataset[i]['inputs'] for i in order[start:start + batch_size]
+        ]).float()
 
 
 def find_pipeline(dataset_cfg: dict) -> Optional[list]:
@@ -74,8 +80,8 @@ def evaluate_classifier(predict: Callable[[torch.Tensor], torch.Tensor],
                          'test_evaluator to measure accuracy')
     with DefaultScope.overwrite_default_scope(
             cfg.get('default_scope', 'defectzoo')):
-        loader = Runner.build_dataloader(dict(
-            cfg.test_dataloader, num_workers=0, persistent_workers=False))
+        loader = Runner.build_dataloader(
+            dict(cfg.test_dataloader, num_workers=0, persistent_workers=False))
         evaluator = Evaluator(cfg.test_evaluator)
     evaluator.dataset_meta = getattr(loader.dataset, 'metainfo', None)
     for batch in loader:

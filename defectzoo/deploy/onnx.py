@@ -12,9 +12,12 @@ def _name(model: nn.Module) -> str:
     return type(getattr(model, 'model', model)).__name__
 
 
-def export_onnx(model: nn.Module, example: torch.Tensor, path: str,
+def export_onnx(model: nn.Module,
+                example: torch.Tensor,
+                path: str,
                 output_names: Optional[Sequence[str]] = None,
-                opset: int = 17, strict: bool = True) -> str:
+                opset: int = 17,
+                strict: bool = True) -> str:
     """Export ``model(example)`` to ``path`` with a dynamic batch axis.
 
     Uses the TorchScript-based exporter (``dynamo=False``) on the plain
@@ -42,10 +45,14 @@ def export_onnx(model: nn.Module, example: torch.Tensor, path: str,
     try:
         with warnings.catch_warnings(record=True) as caught, torch.no_grad():
             warnings.simplefilter('always')
-            torch.onnx.export(model, (example, ), path, input_names=['image'],
-                              output_names=list(output_names),
-                              dynamic_axes=dynamic_axes, opset_version=opset,
-                              dynamo=False)
+            torch.onnx.export(
+                model, (example, ),
+                path,
+                input_names=['image'],
+                output_names=list(output_names),
+                dynamic_axes=dynamic_axes,
+                opset_version=opset,
+                dynamo=False)
     except Exception as e:
         raise ValueError(
             f'{_name(model)} cannot be exported to ONNX '
@@ -55,9 +62,10 @@ def export_onnx(model: nn.Module, example: torch.Tensor, path: str,
     # PyTorch's own modules check shapes in Python (SyncBatchNorm's
     # channel check): those warnings are not about the model's code.
     torch_dir = os.path.dirname(torch.__file__)
-    tracer = [w for w in caught
-              if issubclass(w.category, torch.jit.TracerWarning)
-              and not w.filename.startswith(torch_dir)]
+    tracer = [
+        w for w in caught if issubclass(w.category, torch.jit.TracerWarning)
+        and not w.filename.startswith(torch_dir)
+    ]
     if strict and tracer:
         w = tracer[0]
         os.remove(path)

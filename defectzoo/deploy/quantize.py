@@ -14,8 +14,10 @@ import torch
 import torch.nn as nn
 
 
-def quantize_fx(model: nn.Module, calibration: Iterable[torch.Tensor],
-                example: torch.Tensor, backend: str = 'x86'):
+def quantize_fx(model: nn.Module,
+                calibration: Iterable[torch.Tensor],
+                example: torch.Tensor,
+                backend: str = 'x86'):
     """Quantise ``model`` (eval mode, float inputs) to INT8.
 
     Args:

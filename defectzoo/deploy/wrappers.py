@@ -19,15 +19,16 @@ class _Normalize(nn.Module):
         super().__init__()
         mean = getattr(preprocessor, 'mean', None)
         std = getattr(preprocessor, 'std', None)
-        self.register_buffer(
-            'mean', (mean if mean is not None else torch.zeros(3, 1, 1))
-            .detach().float().reshape(1, -1, 1, 1).clone())
-        self.register_buffer(
-            'std', (std if std is not None else torch.ones(3, 1, 1))
-            .detach().float().reshape(1, -1, 1, 1).clone())
-        self.flip = bool(getattr(preprocessor, '_channel_conversion', False)
-                         or getattr(preprocessor, 'to_rgb', False)
-                         or getattr(preprocessor, 'bgr_to_rgb', False))
+        self.register_buffer('mean',
+                             (mean if mean is not None else torch.zeros(
+                                 3, 1, 1)).detach().float().reshape(
+                                     1, -1, 1, 1).clone())
+        self.register_buffer('std', (std if std is not None else torch.ones(
+            3, 1, 1)).detach().float().reshape(1, -1, 1, 1).clone())
+        self.flip = bool(
+            getattr(preprocessor, '_channel_conversion', False)
+            or getattr(preprocessor, 'to_rgb', False)
+            or getattr(preprocessor, 'bgr_to_rgb', False))
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         if self.flip:
@@ -88,10 +89,12 @@ class DeploySegmentor(nn.Module):
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
         logits = self.model(self.normalize(image), mode='tensor')
-        return F.interpolate(logits, size=image.shape[2:], mode='bilinear',
-                             align_corners=getattr(
-                                 self.model.decode_head, 'align_corners',
-                                 False))
+        return F.interpolate(
+            logits,
+            size=image.shape[2:],
+            mode='bilinear',
+            align_corners=getattr(self.model.decode_head, 'align_corners',
+                                  False))
 
 
 class DeployDetectorRaw(nn.Module):

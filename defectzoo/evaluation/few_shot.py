@@ -22,15 +22,18 @@ class Episode(NamedTuple):
     classes: List[int]
 
 
-def eligible_classes(labels: Sequence[int], num_shots: int,
+def eligible_classes(labels: Sequence[int],
+                     num_shots: int,
                      classes: Optional[Sequence[int]] = None) -> List[int]:
     """Sorted classes (within ``classes`` if given) having at least
     ``num_shots + 1`` samples: K for the support, one or more queries."""
-    values, counts = np.unique(np.asarray(labels, dtype=int),
-                               return_counts=True)
+    values, counts = np.unique(
+        np.asarray(labels, dtype=int), return_counts=True)
     allowed = None if classes is None else {int(c) for c in classes}
-    return [int(c) for c, n in zip(values, counts)
-            if n >= num_shots + 1 and (allowed is None or c in allowed)]
+    return [
+        int(c) for c, n in zip(values, counts)
+        if n >= num_shots + 1 and (allowed is None or c in allowed)
+    ]
 
 
 def sample_episodes(labels: Sequence[int],
@@ -66,8 +69,9 @@ def sample_episodes(labels: Sequence[int],
     rng = np.random.default_rng(seed)
     episodes = []
     for _ in range(num_episodes):
-        chosen = [pool[i] for i in rng.choice(len(pool), num_ways,
-                                              replace=False)]
+        chosen = [
+            pool[i] for i in rng.choice(len(pool), num_ways, replace=False)
+        ]
         support, query = [], []
         for c in chosen:
             order = rng.permutation(members[c])
@@ -88,9 +92,10 @@ def mean_similarity_scores(queries: np.ndarray,
     """``(Q, N)`` scores: the mean cosine similarity of each query to each
     class's support embeddings (the paper's "highest average value")."""
     queries = _l2_normalise(np.asarray(queries, dtype=np.float64))
-    return np.stack([
-        (queries @ _l2_normalise(np.asarray(s, dtype=np.float64)).T).mean(1)
-        for s in supports], axis=1)
+    return np.stack(
+        [(queries @ _l2_normalise(np.asarray(s, dtype=np.float64)).T).mean(1)
+         for s in supports],
+        axis=1)
 
 
 def episode_accuracy(embeddings: np.ndarray, labels: Sequence[int],
@@ -100,8 +105,8 @@ def episode_accuracy(embeddings: np.ndarray, labels: Sequence[int],
     embeddings = np.asarray(embeddings)
     labels = np.asarray(labels, dtype=int)
     query_idx = np.concatenate(episode.query)
-    scores = mean_similarity_scores(
-        embeddings[query_idx], [embeddings[s] for s in episode.support])
+    scores = mean_similarity_scores(embeddings[query_idx],
+                                    [embeddings[s] for s in episode.support])
     predicted = np.asarray(episode.classes)[scores.argmax(1)]
     return float((predicted == labels[query_idx]).mean())
 
@@ -115,19 +120,22 @@ def summarize_accuracies(accuracies: Sequence[float]) -> Dict[str, float]:
     ci95 = 0.0
     if len(acc) > 1 and acc.std() > 0:
         ci95 = float(stats.t.ppf(0.975, len(acc) - 1) * stats.sem(acc))
-    return dict(accuracy=float(acc.mean()), ci95=ci95, std=float(acc.std()),
-                num_episodes=len(acc))
+    return dict(
+        accuracy=float(acc.mean()),
+        ci95=ci95,
+        std=float(acc.std()),
+        num_episodes=len(acc))
 
 
-def evaluate_episodes(embeddings: np.ndarray,
-                      labels: Sequence[int],
-                      num_ways: int,
-                      num_shots: int,
-                      num_queries: Optional[int] = 15,
-                      num_episodes: int = 600,
-                      seed: int = 0,
-                      classes: Optional[Sequence[int]] = None
-                      ) -> Dict[str, float]:
+def evaluate_episodes(
+        embeddings: np.ndarray,
+        labels: Sequence[int],
+        num_ways: int,
+        num_shots: int,
+        num_queries: Optional[int] = 15,
+        num_episodes: int = 600,
+        seed: int = 0,
+        classes: Optional[Sequence[int]] = None) -> Dict[str, float]:
     """Accuracy over random N-way K-shot episodes: ``dict(accuracy, ci95,
     std, num_episodes)``, accuracy / ci95 / std in percent."""
     episodes = sample_episodes(labels, num_ways, num_shots, num_queries,
@@ -138,8 +146,10 @@ def evaluate_episodes(embeddings: np.ndarray,
 
 def format_table(rows: Sequence[dict]) -> str:
     """Plain-text table of ``dict(shots, accuracy, ci95, num_episodes)``."""
-    lines = [f'{"shots":>5} | {"accuracy %":>10} | {"±95% CI":>8} | '
-             f'{"episodes":>8}']
+    lines = [
+        f'{"shots":>5} | {"accuracy %":>10} | {"±95% CI":>8} | '
+        f'{"episodes":>8}'
+    ]
     lines.append('-' * len(lines[0]))
     for r in rows:
         lines.append(f'{r["shots"]:>5} | {r["accuracy"]:>10.2f} | '

@@ -9,8 +9,8 @@ mean of the metrics recorded during each phase."
 
 Folds come from :func:`defectzoo.utils.data.splits.stratified_kfold`
 (sklearn's ``StratifiedKFold``, shuffled and seeded); a fold's train and
-test sets are index subsets (mmengine ``BaseDataset(indices=...)``) of the config's
-train dataset. ``tools/analysis_tools/kfold.py`` is the command line.
+test sets are index subsets (mmengine ``BaseDataset(indices=...)``) of the
+config's train dataset. ``tools/analysis_tools/kfold.py`` is the command line.
 """
 import copy
 from typing import Dict, List, Optional, Sequence
@@ -46,8 +46,9 @@ def fold_dataset_cfgs(dataset_cfg: dict, test_pipeline: list,
     train = copy.deepcopy(dataset_cfg)
     train['indices'] = list(map(int, train_idx))
     test = copy.deepcopy(dataset_cfg)
-    test.update(pipeline=copy.deepcopy(test_pipeline),
-                indices=list(map(int, test_idx)))
+    test.update(
+        pipeline=copy.deepcopy(test_pipeline),
+        indices=list(map(int, test_idx)))
     return train, test
 
 
@@ -91,8 +92,9 @@ def format_table(rows: List[dict]) -> str:
         lines.append(f'{row["fold"]:<8}' + ''.join(
             f'{row[c]:>16.2f}' if row['status'] == 'ok' else f'{"failed":>16}'
             for c in cols))
-    lines.append('mean±std' + ''.join(
-        f'{stats["mean"][c]:>9.2f} ± {stats["std"][c]:<4.2f}' for c in cols))
+    lines.append('mean±std' +
+                 ''.join(f'{stats["mean"][c]:>9.2f} ± {stats["std"][c]:<4.2f}'
+                         for c in cols))
     return '\n'.join(lines)
 
 
@@ -101,8 +103,10 @@ def write_csv(path: str, rows: List[dict]) -> None:
     write_rows_csv(path, rows, ['fold', 'status'] + list(METRIC_KEYS))
 
 
-def plot_confusion(matrix, classes: Optional[Sequence[str]],
-                   path: str, title: str = '') -> None:
+def plot_confusion(matrix,
+                   classes: Optional[Sequence[str]],
+                   path: str,
+                   title: str = '') -> None:
     """Save a confusion matrix (rows: true class) as PNG with mmpretrain's
     plotting and a non-interactive backend."""
     import matplotlib
@@ -111,8 +115,10 @@ def plot_confusion(matrix, classes: Optional[Sequence[str]],
     import torch
     from mmpretrain.evaluation import ConfusionMatrix
     fig = ConfusionMatrix.plot(
-        torch.as_tensor(np.asarray(matrix)), include_values=True,
-        classes=list(classes) if classes else None, show=False)
+        torch.as_tensor(np.asarray(matrix)),
+        include_values=True,
+        classes=list(classes) if classes else None,
+        show=False)
     if title:
         fig.axes[0].set_title(title)
     fig.savefig(path, bbox_inches='tight', dpi=100)

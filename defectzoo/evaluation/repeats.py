@@ -29,24 +29,29 @@ SUBSET_TYPE = 'KPerClassSubset'
 def mean_std(values: Sequence[float]) -> Tuple[float, float]:
     """Mean and sample std (ddof=1) of the finite ``values``; NaN where
     undefined (no value; std of a single value)."""
-    vals = [float(v) for v in values if v is not None and
-            not math.isnan(float(v))]
+    vals = [
+        float(v) for v in values if v is not None and not math.isnan(float(v))
+    ]
     mean = float(np.mean(vals)) if vals else float('nan')
     std = float(np.std(vals, ddof=1)) if len(vals) > 1 else float('nan')
     return mean, std
 
 
-def write_rows_csv(path: str, rows: List[dict], fields: Sequence[str],
+def write_rows_csv(path: str,
+                   rows: List[dict],
+                   fields: Sequence[str],
                    float_fmt: str = '{:.4f}') -> None:
     """``rows`` as CSV with columns ``fields``; floats with ``float_fmt``,
     missing entries empty."""
     with open(path, 'w', newline='') as f:
-        writer = csv.DictWriter(f, fieldnames=list(fields),
-                                extrasaction='ignore')
+        writer = csv.DictWriter(
+            f, fieldnames=list(fields), extrasaction='ignore')
         writer.writeheader()
         for row in rows:
-            writer.writerow({k: (float_fmt.format(v) if isinstance(v, float)
-                                 else v) for k, v in row.items()})
+            writer.writerow({
+                k: (float_fmt.format(v) if isinstance(v, float) else v)
+                for k, v in row.items()
+            })
 
 
 def write_json_atomic(path: str, obj) -> None:
@@ -112,9 +117,9 @@ def metric_names(results: Sequence[dict]) -> List[str]:
     return names
 
 
-def summarize_small_data(results: Dict[Tuple[int, int], Optional[dict]],
-                         ks: Sequence[int], seeds: Sequence[int]
-                         ) -> Tuple[List[dict], List[str]]:
+def summarize_small_data(results: Dict[Tuple[int, int],
+                                       Optional[dict]], ks: Sequence[int],
+                         seeds: Sequence[int]) -> Tuple[List[dict], List[str]]:
     """Rows of the small-data summary and the metric names.
 
     Args:
@@ -133,8 +138,8 @@ def summarize_small_data(results: Dict[Tuple[int, int], Optional[dict]],
         runs = []
         for seed in seeds:
             res = results.get((k, seed))
-            row = dict(k=str(k), seed=str(seed),
-                       status='ok' if res else 'failed')
+            row = dict(
+                k=str(k), seed=str(seed), status='ok' if res else 'failed')
             for name in names:
                 row[name] = float(res['metrics'].get(name, float('nan'))) \
                     if res else float('nan')
@@ -143,10 +148,20 @@ def summarize_small_data(results: Dict[Tuple[int, int], Optional[dict]],
         done = [r for r in runs if r['status'] == 'ok']
         status = f'{len(done)}/{len(runs)} runs'
         stats = {name: mean_std([r[name] for r in done]) for name in names}
-        rows.append(dict(k=str(k), seed='mean', status=status,
-                         **{n: stats[n][0] for n in names}))
-        rows.append(dict(k=str(k), seed='std', status=status,
-                         **{n: stats[n][1] for n in names}))
+        rows.append(
+            dict(
+                k=str(k),
+                seed='mean',
+                status=status,
+                **{n: stats[n][0]
+                   for n in names}))
+        rows.append(
+            dict(
+                k=str(k),
+                seed='std',
+                status=status,
+                **{n: stats[n][1]
+                   for n in names}))
     return rows, names
 
 
@@ -161,10 +176,13 @@ def format_small_data_table(rows: List[dict], names: Sequence[str]) -> str:
         text = f'{mean:.2f} ± ' + ('-' if math.isnan(std) else f'{std:.2f}')
         return f'{text:>{width}}'
 
-    lines = ['k     ' + ''.join(f'{n:>{width}}' for n in names) +
-             f'{"runs":>10}']
-    stats = {(r['k'], r['seed']): r for r in rows
-             if r['seed'] in ('mean', 'std')}
+    lines = [
+        'k     ' + ''.join(f'{n:>{width}}' for n in names) + f'{"runs":>10}'
+    ]
+    stats = {
+        (r['k'], r['seed']): r
+        for r in rows if r['seed'] in ('mean', 'std')
+    }
     for k in dict.fromkeys(r['k'] for r in rows):
         mean, std = stats[(k, 'mean')], stats[(k, 'std')]
         lines.append(f'{k:<6}' + ''.join(cell(mean[n], std[n])

@@ -65,8 +65,10 @@ def _history_buffer_getattr(obj, name):
 def _allow_list() -> list:
     """The globals mmengine checkpoints contain, besides torch's own."""
     core = np._core if hasattr(np, '_core') else np.core  # numpy 2 / 1
-    items = [np.ndarray, np.dtype, HistoryBuffer,
-             (_history_buffer_getattr, 'builtins.getattr')]
+    items = [
+        np.ndarray, np.dtype, HistoryBuffer,
+        (_history_buffer_getattr, 'builtins.getattr')
+    ]
     # numpy 2 pickles arrays/scalars as numpy._core.multiarray.*, numpy 1
     # as numpy.core.multiarray.*: accept both, so old checkpoints load.
     for fn in (core.multiarray._reconstruct, core.multiarray.scalar):
@@ -85,14 +87,15 @@ def trust_checkpoint(*sources: str) -> None:
 
 
 def _key(source: str) -> str:
-    return source if '://' in source else osp.realpath(
-        osp.expanduser(source))
+    return source if '://' in source else osp.realpath(osp.expanduser(source))
 
 
 def _is_trusted(source: str) -> bool:
     env = os.environ.get(TRUSTED_ENV, '').split(',')
-    return _key(source) in _trusted | {_key(s.strip()) for s in env
-                                       if s.strip()}
+    return _key(source) in _trusted | {
+        _key(s.strip())
+        for s in env if s.strip()
+    }
 
 
 def _refused_objects(err: Exception, path: Optional[str]) -> list:
@@ -105,17 +108,19 @@ def _refused_objects(err: Exception, path: Optional[str]) -> list:
                 torch.serialization.get_unsafe_globals_in_checkpoint(path))
         except Exception:  # legacy (non-zip) format, torchscript, ...
             pass
-    return sorted(set(re.findall(r'GLOBAL (\S+) (?:was not|whose)',
-                                 str(err))))
+    return sorted(set(re.findall(r'GLOBAL (\S+) (?:was not|whose)', str(err))))
 
 
-def _safe_load(source: str, load: Callable[[bool], object],
+def _safe_load(source: str,
+               load: Callable[[bool], object],
                path: Optional[str] = None):
     """Run ``load(weights_only)``; explain a refusal naming ``source``."""
     if _is_trusted(source):
-        print_log(f'Loading {source} with weights_only=False: it is trusted '
-                  f'({TRUSTED_ENV} / trust_checkpoint).', logger='current',
-                  level=logging.WARNING)
+        print_log(
+            f'Loading {source} with weights_only=False: it is trusted '
+            f'({TRUSTED_ENV} / trust_checkpoint).',
+            logger='current',
+            level=logging.WARNING)
         return load(False)
     # Re-add each time: torch's `safe_globals` context manager removes its
     # entries on exit even when we had added them too.
@@ -125,11 +130,12 @@ def _safe_load(source: str, load: Callable[[bool], object],
     except pickle.UnpicklingError as err:
         names = _refused_objects(err, path)
         # torch's message: boilerplate, the reason, a docs link last.
-        reason = ([line for line in str(err).splitlines() if line.strip()
-                   and not line.startswith('Check the documentation')]
-                  or [repr(err)])[-1]
-        what = (f'non-allow-listed object(s): {", ".join(names)}' if names
-                else f'an object that cannot be unpickled safely ({reason})')
+        reason = ([
+            line for line in str(err).splitlines()
+            if line.strip() and not line.startswith('Check the documentation')
+        ] or [repr(err)])[-1]
+        what = (f'non-allow-listed object(s): {", ".join(names)}' if names else
+                f'an object that cannot be unpickled safely ({reason})')
         raise UnsafeCheckpointError(
             f'Refusing to load checkpoint {source}: it contains {what}. '
             'defectzoo loads checkpoints with torch.load(weights_only=True) '
@@ -167,7 +173,9 @@ def load_from_local(filename, map_location):
             f'or corrupt ({type(exc).__name__}: {reason[:200]})') from None
 
 
-def load_from_http(filename, map_location=None, model_dir=None,
+def load_from_http(filename,
+                   map_location=None,
+                   model_dir=None,
                    progress=os.isatty(0)):
     """mmengine's http(s) loader (rank 0 downloads first) through
     :func:`_safe_load`. mmengine's own calls ``torch.hub``'s
@@ -175,11 +183,13 @@ def load_from_http(filename, map_location=None, model_dir=None,
     False, i.e. it would unpickle anything a URL serves."""
 
     def load():
-        return _safe_load(filename, lambda wo: torch.hub.
-                          load_state_dict_from_url(
-                              filename, model_dir=model_dir,
-                              map_location=map_location, progress=progress,
-                              weights_only=wo))
+        return _safe_load(
+            filename, lambda wo: torch.hub.load_state_dict_from_url(
+                filename,
+                model_dir=model_dir,
+                map_location=map_location,
+                progress=progress,
+                weights_only=wo))
 
     rank, world_size = get_dist_info()
     if rank == 0:
@@ -213,8 +223,7 @@ def enable_safe_checkpoint_loading() -> None:
     torch.serialization.add_safe_globals(_allow_list())
     loader = mmengine_checkpoint.CheckpointLoader
     loader.register_scheme('', load_from_local, force=True)
-    loader.register_scheme(('http://', 'https://'), load_from_http,
-                           force=True)
+    loader.register_scheme(('http://', 'https://'), load_from_http, force=True)
     # selfsup://PATH: an mmpretrain SSL checkpoint converted on the fly to
     # mmdet backbone keys (defectzoo.models.utils.selfsup_to_det).
     loader.register_scheme('selfsup://', _load_selfsup, force=True)
@@ -228,7 +237,8 @@ def _shape(value) -> Optional[tuple]:
     return tuple(value.shape) if torch.is_tensor(value) else None
 
 
-def check_checkpoint_fits(model: torch.nn.Module, state_dict: dict,
+def check_checkpoint_fits(model: torch.nn.Module,
+                          state_dict: dict,
                           filename: str = 'checkpoint',
                           allow_unexpected: bool = True,
                           revise_keys: Sequence = ((r'^module\.', ''), ),
@@ -264,8 +274,10 @@ def check_checkpoint_fits(model: torch.nn.Module, state_dict: dict,
         raise CheckpointError(f'{filename}: holds no state_dict (a '
                               f'{type(state_dict).__name__})')
     for pattern, repl in revise_keys:
-        state_dict = {re.sub(pattern, repl, k): v
-                      for k, v in state_dict.items()}
+        state_dict = {
+            re.sub(pattern, repl, k): v
+            for k, v in state_dict.items()
+        }
     expected = model.state_dict()
     missing = [k for k in expected if k not in state_dict]
     unexpected = [k for k in state_dict if k not in expected]
@@ -273,11 +285,11 @@ def check_checkpoint_fits(model: torch.nn.Module, state_dict: dict,
         f'{k}: checkpoint {list(_shape(state_dict[k]) or ())} vs model '
         f'{list(expected[k].shape)}' for k in expected
         if k in state_dict and expected[k].numel() > 0
-        and _shape(state_dict[k]) != tuple(expected[k].shape)]
+        and _shape(state_dict[k]) != tuple(expected[k].shape)
+    ]
     matched = len(expected) - len(missing)
-    if not missing and not mismatched and (allow_unexpected or
-                                           not unexpected) and (
-                                               matched or not expected):
+    if not missing and not mismatched and (
+            allow_unexpected or not unexpected) and (matched or not expected):
         return unexpected
 
     def listed(what, keys):
@@ -285,17 +297,18 @@ def check_checkpoint_fits(model: torch.nn.Module, state_dict: dict,
             return []
         more = (f' ... and {len(keys) - max_listed} more'
                 if len(keys) > max_listed else '')
-        return [f'  {len(keys)} {what}: ' + ', '.join(keys[:max_listed])
-                + more]
+        return [
+            f'  {len(keys)} {what}: ' + ', '.join(keys[:max_listed]) + more
+        ]
 
     head = (f"none of the model's {len(expected)} weights is in the "
-            f'checkpoint: it is a checkpoint of another model'
-            if matched == 0 else
-            f"{len(missing) + len(mismatched)} of the model's "
+            f'checkpoint: it is a checkpoint of another model' if matched == 0
+            else f"{len(missing) + len(mismatched)} of the model's "
             f'{len(expected)} weights do not fit')
-    lines = ([f'{filename}: the checkpoint does not fit the model '
-              f'({type(model).__name__}): {head}.']
-             + listed('missing from the checkpoint', missing)
-             + listed('in the checkpoint but not in the model', unexpected)
-             + listed('with a different shape', mismatched))
+    lines = ([
+        f'{filename}: the checkpoint does not fit the model '
+        f'({type(model).__name__}): {head}.'
+    ] + listed('missing from the checkpoint', missing) +
+             listed('in the checkpoint but not in the model', unexpected) +
+             listed('with a different shape', mismatched))
     raise CheckpointError('\n'.join(lines))

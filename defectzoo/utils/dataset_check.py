@@ -43,7 +43,8 @@ def _accepts(cls, name: str) -> bool:
     return False
 
 
-def prepare_dataset_cfg(cfg: dict, data_root: Optional[str] = None,
+def prepare_dataset_cfg(cfg: dict,
+                        data_root: Optional[str] = None,
                         check_images: str = 'none',
                         drop_pipeline: bool = False,
                         size_limits: Optional[dict] = None) -> dict:
@@ -121,9 +122,11 @@ class CheckReport:
 
     def format(self, max_problems: int = 50) -> str:
         """Human-readable summary."""
-        lines = [f'== {self.name}: {self.num_samples} samples read '
-                 f'(built in {self.build_seconds:.1f} s, files checked in '
-                 f'{self.check_seconds:.1f} s)']
+        lines = [
+            f'== {self.name}: {self.num_samples} samples read '
+            f'(built in {self.build_seconds:.1f} s, files checked in '
+            f'{self.check_seconds:.1f} s)'
+        ]
         if self.min_size:
             lines.append(f'   image size (h x w): min {self.min_size[0]}x'
                          f'{self.min_size[1]}, max {self.max_size[0]}x'
@@ -182,9 +185,11 @@ def _mask_labels(mask: np.ndarray, info: dict, num_classes: int,
     return values
 
 
-def check_dataset(dataset, name: str = 'dataset',
+def check_dataset(dataset,
+                  name: str = 'dataset',
                   load_errors: Sequence[InvalidDataError] = (),
-                  progress: bool = True, file=None) -> CheckReport:
+                  progress: bool = True,
+                  file=None) -> CheckReport:
     """Decode and check every sample of a built dataset.
 
     Args:
@@ -206,8 +211,8 @@ def check_dataset(dataset, name: str = 'dataset',
     metainfo = getattr(dataset, 'metainfo', {}) or {}
     classes = tuple(metainfo.get('classes') or ())
     ignore_index = getattr(leaf, 'ignore_index', 255)
-    report = CheckReport(name=name, classes=classes,
-                         problems=list(load_errors))
+    report = CheckReport(
+        name=name, classes=classes, problems=list(load_errors))
     start = time.time()
     num = len(dataset)
     bar = ProgressBar(num, file=file) if progress and num else None
@@ -225,8 +230,10 @@ def check_dataset(dataset, name: str = 'dataset',
                         labels) <= {0, 1}:  # one-hot / multi-hot
                     labels = [i for i, v in enumerate(labels) if v]
             elif 'instances' in info:
-                box_labels = [int(i['bbox_label']) for i in info['instances']
-                              if 'bbox_label' in i]
+                box_labels = [
+                    int(i['bbox_label']) for i in info['instances']
+                    if 'bbox_label' in i
+                ]
                 labels = sorted(set(box_labels))
                 report.boxes_per_class.update(box_labels)
                 if not box_labels:
@@ -237,8 +244,9 @@ def check_dataset(dataset, name: str = 'dataset',
                                          rules['mask_channels'])
                 check_mask_shape(mask, shape, path)
                 if 'gt_label' not in info and 'instances' not in info:
-                    labels = _mask_labels(mask, info, len(classes) or 256,
-                                          ignore_index, path)
+                    labels = _mask_labels(mask, info,
+                                          len(classes) or 256, ignore_index,
+                                          path)
             report.images_per_class.update(labels)
             if info.get('folder_class'):
                 report.folder_classes[info['folder_class']] += 1
@@ -257,7 +265,8 @@ def check_dataset(dataset, name: str = 'dataset',
     return report
 
 
-def build_for_check(dataset_cfg: dict, check_images: str = 'full',
+def build_for_check(dataset_cfg: dict,
+                    check_images: str = 'full',
                     **prepare_kwargs):
     """Build a dataset config prepared with :func:`prepare_dataset_cfg`
     (by default with ``check_images='full'``, so that a dataset's own
@@ -267,8 +276,8 @@ def build_for_check(dataset_cfg: dict, check_images: str = 'full',
         ``(dataset or None, load problems, build seconds)``; a dataset that
         cannot be built at all gives None and its error as the problem.
     """
-    cfg = prepare_dataset_cfg(dataset_cfg, check_images=check_images,
-                              **prepare_kwargs)
+    cfg = prepare_dataset_cfg(
+        dataset_cfg, check_images=check_images, **prepare_kwargs)
     start = time.time()
     with collect_invalid_samples() as errors, warnings.catch_warnings():
         # the skipped samples are listed in the report, not warned about

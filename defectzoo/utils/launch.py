@@ -3,7 +3,6 @@ import logging
 import os
 import os.path as osp
 import sys
-from typing import Iterable
 
 import torch
 import torch.distributed as torch_dist
@@ -20,10 +19,11 @@ RUNNER_KEYS = frozenset({
     'val_dataloader', 'test_dataloader', 'train_cfg', 'val_cfg', 'test_cfg',
     'auto_scale_lr', 'optim_wrapper', 'param_scheduler', 'val_evaluator',
     'test_evaluator', 'default_hooks', 'custom_hooks', 'data_preprocessor',
-    'load_from', 'resume', 'launcher', 'env_cfg', 'log_processor',
-    'log_level', 'visualizer', 'default_scope', 'randomness', 'cfg',
-    'custom_imports', 'model_wrapper_cfg', 'runner_type', 'compile',
-    'strategy', 'tta_model', 'tta_pipeline', 'gpu_ids', 'vis_backends'})
+    'load_from', 'resume', 'launcher', 'env_cfg', 'log_processor', 'log_level',
+    'visualizer', 'default_scope', 'randomness', 'cfg', 'custom_imports',
+    'model_wrapper_cfg', 'runner_type', 'compile', 'strategy', 'tta_model',
+    'tta_pipeline', 'gpu_ids', 'vis_backends'
+})
 
 #: Environment variable: show the full traceback of a tool's error.
 DEBUG_ENV = 'DEFECTZOO_DEBUG'
@@ -84,8 +84,7 @@ def set_local_rank_env(local_rank: int) -> None:
         os.environ['LOCAL_RANK'] = str(local_rank)
 
 
-def check_cfg_options(cfg: Config, options: dict,
-                      extra_top_level_keys: Iterable[str] = ()) -> None:
+def check_cfg_options(cfg: Config, options: dict, extra_top_level_keys=()):
     """Refuse ``--cfg-options`` that would not do what they say.
 
     * a key that looks like a typo of an existing key (mmengine adds unknown
@@ -106,12 +105,11 @@ def check_cfg_options(cfg: Config, options: dict,
     top_level = RUNNER_KEYS | set(extra_top_level_keys)
     for key, value in (options or {}).items():
         parts = key.split('.')
-        if parts[0] not in top_level and not _named_in_config(
-                cfg, parts[0]):
+        if parts[0] not in top_level and not _named_in_config(cfg, parts[0]):
             uses = _paths_with_value(cfg, parts[0])
             hint = (f' Its value is used at {", ".join(uses[:6])}: set '
-                    'those keys instead' if uses else
-                    ' Set the key where it is used (e.g. '
+                    'those keys instead'
+                    if uses else ' Set the key where it is used (e.g. '
                     'train_dataloader.batch_size)')
             if parts[0] in ('data_root', 'data_prefix'):
                 hint += ', or use --data-root'
@@ -131,8 +129,8 @@ def check_cfg_options(cfg: Config, options: dict,
             found = False
             if not isinstance(node, dict):
                 break
-            close = difflib.get_close_matches(part, list(node), n=1,
-                                              cutoff=0.8)
+            close = difflib.get_close_matches(
+                part, list(node), n=1, cutoff=0.8)
             if close:
                 where = '.'.join(parts[:depth] + [close[0]])
                 raise SystemExit(
@@ -159,9 +157,9 @@ def _paths_with_value(cfg: Config, key: str, limit: int = 6) -> list:
     def visit(node, path):
         if len(found) >= limit or path == key:
             return
-        if path and (node == value or (
-                isinstance(value, str) and isinstance(node, str)
-                and node.startswith(value))):
+        if path and (node == value or
+                     (isinstance(value, str) and isinstance(node, str)
+                      and node.startswith(value))):
             found.append(path)
         elif isinstance(node, dict):
             for k, v in node.items():
@@ -177,6 +175,7 @@ def _paths_with_value(cfg: Config, key: str, limit: int = 6) -> list:
 def _named_in_config(cfg: Config, name: str) -> bool:
     """Whether a string value of the config is ``name`` (a hook reading
     ``runner.cfg[name]``, e.g. ``ReferenceGalleryHook(dataloader=...)``)."""
+
     def visit(node):
         if isinstance(node, dict):
             return any(visit(v) for v in node.values())
@@ -184,8 +183,10 @@ def _named_in_config(cfg: Config, name: str) -> bool:
             return any(visit(v) for v in node)
         return node == name
 
-    return visit({k: v for k, v in cfg._cfg_dict.to_dict().items()
-                  if k != name})
+    return visit({
+        k: v
+        for k, v in cfg._cfg_dict.to_dict().items() if k != name
+    })
 
 
 DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
@@ -217,9 +218,11 @@ def set_data_root(cfg: Config, data_root: str) -> list:
     Raises:
         SystemExit: the datasets use several data roots.
     """
-    old_roots = {d.get('data_root') for name in DATALOADERS
-                 if cfg.get(name) for d in _datasets(cfg[name].get('dataset'))
-                 if d.get('data_root')}
+    old_roots = {
+        d.get('data_root')
+        for name in DATALOADERS if cfg.get(name)
+        for d in _datasets(cfg[name].get('dataset')) if d.get('data_root')
+    }
     if len(old_roots) > 1:
         raise SystemExit(
             f"--data-root: the config's datasets use several data roots "
@@ -340,7 +343,8 @@ def train_reporting_errors(runner) -> None:
         raise
 
 
-def trigger_visualization_hook(cfg: Config, show: bool = False,
+def trigger_visualization_hook(cfg: Config,
+                               show: bool = False,
                                show_dir: str = None,
                                wait_time: float = 2.) -> None:
     """Turn on the config's ``default_hooks.visualization`` for
@@ -361,8 +365,12 @@ def trigger_visualization_hook(cfg: Config, show: bool = False,
         show_dir = osp.abspath(osp.join(cfg.work_dir, show_dir))
     kind = hook['type'].split('.')[-1]
     if kind == 'VisualizationHook':  # mmpretrain
-        hook.update(enable=True, show=show, wait_time=wait_time,
-                    out_dir=show_dir, interval=1)
+        hook.update(
+            enable=True,
+            show=show,
+            wait_time=wait_time,
+            out_dir=show_dir,
+            interval=1)
         return
     hook.update(draw=True, show=show, wait_time=wait_time)
     if show_dir is None:

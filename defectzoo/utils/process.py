@@ -24,8 +24,8 @@ def run_logged(cmd: List[str],
     """
     os.makedirs(os.path.dirname(os.path.abspath(log_path)), exist_ok=True)
     with open(log_path, 'w') as log:
-        rc = subprocess.call(cmd, stdout=log, stderr=subprocess.STDOUT,
-                             cwd=cwd)
+        rc = subprocess.call(
+            cmd, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
     if rc == 0 and (succeeded is None or succeeded()):
         return True
     with open(log_path, errors='replace') as log:

@@ -47,10 +47,14 @@ def cam_methods() -> Dict[str, type]:
             return signed_2d_projection(activations)
 
     return {
-        'gradcam': pgc.GradCAM, 'gradcam++': pgc.GradCAMPlusPlus,
-        'scorecam': pgc.ScoreCAM, 'eigencam': EigenCAM,
-        'xgradcam': pgc.XGradCAM, 'layercam': pgc.LayerCAM,
-        'eigengradcam': pgc.EigenGradCAM, 'hirescam': pgc.HiResCAM,
+        'gradcam': pgc.GradCAM,
+        'gradcam++': pgc.GradCAMPlusPlus,
+        'scorecam': pgc.ScoreCAM,
+        'eigencam': EigenCAM,
+        'xgradcam': pgc.XGradCAM,
+        'layercam': pgc.LayerCAM,
+        'eigengradcam': pgc.EigenGradCAM,
+        'hirescam': pgc.HiResCAM,
     }
 
 
@@ -62,13 +66,14 @@ def resolve_layer(model: nn.Module, name: str) -> nn.Module:
     except AttributeError:
         names = [n for n, _ in model.named_modules() if n]
         close = difflib.get_close_matches(name, names, n=5, cutoff=0.5)
-        convs = [n for n, m in model.named_modules()
-                 if isinstance(m, nn.Conv2d)][-3:]
+        convs = [
+            n for n, m in model.named_modules() if isinstance(m, nn.Conv2d)
+        ][-3:]
         raise ValueError(
             f'target layer {name!r} does not exist in '
-            f'{type(model).__name__}; '
-            + (f'did you mean {close}? ' if close else '')
-            + f'the last convolutions are {convs} (set --target-layers to '
+            f'{type(model).__name__}; ' +
+            (f'did you mean {close}? ' if close else '') +
+            f'the last convolutions are {convs} (set --target-layers to '
             'a name from model.named_modules())') from None
 
 
@@ -120,7 +125,9 @@ class ClassifierCAM:
         target_layers: layer names; default :func:`default_target_layer`.
     """
 
-    def __init__(self, model: nn.Module, method: str = 'gradcam',
+    def __init__(self,
+                 model: nn.Module,
+                 method: str = 'gradcam',
                  target_layers: Optional[Sequence[str]] = None):
         self.model = model.eval()
         self.wrapper = DeployClassifier(self.model, softmax=False).eval()
@@ -129,19 +136,20 @@ class ClassifierCAM:
         if method == 'scorecam':
             self.cam.batch_size = 16
 
-    def __call__(self, images: torch.Tensor,
+    def __call__(self,
+                 images: torch.Tensor,
                  target_category: Optional[int] = None):
         """``images``: ``(N, 3, H, W)`` 0-255. Returns ``(cams (N, H, W) in
         [0, 1], predicted classes (N,))``."""
-        from pytorch_grad_cam.utils.model_targets import \
-            ClassifierOutputTarget
+        from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
         images = images.float()
         with torch.no_grad():
             preds = self.wrapper(images).argmax(1)
         cats = preds.tolist() if target_category is None else \
             [target_category] * len(images)
-        cams = self.cam(input_tensor=images,
-                        targets=[ClassifierOutputTarget(c) for c in cats])
+        cams = self.cam(
+            input_tensor=images,
+            targets=[ClassifierOutputTarget(c) for c in cats])
         return cams, preds
 
 
@@ -160,9 +168,13 @@ class _DetectorOutputs(nn.Module):
         samples = []
         for _ in range(len(images)):
             s = DetDataSample()
-            s.set_metainfo(dict(img_shape=(h, w), ori_shape=(h, w),
-                                pad_shape=(h, w), batch_input_shape=(h, w),
-                                scale_factor=(1.0, 1.0)))
+            s.set_metainfo(
+                dict(
+                    img_shape=(h, w),
+                    ori_shape=(h, w),
+                    pad_shape=(h, w),
+                    batch_input_shape=(h, w),
+                    scale_factor=(1.0, 1.0)))
             samples.append(s)
         # mmdet's dense heads detach the per-level outputs before decoding
         # (select_single_mlvl(detach=True)); CAM needs the gradient of a
@@ -172,13 +184,16 @@ class _DetectorOutputs(nn.Module):
         dense.select_single_mlvl = \
             lambda mlvl, img_id, detach=True: select(mlvl, img_id, False)
         try:
-            results = self.model.predict(self.normalize(images), samples,
-                                         rescale=False)
+            results = self.model.predict(
+                self.normalize(images), samples, rescale=False)
         finally:
             dense.select_single_mlvl = select
-        return [dict(boxes=r.pred_instances.bboxes,
-                     labels=r.pred_instances.labels,
-                     scores=r.pred_instances.scores) for r in results]
+        return [
+            dict(
+                boxes=r.pred_instances.bboxes,
+                labels=r.pred_instances.labels,
+                scores=r.pred_instances.scores) for r in results
+        ]
 
 
 class DetectorCAM:
@@ -186,14 +201,18 @@ class DetectorCAM:
     pytorch-grad-cam: the box's score plus its IoU with the re-detected
     box), for mmdet detectors (Faster R-CNN, RetinaNet, ...)."""
 
-    def __init__(self, model: nn.Module, method: str = 'gradcam',
+    def __init__(self,
+                 model: nn.Module,
+                 method: str = 'gradcam',
                  target_layers: Optional[Sequence[str]] = None):
         self.model = model.eval()
         self.wrapper = _DetectorOutputs(self.model)
         self.target_layers, self.cam = _build_cam(self.model, self.wrapper,
                                                   method, target_layers)
 
-    def __call__(self, image: torch.Tensor, score_thr: float = 0.3,
+    def __call__(self,
+                 image: torch.Tensor,
+                 score_thr: float = 0.3,
                  max_boxes: int = 5):
         """``image``: ``(3, H, W)`` 0-255. Returns a list of
         ``(box (4,), label, score, cam (H, W))``, best boxes first."""

@@ -33,8 +33,9 @@ def _mask_labels(mask: np.ndarray, info: dict) -> np.ndarray:
     return mask
 
 
-def draw_sample(info: dict, metainfo: dict, cell_size: int = 256
-                ) -> np.ndarray:
+def draw_sample(info: dict,
+                metainfo: dict,
+                cell_size: int = 256) -> np.ndarray:
     """The image of ``info`` scaled to ``cell_size`` (longest side) with its
     annotations drawn; BGR uint8."""
     classes = list(metainfo.get('classes') or [])
@@ -89,9 +90,14 @@ def draw_sample(info: dict, metainfo: dict, cell_size: int = 256
     return cell
 
 
-def write_sample_grids(dataset, out_dir: str, num: int = 16,
-                       shuffle: bool = False, seed: int = 0, ncols: int = 4,
-                       per_grid: int = 16, cell_size: int = 256) -> List[str]:
+def write_sample_grids(dataset,
+                       out_dir: str,
+                       num: int = 16,
+                       shuffle: bool = False,
+                       seed: int = 0,
+                       ncols: int = 4,
+                       per_grid: int = 16,
+                       cell_size: int = 256) -> List[str]:
     """Draw ``num`` samples of ``dataset`` into PNG grids in ``out_dir``.
 
     Returns:
@@ -105,8 +111,10 @@ def write_sample_grids(dataset, out_dir: str, num: int = 16,
     metainfo = getattr(dataset, 'metainfo', {}) or {}
     paths = []
     for start in range(0, len(indices), per_grid):
-        cells = [draw_sample(dataset.get_data_info(i), metainfo, cell_size)
-                 for i in indices[start:start + per_grid]]
+        cells = [
+            draw_sample(dataset.get_data_info(i), metainfo, cell_size)
+            for i in indices[start:start + per_grid]
+        ]
         grid = tile_images(cells, ncols, gap=4, pad_value=255)
         path = osp.join(out_dir, f'grid_{len(paths):03d}.png')
         cv2.imwrite(path, grid)

@@ -35,12 +35,16 @@ def tile_images(images: Sequence[np.ndarray],
     cells = [img[..., None] if img.ndim == 2 else img for img in images]
     h = max(c.shape[0] for c in cells)
     w = max(c.shape[1] for c in cells)
-    batch = np.full((len(cells), h, w, cells[0].shape[2]), pad_value,
+    batch = np.full((len(cells), h, w, cells[0].shape[2]),
+                    pad_value,
                     dtype=cells[0].dtype)
     for i, cell in enumerate(cells):
         batch[i, :cell.shape[0], :cell.shape[1]] = cell
-    grid = make_grid(torch.from_numpy(batch).permute(0, 3, 1, 2),
-                     nrow=ncols, padding=gap, pad_value=pad_value)
+    grid = make_grid(
+        torch.from_numpy(batch).permute(0, 3, 1, 2),
+        nrow=ncols,
+        padding=gap,
+        pad_value=pad_value)
     # make_grid pads before the first cell too; keep the gaps after cells
     grid = grid[:, gap:, gap:].permute(1, 2, 0).numpy()
     return np.ascontiguousarray(grid[..., 0] if gray else grid)

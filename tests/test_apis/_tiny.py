@@ -119,10 +119,15 @@ test_dataloader = dict(dataset=dict(type='ImageFolderClsDataset', pipeline=[
     dict(type='mmpretrain.PackInputs')]))
 """
 
-TEXTS = dict(cls=CLS, mvgg=MVGG, det=DET, xray_det=XRAY_DET, seg=SEG,
-             gallery=GALLERY)
-CLASSES = dict(cls=CLS_CLASSES, mvgg=CLS_CLASSES, det=DET_CLASSES,
-               xray_det=DET_CLASSES, seg=SEG_CLASSES, gallery=CLS_CLASSES)
+TEXTS = dict(
+    cls=CLS, mvgg=MVGG, det=DET, xray_det=XRAY_DET, seg=SEG, gallery=GALLERY)
+CLASSES = dict(
+    cls=CLS_CLASSES,
+    mvgg=CLS_CLASSES,
+    det=DET_CLASSES,
+    xray_det=DET_CLASSES,
+    seg=SEG_CLASSES,
+    gallery=CLS_CLASSES)
 
 
 def make_model(tmp_dir, kind, seed=0, meta_extra=None):
@@ -136,8 +141,9 @@ def make_model(tmp_dir, kind, seed=0, meta_extra=None):
         model = MODELS.build(cfg.model)
     model.init_weights()
     if kind == 'gallery':
-        model.set_gallery(torch.nn.functional.normalize(torch.randn(6, 16)),
-                          torch.tensor([0, 0, 1, 1, 2, 2]))
+        model.set_gallery(
+            torch.nn.functional.normalize(torch.randn(6, 16)),
+            torch.tensor([0, 0, 1, 1, 2, 2]))
     if kind == 'det':  # a confident prior so that boxes pass 0.5
         head = model.bbox_head
         torch.nn.init.constant_(head.retina_cls.bias, 2.0)

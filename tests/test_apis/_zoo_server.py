@@ -64,8 +64,8 @@ def make_zoo(tmp_path, kind='cls', name='tiny-cls_zoo'):
     release = tmp_path / 'release'
     release.mkdir()
     shutil.copyfile(ckpt, release / filename)
-    (root / 'model-index.yml').write_text(
-        'Import:\n  - configs/tiny/metafile.yml\n')
+    (root /
+     'model-index.yml').write_text('Import:\n  - configs/tiny/metafile.yml\n')
     (root / 'configs' / 'tiny' / 'metafile.yml').write_text(f"""\
 Collections:
   - Name: Tiny

@@ -32,18 +32,18 @@ def test_classifier_folder_files_arrays(tmp_path):
         assert p['pred_class'] in CLS_CLASSES
         assert sum(p['scores'].values()) == pytest.approx(1, abs=1e-3)
         # defect score = 1 - P(ok); verdict against the one threshold
-        assert p['defect_score'] == pytest.approx(1 - p['scores']['ok'],
-                                                  abs=1e-3)
-        assert p['verdict'] == ('defect' if p['defect_score'] >=
-                                DEFAULT_SCORE_THR else 'OK')
+        assert p['defect_score'] == pytest.approx(
+            1 - p['scores']['ok'], abs=1e-3)
+        assert p['verdict'] == ('defect' if p['defect_score']
+                                >= DEFAULT_SCORE_THR else 'OK')
     # arrays: the same image as a file, as 8-bit BGR, grey and 16-bit grey
     img = cv2.imread(paths[0])
     grey = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     grey[0, :2] = 0, 255  # full range: min-max stretching is the identity
     arr = inf.run([img, grey, grey.astype(np.uint16) * 257],
                   show_progress=False)['predictions']
-    assert [p['input'] for p in arr] == ['array_0000', 'array_0001',
-                                         'array_0002']
+    assert [p['input']
+            for p in arr] == ['array_0000', 'array_0001', 'array_0002']
     assert arr[0]['scores'] == out['predictions'][0]['scores']
     assert arr[1]['scores'] == arr[2]['scores']  # 16-bit stretched back
 
@@ -51,10 +51,12 @@ def test_classifier_folder_files_arrays(tmp_path):
 def test_threshold_in_one_place(tmp_path):
     cfg, ckpt = make_model(tmp_path, 'cls')
     write_images(tmp_path / 'imgs', 2)
-    all_defect = init_inferencer(cfg, ckpt, score_thr=0.0).run(
-        str(tmp_path / 'imgs'), show_progress=False)['predictions']
-    all_ok = init_inferencer(cfg, ckpt, score_thr=1.01).run(
-        str(tmp_path / 'imgs'), show_progress=False)['predictions']
+    all_defect = init_inferencer(
+        cfg, ckpt, score_thr=0.0).run(
+            str(tmp_path / 'imgs'), show_progress=False)['predictions']
+    all_ok = init_inferencer(
+        cfg, ckpt, score_thr=1.01).run(
+            str(tmp_path / 'imgs'), show_progress=False)['predictions']
     assert {p['verdict'] for p in all_defect} == {'defect'}
     assert {p['verdict'] for p in all_ok} == {'OK'}
 
@@ -64,8 +66,8 @@ def test_mvgg19_in_mmpretrain_classifier(tmp_path):
     unknown; the config's default_scope is used here."""
     cfg, ckpt = make_model(tmp_path, 'mvgg')
     write_images(tmp_path / 'imgs', 1, size=32)
-    out = init_inferencer(cfg, ckpt).run(str(tmp_path / 'imgs'),
-                                         show_progress=False)
+    out = init_inferencer(cfg, ckpt).run(
+        str(tmp_path / 'imgs'), show_progress=False)
     assert out['predictions'][0]['pred_class'] in CLS_CLASSES
 
 
@@ -79,8 +81,8 @@ def test_detector_with_load_image_checked(tmp_path):
     assert type(inf.pipeline.transforms[0]).__name__ == 'LoadInferenceImage'
     paths = write_images(tmp_path / 'imgs', 2)
     overlays = []
-    out = inf.run(paths, visualize=lambda r, v: overlays.append(v),
-                  show_progress=False)
+    out = inf.run(
+        paths, visualize=lambda r, v: overlays.append(v), show_progress=False)
     for p in out['predictions']:
         assert p['num_boxes'] == len(p['boxes']) > 0
         assert all(b['score'] >= DEFAULT_SCORE_THR for b in p['boxes'])
@@ -124,8 +126,7 @@ def test_segmentor_masks(tmp_path):
         frac = float((p['mask'] != 0).mean())
         assert p['defect_fraction'] == pytest.approx(frac, abs=1e-4)
         assert 0 <= p['defect_score'] <= 1
-        assert p['verdict'] == ('defect' if p['defect_score'] >= 0.5
-                                else 'OK')
+        assert p['verdict'] == ('defect' if p['defect_score'] >= 0.5 else 'OK')
 
 
 def test_gallery_classifier(tmp_path):
@@ -133,8 +134,7 @@ def test_gallery_classifier(tmp_path):
     inf = init_inferencer(cfg, ckpt)
     assert isinstance(inf, DefectGalleryInferencer)
     write_images(tmp_path / 'imgs', 2)
-    preds = inf.run(str(tmp_path / 'imgs'),
-                    show_progress=False)['predictions']
+    preds = inf.run(str(tmp_path / 'imgs'), show_progress=False)['predictions']
     assert all(p['pred_class'] in CLS_CLASSES for p in preds)
     # a checkpoint without a gallery cannot classify
     ck = torch.load(ckpt, weights_only=True)
@@ -170,8 +170,8 @@ def test_ood_distance_and_flag(tmp_path):
     inf = init_inferencer(cfg, str(tmp_path / 'with_ood.pth'))
     flat = np.full((48, 48, 3), 255, np.uint8)  # unlike the noise images
     preds = inf.run([train[0], flat], show_progress=False)['predictions']
-    assert preds[0]['ood']['threshold'] == pytest.approx(ood.threshold,
-                                                         abs=1e-3)
+    assert preds[0]['ood']['threshold'] == pytest.approx(
+        ood.threshold, abs=1e-3)
     assert preds[0]['ood']['distance'] == pytest.approx(
         float(ood.distance(torch.from_numpy(feats[:1]))[0]), rel=1e-3)
     assert preds[1]['ood']['flag'] and preds[1]['ood']['distance'] > \
@@ -208,13 +208,14 @@ def test_fit_ood_tool_stores_statistics(tmp_path):
     spec.loader.exec_module(tool)
     out = str(tmp_path / 'ood.pth')
     ood = tool.main([
-        cfg, ckpt, '--out', out, '--calib-fraction', '0.2',
-        '--quantile', '0.9', '--cfg-options',
+        cfg, ckpt, '--out', out, '--calib-fraction', '0.2', '--quantile',
+        '0.9', '--cfg-options',
         'train_dataloader.dataset.type=ImageFolderClsDataset',
-        f'train_dataloader.dataset.data_root={tmp_path / "train"}'])
+        f'train_dataloader.dataset.data_root={tmp_path / "train"}'
+    ])
     assert (ood.num_fit, ood.num_calib) == (12, 3)
     saved = torch.load(out, weights_only=True)
     assert saved['meta']['ood']['threshold'] == pytest.approx(ood.threshold)
     assert saved['meta']['ood']['mean'].shape == (64, )
-    assert init_inferencer(cfg, out).ood.threshold == pytest.approx(
-        ood.threshold)
+    assert init_inferencer(cfg,
+                           out).ood.threshold == pytest.approx(ood.threshold)

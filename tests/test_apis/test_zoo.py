@@ -22,8 +22,12 @@ def tiny_zoo(tmp_path, monkeypatch):
     monkeypatch.setenv(zoo.ZOO_INDEX_ENV, root)
     monkeypatch.setenv(zoo.CACHE_ENV, str(cache))
     monkeypatch.delenv(zoo.ZOO_MIRROR_ENV, raising=False)
-    return dict(root=root, release=release, filename=filename, sha=sha,
-                cache=str(cache))
+    return dict(
+        root=root,
+        release=release,
+        filename=filename,
+        sha=sha,
+        cache=str(cache))
 
 
 def test_first_fetch_then_cache_hit(tiny_zoo, monkeypatch):
@@ -42,8 +46,7 @@ def test_first_fetch_then_cache_hit(tiny_zoo, monkeypatch):
 
 
 def test_tampered_download_refused_and_deleted(tiny_zoo, monkeypatch):
-    with open(osp.join(tiny_zoo['release'], tiny_zoo['filename']),
-              'ab') as f:
+    with open(osp.join(tiny_zoo['release'], tiny_zoo['filename']), 'ab') as f:
         f.write(b'tampered')
     with serve(tiny_zoo['release']) as (url, _):
         monkeypatch.setenv(zoo.ZOO_URL_ENV, url)
@@ -63,8 +66,8 @@ def test_interrupted_transfer_leaves_nothing(tiny_zoo, monkeypatch):
         monkeypatch.setenv(zoo.ZOO_URL_ENV, url)
         with pytest.raises(ZooError, match='incomplete|failed'):
             zoo.fetch(NAME)
-        assert not osp.exists(osp.join(tiny_zoo['cache'],
-                                       tiny_zoo['filename']))
+        assert not osp.exists(
+            osp.join(tiny_zoo['cache'], tiny_zoo['filename']))
         assert no_partial_files(tiny_zoo['cache'])
         # the next try (transfer complete) succeeds
         server.truncate.clear()
@@ -109,13 +112,19 @@ def test_infer_tool_with_zoo_name_and_bad_name(tiny_zoo, tmp_path,
     from tests.test_apis._tiny import infer_main, write_images
     write_images(tmp_path / 'imgs', 2)
     monkeypatch.setenv(zoo.ZOO_MIRROR_ENV, tiny_zoo['release'])
-    res = infer_main([NAME, str(tmp_path / 'imgs'), '--out-dir',
-                      str(tmp_path / 'out'), '--no-progress'])
+    res = infer_main([
+        NAME,
+        str(tmp_path / 'imgs'), '--out-dir',
+        str(tmp_path / 'out'), '--no-progress'
+    ])
     assert res['summary']['predicted'] == 2
     assert res['model']['weights'] == f'zoo://{NAME}'
     with pytest.raises(SystemExit) as exc:
-        infer_main(['tiny-cls_zooo', str(tmp_path / 'imgs'), '--out-dir',
-                    str(tmp_path / 'out2')])
+        infer_main([
+            'tiny-cls_zooo',
+            str(tmp_path / 'imgs'), '--out-dir',
+            str(tmp_path / 'out2')
+        ])
     assert "unknown model-zoo name 'tiny-cls_zooo'" in str(exc.value)
     assert f'nearest released names: {NAME}' in str(exc.value)
 
@@ -136,11 +145,15 @@ def test_publish_model_strips_training_state(tmp_path):
     sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'misc'))
     from publish_model import process_checkpoint
     src = tmp_path / 'epoch_1.pth'
-    torch.save(dict(state_dict={'w': torch.ones(2)}, optimizer={'x': 1},
-                    message_hub={}, meta=dict(dataset_meta=dict(
-                        classes=('a', ))), param_schedulers=[]), src)
-    info = process_checkpoint(str(src), str(tmp_path / 'model.pth'),
-                              date='20261130')
+    torch.save(
+        dict(
+            state_dict={'w': torch.ones(2)},
+            optimizer={'x': 1},
+            message_hub={},
+            meta=dict(dataset_meta=dict(classes=('a', ))),
+            param_schedulers=[]), src)
+    info = process_checkpoint(
+        str(src), str(tmp_path / 'model.pth'), date='20261130')
     assert osp.basename(info['file']) == \
         f'model_20261130-{info["sha256"][:8]}.pth'
     assert zoo.sha256sum(info['file']) == info['sha256']
@@ -155,12 +168,15 @@ def test_zoo_scheme_in_init_cfg(tiny_zoo, monkeypatch):
     from mmengine.model import BaseModule
     from mmpretrain.models import ResNet
     monkeypatch.setenv(zoo.ZOO_MIRROR_ENV, tiny_zoo['release'])
-    backbone = ResNet(depth=18, stem_channels=8, base_channels=8,
-                      init_cfg=dict(type='Pretrained',
-                                    checkpoint=f'zoo://{NAME}',
-                                    prefix='backbone.'))
+    backbone = ResNet(
+        depth=18,
+        stem_channels=8,
+        base_channels=8,
+        init_cfg=dict(
+            type='Pretrained', checkpoint=f'zoo://{NAME}', prefix='backbone.'))
     assert isinstance(backbone, BaseModule)
     backbone.init_weights()
-    want = torch.load(osp.join(tiny_zoo['release'], tiny_zoo['filename']),
-                      weights_only=True)['state_dict']
+    want = torch.load(
+        osp.join(tiny_zoo['release'], tiny_zoo['filename']),
+        weights_only=True)['state_dict']
     assert torch.equal(backbone.conv1.weight, want['backbone.conv1.weight'])

@@ -24,8 +24,8 @@ def test_scl_arcmargin_recipes_name_existing_configs(recipe):
     args = bench.parse_args(['--recipe', recipe])
     for key in ('simclr', 'scl', 'ce', 'few_shot'):
         assert osp.isfile(args.cfg[key]), args.cfg[key]
-    assert args.work_dir.endswith(
-        'bench_scl_arcmargin' + ('' if recipe == '96px' else '_native'))
+    assert args.work_dir.endswith('bench_scl_arcmargin' +
+                                  ('' if recipe == '96px' else '_native'))
     assert bench.parse_args([]).recipe == '96px'
 
 
@@ -35,8 +35,8 @@ def test_mvgg19_defaults_per_init():
     for init, configs in bench.CONFIGS.items():
         assert set(configs) == {'MVGG19', 'VGG19'}
         for cfg in configs.values():
-            assert osp.isfile(
-                osp.join(bench.REPO_ROOT, bench.BENCH_CFG, cfg)), (init, cfg)
+            assert osp.isfile(osp.join(bench.REPO_ROOT, bench.BENCH_CFG,
+                                       cfg)), (init, cfg)
     args = bench.parse_args([])
     assert (args.init, args.folds, args.img_size) == ('neu-pretrained', 5, 96)
     assert args.work_dir.endswith('mvgg19_magnetic_tile_neu-pretrained')

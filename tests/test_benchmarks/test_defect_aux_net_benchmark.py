@@ -37,6 +37,6 @@ def test_configs_and_paper_numbers_exist():
 
 def test_latency_measurement_runs_test_step():
     bench = load()
-    params, secs = bench.measure(bench.FULL['cls'], size=64, warmup=0,
-                                 runs=1, timed=True)
+    params, secs = bench.measure(
+        bench.FULL['cls'], size=64, warmup=0, runs=1, timed=True)
     assert round(params, 2) == 23.51 and secs > 0

@@ -25,8 +25,9 @@ def test_lightweight_configs_exist_and_chain():
         assert osp.isfile(osp.join(BENCH, name + '.py')), name
     kd = Config.fromfile(osp.join(BENCH, bench.KD + '.py'))
     teachers = [t['config'] for t in kd.model.teachers]
-    assert teachers == [f'configs/distill/benchmarks/{c}.py'
-                        for c in bench.TEACHERS.values()]
+    assert teachers == [
+        f'configs/distill/benchmarks/{c}.py' for c in bench.TEACHERS.values()
+    ]
     for teacher, name in zip(kd.model.teachers, bench.TEACHERS.values()):
         assert f'/{name}/epoch_' in teacher['checkpoint']
     prune = Config.fromfile(osp.join(BENCH, bench.PRUNE + '.py'))

@@ -18,25 +18,30 @@ def load():
 def test_configs_exist():
     bench = load()
     for name in list(bench.GAN.values()) + [
-            bench.CLS.format(p) for p in ('', 'aug-', 'mixed-')]:
+            bench.CLS.format(p) for p in ('', 'aug-', 'mixed-')
+    ]:
         assert osp.isfile(osp.join(bench.CFG, name)), name
 
 
 def test_partial_results_are_marked_and_render(tmp_path):
     bench = load()
-    args = bench.parse_args(['--out', str(tmp_path / 'r.json'),
-                             '--seeds', '0', '1'])
-    rec = {'accuracy/top1': 80.0, 'single-label/f1-score': 70.0,
-           'wall_s': 10.0}
-    bench.write_tables(args, [], {}, {'a': [rec, dict(
-        rec, **{'accuracy/top1': 90.0})]}, {'a': 20.0}, 30.0, False)
+    args = bench.parse_args(
+        ['--out', str(tmp_path / 'r.json'), '--seeds', '0', '1'])
+    rec = {
+        'accuracy/top1': 80.0,
+        'single-label/f1-score': 70.0,
+        'wall_s': 10.0
+    }
+    bench.write_tables(args, [], {},
+                       {'a': [rec, dict(rec, **{'accuracy/top1': 90.0})]},
+                       {'a': 20.0}, 30.0, False)
     out = json.load(open(tmp_path / 'r.json'))
     assert out['complete'] is False
     rows = {r[0]: r for r in out['tables']['downstream']['rows']}
     assert rows['(a) originals only'][1] == '0.850 ± 0.071'
     assert rows['(b) classic augmentation'][1] == 'not measured'
     assert out['tables']['quality']['rows'][0][1] == 'not measured'
-    assert rows['(a) originals only'][5] == 0.808      # from the metafile
+    assert rows['(a) originals only'][5] == 0.808  # from the metafile
     import sys
     sys.path.insert(0, osp.join(REPO_ROOT, 'benchmarks'))
     from render_tables import render

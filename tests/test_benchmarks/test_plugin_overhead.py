@@ -24,14 +24,14 @@ def _model(path):
         return cfg.default_scope, MODELS.build(model_cfg)
 
 
-@pytest.mark.parametrize('name', ['SimMIM Swin-T (w12)',
-                                  'Faster R-CNN R50-FPN'])
+@pytest.mark.parametrize('name',
+                         ['SimMIM Swin-T (w12)', 'Faster R-CNN R50-FPN'])
 def test_twins_build_one_network(bench, name):
     _, ours_cfg, stock_cfg = bench.PAIRS[name]
     scope, ours = _model(osp.join(bench.BENCH, ours_cfg))
     stock_scope, stock = _model(osp.join(bench.BENCH, stock_cfg))
-    assert (scope, stock_scope) in (('defectzoo', 'mmpretrain'),
-                                    ('defectzoo', 'mmdet'))
+    assert (scope, stock_scope) in (('defectzoo', 'mmpretrain'), ('defectzoo',
+                                                                  'mmdet'))
     ours_shapes = {k: v.shape for k, v in ours.state_dict().items()}
     stock_shapes = {k: v.shape for k, v in stock.state_dict().items()}
     assert ours_shapes == stock_shapes

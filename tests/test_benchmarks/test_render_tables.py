@@ -4,15 +4,23 @@ import json
 from tests.test_benchmarks.test_benchmark_options import load
 
 
-def test_fill_replaces_marked_block_with_table_and_provenance(tmp_path,
-                                                              monkeypatch):
+def test_fill_replaces_marked_block_with_table_and_provenance(
+        tmp_path, monkeypatch):
     render = load('render_tables')
     monkeypatch.setattr(render, 'RESULTS', str(tmp_path))
-    (tmp_path / 'demo.json').write_text(json.dumps({
-        'benchmark': 'demo', 'command': 'python benchmarks/demo.py --fast',
-        'date': '2026-11-30', 'machine': '2-core CPU',
-        'tables': {'main': {'columns': ['model', 'acc'],
-                            'rows': [['ours', 0.91234], ['paper', None]]}}}))
+    (tmp_path / 'demo.json').write_text(
+        json.dumps({
+            'benchmark': 'demo',
+            'command': 'python benchmarks/demo.py --fast',
+            'date': '2026-11-30',
+            'machine': '2-core CPU',
+            'tables': {
+                'main': {
+                    'columns': ['model', 'acc'],
+                    'rows': [['ours', 0.91234], ['paper', None]]
+                }
+            }
+        }))
     text = ('# R\n<!-- results:demo:main -->\nold typed table\n'
             '<!-- /results -->\nafter\n')
     out = render.fill(text)
@@ -29,7 +37,11 @@ def test_missing_result_or_table_names_what_is_missing(tmp_path, monkeypatch):
     import pytest
     with pytest.raises(FileNotFoundError, match='nothing'):
         render.fill('<!-- results:nothing:t -->\n<!-- /results -->')
-    (tmp_path / 'demo.json').write_text(json.dumps(
-        {'benchmark': 'demo', 'command': 'c', 'tables': {}}))
+    (tmp_path / 'demo.json').write_text(
+        json.dumps({
+            'benchmark': 'demo',
+            'command': 'c',
+            'tables': {}
+        }))
     with pytest.raises(KeyError, match='no table'):
         render.fill('<!-- results:demo:t -->\n<!-- /results -->')

@@ -1,6 +1,5 @@
 """Every config parses, is a proper plugin config and builds its model."""
 import glob
-import re
 import os.path as osp
 import re
 
@@ -11,7 +10,6 @@ from mmengine.registry import DefaultScope, init_default_scope
 
 from defectzoo.registry import MODELS
 from tests.conftest import CONFIGS
-
 
 
 def _is_stock_twin(path):
@@ -35,17 +33,17 @@ def test_configs_found():
     assert osp.join(CONFIGS, 'xray', 'simsiam_r50.py') in ALL_CONFIGS
 
 
-@pytest.mark.parametrize('path', ALL_CONFIGS,
-                         ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
+@pytest.mark.parametrize(
+    'path', ALL_CONFIGS, ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
 def test_config_is_a_plugin_config(path):
     cfg = Config.fromfile(path)
     assert cfg.default_scope == 'defectzoo'
-    assert cfg.custom_imports == dict(imports=['defectzoo'],
-                                      allow_failed_imports=False)
+    assert cfg.custom_imports == dict(
+        imports=['defectzoo'], allow_failed_imports=False)
 
 
-@pytest.mark.parametrize('path', STOCK_TWINS,
-                         ids=[osp.relpath(p, CONFIGS) for p in STOCK_TWINS])
+@pytest.mark.parametrize(
+    'path', STOCK_TWINS, ids=[osp.relpath(p, CONFIGS) for p in STOCK_TWINS])
 def test_stock_twin_has_nothing_of_defectzoo(path):
     assert '/benchmarks/' in path
     cfg = Config.fromfile(path)
@@ -65,8 +63,8 @@ def _pipelines(obj):
             yield from _pipelines(value)
 
 
-@pytest.mark.parametrize('path', ALL_CONFIGS,
-                         ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
+@pytest.mark.parametrize(
+    'path', ALL_CONFIGS, ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
 def test_config_pipelines_are_lists_of_transforms(path):
     # a ``*{{_base_.x}}`` in a list silently becomes characters of a string
     for pipeline in _pipelines(Config.fromfile(path).to_dict()):
@@ -93,8 +91,10 @@ def test_simmim_configs_follow_the_paper(name, arch_dims):
     assert all(block.attn.w_msa.window_size == (12, 12)
                for stage in backbone.stages for block in stage.blocks)
     assert model.neck.decoder[0].in_channels == arch_dims
-    mask_gen = [t for t in cfg.train_dataloader.dataset.pipeline
-                if t['type'].endswith('SimMIMMaskGenerator')][0]
+    mask_gen = [
+        t for t in cfg.train_dataloader.dataset.pipeline
+        if t['type'].endswith('SimMIMMaskGenerator')
+    ][0]
     assert (mask_gen.input_size, mask_gen.mask_patch_size,
             mask_gen.mask_ratio) == (192, 32, 0.6)
     assert cfg.optim_wrapper.optimizer.type == 'AdamW'
@@ -133,6 +133,8 @@ def test_config_name_follows_the_rule(path):
     assert name in ENTRY_POINTS or CONFIG_NAME.match(name), (
         f'{name} does not follow {{algorithm}}_{{backbone}}_{{NxB}}-'
         '{schedule}_{data}-{res}.py (docs/config_naming.md)')
+
+
 def _task(cfg):
     model = cfg.model
     kind = model.type.split('.')[-1]
@@ -141,8 +143,8 @@ def _task(cfg):
     return 'cls' if kind.endswith('Classifier') else 'selfsup'
 
 
-@pytest.mark.parametrize('path', ALL_CONFIGS,
-                         ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
+@pytest.mark.parametrize(
+    'path', ALL_CONFIGS, ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
 def test_config_draws_with_its_library_visualizer(path):
     # what mmdet's / mmpretrain's test.py --show-dir (and ours) switch on
     cfg = Config.fromfile(path)

@@ -16,8 +16,9 @@ from tests.conftest import CONFIGS
 from tests.test_datasets._defect_fixtures import make_magnetic_tile
 
 FOLDER = osp.join(CONFIGS, 'defect_aux_net')
-ALL = sorted(glob.glob(osp.join(FOLDER, '*.py')) +
-             glob.glob(osp.join(FOLDER, 'benchmarks', '*.py')))
+ALL = sorted(
+    glob.glob(osp.join(FOLDER, '*.py')) +
+    glob.glob(osp.join(FOLDER, 'benchmarks', '*.py')))
 
 
 def tasks_of(path):
@@ -35,8 +36,8 @@ def n_params(module):
     return sum(p.numel() for p in module.parameters())
 
 
-@pytest.mark.parametrize('path', ALL, ids=[osp.relpath(p, FOLDER)
-                                           for p in ALL])
+@pytest.mark.parametrize(
+    'path', ALL, ids=[osp.relpath(p, FOLDER) for p in ALL])
 def test_config_builds_its_model(path):
     cfg = Config.fromfile(path)
     init_default_scope('defectzoo')
@@ -44,8 +45,10 @@ def test_config_builds_its_model(path):
     assert model.tasks == tasks_of(path)
     assert cfg.test_evaluator.type == 'MultiTaskMetric'
     name = osp.basename(path)
-    attention = [p['cfg']['type'].split('.')[-1]
-                 for p in (cfg.model.backbone.plugins or [])]
+    attention = [
+        p['cfg']['type'].split('.')[-1]
+        for p in (cfg.model.backbone.plugins or [])
+    ]
     if '-se-sa-' in name:
         assert attention == ['SEAttention', 'SpatialAttention']
     elif '-se-' in name:
@@ -64,9 +67,10 @@ def test_ablation_parameters():
     init_default_scope('defectzoo')
     sizes = {}
     for key in ('fpn', 'se-fpn', 'sa-fpn', 'se-sa-fpn'):
-        cfg = Config.fromfile(osp.join(
-            FOLDER, f'defect-aux-net_r50-{key}_1xb8-adam-onecycle-50e_'
-            'magnetic-tile-600px.py'))
+        cfg = Config.fromfile(
+            osp.join(
+                FOLDER, f'defect-aux-net_r50-{key}_1xb8-adam-onecycle-50e_'
+                'magnetic-tile-600px.py'))
         sizes[key] = n_params(MODELS.build(cfg.model))
     assert sizes['se-fpn'] - sizes['fpn'] == 2_530_992
     assert sizes['sa-fpn'] - sizes['fpn'] == 16 * 99
@@ -82,9 +86,10 @@ def _check_samples(dataset, n_mask_classes):
 
 
 def test_synthetic_config_runs_with_no_data():
-    cfg = Config.fromfile(osp.join(
-        FOLDER, 'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
-        'synthetic-surface-256px.py'))
+    cfg = Config.fromfile(
+        osp.join(
+            FOLDER, 'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
+            'synthetic-surface-256px.py'))
     init_default_scope('defectzoo')
     ds = DATASETS.build(dict(cfg.test_dataloader.dataset, num_samples=3))
     assert ds.metainfo['classes'][0] == 'background'
@@ -95,12 +100,13 @@ def test_synthetic_config_runs_with_no_data():
 
 def test_magnetic_tile_config(tmp_path):
     root = make_magnetic_tile(str(tmp_path / 'mt'))
-    cfg = Config.fromfile(osp.join(
-        FOLDER, 'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
-        'magnetic-tile-600px.py'))
+    cfg = Config.fromfile(
+        osp.join(
+            FOLDER, 'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
+            'magnetic-tile-600px.py'))
     init_default_scope('defectzoo')
-    ds = DATASETS.build(dict(cfg.train_dataloader.dataset, data_root=root,
-                             split=None))
+    ds = DATASETS.build(
+        dict(cfg.train_dataloader.dataset, data_root=root, split=None))
     _check_samples(ds, 2)
     assert ds[0]['inputs'].shape[-2:] == (600, 600)
 
@@ -111,20 +117,21 @@ def test_severstal_config(tmp_path):
         os.makedirs(root / d)
     rng = np.random.default_rng(0)
     for name in ('a', 'b'):
-        cv2.imwrite(str(root / 'train_images' / f'{name}.jpg'),
-                    rng.integers(0, 255, (32, 160, 3), dtype=np.uint8))
+        cv2.imwrite(
+            str(root / 'train_images' / f'{name}.jpg'),
+            rng.integers(0, 255, (32, 160, 3), dtype=np.uint8))
         mask = np.zeros((32, 160), np.uint8)
         if name == 'a':
             mask[2:6, 10:20] = 1
             mask[10:20, 100:104] = 3
         cv2.imwrite(str(root / 'masks' / f'{name}.png'), mask)
     (root / 'splits' / 'val.txt').write_text('a\nb\n')
-    cfg = Config.fromfile(osp.join(
-        FOLDER, 'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
-        'severstal-128x800px.py'))
+    cfg = Config.fromfile(
+        osp.join(
+            FOLDER, 'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
+            'severstal-128x800px.py'))
     init_default_scope('defectzoo')
-    ds = DATASETS.build(dict(cfg.test_dataloader.dataset,
-                             data_root=str(root)))
+    ds = DATASETS.build(dict(cfg.test_dataloader.dataset, data_root=str(root)))
     _check_samples(ds, 5)
     a = ds[0]['data_samples']
     assert a.gt_instances.labels.tolist() == [0, 2]

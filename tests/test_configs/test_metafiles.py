@@ -14,8 +14,11 @@ def _imports():
 
 def test_every_metafile_is_indexed():
     import glob
-    found = {osp.relpath(p, REPO_ROOT) for p in glob.glob(
-        osp.join(REPO_ROOT, 'configs', '*', 'metafile.yml'))}
+    found = {
+        osp.relpath(p, REPO_ROOT)
+        for p in glob.glob(
+            osp.join(REPO_ROOT, 'configs', '*', 'metafile.yml'))
+    }
     assert found == set(_imports())
 
 

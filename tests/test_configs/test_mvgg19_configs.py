@@ -29,8 +29,8 @@ def test_both_models_for_the_six_datasets():
         assert f'ce_vgg19-conv5-3_1xb32-adam-15e_{ds}-224px.py' in names
 
 
-@pytest.mark.parametrize('path', MVGG19_CONFIGS,
-                         ids=[osp.basename(p) for p in MVGG19_CONFIGS])
+@pytest.mark.parametrize(
+    'path', MVGG19_CONFIGS, ids=[osp.basename(p) for p in MVGG19_CONFIGS])
 def test_recipe_and_model(path):
     cfg = Config.fromfile(path)
     assert cfg.optim_wrapper.optimizer.type == 'Adam'
@@ -59,9 +59,9 @@ def test_train_pipeline_runs_on_a_grey_image(tmp_path):
     import cv2
     path = str(tmp_path / 'tile.jpg')
     cv2.imwrite(path, np.full((120, 90), 128, np.uint8))
-    cfg = Config.fromfile(osp.join(
-        CONFIGS, 'mvgg19',
-        'mvgg19_vgg19_1xb32-adam-15e_magnetic-tile-224px.py'))
+    cfg = Config.fromfile(
+        osp.join(CONFIGS, 'mvgg19',
+                 'mvgg19_vgg19_1xb32-adam-15e_magnetic-tile-224px.py'))
     init_default_scope('defectzoo')
     out = Compose(cfg.train_pipeline)(dict(img_path=path, gt_label=1))
     assert out['inputs'].shape == (3, 224, 224)
@@ -81,19 +81,24 @@ def test_neu_base_checkpoint_loads_into_both_models(tmp_path):
         assert base(torch.zeros(2, 3, 64, 64)).shape == (2, 6)
     ckpt = str(tmp_path / 'epoch_12.pth')
     torch.save(dict(state_dict=base.state_dict(), meta=dict()), ckpt)
-    expected = {k: v for k, v in base.backbone.state_dict().items()
-                if not k.endswith('num_batches_tracked')}
+    expected = {
+        k: v
+        for k, v in base.backbone.state_dict().items()
+        if not k.endswith('num_batches_tracked')
+    }
     for name in ('mvgg19_vgg19', 'ce_vgg19-conv5-3'):
-        cfg = Config.fromfile(osp.join(
-            CONFIGS, 'mvgg19',
-            f'{name}_1xb32-adam-15e_magnetic-tile-224px.py'))
+        cfg = Config.fromfile(
+            osp.join(CONFIGS, 'mvgg19',
+                     f'{name}_1xb32-adam-15e_magnetic-tile-224px.py'))
         cfg.model.backbone.norm_cfg = dict(type='BN')
-        cfg.model.backbone.init_cfg = dict(type='Pretrained', checkpoint=ckpt,
-                                           prefix='backbone.')
+        cfg.model.backbone.init_cfg = dict(
+            type='Pretrained', checkpoint=ckpt, prefix='backbone.')
         model = MODELS.build(cfg.model)
         model.init_weights()
         got = model.backbone.state_dict()
-        assert set(expected) == {k for k in got
-                                 if not k.endswith('num_batches_tracked')}
+        assert set(expected) == {
+            k
+            for k in got if not k.endswith('num_batches_tracked')
+        }
         for key, value in expected.items():
             torch.testing.assert_close(got[key], value, msg=key)

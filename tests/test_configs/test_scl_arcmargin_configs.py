@@ -22,10 +22,12 @@ SCL = [p for p in ALL if osp.basename(p).startswith('scl-arcmargin')]
 SIMCLR = [p for p in ALL if osp.basename(p).startswith('simclr')]
 R50_20SHOT = osp.join(SCL_DIR,
                       'scl-arcmargin_r50_1xb32-adam-100e_neu-20shot-224px.py')
-R18_20SHOT = osp.join(SCL_DIR, 'scl-arcmargin_r18-simclr-neu_1xb32-'
-                      'adam-30e_neu-20shot-96px.py')
-NATIVE_20SHOT = osp.join(SCL_DIR, 'scl-arcmargin_r18-simclr-neu-native_'
-                         '1xb32-adam-30e_neu-20shot-200px.py')
+R18_20SHOT = osp.join(
+    SCL_DIR, 'scl-arcmargin_r18-simclr-neu_1xb32-'
+    'adam-30e_neu-20shot-96px.py')
+NATIVE_20SHOT = osp.join(
+    SCL_DIR, 'scl-arcmargin_r18-simclr-neu-native_'
+    '1xb32-adam-30e_neu-20shot-200px.py')
 
 
 def ids(paths):
@@ -105,8 +107,10 @@ def test_scl_arcmargin_recipe(path):
     assert model.head.margins.tolist() == [0.5] * n
     # three views: the original + two random ones; right-angle turns, no
     # colour jitter
-    views = [t for t in innermost(cfg.train_dataloader.dataset).pipeline
-             if t.type == 'mmpretrain.MultiView']
+    views = [
+        t for t in innermost(cfg.train_dataloader.dataset).pipeline
+        if t.type == 'mmpretrain.MultiView'
+    ]
     assert len(views) == 1 and views[0].num_views == [1, 2]
     kinds = [t.type.split('.')[-1] for t in views[0].transforms[1]]
     assert 'RandomRot90' in kinds and 'RandomFlip' in kinds
@@ -116,8 +120,10 @@ def test_scl_arcmargin_recipe(path):
 @pytest.mark.parametrize('path', SCL, ids=ids(SCL))
 def test_gallery_wherever_it_is_needed(path):
     cfg = Config.fromfile(path)
-    hooks = [h for h in cfg.get('custom_hooks', [])
-             if h.type.split('.')[-1] == 'ReferenceGalleryHook']
+    hooks = [
+        h for h in cfg.get('custom_hooks', [])
+        if h.type.split('.')[-1] == 'ReferenceGalleryHook'
+    ]
     if cfg.model.classifier == 'gallery':
         # predict() without a gallery raises: the hook must build it, from
         # a dataloader the config has
@@ -131,7 +137,7 @@ def test_gallery_wherever_it_is_needed(path):
         if gallery.dataset.type.endswith('KPerClassSubset'):
             assert train.type.endswith('KPerClassSubset')
             assert (gallery.dataset.k, gallery.dataset.seed) == (train.k,
-                                                                train.seed)
+                                                                 train.seed)
         inner, train_inner = innermost(gallery.dataset), innermost(train)
         for field in ('type', 'data_root', 'split', 'data_prefix'):
             assert inner.get(field) == train_inner.get(field), field
@@ -139,8 +145,9 @@ def test_gallery_wherever_it_is_needed(path):
         assert num_classes_of(gallery.dataset, cfg) == \
             cfg.model.head.num_classes
         test = innermost(cfg.test_dataloader.dataset)
-        assert (test.get('split'), test.get('data_prefix')) != (
-            inner.get('split'), inner.get('data_prefix'))
+        assert (test.get('split'),
+                test.get('data_prefix')) != (inner.get('split'),
+                                             inner.get('data_prefix'))
     else:
         assert cfg.model.classifier == 'arcface'
         for hook in hooks:
@@ -150,7 +157,7 @@ def test_gallery_wherever_it_is_needed(path):
 NEU_SIZES = {  # (original view, random views, gallery / test) for 200 px
     R50_20SHOT: (224, 224, 224),
     R18_20SHOT: (96, 96, 96),
-    NATIVE_20SHOT: (200, 96, 200),   # whole image + native-scale crops
+    NATIVE_20SHOT: (200, 96, 200),  # whole image + native-scale crops
 }
 
 
@@ -165,8 +172,9 @@ def test_neu_pipelines_on_a_grey_image(path, tmp_path):
     np.random.seed(0)
     out = Compose(innermost(cfg.train_dataloader.dataset).pipeline)(
         dict(img_path=img_path, gt_label=0))
-    assert [tuple(v.shape[1:]) for v in out['inputs']] == [
-        (original, original), (crop, crop), (crop, crop)]
+    assert [tuple(v.shape[1:])
+            for v in out['inputs']] == [(original, original), (crop, crop),
+                                        (crop, crop)]
     for loader in (cfg.gallery_dataloader, cfg.test_dataloader):
         out = Compose(innermost(loader.dataset).pipeline)(
             dict(img_path=img_path, gt_label=0))
@@ -174,15 +182,19 @@ def test_neu_pipelines_on_a_grey_image(path, tmp_path):
 
 
 def simclr_users():
-    return [p for p in ALL if 'simclr_neu' in str(
-        Config.fromfile(p).get('pretrained'))]
+    return [
+        p for p in ALL
+        if 'simclr_neu' in str(Config.fromfile(p).get('pretrained'))
+    ]
 
 
 @pytest.mark.parametrize('path', simclr_users(), ids=ids(simclr_users()))
 def test_simclr_checkpoint_fits(path, tmp_path):
     cfg = Config.fromfile(path)
-    [simclr_path] = [p for p in SIMCLR if ('native' in p) == (
-        'simclr_neu_native' in cfg.pretrained)]
+    [simclr_path] = [
+        p for p in SIMCLR
+        if ('native' in p) == ('simclr_neu_native' in cfg.pretrained)
+    ]
     simclr_cfg = Config.fromfile(simclr_path)
     # the checkpoint the stage-0 config writes last
     epochs = simclr_cfg.train_cfg.max_epochs
@@ -191,8 +203,11 @@ def test_simclr_checkpoint_fits(path, tmp_path):
     assert cfg.model.init_cfg.checkpoint == cfg.pretrained
     simclr = build(simclr_cfg).state_dict()
     model = build(cfg).state_dict()
-    shared = [k for k in model if k.startswith(('backbone.', 'neck.'))
-              and not k.endswith('num_batches_tracked')]
+    shared = [
+        k for k in model
+        if k.startswith(('backbone.',
+                         'neck.')) and not k.endswith('num_batches_tracked')
+    ]
     assert any(k.startswith('backbone.') for k in shared)
     for key in shared:
         assert key in simclr, key
@@ -226,8 +241,9 @@ def test_image_folder_config_reads_class_folders(tmp_path):
             for i in range(n):
                 img = rng.integers(0, 255, (40, 50), dtype=np.uint8)
                 assert cv2.imwrite(str(folder / f'{i}.png'), img)
-    cfg = Config.fromfile(osp.join(
-        SCL_DIR, 'scl-arcmargin_r50_1xb32-adam-100e_image-folder-224px.py'))
+    cfg = Config.fromfile(
+        osp.join(SCL_DIR,
+                 'scl-arcmargin_r50_1xb32-adam-100e_image-folder-224px.py'))
     init_default_scope('defectzoo')
     sizes = {}
     for key in ('train_dataloader', 'gallery_dataloader', 'test_dataloader'):
@@ -241,5 +257,5 @@ def test_image_folder_config_reads_class_folders(tmp_path):
             assert [v.shape for v in views] == [(3, 224, 224)] * 3
         else:
             assert views.shape == (3, 224, 224)
-    assert sizes == dict(train_dataloader=6, gallery_dataloader=6,
-                         test_dataloader=4)
+    assert sizes == dict(
+        train_dataloader=6, gallery_dataloader=6, test_dataloader=4)

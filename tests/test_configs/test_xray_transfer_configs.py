@@ -17,8 +17,8 @@ PROBE = sorted(glob.glob(osp.join(CONFIGS, 'xray', 'linear-probe_*.py')))
 
 def test_all_variants_present():
     names = {osp.basename(p) for p in DET}
-    for bb, ssl, optim in (('r50', 'simsiam', 'sgd'),
-                           ('swin-t-p4-w7', 'simmim', 'adamw'),
+    for bb, ssl, optim in (('r50', 'simsiam', 'sgd'), ('swin-t-p4-w7',
+                                                       'simmim', 'adamw'),
                            ('swin-b-p4-w7', 'simmim', 'adamw')):
         for init in (f'{ssl}-xray', 'imagenet', 'scratch'):
             assert (f'faster-rcnn-fpn_{bb}-{init}_1xb2-{optim}-1x_xray-512px'
@@ -39,8 +39,8 @@ def test_det_config(path):
     assert cfg.test_evaluator.type == 'XRayDetMetric'
     gd = 'gdxray' in path
     assert cfg.model.roi_head.bbox_head.num_classes == (1 if gd else 2)
-    assert cfg.test_evaluator.critical_class == ('defect' if gd
-                                                 else 'critical')
+    assert cfg.test_evaluator.critical_class == ('defect'
+                                                 if gd else 'critical')
     bb = cfg.model.backbone
     if 'swin-t' in path:
         assert cfg.model.neck.in_channels == [96, 192, 384, 768]
@@ -57,9 +57,11 @@ def test_det_config(path):
 
 
 def test_build_swin_b_detector():
-    cfg = Config.fromfile(osp.join(
-        CONFIGS, 'xray',
-        'faster-rcnn-fpn_swin-b-p4-w7-scratch_1xb2-adamw-1x_xray-512px.py'))
+    cfg = Config.fromfile(
+        osp.join(
+            CONFIGS, 'xray',
+            'faster-rcnn-fpn_swin-b-p4-w7-scratch_1xb2-adamw-1x_xray-512px.py')
+    )
     import defectzoo  # noqa: F401
     from defectzoo.registry import MODELS
     init_default_scope('defectzoo')
@@ -73,21 +75,29 @@ def test_build_swin_b_detector():
 def test_linear_probe_frozen(tmp_path, xray_root):
     """ResNet-18 probe from a SimSiam-style checkpoint: weights loaded,
     every backbone weight frozen, image labels follow the critical rule."""
-    import defectzoo  # noqa: F401
     from mmpretrain.models import ResNet
 
+    import defectzoo  # noqa: F401
     from defectzoo.registry import DATASETS, MODELS
     init_default_scope('defectzoo')
     ssl = ResNet(depth=18)
     ckpt = tmp_path / 'simsiam.pth'
-    torch.save(dict(state_dict={**{'backbone.' + k: v for k, v in
-                                   ssl.state_dict().items()},
-                                'neck.w': torch.zeros(1)}), ckpt)
-    cfg = Config.fromfile(osp.join(
-        CONFIGS, 'xray',
-        'linear-probe_r50-simsiam-xray_1xb32-sgd-50e_xray-cls-224px.py'))
-    cfg.model.backbone.update(depth=18, init_cfg=dict(
-        type='Pretrained', checkpoint=str(ckpt), prefix='backbone.'))
+    torch.save(
+        dict(
+            state_dict={
+                **{
+                    'backbone.' + k: v
+                    for k, v in ssl.state_dict().items()
+                }, 'neck.w': torch.zeros(1)
+            }), ckpt)
+    cfg = Config.fromfile(
+        osp.join(
+            CONFIGS, 'xray',
+            'linear-probe_r50-simsiam-xray_1xb32-sgd-50e_xray-cls-224px.py'))
+    cfg.model.backbone.update(
+        depth=18,
+        init_cfg=dict(
+            type='Pretrained', checkpoint=str(ckpt), prefix='backbone.'))
     cfg.model.head.in_channels = 512
     model = MODELS.build(cfg.model)
     model.init_weights()
@@ -104,14 +114,17 @@ def test_linear_probe_frozen(tmp_path, xray_root):
     ds = DATASETS.build(ds_cfg)
     with open(osp.join(xray_root, 'annotations', 'val.json')) as f:
         coco = json.load(f)
-    crit = {a['image_id'] for a in coco['annotations']
-            if a['category_id'] == 1}
+    crit = {
+        a['image_id']
+        for a in coco['annotations'] if a['category_id'] == 1
+    }
     imgs = sorted(coco['images'], key=lambda i: i['id'])
     assert [d['gt_label'] for d in ds.load_data_list()] == \
         [0 if i['id'] in crit else 1 for i in imgs]
     data = model.data_preprocessor(
-        dict(inputs=[ds[i]['inputs'] for i in range(2)],
-             data_samples=[ds[i]['data_samples'] for i in range(2)]), True)
+        dict(
+            inputs=[ds[i]['inputs'] for i in range(2)],
+            data_samples=[ds[i]['data_samples'] for i in range(2)]), True)
     losses = model(**data, mode='loss')
     assert torch.isfinite(losses['loss'])
 
@@ -121,7 +134,7 @@ def test_probe_config(path):
     cfg = Config.fromfile(path)
     assert cfg.model._scope_ == 'mmpretrain'
     assert cfg.model.head.num_classes == 2
-    assert [m.type for m in cfg.val_evaluator] == [
-        'mmpretrain.Accuracy', 'mmpretrain.AveragePrecision']
+    assert [m.type for m in cfg.val_evaluator
+            ] == ['mmpretrain.Accuracy', 'mmpretrain.AveragePrecision']
     bb = cfg.model.backbone
     assert bb.frozen_stages == (4 if bb.type == 'ResNet' else 3)

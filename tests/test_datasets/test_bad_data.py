@@ -58,9 +58,8 @@ CASES = [
     ('unknown box class', 'det', XML, "unknown class 'crack'",
      lambda r: _xml(r, [('crack', (2, 3, 12, 15))])),
     ('unknown file-name class', 'cls', 'IMAGES/crack_1.jpg',
-     "unknown class: file name 'crack_1'",
-     lambda r: cv2.imwrite(osp.join(r, 'IMAGES/crack_1.jpg'),
-                           np.zeros((SIZE, SIZE), np.uint8))),
+     "unknown class: file name 'crack_1'", lambda r: cv2.imwrite(
+         osp.join(r, 'IMAGES/crack_1.jpg'), np.zeros((SIZE, SIZE), np.uint8))),
     ('empty annotation file', 'det', XML, 'empty annotation file',
      lambda r: _write(r, XML, b'  \n')),
     ('annotation without objects', 'det', XML, 'annotation has no objects',
@@ -115,8 +114,8 @@ def test_missing_image_named_in_split_file(tmp_path):
     assert info.value.path == osp.join(root, 'IMAGES', 'crazing_9.jpg')
     assert info.value.problem == 'missing image file'
     with pytest.warns(UserWarning, match='1 x missing image file'):
-        ds = NEUClsDataset(data_root=root, ann_file=str(split),
-                           skip_invalid=True)
+        ds = NEUClsDataset(
+            data_root=root, ann_file=str(split), skip_invalid=True)
     assert len(ds) == 1
 
 
@@ -131,9 +130,12 @@ def test_many_problems_one_summary(tmp_path):
     message = str(caught[0].message)
     assert 'NEUDetDataset: skipped 3 invalid sample(s)' in message
     assert '1 x empty annotation file' in message
-    assert {e.path for e in ds.invalid_samples} == {
-        osp.join(root, IMG), osp.join(root, 'IMAGES/scratches_2.jpg'),
-        osp.join(root, 'ANNOTATIONS/patches_1.xml')}
+    assert {e.path
+            for e in ds.invalid_samples} == {
+                osp.join(root, IMG),
+                osp.join(root, 'IMAGES/scratches_2.jpg'),
+                osp.join(root, 'ANNOTATIONS/patches_1.xml')
+            }
 
 
 MASK_CASES = [

@@ -40,11 +40,15 @@ def png_header_only(width: int, height: int) -> bytes:
     """A PNG that declares ``width`` x ``height`` pixels: signature, IHDR,
     a tiny IDAT and IEND. Like a real image bomb (a 389 KB PNG of
     20000 x 20000), its header promises gigabytes once decoded."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack('>I', len(data)) + kind + data +
-                struct.pack('>I', zlib.crc32(kind + data) & 0xffffffff))
-    return (b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', struct.pack(
-        '>IIBBBBB', width, height, 8, 0, 0, 0, 0)) +
+                struct.pack('>I',
+                            zlib.crc32(kind + data) & 0xffffffff))
+
+    return (
+        b'\x89PNG\r\n\x1a\n' +
+        chunk(b'IHDR', struct.pack('>IIBBBBB', width, height, 8, 0, 0, 0, 0)) +
         chunk(b'IDAT', zlib.compress(b'\x00' * 64)) + chunk(b'IEND', b''))
 
 
@@ -59,14 +63,23 @@ def make_coco(root, classes):
     os.makedirs(osp.join(root, 'train'), exist_ok=True)
     os.makedirs(osp.join(root, 'annotations'), exist_ok=True)
     for name in (GOOD, BAD):
-        cv2.imwrite(osp.join(root, 'train', name),
-                    np.full((SIZE, SIZE), 128, np.uint8))
+        cv2.imwrite(
+            osp.join(root, 'train', name), np.full((SIZE, SIZE), 128,
+                                                   np.uint8))
     return dict(
-        images=[dict(id=i + 1, file_name=n, width=SIZE, height=SIZE)
-                for i, n in enumerate((GOOD, BAD))],
-        annotations=[dict(id=i + 1, image_id=i + 1, category_id=1,
-                          bbox=[4, 4, 10, 8], area=80, iscrowd=0)
-                     for i in range(2)],
+        images=[
+            dict(id=i + 1, file_name=n, width=SIZE, height=SIZE)
+            for i, n in enumerate((GOOD, BAD))
+        ],
+        annotations=[
+            dict(
+                id=i + 1,
+                image_id=i + 1,
+                category_id=1,
+                bbox=[4, 4, 10, 8],
+                area=80,
+                iscrowd=0) for i in range(2)
+        ],
         categories=[dict(id=i + 1, name=c) for i, c in enumerate(classes)])
 
 
@@ -77,19 +90,24 @@ def write_coco(root, coco):
 
 def bad_ann(**changes):
     """Change the annotation of the bad image (index 1)."""
+
     def apply(coco, root):
         coco['annotations'][1].update(changes)
+
     return apply
 
 
 def bad_img_entry(**changes):
+
     def apply(coco, root):
         coco['images'][1].update(changes)
+
     return apply
 
 
 def bad_image_file(content=None, array=None):
     """Replace the bad image's file by bytes or an array (None: delete)."""
+
     def apply(coco, root):
         path = osp.join(root, 'train', BAD)
         os.remove(path)
@@ -100,12 +118,15 @@ def bad_image_file(content=None, array=None):
             coco['annotations'][1]['bbox'] = [0, 0, min(w, 2), min(h, 2)]
         elif content is not None:
             write_bytes(path, content)
+
     return apply
 
 
 def whole_file(fn):
+
     def apply(coco, root):
         fn(coco)
+
     return apply
 
 
@@ -134,21 +155,21 @@ COCO_CASES = [
      'annotated image size 40x32 differs', True),
     ('missing image', bad_image_file(), 'img', 'missing image file', True),
     ('empty image', bad_image_file(b''), 'img', 'empty image file', True),
-    ('truncated png', bad_image_file(png_header_only(SIZE, SIZE)[:40]),
-     'img', 'truncated image: PNG IEND chunk missing', True),
+    ('truncated png', bad_image_file(png_header_only(SIZE, SIZE)[:40]), 'img',
+     'truncated image: PNG IEND chunk missing', True),
     ('text as png', bad_image_file(b'not an image at all ' * 20), 'img',
      'unreadable image', True),
     ('1x1 image', bad_image_file(array=np.zeros((1, 1), np.uint8)), 'img',
      'image too small: 1x1', True),
-    ('2-channel image', bad_image_file(
-        array=np.zeros((SIZE, SIZE, 2), np.uint8)), 'img',
+    ('2-channel image',
+     bad_image_file(array=np.zeros((SIZE, SIZE, 2), np.uint8)), 'img',
      'unexpected mode: 2 channels', True),
     ('image bomb 12000x12000', bad_image_file(png_header_only(12000, 12000)),
      'img', 'image too large: 12000x12000 = 144 megapixels', True),
     ('image bomb 20000x20000', bad_image_file(png_header_only(20000, 20000)),
      'img', 'image too large: 400 megapixels', True),
-    ('image entry not an object', whole_file(
-        lambda c: c['images'].__setitem__(1, 'b.png')), 'ann',
+    ('image entry not an object',
+     whole_file(lambda c: c['images'].__setitem__(1, 'b.png')), 'ann',
      'images[1] is not an object', False),
     ('image without file_name', bad_img_entry(file_name=None), 'ann',
      'image without file_name', True),
@@ -159,11 +180,11 @@ COCO_CASES = [
      False),
     ('duplicate annotation id', bad_ann(id=1), 'ann',
      'duplicate annotation id 1', False),
-    ('annotation not an object', whole_file(
-        lambda c: c['annotations'].__setitem__(1, [1, 2])), 'ann',
+    ('annotation not an object',
+     whole_file(lambda c: c['annotations'].__setitem__(1, [1, 2])), 'ann',
      'annotations[1] is not an object', False),
-    ('category without id', whole_file(
-        lambda c: c['categories'].append(dict(name='x'))), 'ann',
+    ('category without id',
+     whole_file(lambda c: c['categories'].append(dict(name='x'))), 'ann',
      'category without id or name', False),
     ('no categories', whole_file(lambda c: c.update(categories=[])), 'ann',
      'no categories', False),
@@ -180,8 +201,7 @@ JSON_CASES = [
 
 DATASETS = {
     'CocoDetDataset': (CocoDetDataset, ('defect', ), {}),
-    'SyntheticXRayDetDataset': (SyntheticXRayDetDataset, ('critical',
-                                                          'minor'),
+    'SyntheticXRayDetDataset': (SyntheticXRayDetDataset, ('critical', 'minor'),
                                 dict(synthetic=None, split='train')),
     'GDXrayCastingsDataset': (GDXrayCastingsDataset, ('defect', ), {}),
 }
@@ -189,8 +209,12 @@ DATASETS = {
 
 def build(name, root, **kwargs):
     cls, _, extra = DATASETS[name]
-    args = dict(data_root=root, ann_file=ANN, data_prefix=dict(img='train/'),
-                pipeline=[], **extra)
+    args = dict(
+        data_root=root,
+        ann_file=ANN,
+        data_prefix=dict(img='train/'),
+        pipeline=[],
+        **extra)
     args.update(kwargs)
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')
@@ -214,8 +238,8 @@ def expect(dataset_name, root, named, problem, per_image, skip_invalid):
     assert problem in error.problem, str(error)
 
 
-@pytest.mark.parametrize('skip_invalid', [False, True],
-                         ids=['raise', 'skip_invalid'])
+@pytest.mark.parametrize(
+    'skip_invalid', [False, True], ids=['raise', 'skip_invalid'])
 @pytest.mark.parametrize('dataset_name', list(DATASETS))
 @pytest.mark.parametrize('case', COCO_CASES, ids=[c[0] for c in COCO_CASES])
 def test_coco_corpus(tmp_path, case, dataset_name, skip_invalid):
@@ -227,8 +251,8 @@ def test_coco_corpus(tmp_path, case, dataset_name, skip_invalid):
     expect(dataset_name, root, named, problem, per_image, skip_invalid)
 
 
-@pytest.mark.parametrize('skip_invalid', [False, True],
-                         ids=['raise', 'skip_invalid'])
+@pytest.mark.parametrize(
+    'skip_invalid', [False, True], ids=['raise', 'skip_invalid'])
 @pytest.mark.parametrize('case', JSON_CASES, ids=[c[0] for c in JSON_CASES])
 def test_broken_json(tmp_path, case, skip_invalid):
     _, content, problem = case
@@ -246,7 +270,8 @@ def test_good_coco_loads_everywhere(tmp_path):
         dataset = build(name, root)
         assert len(dataset) == 2 and not dataset.invalid_samples
         assert dataset.get_data_info(1)['instances'][0]['bbox'] == [
-            4.0, 4.0, 14.0, 12.0]
+            4.0, 4.0, 14.0, 12.0
+        ]
 
 
 # XRayImageFolder (unlabelled pretraining images): (id, bad file, problem)
@@ -260,10 +285,10 @@ FOLDER_CASES = [
 ]
 
 
-@pytest.mark.parametrize('skip_invalid', [False, True],
-                         ids=['raise', 'skip_invalid'])
-@pytest.mark.parametrize('case', FOLDER_CASES,
-                         ids=[c[0] for c in FOLDER_CASES])
+@pytest.mark.parametrize(
+    'skip_invalid', [False, True], ids=['raise', 'skip_invalid'])
+@pytest.mark.parametrize(
+    'case', FOLDER_CASES, ids=[c[0] for c in FOLDER_CASES])
 def test_xray_folder_corpus(tmp_path, case, skip_invalid):
     _, bad, problem = case
     cv2.imwrite(str(tmp_path / GOOD), np.full((SIZE, SIZE), 999, np.uint16))
@@ -274,8 +299,8 @@ def test_xray_folder_corpus(tmp_path, case, skip_invalid):
         write_bytes(path, bad)
     if skip_invalid:
         with pytest.warns(UserWarning, match='skipped 1 invalid sample'):
-            dataset = XRayImageFolder(data_root=str(tmp_path),
-                                      skip_invalid=True)
+            dataset = XRayImageFolder(
+                data_root=str(tmp_path), skip_invalid=True)
         assert len(dataset) == 1
         assert dataset.get_data_info(0)['img_path'].endswith(GOOD)
         [error] = dataset.invalid_samples
@@ -293,8 +318,9 @@ def test_loading_refuses_a_bomb_before_decoding(tmp_path, transform):
     with pytest.raises(InvalidDataError, match='image too large'):
         transform()(dict(img_path=path))
     write_bytes(path, png_header_only(12000, 12000))
-    with pytest.raises(InvalidDataError,
-                       match=r'12000x12000 .* more than max_pixels=5000'):
+    with pytest.raises(
+            InvalidDataError,
+            match=r'12000x12000 .* more than max_pixels=5000'):
         transform(max_pixels=5000)(dict(img_path=path))
     # the limit is configurable: a 64 x 64 image passes 4096, not 4095
     cv2.imwrite(path, np.zeros((64, 64), np.uint8))
@@ -348,10 +374,11 @@ def test_error_in_a_dataloader_worker_keeps_file_and_problem(tmp_path):
     from torch.utils.data import DataLoader
     path = str(tmp_path / BAD)
     write_bytes(path, b'')
-    loader = DataLoader([dict(img_path=path)], num_workers=1,
+    loader = DataLoader([dict(img_path=path)],
+                        num_workers=1,
                         collate_fn=lambda batch: LoadImageChecked()(batch[0]))
     with pytest.raises(InvalidDataError) as info:
         next(iter(loader))
-    assert (info.value.path, info.value.problem) == (
-        path, 'empty image file (0 bytes)')
+    assert (info.value.path,
+            info.value.problem) == (path, 'empty image file (0 bytes)')
     assert str(info.value) == f'{path}: empty image file (0 bytes)'

@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 
 from defectzoo.utils.dataset_check import prepare_dataset_cfg
-from tests.test_datasets._defect_fixtures import (make_magnetic_tile,
-                                                  make_neu, truncate)
+from tests.test_datasets._defect_fixtures import (make_magnetic_tile, make_neu,
+                                                  truncate)
 from tests.test_datasets._helpers import load_tool, run_check_dataset
 
 ALL = ['--cfg-options', 'train_dataloader.dataset.split=None']
@@ -16,14 +16,21 @@ SIZE2 = 30
 
 def test_prepare_dataset_cfg():
     from mmengine.registry import DefaultScope
-    cfg = dict(type='KPerClassSubset', k=2,
-               dataset=dict(type='NEUClsDataset', data_root='a',
-                            pipeline=[dict(type='LoadImageChecked')]))
+    cfg = dict(
+        type='KPerClassSubset',
+        k=2,
+        dataset=dict(
+            type='NEUClsDataset',
+            data_root='a',
+            pipeline=[dict(type='LoadImageChecked')]))
     with DefaultScope.overwrite_default_scope('defectzoo'):
         out = prepare_dataset_cfg(cfg, data_root='b', drop_pipeline=True)
-    assert out['dataset'] == dict(type='NEUClsDataset', data_root='b',
-                                  pipeline=[], skip_invalid=True,
-                                  check_images='none')
+    assert out['dataset'] == dict(
+        type='NEUClsDataset',
+        data_root='b',
+        pipeline=[],
+        skip_invalid=True,
+        check_images='none')
     assert 'skip_invalid' not in out and 'skip_invalid' not in cfg['dataset']
 
 
@@ -41,15 +48,15 @@ def test_check_dataset_neu(tmp_path, capsys):
 
     bad = osp.join(root, 'IMAGES', 'patches_2.jpg')
     truncate(bad)
-    cv2.imwrite(osp.join(root, 'IMAGES', 'scratches_1.jpg'),
-                np.zeros((SIZE2, SIZE2), np.uint8))  # XML says 24 x 24
+    cv2.imwrite(
+        osp.join(root, 'IMAGES', 'scratches_1.jpg'),
+        np.zeros((SIZE2, SIZE2), np.uint8))  # XML says 24 x 24
     assert run_check_dataset('neu_det.py', '--data-root', root, '--split',
                              'train', *ALL) == 1
     out = capsys.readouterr().out
     assert f'{bad}: truncated image: JPEG end-of-image marker missing' in out
     assert 'scratches_1.xml: annotated image size 24x24 differs' in out
     assert '2 problem(s) found.' in out
-
 
 
 def test_check_dataset_magnetic_tile(tmp_path, capsys):
@@ -82,18 +89,20 @@ def test_browse_dataset(tmp_path):
             '--data-root', root, '--num', '6', '--per-grid', '4',
             '--cfg-options', 'train_dataloader.dataset.split=None'
         ]) == 0
-        grids = [cv2.imread(osp.join(out, f'grid_{i:03d}.png'))
-                 for i in range(2)]
+        grids = [
+            cv2.imread(osp.join(out, f'grid_{i:03d}.png')) for i in range(2)
+        ]
         assert all(g is not None for g in grids)
         assert grids[0].shape == (256 + 16 + 4, 4 * (256 + 4), 3)
         assert grids[1].shape == (256 + 16 + 4, 2 * (256 + 4), 3)
         assert grids[0].std() > 10  # something was drawn
 
 
-MY_CONFIGS = ['neu_cls.py', 'neu_cls_kshot.py', 'neu_det.py',
-              'magnetic_tile_cls.py', 'magnetic_tile_seg.py',
-              'magnetic_tile_det.py', 'image_folder_cls.py', 'voc_det.py',
-              'coco_det.py', 'image_mask_seg.py']
+MY_CONFIGS = [
+    'neu_cls.py', 'neu_cls_kshot.py', 'neu_det.py', 'magnetic_tile_cls.py',
+    'magnetic_tile_seg.py', 'magnetic_tile_det.py', 'image_folder_cls.py',
+    'voc_det.py', 'coco_det.py', 'image_mask_seg.py'
+]
 
 
 def test_dataset_configs_are_plugin_configs():

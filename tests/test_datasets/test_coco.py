@@ -26,19 +26,24 @@ def _edit(root, fn):
 
 
 def test_loads_classes_from_file(coco):
-    ds = CocoDetDataset(data_root=coco, ann_file='annotations/train.json',
-                        data_prefix=dict(img='images/'))
+    ds = CocoDetDataset(
+        data_root=coco,
+        ann_file='annotations/train.json',
+        data_prefix=dict(img='images/'))
     assert ds.metainfo['classes'] == ('scratch', 'spot')
     assert len(ds) == 3
-    assert [i['bbox'] for i in ds.get_data_info(0)['instances']] == [
-        [1, 2, 6, 8], [10, 10, 14, 14]]
+    assert [i['bbox']
+            for i in ds.get_data_info(0)['instances']] == [[1, 2, 6, 8],
+                                                           [10, 10, 14, 14]]
     assert ds.get_data_info(1)['instances'][0]['bbox_label'] == 1
     assert ds.get_data_info(2)['instances'] == []
-    sub = CocoDetDataset(data_root=coco, ann_file='annotations/train.json',
-                         data_prefix=dict(img='images/'),
-                         metainfo=dict(classes=('spot', )))
-    assert [len(sub.get_data_info(i)['instances']) for i in range(3)] == [
-        0, 1, 0]
+    sub = CocoDetDataset(
+        data_root=coco,
+        ann_file='annotations/train.json',
+        data_prefix=dict(img='images/'),
+        metainfo=dict(classes=('spot', )))
+    assert [len(sub.get_data_info(i)['instances'])
+            for i in range(3)] == [0, 1, 0]
 
 
 @pytest.mark.parametrize('edit, problem', [
@@ -46,16 +51,17 @@ def test_loads_classes_from_file(coco):
      'unknown class: category_id 7'),
     (lambda d: d['annotations'][0].update(bbox=[20, 20, 10, 10]),
      'box outside the image'),
-    (lambda d: d['annotations'][0].update(bbox=[3, 3, 0, 5]),
-     'zero-area box'),
+    (lambda d: d['annotations'][0].update(bbox=[3, 3, 0, 5]), 'zero-area box'),
     (lambda d: d['images'][0].update(file_name='gone.png'),
      'missing image file'),
 ])
 def test_bad_annotations(coco, edit, problem):
     json_path = _edit(coco, edit)
     with pytest.raises(InvalidDataError) as info:
-        CocoDetDataset(data_root=coco, ann_file='annotations/train.json',
-                       data_prefix=dict(img='images/'))
+        CocoDetDataset(
+            data_root=coco,
+            ann_file='annotations/train.json',
+            data_prefix=dict(img='images/'))
     assert problem in str(info.value)
     assert json_path in str(info.value) or 'gone.png' in str(info.value)
 
@@ -70,8 +76,11 @@ def test_empty_and_missing_file(coco):
 
 
 def test_coco_config(coco):
-    ds = build_dataset(base_dataset_cfg('coco_det.py', 'val_dataloader',
-                                        data_root=coco,
-                                        ann_file='annotations/train.json'))
+    ds = build_dataset(
+        base_dataset_cfg(
+            'coco_det.py',
+            'val_dataloader',
+            data_root=coco,
+            ann_file='annotations/train.json'))
     assert len(ds) == 3 and ds.metainfo['classes'] == ('scratch', 'spot')
     assert len(ds[0]['data_samples'].gt_instances) == 2

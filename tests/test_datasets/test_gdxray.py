@@ -33,11 +33,12 @@ def _write_series(root, series, n_images, gt_lines=None):
 def castings(tmp_path):
     """C0001, C0002 annotated (C0002 in MATLAB's float format), C0003 not."""
     root = str(tmp_path / 'Castings')
-    _write_series(root, 'C0001', 3, ['1 10 20 5 8', '2 1 40 1 30',
-                                     '2 3 4 3 4'])
+    _write_series(root, 'C0001', 3,
+                  ['1 10 20 5 8', '2 1 40 1 30', '2 3 4 3 4'])
     _write_series(root, 'C0002', 2, [
         '   1.0000000e+00   3.0000000e+00   1.2000000e+01   '
-        '2.0000000e+00   9.0000000e+00'])
+        '2.0000000e+00   9.0000000e+00'
+    ])
     _write_series(root, 'C0003', 2)
     return root
 
@@ -59,24 +60,26 @@ def test_converter_writes_coco(castings, tmp_path):
     coco = COCO(osp.join(out, 'all.json'))
     names = {im['file_name']: im for im in coco.dataset['images']}
     # annotated series only; images without rows kept as defect-free
-    assert sorted(names) == ['C0001/C0001_0001.png', 'C0001/C0001_0002.png',
-                             'C0001/C0001_0003.png', 'C0002/C0002_0001.png',
-                             'C0002/C0002_0002.png']
+    assert sorted(names) == [
+        'C0001/C0001_0001.png', 'C0001/C0001_0002.png', 'C0001/C0001_0003.png',
+        'C0002/C0002_0001.png', 'C0002/C0002_0002.png'
+    ]
     im = names['C0001/C0001_0001.png']
     assert (im['width'], im['height']) == (W, H)
     anns = coco.loadAnns(coco.getAnnIds(imgIds=im['id']))
     # row "1 10 20 5 8": x1=10 x2=20 y1=5 y2=8 -> [9, 4, 11, 4]
     assert [a['bbox'] for a in anns] == [[9.0, 4.0, 11.0, 4.0]]
     assert anns[0]['area'] == 44.0 and anns[0]['category_id'] == 1
-    full = coco.loadAnns(coco.getAnnIds(
-        imgIds=names['C0001/C0001_0002.png']['id']))
+    full = coco.loadAnns(
+        coco.getAnnIds(imgIds=names['C0001/C0001_0002.png']['id']))
     assert [a['bbox'] for a in full] == [[0.0, 0.0, 40.0, 30.0],
                                          [2.0, 2.0, 2.0, 2.0]]
-    c2 = coco.loadAnns(coco.getAnnIds(
-        imgIds=names['C0002/C0002_0001.png']['id']))
+    c2 = coco.loadAnns(
+        coco.getAnnIds(imgIds=names['C0002/C0002_0001.png']['id']))
     assert c2[0]['bbox'] == [2.0, 1.0, 10.0, 8.0]
     assert coco.loadCats(coco.getCatIds()) == [
-        dict(id=1, name='defect', supercategory='defect')]
+        dict(id=1, name='defect', supercategory='defect')
+    ]
     assert coco.getAnnIds(imgIds=names['C0001/C0001_0003.png']['id']) == []
 
 
@@ -108,13 +111,15 @@ def test_include_unannotated(castings):
     assert len(c3) == 2 and not any(im['annotated'] for im in c3)
 
 
-@pytest.mark.parametrize('row, problem', [
-    ('1 30 41 5 8', 'box outside the image'),      # x2 = 41 > width 40
-    ('1 10 20 25 31', 'box outside the image'),    # y2 = 31 > height 30
-    ('1 20 10 5 8', 'zero-area box'),              # x2 < x1
-    ('9 10 20 5 8', 'image index with no file'),   # no C0004_0009.png
-    ('1 10 20 5', 'expected 5 values'),
-])
+@pytest.mark.parametrize(
+    'row, problem',
+    [
+        ('1 30 41 5 8', 'box outside the image'),  # x2 = 41 > width 40
+        ('1 10 20 25 31', 'box outside the image'),  # y2 = 31 > height 30
+        ('1 20 10 5 8', 'zero-area box'),  # x2 < x1
+        ('9 10 20 5 8', 'image index with no file'),  # no C0004_0009.png
+        ('1 10 20 5', 'expected 5 values'),
+    ])
 def test_bad_rows_name_the_file(tmp_path, row, problem):
     root = str(tmp_path / 'Castings')
     sdir = _write_series(root, 'C0004', 2, ['2 1 5 1 5', row])
@@ -143,8 +148,10 @@ def test_dataset_from_base_config(castings, tmp_path):
     load_tool('dataset_converters/gdxray_to_coco.py').main(
         [castings, out, '--test-series', 'C0002'])
     data_root = osp.dirname(castings)
-    cfg = base_dataset_cfg('gdxray_castings.py', data_root=data_root,
-                           ann_file=osp.join(out, 'train.json'))
+    cfg = base_dataset_cfg(
+        'gdxray_castings.py',
+        data_root=data_root,
+        ann_file=osp.join(out, 'train.json'))
     ds = build_dataset(cfg)
     assert ds.metainfo['classes'] == ('defect', )
     # filter_empty_gt: the two annotated images of C0001
@@ -156,9 +163,10 @@ def test_dataset_from_base_config(castings, tmp_path):
 
 def test_check_dataset_tool(castings, capsys):
     data_root = osp.dirname(castings)
-    load_tool('dataset_converters/gdxray_to_coco.py').main(
-        [castings, osp.join(data_root, 'annotations'), '--test-series',
-         'C0002'])
+    load_tool('dataset_converters/gdxray_to_coco.py').main([
+        castings,
+        osp.join(data_root, 'annotations'), '--test-series', 'C0002'
+    ])
     assert run_check_dataset('gdxray_castings.py', '--data-root',
                              data_root) == 0
     out = capsys.readouterr().out

@@ -25,18 +25,19 @@ def mt(tmp_path):
 
 def test_mask_to_boxes_hand_drawn():
     mask = np.zeros((12, 16), np.uint8)
-    mask[1:4, 2:6] = 255          # 4 x 3 block          -> (2, 1, 6, 4)
-    mask[6, 10] = 255             # two pixels touching   -> 8-connected
-    mask[7, 11] = 255             # only diagonally          (10, 6, 12, 8)
-    mask[10, 0] = 200             # single pixel
-    mask[9:12, 14:16] = 100       # grey, below threshold: not defect
+    mask[1:4, 2:6] = 255  # 4 x 3 block          -> (2, 1, 6, 4)
+    mask[6, 10] = 255  # two pixels touching   -> 8-connected
+    mask[7, 11] = 255  # only diagonally          (10, 6, 12, 8)
+    mask[10, 0] = 200  # single pixel
+    mask[9:12, 14:16] = 100  # grey, below threshold: not defect
     boxes = mask_to_boxes(mask)
     assert boxes.dtype == np.float32
     assert boxes.tolist() == [[2, 1, 6, 4], [10, 6, 12, 8], [0, 10, 1, 11]]
-    assert mask_to_boxes(mask, connectivity=4).tolist() == [
-        [2, 1, 6, 4], [10, 6, 11, 7], [11, 7, 12, 8], [0, 10, 1, 11]]
-    assert mask_to_boxes(mask, min_area=2).tolist() == [[2, 1, 6, 4],
-                                                        [10, 6, 12, 8]]
+    assert mask_to_boxes(
+        mask, connectivity=4).tolist() == [[2, 1, 6, 4], [10, 6, 11, 7],
+                                           [11, 7, 12, 8], [0, 10, 1, 11]]
+    assert mask_to_boxes(
+        mask, min_area=2).tolist() == [[2, 1, 6, 4], [10, 6, 12, 8]]
     assert mask_to_boxes(mask, threshold=100).shape == (4, 4)
     assert mask_to_boxes(np.zeros((5, 5), np.uint8)).shape == (0, 4)
 
@@ -51,11 +52,11 @@ def test_cls_dataset(mt):
 
 
 def test_seg_dataset_and_pipeline(mt):
-    ds = build_dataset(base_dataset_cfg('magnetic_tile_seg.py',
-                                        'val_dataloader', data_root=mt,
-                                        split=None))
-    assert len(ds) == 10 and ds.metainfo['classes'] == ('background',
-                                                        'defect')
+    ds = build_dataset(
+        base_dataset_cfg(
+            'magnetic_tile_seg.py', 'val_dataloader', data_root=mt,
+            split=None))
+    assert len(ds) == 10 and ds.metainfo['classes'] == ('background', 'defect')
     for i in range(len(ds)):
         info = ds.get_data_info(i)
         assert info['seg_map_path'] == info['img_path'][:-4] + '.png'
@@ -79,8 +80,8 @@ def test_det_dataset_boxes_from_components(mt):
         info = ds.get_data_info(i)
         by_class.setdefault(info['folder_class'], []).append(info)
     assert all(not d['instances'] for d in by_class['Free'])
-    assert [i['bbox'] for i in by_class['Blowhole'][0]['instances']] == [
-        [2, 3, 8, 11]]
+    assert [i['bbox']
+            for i in by_class['Blowhole'][0]['instances']] == [[2, 3, 8, 11]]
     brk = by_class['Break'][0]['instances']
     assert [i['bbox'] for i in brk] == [[2, 3, 8, 11], [20, 10, 25, 15]]
     assert {i['bbox_label'] for i in brk} == {1}
@@ -91,20 +92,23 @@ def test_det_dataset_boxes_from_components(mt):
     assert len(full) == 10 and not full.invalid_samples
     agnostic = MagneticTileDetDataset(data_root=mt, class_agnostic=True)
     assert agnostic.metainfo['classes'] == ('defect', )
-    labels = {i['bbox_label'] for k in range(len(agnostic))
-              for i in agnostic.get_data_info(k)['instances']}
+    labels = {
+        i['bbox_label']
+        for k in range(len(agnostic))
+        for i in agnostic.get_data_info(k)['instances']
+    }
     assert labels == {0}
     # min_area drops the 25-pixel Break blob
-    ds = MagneticTileDetDataset(data_root=mt, min_area=30,
-                                metainfo=dict(classes=('Break', )))
+    ds = MagneticTileDetDataset(
+        data_root=mt, min_area=30, metainfo=dict(classes=('Break', )))
     assert len(ds) == 1 + MT_COUNTS['Free']
     assert sum(len(ds.get_data_info(k)['instances'])
                for k in range(len(ds))) == 1
 
 
 def test_det_config_pipeline(mt):
-    ds = build_dataset(base_dataset_cfg('magnetic_tile_det.py', data_root=mt,
-                                        split=None))
+    ds = build_dataset(
+        base_dataset_cfg('magnetic_tile_det.py', data_root=mt, split=None))
     assert len(ds) == 10  # Free images are kept as negatives
     sample = ds[0]
     assert sample['inputs'].shape[0] == 3
@@ -157,9 +161,11 @@ def test_split_on_the_fly_equals_split_tool(tmp_path):
         from_file = MagneticTileSegDataset(
             data_root=root, ann_file=osp.join(out, f'{split}.txt'))
         assert len(from_file) == len(ids)
-    train = MagneticTileClsDataset(data_root=root, split='train',
-                                   split_ratios=(.6, .2, .2))
-    assert Counter(train.get_data_info(i)['gt_label']
-                   for i in range(len(train))) == {
-                       0: 3, MT_CLASSES.index('Crack'): 2,
-                       MT_CLASSES.index('Free'): 6}
+    train = MagneticTileClsDataset(
+        data_root=root, split='train', split_ratios=(.6, .2, .2))
+    assert Counter(
+        train.get_data_info(i)['gt_label'] for i in range(len(train))) == {
+            0: 3,
+            MT_CLASSES.index('Crack'): 2,
+            MT_CLASSES.index('Free'): 6
+        }

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from defectzoo.datasets.mixedwm38 import (MIXEDWM38_CLASSES,
-                                          MIXEDWM38_PATTERNS,
-                                          pattern_to_class, render_wafer_map)
+                                          MIXEDWM38_PATTERNS, pattern_to_class,
+                                          render_wafer_map)
 from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
                                           load_tool, run_check_dataset)
@@ -22,16 +22,16 @@ def test_38_class_mapping():
     # 1 normal, 8 single, 13 pairs, 12 triples, 4 quadruples (C1..C38)
     sizes = [sum(p) for p in MIXEDWM38_PATTERNS]
     assert sizes == [0] + [1] * 8 + [2] * 13 + [3] * 12 + [4] * 4
-    assert MIXEDWM38_CLASSES[:9] == (
-        'Normal', 'Center', 'Donut', 'Edge_Loc', 'Edge_Ring', 'Loc',
-        'Near_full', 'Scratch', 'Random')
-    assert MIXEDWM38_CLASSES[9] == 'Center+Edge_Loc'             # C10
-    assert MIXEDWM38_CLASSES[21] == 'Loc+Scratch'                # C22
-    assert MIXEDWM38_CLASSES[22] == 'Center+Edge_Loc+Loc'        # C23
+    assert MIXEDWM38_CLASSES[:9] == ('Normal', 'Center', 'Donut', 'Edge_Loc',
+                                     'Edge_Ring', 'Loc', 'Near_full',
+                                     'Scratch', 'Random')
+    assert MIXEDWM38_CLASSES[9] == 'Center+Edge_Loc'  # C10
+    assert MIXEDWM38_CLASSES[21] == 'Loc+Scratch'  # C22
+    assert MIXEDWM38_CLASSES[22] == 'Center+Edge_Loc+Loc'  # C23
     assert MIXEDWM38_CLASSES[37] == 'Donut+Edge_Ring+Loc+Scratch'  # C38
     assert pattern_to_class(CENTER_EDGELOC) == 9
     assert pattern_to_class([0] * 8) == 0
-    assert pattern_to_class([0, 0, 0, 0, 0, 0, 0, 1]) == 8        # Random
+    assert pattern_to_class([0, 0, 0, 0, 0, 0, 0, 1]) == 8  # Random
     # Near_full and Random never mix; Center and Donut never together
     for p in MIXEDWM38_PATTERNS[9:]:
         assert not p[5] and not p[7] and not (p[0] and p[1])
@@ -42,8 +42,7 @@ def test_render_nearest():
     img = render_wafer_map(wafer, 4)
     assert img.shape == (4, 4, 3)
     assert img[..., 0].tolist() == [[0, 0, 128, 128], [0, 0, 128, 128],
-                                    [255, 255, 128, 128],
-                                    [255, 255, 128, 128]]
+                                    [255, 255, 128, 128], [255, 255, 128, 128]]
     assert render_wafer_map(wafer, None, channels=1).shape == (2, 2)
 
 
@@ -87,8 +86,8 @@ def test_dataset_from_base_config(npz):
     # small-data subset: k per class from the training split, seeded
     small = build_dataset(dict(cfg, num_per_class=2))
     assert len(small) == 8
-    assert all(small.get_data_info(i)['npz_index'] in tr
-               for i in range(len(small)))
+    assert all(
+        small.get_data_info(i)['npz_index'] in tr for i in range(len(small)))
     again = build_dataset(dict(cfg, num_per_class=2))
     assert [small.get_data_info(i)['npz_index'] for i in range(8)] == \
         [again.get_data_info(i)['npz_index'] for i in range(8)]
@@ -132,35 +131,39 @@ def test_bad_samples_name_the_file(tmp_path):
     assert exc.value.path == path
     # the released file's stray 3s: read as 2 (failing die) by value_map
     with pytest.raises(InvalidDataError, match='sample 3 of arr_0'):
-        build_dataset(dict(type='MixedWM38Dataset', ann_file=path,
-                           value_map={3: 2}))
+        build_dataset(
+            dict(type='MixedWM38Dataset', ann_file=path, value_map={3: 2}))
     maps[3, 0, 0] = 1
     np.savez(path, maps, labels)
-    ds = build_dataset(dict(type='MixedWM38Dataset', ann_file=path,
-                            value_map={3: 2}, img_size=52))
+    ds = build_dataset(
+        dict(
+            type='MixedWM38Dataset',
+            ann_file=path,
+            value_map={3: 2},
+            img_size=52))
     assert ds.get_data_info(2)['img'][0, 0, 0] == 255
 
     maps, labels = _fake_mixedwm38()
-    labels[4] = [1, 1, 0, 0, 0, 0, 0, 0]           # Center+Donut: not a class
+    labels[4] = [1, 1, 0, 0, 0, 0, 0, 0]  # Center+Donut: not a class
     path = str(tmp_path / 'pattern.npz')
     np.savez(path, maps, labels)
-    with pytest.raises(InvalidDataError,
-                       match=r'sample 4 .*Center\+Donut.*not one of the 38'):
+    with pytest.raises(
+            InvalidDataError,
+            match=r'sample 4 .*Center\+Donut.*not one of the 38'):
         build_dataset(dict(type='MixedWM38Dataset', ann_file=path))
     with pytest.warns(UserWarning, match='skipped 1 invalid'):
-        ds = build_dataset(dict(type='MixedWM38Dataset', ann_file=path,
-                                skip_invalid=True))
+        ds = build_dataset(
+            dict(type='MixedWM38Dataset', ann_file=path, skip_invalid=True))
     assert len(ds) == 19
     with pytest.raises(InvalidDataError, match='missing MixedWM38 npz'):
-        build_dataset(dict(type='MixedWM38Dataset',
-                           ann_file=str(tmp_path / 'none.npz')))
+        build_dataset(
+            dict(type='MixedWM38Dataset', ann_file=str(tmp_path / 'none.npz')))
 
 
 def test_check_dataset_tool(tmp_path, capsys):
     maps, labels = _fake_mixedwm38()
     labels[4] = [1, 1, 0, 0, 0, 0, 0, 0]
     np.savez(str(tmp_path / 'Wafer_Map_Datasets.npz'), maps, labels)
-    assert run_check_dataset('mixedwm38.py', '--data-root',
-                             str(tmp_path)) == 1
+    assert run_check_dataset('mixedwm38.py', '--data-root', str(tmp_path)) == 1
     out = capsys.readouterr().out
     assert 'Wafer_Map_Datasets.npz: unknown pattern: sample 4' in out

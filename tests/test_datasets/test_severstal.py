@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from defectzoo.utils.data.rle import RLEError, rle_decode, rle_encode
 from defectzoo.datasets.severstal import read_severstal_csv
+from defectzoo.utils.data.rle import RLEError, rle_decode, rle_encode
 from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
                                           load_tool, run_check_dataset)
@@ -20,12 +20,10 @@ def test_rle_decode_hand_computed():
     # 3 x 4 mask, pixels numbered top to bottom, then left to right:
     #   1 4 7 10 / 2 5 8 11 / 3 6 9 12
     mask = rle_decode('2 3 10 2', (3, 4))
-    assert mask.tolist() == [[0, 1, 0, 1],
-                             [1, 0, 0, 1],
-                             [1, 0, 0, 0]]
+    assert mask.tolist() == [[0, 1, 0, 1], [1, 0, 0, 1], [1, 0, 0, 0]]
     assert rle_encode(mask) == '2 3 10 2'
     assert rle_decode('', (3, 4)).sum() == 0 and rle_encode(mask * 0) == ''
-    assert rle_decode('12 1', (3, 4))[2, 3] == 1      # the last pixel
+    assert rle_decode('12 1', (3, 4))[2, 3] == 1  # the last pixel
 
 
 def test_rle_round_trip():
@@ -64,13 +62,14 @@ def severstal(tmp_path):
     os.makedirs(img_dir)
     rng = np.random.default_rng(0)
     for name in ('a.jpg', 'b.jpg', 'c.jpg'):
-        cv2.imwrite(str(img_dir / name),
-                    rng.integers(0, 255, (H, W, 3), dtype=np.uint8))
+        cv2.imwrite(
+            str(img_dir / name),
+            rng.integers(0, 255, (H, W, 3), dtype=np.uint8))
     m1, m3 = _mask_a()
-    rows = ['ImageId,ClassId,EncodedPixels',
-            f'a.jpg,1,{rle_encode(m1)}',
-            f'a.jpg,3,{rle_encode(m3)}',
-            f'b.jpg,4,{H * W - 2} 3']         # the last three pixels
+    rows = [
+        'ImageId,ClassId,EncodedPixels', f'a.jpg,1,{rle_encode(m1)}',
+        f'a.jpg,3,{rle_encode(m3)}', f'b.jpg,4,{H * W - 2} 3'
+    ]  # the last three pixels
     (root / 'train.csv').write_text('\n'.join(rows) + '\n')
     return str(root)
 
@@ -83,16 +82,22 @@ def _add_row(root, row):
 def test_converter_writes_class_index_masks(severstal):
     load_tool('dataset_converters/severstal_to_masks.py').main(
         [severstal, '--val-fraction', '0.34'])
-    masks = {n: cv2.imread(osp.join(severstal, 'masks', n + '.png'),
-                           cv2.IMREAD_UNCHANGED) for n in 'abc'}
+    masks = {
+        n:
+        cv2.imread(
+            osp.join(severstal, 'masks', n + '.png'), cv2.IMREAD_UNCHANGED)
+        for n in 'abc'
+    }
     m1, m3 = _mask_a()
     assert np.array_equal(masks['a'], m1 * 1 + m3 * 3)
     expected_b = np.zeros((H, W), np.uint8)
-    expected_b[H - 3:, W - 1] = 4                  # column-major: last column
+    expected_b[H - 3:, W - 1] = 4  # column-major: last column
     assert np.array_equal(masks['b'], expected_b)
     assert masks['c'].shape == (H, W) and masks['c'].max() == 0
-    splits = {s: open(osp.join(severstal, 'splits', s + '.txt')).read().split()
-              for s in ('train', 'val')}
+    splits = {
+        s: open(osp.join(severstal, 'splits', s + '.txt')).read().split()
+        for s in ('train', 'val')
+    }
     assert len(splits['val']) == 1
     assert sorted(splits['train'] + splits['val']) == ['a', 'b', 'c']
 
@@ -114,8 +119,9 @@ def test_converter_bad_rows(severstal, row, path_end, match):
     _add_row(severstal, row)
     tool = load_tool('dataset_converters/severstal_to_masks.py')
     with pytest.raises(InvalidDataError, match=match) as exc:
-        tool.convert(osp.join(severstal, 'train.csv'),
-                     osp.join(severstal, 'train_images'), severstal)
+        tool.convert(
+            osp.join(severstal, 'train.csv'),
+            osp.join(severstal, 'train_images'), severstal)
     assert exc.value.path.endswith(path_end)
     if path_end == 'train.csv':
         assert 'line 5' in str(exc.value)
@@ -128,13 +134,13 @@ def test_converter_bad_rows(severstal, row, path_end, match):
 def test_seg_dataset_from_base_config(severstal):
     load_tool('dataset_converters/severstal_to_masks.py').main(
         [severstal, '--val-fraction', '0'])
-    cfg = base_dataset_cfg('severstal_seg.py', 'val_dataloader',
-                           data_root=severstal, ann_file='')
+    cfg = base_dataset_cfg(
+        'severstal_seg.py', 'val_dataloader', data_root=severstal, ann_file='')
     ds = build_dataset(cfg)
     assert ds.metainfo['classes'] == ('background', 'defect_1', 'defect_2',
                                       'defect_3', 'defect_4')
     assert len(ds) == 3
-    sample = ds[0]                                   # a.jpg (sorted)
+    sample = ds[0]  # a.jpg (sorted)
     m1, m3 = _mask_a()
     seg = sample['data_samples'].gt_sem_seg.data[0].numpy()
     assert np.array_equal(seg, m1 * 1 + m3 * 3)
@@ -148,11 +154,17 @@ def test_seg_dataset_from_base_config(severstal):
 
 
 def test_cls_dataset_from_base_config(severstal):
-    cfg = base_dataset_cfg('severstal_cls.py', 'val_dataloader',
-                           data_root=severstal, image_list=None)
+    cfg = base_dataset_cfg(
+        'severstal_cls.py',
+        'val_dataloader',
+        data_root=severstal,
+        image_list=None)
     ds = build_dataset(cfg)
-    labels = {osp.basename(ds.get_data_info(i)['img_path']):
-              ds.get_data_info(i)['gt_label'] for i in range(len(ds))}
+    labels = {
+        osp.basename(ds.get_data_info(i)['img_path']):
+        ds.get_data_info(i)['gt_label']
+        for i in range(len(ds))
+    }
     assert labels == {'a.jpg': [0, 2], 'b.jpg': [3], 'c.jpg': []}
     sample = ds[0]
     assert sample['data_samples'].gt_label.tolist() == [0, 2]
@@ -178,7 +190,7 @@ def test_check_dataset_tool(severstal, capsys):
         assert run_check_dataset(config, '--data-root', severstal) == 0
     assert 'No problems found.' in capsys.readouterr().out
     _add_row(severstal, 'd.jpg,1,1 3')
-    assert run_check_dataset(
-        'severstal_cls.py', '--data-root', severstal, '--split', 'train',
-        '--cfg-options', 'train_dataloader.dataset.image_list=None') == 1
+    assert run_check_dataset('severstal_cls.py', '--data-root', severstal,
+                             '--split', 'train', '--cfg-options',
+                             'train_dataloader.dataset.image_list=None') == 1
     assert 'd.jpg: missing image' in capsys.readouterr().out

@@ -20,8 +20,8 @@ def _data():
 
 
 def test_natural_order():
-    assert sorted(['c_10', 'c_2', 'c_1'], key=natural_key) == [
-        'c_1', 'c_2', 'c_10']
+    assert sorted(['c_10', 'c_2', 'c_1'],
+                  key=natural_key) == ['c_1', 'c_2', 'c_10']
 
 
 def test_stratified_counts_cover_and_disjoint():
@@ -58,8 +58,8 @@ def test_ratios_names_and_errors():
     assert len(two['train']) + len(two['val']) == 20
     assert len(two["val"]) == 5  # a 2.5 -> 2, b 1.75 -> 2, c .75 -> 1
     assert select_split(ids, labels, None) == sorted(ids, key=natural_key)
-    assert select_split(ids, labels, 'val') == stratified_split(
-        ids, labels)['val']
+    assert select_split(ids, labels, 'val') == stratified_split(ids,
+                                                                labels)['val']
     with pytest.raises(ValueError, match='split must be one of'):
         select_split(ids, labels, 'valid')
     with pytest.raises(ValueError, match='ratios'):
@@ -82,8 +82,10 @@ def test_k_per_class():
 
 
 def test_split_files(tmp_path):
-    paths = write_split_files({'train': ['a_1', 'a_2'], 'val': ['b_1']},
-                              str(tmp_path))
+    paths = write_split_files({
+        'train': ['a_1', 'a_2'],
+        'val': ['b_1']
+    }, str(tmp_path))
     assert read_id_list(paths['train']) == ['a_1', 'a_2']
     (tmp_path / 'empty.txt').write_text('\n# nothing\n')
     with pytest.raises(InvalidDataError, match='empty split file'):

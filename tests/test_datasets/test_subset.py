@@ -3,8 +3,7 @@ from collections import Counter
 
 from defectzoo.datasets.neu import NEUClsDataset
 from defectzoo.datasets.subset import EMPTY_GROUP, primary_label
-from tests.test_datasets._defect_fixtures import (make_magnetic_tile,
-                                                  make_neu)
+from tests.test_datasets._defect_fixtures import make_magnetic_tile, make_neu
 from tests.test_datasets._helpers import base_dataset_cfg, build_dataset
 
 
@@ -21,26 +20,28 @@ def test_primary_label():
 def test_k_per_class_neu(tmp_path):
     root = make_neu(str(tmp_path / 'neu'), per_class=5)
     inner = dict(type='NEUClsDataset', data_root=root)
-    ds = build_dataset(dict(type='KPerClassSubset', k=2, seed=0,
-                            dataset=inner))
+    ds = build_dataset(
+        dict(type='KPerClassSubset', k=2, seed=0, dataset=inner))
     assert isinstance(ds, NEUClsDataset)  # the dataset itself, cut down
     assert len(ds) == 12 and _labels(ds) == {c: 2 for c in range(6)}
     paths = [ds.get_data_info(i)['img_path'] for i in range(len(ds))]
-    again = build_dataset(dict(type='KPerClassSubset', k=2, seed=0,
-                               dataset=inner))
+    again = build_dataset(
+        dict(type='KPerClassSubset', k=2, seed=0, dataset=inner))
     assert [again.get_data_info(i)['img_path']
             for i in range(len(again))] == paths
-    other = build_dataset(dict(type='KPerClassSubset', k=2, seed=1,
-                               dataset=inner))
+    other = build_dataset(
+        dict(type='KPerClassSubset', k=2, seed=1, dataset=inner))
     assert [other.get_data_info(i)['img_path']
             for i in range(len(other))] != paths
-    bigger = build_dataset(dict(type='KPerClassSubset', k=4, seed=0,
-                                dataset=inner))
-    assert set(paths) <= {bigger.get_data_info(i)['img_path']
-                          for i in range(len(bigger))}
+    bigger = build_dataset(
+        dict(type='KPerClassSubset', k=4, seed=0, dataset=inner))
+    assert set(paths) <= {
+        bigger.get_data_info(i)['img_path']
+        for i in range(len(bigger))
+    }
     # more than there are: all of them
-    assert len(build_dataset(dict(type='KPerClassSubset', k=50,
-                                  dataset=inner))) == 30
+    assert len(
+        build_dataset(dict(type='KPerClassSubset', k=50, dataset=inner))) == 30
     # the pipeline still runs on the subset
     assert ds[0]['img_path'] in paths
 
@@ -57,13 +58,16 @@ def test_kshot_config(tmp_path):
 
 
 def test_k_per_class_detection_negatives(tmp_path):
-    root = make_magnetic_tile(str(tmp_path / 'mt'),
-                              {'Blowhole': 3, 'Crack': 1, 'Free': 4})
+    root = make_magnetic_tile(
+        str(tmp_path / 'mt'), {
+            'Blowhole': 3,
+            'Crack': 1,
+            'Free': 4
+        })
     inner = dict(type='MagneticTileDetDataset', data_root=root)
     ds = build_dataset(dict(type='KPerClassSubset', k=2, dataset=inner))
-    groups = Counter(primary_label(ds.get_cat_ids(i))
-                     for i in range(len(ds)))
+    groups = Counter(primary_label(ds.get_cat_ids(i)) for i in range(len(ds)))
     assert groups == {0: 2, 2: 1, EMPTY_GROUP: 2}
-    ds = build_dataset(dict(type='KPerClassSubset', k=2, dataset=inner,
-                            empty_group=False))
+    ds = build_dataset(
+        dict(type='KPerClassSubset', k=2, dataset=inner, empty_group=False))
     assert len(ds) == 3

@@ -6,12 +6,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
+# yapf: disable
 from defectzoo.utils.data.validation import (InvalidDataError,
                                              InvalidSampleLog, check_sample,
                                              collect_invalid_samples,
                                              read_image_checked,
                                              read_image_header,
                                              read_mask_checked)
+# yapf: enable
 from tests.test_datasets._defect_fixtures import truncate
 
 
@@ -38,8 +40,8 @@ def test_read_image_header_modes(tmp_path):
     palette = str(tmp_path / 'e.png')
     Image.new('P', (3, 2)).save(palette)
     assert read_image_header(palette, allowed_channels=(3, )) == (2, 3)
-    assert read_image_header(palette, allowed_channels=(1, ),
-                             palette_channels=1) == (2, 3)
+    assert read_image_header(
+        palette, allowed_channels=(1, ), palette_channels=1) == (2, 3)
     assert read_mask_checked(palette).shape == (2, 3)
 
 
@@ -70,8 +72,12 @@ def test_not_an_image(tmp_path):
 def test_check_sample(tmp_path):
     img = _png(tmp_path / 'i.png', np.zeros((10, 20), np.uint8))
     mask = _png(tmp_path / 'm.png', np.zeros((10, 20), np.uint8))
-    info = dict(img_path=img, seg_map_path=mask, height=10, width=20,
-                instances=[dict(bbox=[0, 0, 20, 10])])
+    info = dict(
+        img_path=img,
+        seg_map_path=mask,
+        height=10,
+        width=20,
+        instances=[dict(bbox=[0, 0, 20, 10])])
     for mode in ('none', 'header', 'full'):
         assert check_sample(info, mode) == (10, 20)
     bad = dict(info, instances=[dict(bbox=[0, 0, 25, 10])], ann_path='a.xml')

@@ -28,11 +28,11 @@ def test_pruned_model_keeps_outputs_and_loses_parameters():
     model = build(tiny_cls_model(width=16)).eval()
     x = torch.randn(2, 3, 32, 32)
     before, after = prune_channels(model, x, sparsity=0.5)
-    assert before == count_params(tiny_model := build(tiny_cls_model(
-        width=16))) and after < 0.4 * before
+    assert before == count_params(
+        tiny_model := build(tiny_cls_model(width=16))) and after < 0.4 * before
     assert model(x, mode='tensor').shape == (2, 3)
-    assert model.backbone.conv1.out_channels == 8        # 16 -> 8
-    assert model.head.fc.out_features == 3               # classes kept
+    assert model.backbone.conv1.out_channels == 8  # 16 -> 8
+    assert model.head.fc.out_features == 3  # classes kept
     # A fresh (unpruned) model takes the pruned weights after fitting.
     resized = fit_to_state_dict(tiny_model, model.state_dict())
     assert 'backbone.conv1' in resized and 'head.fc' in resized
@@ -45,10 +45,11 @@ def test_bad_arguments():
     model = build(tiny_cls_model())
     with pytest.raises(ValueError, match='sparsity'):
         prune_channels(model, torch.zeros(1, 3, 32, 32), sparsity=1.0)
-    with pytest.raises(ValueError, match=r"\['classifier'\] are not "
-                       r'submodules.*head'):
-        prune_channels(model, torch.zeros(1, 3, 32, 32), 0.5,
-                       ignored=('classifier', ))
+    with pytest.raises(
+            ValueError, match=r"\['classifier'\] are not "
+            r'submodules.*head'):
+        prune_channels(
+            model, torch.zeros(1, 3, 32, 32), 0.5, ignored=('classifier', ))
 
 
 def train(config, work_dir):
@@ -64,21 +65,26 @@ def test_prune_finetune_and_test_through_the_tools(tmp_path):
     base = tiny_cls_config(tmp_path / 'tiny.py', data)
     train(base, tmp_path / 'base')
     trained = str(tmp_path / 'base' / 'epoch_1.pth')
-    pruned_cfg = tiny_cls_config(tmp_path / 'pruned.py', data, extra=f"""
+    pruned_cfg = tiny_cls_config(
+        tmp_path / 'pruned.py',
+        data,
+        extra=f"""
         load_from = {trained!r}
         custom_hooks = [dict(type='ChannelPruningHook', sparsity=0.5,
                              input_size=(32, 32))]
         """)
     runner = train(pruned_cfg, tmp_path / 'pruned')
-    assert runner.model.backbone.conv1.out_channels == 4      # 8 -> 4
+    assert runner.model.backbone.conv1.out_channels == 4  # 8 -> 4
     pruned = str(tmp_path / 'pruned' / 'epoch_1.pth')
     state = torch.load(pruned, map_location='cpu')['state_dict']
-    assert state['backbone.conv1.weight'].shape[0] == 4      # 8 -> 4
+    assert state['backbone.conv1.weight'].shape[0] == 4  # 8 -> 4
     # The pruned checkpoint tests through tools/test.py with its config ...
-    run_cli([PYTHON, 'tools/test.py', pruned_cfg, pruned, '--work-dir',
-             str(tmp_path / 'test')])
-    metrics = json.load(open(sorted(glob.glob(
-        osp.join(tmp_path, 'test', '*', '*.json')))[-1]))
+    run_cli([
+        PYTHON, 'tools/test.py', pruned_cfg, pruned, '--work-dir',
+        str(tmp_path / 'test')
+    ])
+    metrics = json.load(
+        open(sorted(glob.glob(osp.join(tmp_path, 'test', '*', '*.json')))[-1]))
     assert 0 <= metrics['accuracy/top1'] <= 100
     # ... and loads outside the Runner.
     model = init_model(pruned_cfg, pruned)

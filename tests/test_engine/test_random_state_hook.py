@@ -56,17 +56,18 @@ randomness = dict(seed=0, deterministic=True)
 custom_hooks = [dict(type='defectzoo.RandomStateHook')]
 """
 LOOPS = dict(
-    iter=COMMON.format(sampler='InfiniteSampler', interval=4, by_epoch=False)
-    + 'train_cfg = dict(by_epoch=False, max_iters=12, val_interval=4)\n'
+    iter=COMMON.format(sampler='InfiniteSampler', interval=4, by_epoch=False) +
+    'train_cfg = dict(by_epoch=False, max_iters=12, val_interval=4)\n'
     "param_scheduler = [dict(type='MultiStepLR', milestones=[6], "
     'by_epoch=False)]\n',
-    epoch=COMMON.format(sampler='DefaultSampler', interval=1, by_epoch=True)
-    + 'train_cfg = dict(by_epoch=True, max_epochs=3, val_interval=1)\n'
+    epoch=COMMON.format(sampler='DefaultSampler', interval=1, by_epoch=True) +
+    'train_cfg = dict(by_epoch=True, max_epochs=3, val_interval=1)\n'
     "param_scheduler = [dict(type='MultiStepLR', milestones=[2], "
     'by_epoch=True)]\n')
 # (checkpoint resumed from, checkpoints compared)
-CKPTS = dict(iter=('iter_4.pth', ('iter_8.pth', 'iter_12.pth')),
-             epoch=('epoch_1.pth', ('epoch_2.pth', 'epoch_3.pth')))
+CKPTS = dict(
+    iter=('iter_4.pth', ('iter_8.pth', 'iter_12.pth')),
+    epoch=('epoch_1.pth', ('epoch_2.pth', 'epoch_3.pth')))
 
 
 def finish(*procs):
@@ -93,22 +94,27 @@ def runs(request, tmp_path_factory):
     full, killed, no_hook = tmp / 'A', tmp / 'B', tmp / 'C'
     resume_from, compared = CKPTS[loop]
 
-    (rc_a, out_a), (rc_b, out_b) = finish(start_train(cfg, full),
-                                          start_train(tmp / 'kill.py', killed))
+    (rc_a, out_a), (rc_b, out_b) = finish(
+        start_train(cfg, full), start_train(tmp / 'kill.py', killed))
     assert rc_a == 0, out_a
     assert rc_b == 1, out_b  # os._exit(1) after iteration 6
     assert (killed / resume_from).exists(), out_b
     assert not (killed / compared[0]).exists(), out_b
     shutil.copytree(killed, no_hook)
 
-    outs = finish(start_train(cfg, killed, '--resume'),
-                  start_train(tmp / 'no_hook.py', no_hook, '--resume'))
+    outs = finish(
+        start_train(cfg, killed, '--resume'),
+        start_train(tmp / 'no_hook.py', no_hook, '--resume'))
     for rc, out in outs:
         assert rc == 0, out
         epoch = 1 if loop == 'epoch' else 0
         assert re.search(rf'resumed epoch: {epoch}, iter: 4\b', out), out
-    return SimpleNamespace(loop=loop, full=full, resumed=killed,
-                           no_hook=no_hook, compared=compared)
+    return SimpleNamespace(
+        loop=loop,
+        full=full,
+        resumed=killed,
+        no_hook=no_hook,
+        compared=compared)
 
 
 def load(work_dir, name):
@@ -119,24 +125,25 @@ def same_training_state(a, b):
     """Weights and SGD momentum buffers bit-identical."""
     if a['state_dict'].keys() != b['state_dict'].keys():
         return False
-    return all(torch.equal(a['state_dict'][k], b['state_dict'][k])
-               for k in a['state_dict']) and all(
-                   torch.equal(x['momentum_buffer'], y['momentum_buffer'])
-                   for x, y in zip(a['optimizer']['state'].values(),
-                                   b['optimizer']['state'].values()))
+    return all(
+        torch.equal(a['state_dict'][k], b['state_dict'][k])
+        for k in a['state_dict']) and all(
+            torch.equal(x['momentum_buffer'], y['momentum_buffer'])
+            for x, y in zip(a['optimizer']['state'].values(), b['optimizer']
+                            ['state'].values()))
 
 
 def test_kill_and_resume_matches_uninterrupted(runs):
     for name in runs.compared:
-        assert same_training_state(load(runs.full, name),
-                                   load(runs.resumed, name)), name
+        assert same_training_state(
+            load(runs.full, name), load(runs.resumed, name)), name
 
 
 def test_without_hook_resume_diverges(runs):
     """Control: same checkpoint, same data order, no RNG restore."""
     name = runs.compared[-1]
-    assert not same_training_state(load(runs.full, name),
-                                   load(runs.no_hook, name))
+    assert not same_training_state(
+        load(runs.full, name), load(runs.no_hook, name))
 
 
 def test_checkpoints_hold_states_loadable_weights_only(runs):
@@ -149,8 +156,7 @@ def test_checkpoints_hold_states_loadable_weights_only(runs):
         torch.save(states, buf)
         buf.seek(0)
         # nothing that needs defectzoo's allow-list (no numpy objects)
-        assert torch.serialization.get_unsafe_globals_in_checkpoint(
-            buf) == []
+        assert torch.serialization.get_unsafe_globals_in_checkpoint(buf) == []
     assert 'random_states' not in load(runs.no_hook, runs.compared[-1])
 
 
@@ -182,8 +188,11 @@ def test_states_kept_only_when_resuming():
 
 
 def test_configs_keep_the_hook():
-    configs = [p for p in glob.glob(osp.join(REPO, 'configs', '**', '*.py'),
-                                    recursive=True) if '_base_' not in p]
+    configs = [
+        p for p in glob.glob(
+            osp.join(REPO, 'configs', '**', '*.py'), recursive=True)
+        if '_base_' not in p
+    ]
     assert configs
     for path in configs:
         cfg = Config.fromfile(path)

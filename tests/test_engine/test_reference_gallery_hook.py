@@ -11,13 +11,12 @@ from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from defectzoo.engine.hooks.reference_gallery_hook import (
-    ReferenceGalleryHook, choose_references, extract_embeddings,
-    gallery_model)
+    ReferenceGalleryHook, choose_references, extract_embeddings, gallery_model)
 from defectzoo.registry import HOOKS, MODELS
 from tests.conftest import CONFIGS
 from tests.test_datasets._defect_fixtures import make_neu
 
-PER_CLASS = 3   # NEU fixture images per class (6 classes)
+PER_CLASS = 3  # NEU fixture images per class (6 classes)
 DIM = 16
 
 
@@ -29,13 +28,19 @@ def neu_root(tmp_path_factory):
 def loader_cfg(root, batch_size=4):
     """Every fixture image (no split) with a test pipeline."""
     return dict(
-        batch_size=batch_size, num_workers=0,
+        batch_size=batch_size,
+        num_workers=0,
         sampler=dict(type='DefaultSampler', shuffle=False),
         collate_fn=dict(type='default_collate'),
-        dataset=dict(type='NEUClsDataset', data_root=root, split=None,
-                     pipeline=[dict(type='LoadImageChecked'),
-                               dict(type='mmpretrain.Resize', scale=(32, 32)),
-                               dict(type='mmpretrain.PackInputs')]))
+        dataset=dict(
+            type='NEUClsDataset',
+            data_root=root,
+            split=None,
+            pipeline=[
+                dict(type='LoadImageChecked'),
+                dict(type='mmpretrain.Resize', scale=(32, 32)),
+                dict(type='mmpretrain.PackInputs')
+            ]))
 
 
 def build_model(seed=0):
@@ -73,8 +78,10 @@ def test_choose_references():
     assert torch.bincount(labels[keep]).tolist() == [4, 3, 2]
     assert len(set(keep.tolist())) == keep.numel()
     # the seed picks which ones
-    draws = {tuple(choose_references(labels, 1, seed=s).tolist())
-             for s in range(10)}
+    draws = {
+        tuple(choose_references(labels, 1, seed=s).tolist())
+        for s in range(10)
+    }
     assert len(draws) > 1
     for draw in draws:
         assert sorted(labels[list(draw)].tolist()) == [0, 1, 2]
@@ -86,13 +93,13 @@ def test_hook_sets_the_gallery_from_the_dataloader(model, neu_root):
     runner = fake_runner(model)
     model.train()
     hook.before_val_epoch(runner)
-    assert model.training   # put back in training mode
+    assert model.training  # put back in training mode
     assert model.has_gallery
     assert model.gallery_embeddings.shape == (6 * PER_CLASS, DIM)
     assert sorted(model.gallery_labels.tolist()) == sorted(
         list(range(6)) * PER_CLASS)
-    torch.testing.assert_close(model.gallery_embeddings.norm(dim=1),
-                               torch.ones(6 * PER_CLASS))
+    torch.testing.assert_close(
+        model.gallery_embeddings.norm(dim=1), torch.ones(6 * PER_CLASS))
     # the embeddings are the model's (eval mode) of those images
     embs, labels = extract_embeddings(model, hook._dataloader)
     torch.testing.assert_close(model.gallery_embeddings, embs)
@@ -105,8 +112,8 @@ def test_hook_sets_the_gallery_from_the_dataloader(model, neu_root):
     assert len(preds) == 4 and all('pred_label' in p for p in preds)
 
     # at most refs_per_class images per class
-    hook = ReferenceGalleryHook(dataloader=loader_cfg(neu_root),
-                                refs_per_class=2, seed=1)
+    hook = ReferenceGalleryHook(
+        dataloader=loader_cfg(neu_root), refs_per_class=2, seed=1)
     hook.after_train(runner)
     assert model.gallery_labels.bincount().tolist() == [2] * 6
 
@@ -123,11 +130,13 @@ def test_extract_embeddings_restores_the_mode_and_refuses_no_images(model):
 
 
 def test_before_save_checkpoint_writes_the_gallery(model, neu_root):
-    hook = ReferenceGalleryHook(dataloader=loader_cfg(neu_root),
-                                refs_per_class=1)
+    hook = ReferenceGalleryHook(
+        dataloader=loader_cfg(neu_root), refs_per_class=1)
     model.set_gallery(torch.randn(2, DIM), torch.tensor([0, 1]))  # stale
-    checkpoint = dict(state_dict={k: v.cpu()
-                                  for k, v in model.state_dict().items()})
+    checkpoint = dict(state_dict={
+        k: v.cpu()
+        for k, v in model.state_dict().items()
+    })
     hook.before_save_checkpoint(fake_runner(model), checkpoint)
     state = checkpoint['state_dict']
     # rebuilt with the current weights: one per class, not the stale two
@@ -158,8 +167,8 @@ def test_dataloader_from_a_config_key(model, neu_root):
     # the default key
     hook = ReferenceGalleryHook()
     assert hook.dataloader_cfg == 'gallery_dataloader'
-    hook.after_train(fake_runner(model,
-                                 gallery_dataloader=loader_cfg(neu_root)))
+    hook.after_train(
+        fake_runner(model, gallery_dataloader=loader_cfg(neu_root)))
     assert hook._dataloader.batch_size == 4
 
 
@@ -215,8 +224,8 @@ def test_before_test_epoch_rebuilds_only_when_needed(neu_root):
 
 
 def test_registered_with_a_priority():
-    hook = HOOKS.build(dict(type='ReferenceGalleryHook', refs_per_class=5,
-                            seed=3))
+    hook = HOOKS.build(
+        dict(type='ReferenceGalleryHook', refs_per_class=5, seed=3))
     assert isinstance(hook, ReferenceGalleryHook)
     assert (hook.refs_per_class, hook.seed) == (5, 3)
     assert hook.priority == 'ABOVE_NORMAL'

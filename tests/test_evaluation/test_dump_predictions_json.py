@@ -14,11 +14,12 @@ def test_detections(tmp_path):
     out = tmp_path / 'preds.json'
     metric = DumpPredictionsJSON(str(out))
     metric.dataset_meta = dict(classes=('critical', 'minor'))
-    sample = DetDataSample(metainfo=dict(img_path='a.png', img_id=3,
-                                         ori_shape=(512, 256)))
+    sample = DetDataSample(
+        metainfo=dict(img_path='a.png', img_id=3, ori_shape=(512, 256)))
     sample.pred_instances = InstanceData(
         bboxes=torch.tensor([[1.0, 2.0, 30.456, 40.0], [5, 6, 7, 8]]),
-        scores=torch.tensor([0.9, 0.1234567]), labels=torch.tensor([1, 0]))
+        scores=torch.tensor([0.9, 0.1234567]),
+        labels=torch.tensor([1, 0]))
     metric.process({}, [sample])
     assert metric.evaluate(1) == {}
     rec = json.loads(out.read_text())

@@ -63,8 +63,8 @@ def test_all_remaining_are_queries_with_none():
 
 
 def test_classes_restricted_and_chosen_uniformly():
-    episodes = sample_episodes(LABELS, 2, 2, 5, 600, seed=0,
-                               classes=[0, 2, 3, 4])
+    episodes = sample_episodes(
+        LABELS, 2, 2, 5, 600, seed=0, classes=[0, 2, 3, 4])
     seen = Counter(c for ep in episodes for c in ep.classes)
     assert set(seen) == {0, 2, 3}  # 4 is too small, 1 not allowed
     for n in seen.values():  # each expected 400 times
@@ -72,9 +72,11 @@ def test_classes_restricted_and_chosen_uniformly():
 
 
 def test_episodes_are_seeded():
+
     def flat(eps):
         return [(ep.classes, [s.tolist() for s in ep.support],
                  [q.tolist() for q in ep.query]) for ep in eps]
+
     a = sample_episodes(LABELS, 3, 1, 4, 30, seed=3)
     assert flat(a) == flat(sample_episodes(LABELS, 3, 1, 4, 30, seed=3))
     assert flat(a) != flat(sample_episodes(LABELS, 3, 1, 4, 30, seed=4))
@@ -91,21 +93,25 @@ def test_too_few_classes_is_an_error():
 def test_mean_of_similarities_not_similarity_to_mean():
     # class A: supports at +-80 deg (their mean points at 0 deg);
     # class B: both supports at 40 deg; queries (class B) at 10 and 5 deg.
-    emb = np.stack([unit(80), unit(-80), unit(40), unit(40), unit(10),
-                    unit(5)])
+    emb = np.stack(
+        [unit(80), unit(-80),
+         unit(40), unit(40),
+         unit(10), unit(5)])
     labels = [0, 0, 1, 1, 1, 1]
-    ep = Episode([np.array([0, 1]), np.array([2, 3])],
-                 [np.array([], dtype=int), np.array([4, 5])], [0, 1])
+    ep = Episode(
+        [np.array([0, 1]), np.array([2, 3])],
+        [np.array([], dtype=int), np.array([4, 5])], [0, 1])
     scores = mean_similarity_scores(emb[[4]], [emb[[0, 1]], emb[[2, 3]]])
     # A: (cos 70 + cos 90) / 2, B: cos 30
     np.testing.assert_allclose(
         scores, [[(math.cos(math.radians(70)) + 0) / 2,
-                  math.cos(math.radians(30))]], atol=1e-12)
+                  math.cos(math.radians(30))]],
+        atol=1e-12)
     # the paper's rule gets both right ...
     assert episode_accuracy(emb, labels, ep) == 1.0
     # ... the cosine to the mean support (prototype) would get both wrong
-    proto = np.stack([emb[s].mean(0) / np.linalg.norm(emb[s].mean(0))
-                      for s in ep.support])
+    proto = np.stack(
+        [emb[s].mean(0) / np.linalg.norm(emb[s].mean(0)) for s in ep.support])
     assert (np.argmax(emb[[4, 5]] @ proto.T, 1) == 0).all()
 
 
@@ -128,17 +134,19 @@ def test_ci95_by_hand():
     # t(0.975, df=3) = 3.182446 times the standard error
     # sqrt(4 * 25**2 / 3) / sqrt(4) = 14.433757
     res = summarize_accuracies([1.0, 0.5, 0.5, 1.0])
-    assert res == pytest.approx(dict(accuracy=75.0, std=25.0,
-                                     ci95=3.182446 * 14.433757,
-                                     num_episodes=4))
+    assert res == pytest.approx(
+        dict(
+            accuracy=75.0, std=25.0, ci95=3.182446 * 14.433757,
+            num_episodes=4))
 
 
 def test_format_table():
-    table = format_table([dict(shots=1, accuracy=82.156, ci95=0.714,
-                               num_episodes=600)])
+    table = format_table(
+        [dict(shots=1, accuracy=82.156, ci95=0.714, num_episodes=600)])
     assert table.splitlines()[0].split('|')[1].strip() == 'accuracy %'
-    assert table.splitlines()[2].split() == ['1', '|', '82.16', '|', '0.71',
-                                             '|', '600']
+    assert table.splitlines()[2].split() == [
+        '1', '|', '82.16', '|', '0.71', '|', '600'
+    ]
 
 
 # ---- metric -----------------------------------------------------------------
@@ -154,17 +162,19 @@ def samples(emb, labels):
 
 def test_metric_keys_and_values():
     emb, labels = clusters(noise=0.6, seed=1)  # overlapping: not 100 %
-    metric = FewShotEpisodeMetric(num_shots=(1, 3), num_queries=4,
-                                  num_episodes=40, seed=2)
+    metric = FewShotEpisodeMetric(
+        num_shots=(1, 3), num_queries=4, num_episodes=40, seed=2)
     data = samples(emb, labels)
     metric.process(None, data[:10])
     metric.process(None, data[10:])
     out = metric.evaluate(len(data))
-    assert set(out) == {'few-shot/1-shot_acc', 'few-shot/1-shot_ci95',
-                        'few-shot/3-shot_acc', 'few-shot/3-shot_ci95'}
+    assert set(out) == {
+        'few-shot/1-shot_acc', 'few-shot/1-shot_ci95', 'few-shot/3-shot_acc',
+        'few-shot/3-shot_ci95'
+    }
     for k in (1, 3):
-        ref = evaluate_episodes(emb.astype(np.float32), labels, 3, k, 4, 40,
-                                seed=2)
+        ref = evaluate_episodes(
+            emb.astype(np.float32), labels, 3, k, 4, 40, seed=2)
         assert out[f'few-shot/{k}-shot_acc'] == pytest.approx(ref['accuracy'])
         assert out[f'few-shot/{k}-shot_ci95'] == pytest.approx(ref['ci95'])
     assert out['few-shot/1-shot_acc'] < 100
@@ -194,13 +204,18 @@ def test_tool_arguments(tool):
     assert (args.ways, args.shots, args.queries, args.episodes, args.seed,
             args.work_dir, args.cfg_options) == (3, [1, 3, 5], 15, 600, 0,
                                                  None, None)
-    args = tool.parse_args(['cfg.py', 'ckpt.pth', '--ways', '2', '--shots',
-                            '5', '--queries', '0', '--episodes', '10',
-                            '--seed', '7', '--work-dir', 'w',
-                            '--cfg-options', 'test_dataloader.batch_size=4'])
+    args = tool.parse_args([
+        'cfg.py', 'ckpt.pth', '--ways', '2', '--shots', '5', '--queries', '0',
+        '--episodes', '10', '--seed', '7', '--work-dir', 'w', '--cfg-options',
+        'test_dataloader.batch_size=4'
+    ])
     assert tool.few_shot_metric(args) == dict(
-        type='defectzoo.FewShotEpisodeMetric', num_ways=2, num_shots=[5],
-        num_queries=None, num_episodes=10, seed=7)
+        type='defectzoo.FewShotEpisodeMetric',
+        num_ways=2,
+        num_shots=[5],
+        num_queries=None,
+        num_episodes=10,
+        seed=7)
     assert args.cfg_options == {'test_dataloader.batch_size': 4}
 
 
@@ -234,12 +249,14 @@ class FewShotToyClusters(Dataset):
         return len(self.y)
 
     def __getitem__(self, i):
-        return dict(inputs=torch.tensor(self.x[i], dtype=torch.float32),
-                    data_samples=DataSample().set_gt_label(int(self.y[i])))
+        return dict(
+            inputs=torch.tensor(self.x[i], dtype=torch.float32),
+            data_samples=DataSample().set_gt_label(int(self.y[i])))
 
 
 def test_tool_end_to_end_with_toy_model(tool, tmp_path):
-    cfg = write_config(tmp_path / 'toy.py', """
+    cfg = write_config(
+        tmp_path / 'toy.py', """
         model = dict(type='FewShotToyEmbedder')
         test_dataloader = dict(
             batch_size=5, num_workers=0,
@@ -250,8 +267,11 @@ def test_tool_end_to_end_with_toy_model(tool, tmp_path):
     ckpt = tmp_path / 'toy.pth'
     torch.save(dict(state_dict={'proj.weight': torch.eye(2)}), ckpt)
     work_dir = tmp_path / 'work'
-    rows = tool.main([cfg, str(ckpt), '--shots', '1', '3', '--episodes',
-                      '20', '--work-dir', str(work_dir)])
+    rows = tool.main([
+        cfg,
+        str(ckpt), '--shots', '1', '3', '--episodes', '20', '--work-dir',
+        str(work_dir)
+    ])
     assert [(r['shots'], r['accuracy'], r['ci95'], r['num_episodes'])
             for r in rows] == [(1, 100.0, 0.0, 20), (3, 100.0, 0.0, 20)]
     with open(work_dir / 'few_shot.json') as f:
@@ -260,6 +280,9 @@ def test_tool_end_to_end_with_toy_model(tool, tmp_path):
     # without the checkpoint the embeddings are all zero: chance level
     zero = tmp_path / 'zero.pth'
     torch.save(dict(state_dict={'proj.weight': torch.zeros(2, 2)}), zero)
-    rows = tool.main([cfg, str(zero), '--shots', '1', '--episodes', '20',
-                      '--work-dir', str(tmp_path / 'work0')])
+    rows = tool.main([
+        cfg,
+        str(zero), '--shots', '1', '--episodes', '20', '--work-dir',
+        str(tmp_path / 'work0')
+    ])
     assert rows[0]['accuracy'] < 50

@@ -5,8 +5,12 @@ from mmengine.registry import init_default_scope
 
 from defectzoo.evaluation.metrics import GenerativeQualityMetric
 
-NET = dict(type='mmpretrain.ResNet', depth=18, stem_channels=4,
-           base_channels=4, out_indices=(3, ))
+NET = dict(
+    type='mmpretrain.ResNet',
+    depth=18,
+    stem_channels=4,
+    base_channels=4,
+    out_indices=(3, ))
 
 
 def samples(fake, real, t=0.01):
@@ -15,14 +19,14 @@ def samples(fake, real, t=0.01):
 
 def metric(**kwargs):
     init_default_scope('defectzoo')
-    return GenerativeQualityMetric(feature_net=NET, kid_subset_size=8,
-                                   **kwargs)
+    return GenerativeQualityMetric(
+        feature_net=NET, kid_subset_size=8, **kwargs)
 
 
 def test_identical_sets_score_zero_and_shifted_sets_do_not():
     g = torch.Generator().manual_seed(0)
-    real = torch.randint(0, 256, (12, 1, 32, 32), generator=g,
-                         dtype=torch.uint8)
+    real = torch.randint(
+        0, 256, (12, 1, 32, 32), generator=g, dtype=torch.uint8)
     m = metric()
     m.process(None, samples(real, real))
     same = m.compute_metrics(m.results)
@@ -40,10 +44,10 @@ def test_identical_sets_score_zero_and_shifted_sets_do_not():
 def test_fid_matches_the_closed_form_on_the_features():
     # FID = |mu_r - mu_f|^2 + Tr(S_r + S_f - 2 (S_r S_f)^1/2) on features
     g = torch.Generator().manual_seed(1)
-    real = torch.randint(0, 256, (16, 1, 16, 16), generator=g,
-                         dtype=torch.uint8)
-    fake = torch.randint(0, 128, (16, 1, 16, 16), generator=g,
-                         dtype=torch.uint8)
+    real = torch.randint(
+        0, 256, (16, 1, 16, 16), generator=g, dtype=torch.uint8)
+    fake = torch.randint(
+        0, 128, (16, 1, 16, 16), generator=g, dtype=torch.uint8)
     m = metric()
     fr, ff = m.features(real).double(), m.features(fake).double()
     m.process(None, samples(fake, real))
@@ -60,10 +64,13 @@ def test_inception_score_with_a_classifier():
     classifier = dict(
         type='mmpretrain.ImageClassifier',
         data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor'),
-        backbone=NET, neck=dict(type='mmpretrain.GlobalAveragePooling'),
-        head=dict(type='mmpretrain.LinearClsHead', num_classes=3,
-                  in_channels=32,
-                  loss=dict(type='mmpretrain.CrossEntropyLoss')))
+        backbone=NET,
+        neck=dict(type='mmpretrain.GlobalAveragePooling'),
+        head=dict(
+            type='mmpretrain.LinearClsHead',
+            num_classes=3,
+            in_channels=32,
+            loss=dict(type='mmpretrain.CrossEntropyLoss')))
     torch.manual_seed(0)
     m = metric(classifier=classifier)
     imgs = torch.randint(0, 256, (6, 1, 16, 16), dtype=torch.uint8)

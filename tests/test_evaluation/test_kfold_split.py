@@ -51,8 +51,11 @@ def test_bad_fold_counts():
 
 
 def test_fold_datasets_are_index_subsets():
-    ds = dict(type='mmpretrain.CustomDataset', data_root='x',
-              pipeline=[dict(type='LoadImageFromFile'), dict(type='Aug')])
+    ds = dict(
+        type='mmpretrain.CustomDataset',
+        data_root='x',
+        pipeline=[dict(type='LoadImageFromFile'),
+                  dict(type='Aug')])
     test_pipe = [dict(type='LoadImageFromFile')]
     train, test = fold_dataset_cfgs(ds, test_pipe, [0, 2], [1])
     assert train['indices'] == [0, 2] and test['indices'] == [1]
@@ -60,17 +63,22 @@ def test_fold_datasets_are_index_subsets():
         test_pipe
     assert 'indices' not in ds
     with pytest.raises(ValueError, match='wrapper'):
-        fold_dataset_cfgs(dict(type='RepeatDataset', dataset=ds), test_pipe,
-                          [0], [1])
+        fold_dataset_cfgs(
+            dict(type='RepeatDataset', dataset=ds), test_pipe, [0], [1])
 
 
 def test_summary_mean_std_and_failed_fold():
+
     def res(acc):
-        return dict(metrics={'accuracy/top1': acc,
-                             'single-label/precision': 50.0,
-                             'single-label/recall': 40.0,
-                             'single-label/f1-score': 30.0,
-                             'ovr-auc/macro': 90.0})
+        return dict(
+            metrics={
+                'accuracy/top1': acc,
+                'single-label/precision': 50.0,
+                'single-label/recall': 40.0,
+                'single-label/f1-score': 30.0,
+                'ovr-auc/macro': 90.0
+            })
+
     rows = summarize({0: res(80.0), 2: res(90.0)}, 3)
     assert [r['status'] for r in rows[:3]] == ['ok', 'failed', 'ok']
     mean, std = rows[3], rows[4]

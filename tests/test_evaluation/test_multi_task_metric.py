@@ -13,12 +13,23 @@ META = dict(classes=('background', 'defect'))
 H = W = 20
 
 
-def sample(idx, label, pred_score, gt_mask, pred_mask, gt_boxes,
-           pred_boxes, pred_scores, tasks=('cls', 'seg', 'det')):
-    s = DetDataSample(metainfo=dict(
-        img_id=idx, ori_shape=(H, W), img_path=f'{idx}.png',
-        instances=[dict(bbox=b, bbox_label=0, ignore_flag=0)
-                   for b in gt_boxes]))
+def sample(idx,
+           label,
+           pred_score,
+           gt_mask,
+           pred_mask,
+           gt_boxes,
+           pred_boxes,
+           pred_scores,
+           tasks=('cls', 'seg', 'det')):
+    s = DetDataSample(
+        metainfo=dict(
+            img_id=idx,
+            ori_shape=(H, W),
+            img_path=f'{idx}.png',
+            instances=[
+                dict(bbox=b, bbox_label=0, ignore_flag=0) for b in gt_boxes
+            ]))
     s.gt_label = torch.tensor([label])
     s.gt_sem_seg = PixelData(data=torch.as_tensor(gt_mask)[None].long())
     s.gt_instances = InstanceData(
@@ -74,8 +85,8 @@ def test_perfect_predictions():
 def test_hand_computed_values():
     # cls: 3 of 4 right; seg: defect pixels 36 gt vs 24 predicted of which
     # 24 overlap (image 0), nothing else; det: 2 gt boxes, one found.
-    gt = rect(2, 2, 8, 8)                       # 36 px
-    pred = rect(2, 2, 8, 6)                     # 24 px inside it
+    gt = rect(2, 2, 8, 8)  # 36 px
+    pred = rect(2, 2, 8, 6)  # 24 px inside it
     empty = rect(0, 0, 0, 0)
     samples = [
         sample(0, 1, [0.2, 0.8], gt, pred, [[2, 2, 8, 8]], [[2, 2, 8, 8]],
@@ -97,8 +108,10 @@ def test_hand_computed_values():
 
 def test_single_task_model_is_scored_on_its_task_only(caplog):
     box = [2, 3, 8, 9]
-    samples = [sample(0, 1, None, rect(*box), rect(*box), [box], [], [],
-                      tasks=('seg', ))]
+    samples = [
+        sample(
+            0, 1, None, rect(*box), rect(*box), [box], [], [], tasks=('seg', ))
+    ]
     m = evaluate(samples)
     assert set(k.split('/')[0] for k in m) == {'seg'}
     assert m['seg/defectDice'] == 100
@@ -107,11 +120,11 @@ def test_single_task_model_is_scored_on_its_task_only(caplog):
 def test_each_task_gets_its_class_names():
     metric = MultiTaskMetric(cls_classes=('ok', 'ng'))
     metric.dataset_meta = dict(classes=('background', 'scratch', 'spot'))
-    cls_metric, seg_metric, det_metric = (metric.task_metrics[t][0]
-                                          for t in ('cls', 'seg', 'det'))
+    cls_metric, seg_metric, det_metric = (
+        metric.task_metrics[t][0] for t in ('cls', 'seg', 'det'))
     assert cls_metric.dataset_meta['classes'] == ('ok', 'ng')
-    assert seg_metric.dataset_meta['classes'] == (
-        'background', 'scratch', 'spot')
+    assert seg_metric.dataset_meta['classes'] == ('background', 'scratch',
+                                                  'spot')
     assert det_metric.dataset_meta['classes'] == ('scratch', 'spot')
     assert isinstance(seg_metric, DefectIoUMetric)
 
@@ -120,8 +133,9 @@ def test_one_table_with_the_three_tasks(capsys):
     from mmengine.logging import MMLogger
     MMLogger.get_instance('aux_metric_test')
     box = [2, 3, 8, 9]
-    evaluate([sample(0, 1, [0.1, 0.9], rect(*box), rect(*box), [box], [box],
-                     [0.9])])
+    evaluate([
+        sample(0, 1, [0.1, 0.9], rect(*box), rect(*box), [box], [box], [0.9])
+    ])
     out = capsys.readouterr()
     text = out.out + out.err
     header = next(line for line in text.splitlines() if 'accuracy' in line)

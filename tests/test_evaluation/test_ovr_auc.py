@@ -21,11 +21,8 @@ def test_binary_auc_by_hand():
 
 
 def test_ovr_auc_three_classes_by_hand():
-    scores = np.array([[0.7, 0.2, 0.1],
-                       [0.3, 0.4, 0.3],
-                       [0.2, 0.3, 0.5],
-                       [0.4, 0.5, 0.1],
-                       [0.1, 0.1, 0.8]])
+    scores = np.array([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5],
+                       [0.4, 0.5, 0.1], [0.1, 0.1, 0.8]])
     labels = [0, 1, 2, 0, 2]
     # class 0: pos {0.7, 0.4} vs neg {0.3, 0.2, 0.1} -> 6/6
     # class 1: pos {0.4} vs neg {0.2, 0.3, 0.5, 0.1} -> 3/4
@@ -35,11 +32,13 @@ def test_ovr_auc_three_classes_by_hand():
 
 def test_metric_macro_and_missing_class():
     metric = OneVsRestAUC(average=None)
-    scores = torch.tensor([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3],
-                           [0.2, 0.3, 0.5], [0.4, 0.5, 0.1]])
+    scores = torch.tensor([[0.7, 0.2, 0.1], [0.3, 0.4, 0.3], [0.2, 0.3, 0.5],
+                           [0.4, 0.5, 0.1]])
     labels = [0, 1, 0, 1]  # class 2 never occurs: left out of the mean
-    batch = [DataSample().set_pred_score(s).set_gt_label(label).to_dict()
-             for s, label in zip(scores, labels)]
+    batch = [
+        DataSample().set_pred_score(s).set_gt_label(label).to_dict()
+        for s, label in zip(scores, labels)
+    ]
     metric.process(None, batch)
     out = metric.evaluate(4)
     # class 0: pos {0.7, 0.2} vs neg {0.3, 0.4} -> 2/4;

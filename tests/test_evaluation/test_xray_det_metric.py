@@ -19,20 +19,22 @@ def _samples(ann_file, mode):
     out = []
     for img in coco['images']:
         anns = [a for a in coco['annotations'] if a['image_id'] == img['id']]
-        boxes = torch.tensor([[a['bbox'][0], a['bbox'][1],
-                               a['bbox'][0] + a['bbox'][2],
-                               a['bbox'][1] + a['bbox'][3]] for a in anns],
+        boxes = torch.tensor([[
+            a['bbox'][0], a['bbox'][1], a['bbox'][0] + a['bbox'][2],
+            a['bbox'][1] + a['bbox'][3]
+        ] for a in anns],
                              dtype=torch.float32).reshape(-1, 4)
         labels = torch.tensor([a['category_id'] - 1 for a in anns])
-        s = DetDataSample(metainfo=dict(img_id=img['id'],
-                                        ori_shape=(img['height'],
-                                                   img['width'])))
+        s = DetDataSample(
+            metainfo=dict(
+                img_id=img['id'], ori_shape=(img['height'], img['width'])))
         s.gt_instances = InstanceData(bboxes=boxes, labels=labels)
-        s.ignored_instances = InstanceData(bboxes=torch.zeros(0, 4),
-                                           labels=torch.zeros(0).long())
+        s.ignored_instances = InstanceData(
+            bboxes=torch.zeros(0, 4), labels=torch.zeros(0).long())
         keep = slice(0, 0) if mode == 'empty' else slice(None)
         s.pred_instances = InstanceData(
-            bboxes=boxes[keep], scores=torch.full((len(anns), ), 0.9)[keep],
+            bboxes=boxes[keep],
+            scores=torch.full((len(anns), ), 0.9)[keep],
             labels=(1 - labels if mode == 'swap' else labels)[keep])
         out.append(s.to_dict())
     return out
@@ -45,9 +47,11 @@ def test_xray_det_metric(xray_root, mode):
     metric.dataset_meta = dict(classes=('critical', 'minor'))
     metric.process({}, _samples(ann, mode))
     res = metric.evaluate(4)
-    keys = {'AP50_voc', 'AP50_voc_critical', 'AP50_voc_minor', 'AP_coco',
-            'AP50_coco', 'AP75_coco', 'AP_coco_critical', 'AP_coco_minor',
-            'recall_critical'}
+    keys = {
+        'AP50_voc', 'AP50_voc_critical', 'AP50_voc_minor', 'AP_coco',
+        'AP50_coco', 'AP75_coco', 'AP_coco_critical', 'AP_coco_minor',
+        'recall_critical'
+    }
     assert set(res) == {f'det/{k}' for k in keys}
     expect = 1.0 if mode == 'perfect' else 0.0
     assert res['det/recall_critical'] == expect

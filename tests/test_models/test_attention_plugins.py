@@ -8,8 +8,7 @@ from defectzoo.models.plugins import SEAttention, SpatialAttention
 # ResNet-50 bottleneck output channels: 3 x 256, 4 x 512, 6 x 1024, 3 x 2048
 R50_BLOCK_CHANNELS = [256] * 3 + [512] * 4 + [1024] * 6 + [2048] * 3
 SE = dict(cfg=dict(type='defectzoo.SEAttention'), position='after_conv3')
-SA = dict(cfg=dict(type='defectzoo.SpatialAttention'),
-          position='after_conv3')
+SA = dict(cfg=dict(type='defectzoo.SpatialAttention'), position='after_conv3')
 
 
 def n_params(module):
@@ -65,8 +64,10 @@ def _resnet(plugins, scope='mmdet', prefix=True, **kwargs):
 
     from defectzoo.registry import MODELS as DZ_MODELS
     if not prefix:
-        plugins = [dict(p, cfg=dict(p['cfg'], type=p['cfg']['type'].split(
-            '.')[-1])) for p in plugins]
+        plugins = [
+            dict(p, cfg=dict(p['cfg'], type=p['cfg']['type'].split('.')[-1]))
+            for p in plugins
+        ]
     cfg = dict(depth=50, plugins=plugins, **kwargs)
     with DefaultScope.overwrite_default_scope(scope):
         if scope == 'mmdet':
@@ -79,7 +80,7 @@ def test_exact_extra_params_in_resnet50():
     se = n_params(_resnet([SE]))
     both = n_params(_resnet([SE, SA]))
     assert se - base == sum(map(se_params, R50_BLOCK_CHANNELS)) == 2_530_992
-    assert both - se == 16 * (2 * 7 * 7 + 1)      # 16 bottlenecks
+    assert both - se == 16 * (2 * 7 * 7 + 1)  # 16 bottlenecks
 
 
 @pytest.mark.parametrize('scope,prefix', [('mmdet', True),
@@ -89,13 +90,13 @@ def test_builds_under_mmdet_resnet(scope, prefix):
     """mmcv's build_plugin_layer looks the type up in the current default
     scope: ``defectzoo.SEAttention`` works from mmdet's own scope, the bare
     name under defectzoo's."""
-    width = 8                                       # a small ResNet-50
+    width = 8  # a small ResNet-50
     base = n_params(_resnet(None, base_channels=width))
     model = _resnet([SE, SA], scope, prefix, base_channels=width)
-    channels = [4 * width * 2**i for i, n in enumerate((3, 4, 6, 3))
-                for _ in range(n)]
-    assert n_params(model) - base == sum(
-        se_params(c) + 99 for c in channels)
+    channels = [
+        4 * width * 2**i for i, n in enumerate((3, 4, 6, 3)) for _ in range(n)
+    ]
+    assert n_params(model) - base == sum(se_params(c) + 99 for c in channels)
     block = model.layer3[0]
     assert isinstance(block.se_attn, SEAttention)
     assert isinstance(block.spatial_attn, SpatialAttention)

@@ -57,9 +57,14 @@ def batch(n=2, size=SIZE, seed=0):
             x, y = rng.integers(4, size // 2, 2)
             mask[y:y + 20, x:x + 14] = 1
             img[mask == 1] = 30
-        results = MaskToInstances(num_classes=2)(dict(
-            img=img, gt_seg_map=mask, ori_shape=(size, size),
-            img_shape=(size, size), scale_factor=(1.0, 1.0), sample_idx=i))
+        results = MaskToInstances(num_classes=2)(
+            dict(
+                img=img,
+                gt_seg_map=mask,
+                ori_shape=(size, size),
+                img_shape=(size, size),
+                scale_factor=(1.0, 1.0),
+                sample_idx=i))
         packed = PackMultiTaskInputs()(results)
         inputs.append(packed['inputs'])
         samples.append(packed['data_samples'])
@@ -84,8 +89,7 @@ def test_every_head_combination(heads):
     model.eval()
     with torch.no_grad():
         out = model.test_step(batch())
-        raw = model(**model.data_preprocessor(batch(), False),
-                    mode='tensor')
+        raw = model(**model.data_preprocessor(batch(), False), mode='tensor')
     assert set(raw) == set(heads)
     for sample in out:
         assert ('pred_score' in sample) == ('cls' in heads)
@@ -150,8 +154,8 @@ def test_loss_weights_scale_each_task():
     _, b = total_loss(weighted, data)
     torch.testing.assert_close(b['cls.loss'], 2 * a['cls.loss'])
     torch.testing.assert_close(b['seg.loss_dice'], 0.5 * a['seg.loss_dice'])
-    torch.testing.assert_close(sum(b['det.loss_cls']),
-                               3 * sum(a['det.loss_cls']))
+    torch.testing.assert_close(
+        sum(b['det.loss_cls']), 3 * sum(a['det.loss_cls']))
     # accuracies are logged, not weighted
     torch.testing.assert_close(b['seg.acc_seg'], a['seg.acc_seg'])
 
@@ -174,8 +178,9 @@ def test_a_few_iterations_lower_the_loss():
 def test_preprocessor_pads_masks_to_the_batch():
     model = build(('seg', ))
     small, large = batch(n=1, size=40), batch(n=1, size=64, seed=1)
-    data = dict(inputs=small['inputs'] + large['inputs'],
-                data_samples=small['data_samples'] + large['data_samples'])
+    data = dict(
+        inputs=small['inputs'] + large['inputs'],
+        data_samples=small['data_samples'] + large['data_samples'])
     out = model.data_preprocessor(data, True)
     assert out['inputs'].shape[-2:] == (64, 64)
     seg = out['data_samples'][0].gt_sem_seg
@@ -215,17 +220,16 @@ def test_predictions_draw_with_mmdet_and_mmseg_visualizers():
     with torch.no_grad():
         sample = model.test_step(batch())[0]
     img = np.full((SIZE, SIZE, 3), 100, np.uint8)
-    meta = dict(classes=('background', 'defect'),
-                palette=[(0, 0, 0), (255, 0, 0)])
+    meta = dict(
+        classes=('background', 'defect'), palette=[(0, 0, 0), (255, 0, 0)])
     seg_vis = SegLocalVisualizer(name='aux_seg_vis', alpha=0.5)
     seg_vis.dataset_meta = meta
     seg_vis.add_datasample('x', img, sample, draw_gt=True, show=False)
     assert seg_vis.get_image().shape[0] == SIZE
     det_vis = DetLocalVisualizer(name='aux_det_vis')
-    det_vis.dataset_meta = dict(classes=('defect', ),
-                                palette=[(255, 0, 0)])
+    det_vis.dataset_meta = dict(classes=('defect', ), palette=[(255, 0, 0)])
     boxes_only = sample.clone()
     del boxes_only.pred_sem_seg, boxes_only.gt_sem_seg
-    det_vis.add_datasample('x', img, boxes_only, draw_gt=True, show=False,
-                           pred_score_thr=0.0)
+    det_vis.add_datasample(
+        'x', img, boxes_only, draw_gt=True, show=False, pred_score_thr=0.0)
     assert det_vis.get_image().shape == (SIZE, 2 * SIZE, 3)  # gt | pred

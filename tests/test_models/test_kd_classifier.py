@@ -10,20 +10,28 @@ from mmpretrain.structures import DataSample
 from defectzoo.models import DistillKLDivLoss, KDImageClassifier
 from defectzoo.registry import MODELS
 
-PREPROCESSOR = dict(type='mmpretrain.ClsDataPreprocessor', num_classes=3,
-                    mean=[0., 0., 0.], std=[1., 1., 1.])
+PREPROCESSOR = dict(
+    type='mmpretrain.ClsDataPreprocessor',
+    num_classes=3,
+    mean=[0., 0., 0.],
+    std=[1., 1., 1.])
 
 
 def tiny_classifier(num_classes=3, width=8):
     return dict(
         type='mmpretrain.ImageClassifier',
         data_preprocessor=dict(PREPROCESSOR, num_classes=num_classes),
-        backbone=dict(type='mmpretrain.ResNet', depth=18, base_channels=width,
-                      out_indices=(3, )),
+        backbone=dict(
+            type='mmpretrain.ResNet',
+            depth=18,
+            base_channels=width,
+            out_indices=(3, )),
         neck=dict(type='mmpretrain.GlobalAveragePooling'),
-        head=dict(type='mmpretrain.LinearClsHead', num_classes=num_classes,
-                  in_channels=width * 8,
-                  loss=dict(type='mmpretrain.CrossEntropyLoss')))
+        head=dict(
+            type='mmpretrain.LinearClsHead',
+            num_classes=num_classes,
+            in_channels=width * 8,
+            loss=dict(type='mmpretrain.CrossEntropyLoss')))
 
 
 def save_teacher(tmp_path, name, num_classes=3, classes=None):
@@ -37,8 +45,11 @@ def save_teacher(tmp_path, name, num_classes=3, classes=None):
 
 
 def build_kd(teachers, **kwargs):
-    cfg = dict(tiny_classifier(), type='KDImageClassifier',
-               teachers=teachers, **kwargs)
+    cfg = dict(
+        tiny_classifier(),
+        type='KDImageClassifier',
+        teachers=teachers,
+        **kwargs)
     with DefaultScope.overwrite_default_scope('defectzoo'):
         return MODELS.build(cfg)
 
@@ -60,8 +71,9 @@ def test_kd_loss_hand_computed():
     ps = [math.e / (1 + math.e), 1 / (1 + math.e)]
     literal = 4 * sum(p * math.log(2 * p) for p in ps)
     reverse = DistillKLDivLoss(temperature=2.0, reverse=True)
-    assert reverse(torch.tensor([[2.0, 0.0]]), torch.tensor(
-        [[0.5, 0.5]])).item() == pytest.approx(literal, abs=1e-6)
+    assert reverse(torch.tensor([[2.0, 0.0]]),
+                   torch.tensor([[0.5, 0.5]])).item() == pytest.approx(
+                       literal, abs=1e-6)
     # Zero when the student matches the teacher.
     z = torch.randn(4, 5)
     assert loss(z, F.softmax(z / 2, dim=1)).item() == pytest.approx(
@@ -73,7 +85,8 @@ def test_kd_loss_hand_computed():
 def test_teachers_frozen_and_ensemble_mean(tmp_path):
     spec_a, model_a = save_teacher(tmp_path, 'a')
     spec_b, model_b = save_teacher(tmp_path, 'bb')
-    kd = build_kd([spec_a, spec_b], alpha=0.5,
+    kd = build_kd([spec_a, spec_b],
+                  alpha=0.5,
                   distill_loss=dict(type='DistillKLDivLoss', temperature=3.0))
     kd.init_weights()  # must not touch the teachers
     kd.train()
@@ -82,8 +95,8 @@ def test_teachers_frozen_and_ensemble_mean(tmp_path):
     x = torch.randn(4, 3, 32, 32)
     for teacher, ref in zip(kd.teachers, (model_a, model_b)):
         ref.eval()
-        torch.testing.assert_close(teacher(x, mode='tensor'),
-                                   ref(x, mode='tensor'))
+        torch.testing.assert_close(
+            teacher(x, mode='tensor'), ref(x, mode='tensor'))
     expected = (F.softmax(model_a(x, mode='tensor') / 3, 1) +
                 F.softmax(model_b(x, mode='tensor') / 3, 1)) / 2
     torch.testing.assert_close(kd.teacher_probs(x), expected)
@@ -101,8 +114,8 @@ def test_alpha_one_is_kd_only_and_training_lowers_it(tmp_path):
     kd = build_kd([spec], alpha=1.0)
     kd.train()
     x, ys = torch.randn(8, 3, 32, 32), samples([0, 1, 2, 0, 1, 2, 0, 1])
-    optim = torch.optim.Adam(
-        [p for p in kd.parameters() if p.requires_grad], lr=1e-2)
+    optim = torch.optim.Adam([p for p in kd.parameters() if p.requires_grad],
+                             lr=1e-2)
     values = []
     for _ in range(8):
         losses = kd(x, ys, mode='loss')
@@ -128,8 +141,10 @@ def test_checkpoint_is_a_plain_student(tmp_path):
 
 def test_teacher_with_other_classes_is_refused(tmp_path):
     spec, _ = save_teacher(tmp_path, 'five', num_classes=5)
-    with pytest.raises(ValueError, match=r'predicts 5 classes, the student 3'
-                       r'.*head.num_classes'):
+    with pytest.raises(
+            ValueError,
+            match=r'predicts 5 classes, the student 3'
+            r'.*head.num_classes'):
         build_kd([spec])
 
 

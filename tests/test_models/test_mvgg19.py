@@ -9,7 +9,7 @@ from mmengine.registry import init_default_scope
 from mmpretrain.models import VGG
 from mmpretrain.structures import DataSample
 
-from defectzoo.models import LinearActNormClsHead, MultiPathNeck, MVGG19
+from defectzoo.models import MVGG19, LinearActNormClsHead, MultiPathNeck
 from defectzoo.registry import MODELS
 
 PAPER_TAPS = ('pool2', 'pool3', 'pool4', 'conv5_3')
@@ -19,15 +19,18 @@ CODE_TAPS = ('pool3', 'pool4', 'conv5_3')
 def build_mvgg19(taps=PAPER_TAPS, num_classes=3, backbone=None, head=None):
     init_default_scope('defectzoo')
     tmp = MVGG19(taps=taps)
-    return MODELS.build(dict(
-        type='mmpretrain.ImageClassifier',
-        data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor'),
-        backbone=dict(type='MVGG19', taps=taps, **(backbone or {})),
-        neck=dict(type='MultiPathNeck', in_channels=tmp.out_channels),
-        head=dict(type='LinearActNormClsHead', num_classes=num_classes,
-                  in_channels=sum(tmp.out_channels),
-                  loss=dict(type='mmpretrain.CrossEntropyLoss'),
-                  **(head or {}))))
+    return MODELS.build(
+        dict(
+            type='mmpretrain.ImageClassifier',
+            data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor'),
+            backbone=dict(type='MVGG19', taps=taps, **(backbone or {})),
+            neck=dict(type='MultiPathNeck', in_channels=tmp.out_channels),
+            head=dict(
+                type='LinearActNormClsHead',
+                num_classes=num_classes,
+                in_channels=sum(tmp.out_channels),
+                loss=dict(type='mmpretrain.CrossEntropyLoss'),
+                **(head or {}))))
 
 
 def samples(labels):
@@ -50,8 +53,7 @@ def test_tap_names_index_vgg19_features():
         MVGG19(taps=('pool4', 'pool2'))
 
 
-@pytest.mark.parametrize('taps, dims', [(PAPER_TAPS, 1408),
-                                        (CODE_TAPS, 1280)])
+@pytest.mark.parametrize('taps, dims', [(PAPER_TAPS, 1408), (CODE_TAPS, 1280)])
 def test_concatenated_features(taps, dims):
     backbone = MVGG19(taps=taps)
     neck = MultiPathNeck(in_channels=backbone.out_channels)
@@ -71,7 +73,7 @@ def test_non_square_input():
     with torch.no_grad():
         outs = backbone(torch.rand(1, 3, 48, 80))
     assert [tuple(o.shape[2:]) for o in outs] == [(12, 20), (6, 10), (3, 5),
-                                                 (3, 5)]
+                                                  (3, 5)]
     model = build_mvgg19()
     model.eval()
     with torch.no_grad():
@@ -81,35 +83,43 @@ def test_non_square_input():
 def test_head_order_is_dense_relu_bn_dropout():
     head = LinearActNormClsHead(num_classes=4, in_channels=1408)
     hidden = head.layers[0]
-    assert [type(m) for m in hidden] == [nn.Linear, nn.ReLU, nn.BatchNorm1d,
-                                         nn.Dropout]
+    assert [type(m) for m in hidden
+            ] == [nn.Linear, nn.ReLU, nn.BatchNorm1d, nn.Dropout]
     assert hidden[0].out_features == 2500 and hidden[3].p == 0.5
     assert head.fc.fc.out_features == 4
 
 
 def test_frozen_stages_stay_unchanged_and_bn_in_eval():
-    model = build_mvgg19(backbone=dict(frozen_stages=3,
-                                       norm_cfg=dict(type='BN')))
+    model = build_mvgg19(
+        backbone=dict(frozen_stages=3, norm_cfg=dict(type='BN')))
     backbone = model.backbone
     frozen_end = backbone.range_sub_modules[2][1]
-    frozen = {n: p.clone() for n, p in backbone.features[:frozen_end]
-              .named_parameters()}
-    running = {n: b.clone() for n, b in backbone.features[:frozen_end]
-               .named_buffers()}
-    trainable = {n: p.clone() for n, p in backbone.features[frozen_end:]
-                 .named_parameters()}
+    frozen = {
+        n: p.clone()
+        for n, p in backbone.features[:frozen_end].named_parameters()
+    }
+    running = {
+        n: b.clone()
+        for n, b in backbone.features[:frozen_end].named_buffers()
+    }
+    trainable = {
+        n: p.clone()
+        for n, p in backbone.features[frozen_end:].named_parameters()
+    }
     assert frozen and all(not p.requires_grad
                           for p in backbone.features[:frozen_end].parameters())
     model.train()
-    frozen_bns = [m for m in backbone.features[:frozen_end].modules()
-                  if isinstance(m, nn.BatchNorm2d)]
+    frozen_bns = [
+        m for m in backbone.features[:frozen_end].modules()
+        if isinstance(m, nn.BatchNorm2d)
+    ]
     assert frozen_bns and all(not m.training for m in frozen_bns)
     assert all(m.training for m in backbone.features[frozen_end:].modules()
                if isinstance(m, nn.BatchNorm2d))
     optim = torch.optim.Adam(
         [p for p in model.parameters() if p.requires_grad], lr=1e-3)
-    loss = model(torch.rand(4, 3, 32, 32), samples([0, 1, 2, 0]),
-                 mode='loss')['loss']
+    loss = model(
+        torch.rand(4, 3, 32, 32), samples([0, 1, 2, 0]), mode='loss')['loss']
     loss.backward()
     optim.step()
     for name, p in backbone.features[:frozen_end].named_parameters():
@@ -127,8 +137,9 @@ def test_loads_a_vgg19_checkpoint(tmp_path, prefix):
     state = {prefix + k: v for k, v in vgg.state_dict().items()}
     path = tmp_path / 'vgg19.pth'
     torch.save(dict(meta=dict(epoch=1), state_dict=state), path)
-    backbone = MVGG19(init_cfg=dict(type='Pretrained', checkpoint=str(path),
-                                    prefix=prefix or None))
+    backbone = MVGG19(
+        init_cfg=dict(
+            type='Pretrained', checkpoint=str(path), prefix=prefix or None))
     backbone.init_weights()
     ckpt = {k[len(prefix):]: v for k, v in state.items()}
     ours = backbone.state_dict()
@@ -136,15 +147,16 @@ def test_loads_a_vgg19_checkpoint(tmp_path, prefix):
     assert not missing
     assert all(torch.equal(ours[k], ckpt[k]) for k in ours)
     # only block5_conv4 is left over
-    assert {k for k in ckpt if k not in ours} == {
-        'features.19.conv.weight', 'features.19.conv.bias'}
+    assert {k
+            for k in ckpt if k not in ours
+            } == {'features.19.conv.weight', 'features.19.conv.bias'}
 
 
 def test_gradients_reach_bd_batchnorms_and_head():
     model = build_mvgg19(backbone=dict(frozen_stages=5))
     model.train()
-    loss = model(torch.rand(4, 3, 32, 32), samples([0, 1, 2, 1]),
-                 mode='loss')['loss']
+    loss = model(
+        torch.rand(4, 3, 32, 32), samples([0, 1, 2, 1]), mode='loss')['loss']
     loss.backward()
     assert all(p.grad is None for p in model.backbone.parameters())
     for path in model.neck.bd_paths:

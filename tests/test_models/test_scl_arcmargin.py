@@ -44,8 +44,11 @@ def batch(n=6, num_views=3, seed=0):
     """``num_views`` uint8 image batches as a MultiView pipeline packs
     them, labels 0, 1, 2, 0, 1, 2 ..."""
     g = torch.Generator().manual_seed(seed)
-    inputs = [torch.randint(0, 256, (n, 3, SIZE, SIZE), generator=g,
-                            dtype=torch.uint8) for _ in range(num_views)]
+    inputs = [
+        torch.randint(
+            0, 256, (n, 3, SIZE, SIZE), generator=g, dtype=torch.uint8)
+        for _ in range(num_views)
+    ]
     samples = [DataSample().set_gt_label(i % NUM_CLASSES) for i in range(n)]
     return dict(inputs=inputs, data_samples=samples)
 
@@ -102,7 +105,7 @@ def test_paper_embedding_size_with_resnet50_defaults():
 
 # ------------------------------------------------------------- loss mode --
 def test_loss_mode_weights_and_values(model):
-    model.eval()   # BN on running stats: z is the same in both passes
+    model.eval()  # BN on running stats: z is the same in both passes
     data = model.data_preprocessor(batch(), True)
     with torch.no_grad():
         losses = model(**data, mode='loss')
@@ -110,8 +113,8 @@ def test_loss_mode_weights_and_values(model):
         views = data['inputs']
         z = model.extract_feat(torch.cat(views))
     x, xi, xj = z.chunk(3)
-    con = sum(nt_xent(p, q, 0.5).item()
-              for p, q in ((x, xi), (x, xj), (xi, xj))) / 3
+    con = sum(
+        nt_xent(p, q, 0.5).item() for p, q in ((x, xi), (x, xj), (xi, xj))) / 3
     assert losses['loss_con'].item() == pytest.approx(0.75 * con, rel=1e-5)
     labels = torch.tensor([s.gt_label.item() for s in data['data_samples']])
     weight = model.head.norm_product.weight.detach()
@@ -125,28 +128,32 @@ def test_views_of_different_sizes_are_embedded_one_size_at_a_time(model):
     model.eval()
     data = model.data_preprocessor(batch(), True)
     whole, crop_i, crop_j = data['inputs']
-    whole = F.interpolate(whole, scale_factor=2)     # 64 px vs 32 px crops
+    whole = F.interpolate(whole, scale_factor=2)  # 64 px vs 32 px crops
     with torch.no_grad():
-        losses = model([whole, crop_i, crop_j], data['data_samples'],
+        losses = model([whole, crop_i, crop_j],
+                       data['data_samples'],
                        mode='loss')
         x, xi, xj = (model.extract_feat(v) for v in (whole, crop_i, crop_j))
-    con = sum(nt_xent(p, q, 0.5).item()
-              for p, q in ((x, xi), (x, xj), (xi, xj))) / 3
+    con = sum(
+        nt_xent(p, q, 0.5).item() for p, q in ((x, xi), (x, xj), (xi, xj))) / 3
     assert losses['loss_con'].item() == pytest.approx(0.75 * con, rel=1e-5)
     labels = torch.tensor([s.gt_label.item() for s in data['data_samples']])
     weight = model.head.norm_product.weight.detach()
-    arc = arcface_loss_by_hand(torch.cat([x, xi, xj]), labels.repeat(3),
-                               weight, s=30.0)
+    arc = arcface_loss_by_hand(
+        torch.cat([x, xi, xj]), labels.repeat(3), weight, s=30.0)
     assert losses['loss_arc'].item() == pytest.approx(0.25 * arc, rel=1e-4)
 
 
 def test_loss_weights_come_from_the_loss_configs():
     model = build_model(
         con_loss=dict(type='SelfContrastiveLoss', loss_weight=1.0),
-        head=dict(type='mmpretrain.ArcFaceClsHead', num_classes=NUM_CLASSES,
-                  in_channels=DIM, margins=0.5, scale=30.0,
-                  loss=dict(type='mmpretrain.CrossEntropyLoss',
-                            loss_weight=1.0)))
+        head=dict(
+            type='mmpretrain.ArcFaceClsHead',
+            num_classes=NUM_CLASSES,
+            in_channels=DIM,
+            margins=0.5,
+            scale=30.0,
+            loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=1.0)))
     paper = build_model()
     paper.load_state_dict(model.state_dict())
     model.eval()
@@ -196,15 +203,15 @@ def test_gallery_mean_similarity_rule(monkeypatch):
     refs = torch.tensor([[1.0, 0.0], [-1.0, 0.0], [0.5, r3], [0.5, -r3]])
     labels = torch.tensor([0, 0, 1, 1])
     # the model's d is 16: pad the 2-d toy problem with zeros
-    pad = lambda t: F.pad(t, (0, DIM - 2))   # noqa: E731
+    pad = lambda t: F.pad(t, (0, DIM - 2))  # noqa: E731
     model.set_gallery(pad(refs) * 5.0, labels)  # normalised by set_gallery
-    torch.testing.assert_close(model.gallery_embeddings.norm(dim=1),
-                               torch.ones(4))
+    torch.testing.assert_close(
+        model.gallery_embeddings.norm(dim=1), torch.ones(4))
     query = pad(torch.tensor([[1.0, 0.0], [0.0, 1.0]]))
     fixed_embedding(model, monkeypatch, query)
     sims = model.gallery_similarity(query)
-    torch.testing.assert_close(sims[:, :2], torch.tensor(
-        [[0.0, 0.5], [0.0, 0.0]]), atol=1e-6, rtol=0)
+    torch.testing.assert_close(
+        sims[:, :2], torch.tensor([[0.0, 0.5], [0.0, 0.0]]), atol=1e-6, rtol=0)
     # a class without references can never win
     assert torch.isinf(sims[:, 2]).all() and (sims[:, 2] < 0).all()
     # nearest neighbour would say class 0 for the first query; the mean
@@ -231,13 +238,13 @@ def test_gallery_max_rule_is_the_nearest_reference(monkeypatch):
     model.eval()
     r3 = math.sqrt(3) / 2
     refs = torch.tensor([[1.0, 0.0], [-1.0, 0.0], [0.5, r3], [0.5, -r3]])
-    pad = lambda t: F.pad(t, (0, DIM - 2))   # noqa: E731
+    pad = lambda t: F.pad(t, (0, DIM - 2))  # noqa: E731
     model.set_gallery(pad(refs), torch.tensor([0, 0, 1, 1]))
     query = pad(torch.tensor([[1.0, 0.0], [0.0, 1.0]]))
     fixed_embedding(model, monkeypatch, query)
     sims = model.gallery_similarity(query)
-    torch.testing.assert_close(sims[:, :2], torch.tensor(
-        [[1.0, 0.5], [0.0, r3]]), atol=1e-6, rtol=0)
+    torch.testing.assert_close(
+        sims[:, :2], torch.tensor([[1.0, 0.5], [0.0, r3]]), atol=1e-6, rtol=0)
     assert torch.isinf(sims[:, 2]).all() and (sims[:, 2] < 0).all()
     preds = model(torch.zeros(2, 3, SIZE, SIZE), mode='predict')
     assert [p.pred_label.item() for p in preds] == [0, 1]
@@ -249,8 +256,8 @@ def test_predict_fills_given_samples_and_sets_embeddings():
     model = build_model()
     model.eval()
     g = torch.Generator().manual_seed(3)
-    model.set_gallery(torch.randn(6, DIM, generator=g),
-                      torch.tensor([0, 0, 1, 1, 2, 2]))
+    model.set_gallery(
+        torch.randn(6, DIM, generator=g), torch.tensor([0, 0, 1, 1, 2, 2]))
     data = model.data_preprocessor(batch(n=3, num_views=1), False)
     samples = data['data_samples']
     preds = model(**data, mode='predict')
@@ -275,7 +282,7 @@ def test_set_gallery_checks():
         model.set_gallery(torch.randn(2, DIM), torch.tensor([0, 3]))
     with pytest.raises(ValueError, match=r'\[0, 3\)'):
         model.set_gallery(torch.randn(2, DIM), torch.tensor([-1, 0]))
-    model.set_gallery(torch.randn(2, DIM), [1, 2])   # a list is fine
+    model.set_gallery(torch.randn(2, DIM), [1, 2])  # a list is fine
     assert model.gallery_labels.dtype == torch.long
     assert model.gallery_labels.tolist() == [1, 2]
 
@@ -306,18 +313,18 @@ def test_state_dict_round_trip_with_gallery(tmp_path):
     trained.eval()
     g = torch.Generator().manual_seed(4)
     m = 7
-    trained.set_gallery(torch.randn(m, DIM, generator=g),
-                        torch.tensor([0, 1, 2, 0, 1, 2, 2]))
+    trained.set_gallery(
+        torch.randn(m, DIM, generator=g), torch.tensor([0, 1, 2, 0, 1, 2, 2]))
     state = trained.state_dict()
     assert state['gallery_embeddings'].shape == (m, DIM)
     assert state['gallery_labels'].tolist() == [0, 1, 2, 0, 1, 2, 2]
     data = trained.data_preprocessor(batch(n=4, num_views=1, seed=5), False)
     expected = trained(data['inputs'], mode='predict')
 
-    fresh = build_model(seed=1)    # other weights, an empty gallery
+    fresh = build_model(seed=1)  # other weights, an empty gallery
     fresh.eval()
     assert not fresh.has_gallery
-    fresh.load_state_dict(state)   # strict
+    fresh.load_state_dict(state)  # strict
     torch.testing.assert_close(fresh.gallery_embeddings,
                                trained.gallery_embeddings)
     assert torch.equal(fresh.gallery_labels, trained.gallery_labels)
@@ -335,8 +342,8 @@ def test_state_dict_round_trip_with_gallery(tmp_path):
     load_checkpoint(other, path, map_location='cpu', strict=True)
     assert other.gallery_embeddings.shape == (m, DIM)
     got = other(data['inputs'], mode='predict')
-    assert [p.pred_label.item() for p in got] == [
-        p.pred_label.item() for p in expected]
+    assert [p.pred_label.item()
+            for p in got] == [p.pred_label.item() for p in expected]
 
     # a smaller (here empty) gallery shrinks the buffers back
     other.load_state_dict(build_model(seed=3).state_dict())

@@ -20,9 +20,10 @@ def loop_nt_xent(a, b, tau, symmetric=False):
     def sim(u, v):
         return float(torch.dot(u, v) / (u.norm() * v.norm()))
 
-    def anchor_loss(i, j):   # anchor pool[i], positive pool[j]
-        den = sum(math.exp(sim(pool[i], pool[k]) / tau)
-                  for k in range(2 * n) if k != i)
+    def anchor_loss(i, j):  # anchor pool[i], positive pool[j]
+        den = sum(
+            math.exp(sim(pool[i], pool[k]) / tau) for k in range(2 * n)
+            if k != i)
         return -math.log(math.exp(sim(pool[i], pool[j]) / tau) / den)
 
     losses = [anchor_loss(i, i + n) for i in range(n)]
@@ -46,8 +47,8 @@ def test_hand_computed_value():
     # the loss module with the paper's defaults: 0.75 x the same value for
     # every pair of three identical views
     loss = SelfContrastiveLoss()
-    assert (loss.temperature, loss.symmetric, loss.loss_weight) == (
-        0.5, False, 0.75)
+    assert (loss.temperature, loss.symmetric, loss.loss_weight) == (0.5, False,
+                                                                    0.75)
     assert loss(e, e, e).item() == pytest.approx(0.75 * expected, abs=1e-6)
 
 
@@ -75,10 +76,12 @@ def test_matches_the_formula_loop_both_directions():
 def test_three_views_are_the_mean_of_the_three_pairs(symmetric):
     g = torch.Generator().manual_seed(1)
     x, xi, xj = (torch.randn(4, 6, generator=g) for _ in range(3))
-    loss = SelfContrastiveLoss(temperature=0.5, symmetric=symmetric,
-                               loss_weight=0.6)
-    pairs = [loop_nt_xent(p, q, 0.5, symmetric)
-             for p, q in ((x, xi), (x, xj), (xi, xj))]
+    loss = SelfContrastiveLoss(
+        temperature=0.5, symmetric=symmetric, loss_weight=0.6)
+    pairs = [
+        loop_nt_xent(p, q, 0.5, symmetric)
+        for p, q in ((x, xi), (x, xj), (xi, xj))
+    ]
     assert loss(x, xi, xj).item() == pytest.approx(
         0.6 * sum(pairs) / 3, rel=1e-5)
     # two views: SimCLR's loss (one pair)
@@ -86,16 +89,15 @@ def test_three_views_are_the_mean_of_the_three_pairs(symmetric):
     # four views: all six pairs
     x4 = torch.randn(4, 6, generator=g)
     views = (x, xi, xj, x4)
-    six = [loop_nt_xent(p, q, 0.5, symmetric)
-           for p, q in combinations(views, 2)]
-    assert loss(*views).item() == pytest.approx(0.6 * sum(six) / 6,
-                                                rel=1e-5)
+    six = [
+        loop_nt_xent(p, q, 0.5, symmetric) for p, q in combinations(views, 2)
+    ]
+    assert loss(*views).item() == pytest.approx(0.6 * sum(six) / 6, rel=1e-5)
 
 
 def test_gradient_reaches_every_view():
     g = torch.Generator().manual_seed(2)
-    views = [torch.randn(3, 5, generator=g).requires_grad_()
-             for _ in range(3)]
+    views = [torch.randn(3, 5, generator=g).requires_grad_() for _ in range(3)]
     SelfContrastiveLoss()(*views).backward()
     for v in views:
         assert v.grad is not None and torch.isfinite(v.grad).all()
@@ -118,8 +120,12 @@ def test_same_image_in_both_slots_is_not_its_own_negative():
 
 
 def test_registered_and_built_by_config():
-    loss = MODELS.build(dict(type='SelfContrastiveLoss', temperature=0.2,
-                             symmetric=True, loss_weight=1.0))
+    loss = MODELS.build(
+        dict(
+            type='SelfContrastiveLoss',
+            temperature=0.2,
+            symmetric=True,
+            loss_weight=1.0))
     assert isinstance(loss, SelfContrastiveLoss)
     assert 'temperature=0.2' in repr(loss) and 'symmetric=True' in repr(loss)
 

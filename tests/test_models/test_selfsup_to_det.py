@@ -4,8 +4,8 @@ import torch
 from mmdet.models.backbones import ResNet as DetResNet
 from mmdet.models.backbones import SwinTransformer as DetSwin
 from mmengine.config import ConfigDict
-from mmpretrain.models import SimMIMSwinTransformer
 from mmpretrain.models import ResNet as PretrainResNet
+from mmpretrain.models import SimMIMSwinTransformer
 from torch import nn
 
 from defectzoo.models.utils.selfsup_to_det import (convert_selfsup_to_det,
@@ -17,9 +17,11 @@ ARCH = dict(embed_dims=32, depths=[2, 2, 2, 2], num_heads=[1, 2, 2, 4])
 
 def _ssl_swin(window=12):
     torch.manual_seed(0)
-    m = SimMIMSwinTransformer(arch=ARCH, img_size=96, pad_small_map=True,
-                              stage_cfgs=dict(block_cfgs=dict(
-                                  window_size=window)))
+    m = SimMIMSwinTransformer(
+        arch=ARCH,
+        img_size=96,
+        pad_small_map=True,
+        stage_cfgs=dict(block_cfgs=dict(window_size=window)))
     for p in m.parameters():  # non-trivial values everywhere
         nn.init.normal_(p, std=0.05)
     m.eval()  # (mmpretrain's Swin.train() returns None)
@@ -37,16 +39,21 @@ def _strip(sd):
 
 
 def _det_swin(window):
-    m = DetSwin(window_size=window, out_indices=(0, 1, 2, 3),
-                drop_path_rate=0., **ARCH)
+    m = DetSwin(
+        window_size=window,
+        out_indices=(0, 1, 2, 3),
+        drop_path_rate=0.,
+        **ARCH)
     m.eval()
     return m
 
 
 def test_swin_same_window_keys_and_features():
     ssl = _ssl_swin(12)
-    ckpt = _ckpt(ssl, {'neck.decoder.0.weight': torch.zeros(1),
-                       'head.x': torch.zeros(1)})
+    ckpt = _ckpt(ssl, {
+        'neck.decoder.0.weight': torch.zeros(1),
+        'head.x': torch.zeros(1)
+    })
     out = convert_selfsup_to_det(ckpt)
     assert out['meta']['arch'] == 'swin'
     assert all(k.startswith('backbone.') for k in out['state_dict'])
@@ -80,8 +87,8 @@ def test_swin_window_12_to_7():
     key = 'stages.0.blocks.0.attn.w_msa.relative_position_index'
     assert torch.equal(det.state_dict()[key], relative_position_index(7))
     # bicubic resize of each head's (2W-1)^2 table
-    table = ssl.state_dict()[
-        'stages.2.blocks.1.attn.w_msa.relative_position_bias_table']
+    table = ssl.state_dict(
+    )['stages.2.blocks.1.attn.w_msa.relative_position_bias_table']
     new = sd['backbone.stages.2.blocks.1.attn.w_msa.'
              'relative_position_bias_table']
     assert table.shape == (23 * 23, 2) and new.shape == (13 * 13, 2)
@@ -101,14 +108,16 @@ def test_selfsup_scheme_in_init_cfg(tmp_path):
     path = tmp_path / 'simmim.pth'
     torch.save(_ckpt(ssl, {'neck.w': torch.zeros(1)}), path)
     # (as built from a config: mmdet's Swin reads init_cfg.checkpoint)
-    det = DetSwin(window_size=7, out_indices=(0, 1, 2, 3), **ARCH,
-                  init_cfg=ConfigDict(type='Pretrained',
-                                checkpoint=f'selfsup://{path}'))
+    det = DetSwin(
+        window_size=7,
+        out_indices=(0, 1, 2, 3),
+        **ARCH,
+        init_cfg=ConfigDict(type='Pretrained', checkpoint=f'selfsup://{path}'))
     det.init_weights()
     ref = convert_selfsup_to_det(_ckpt(ssl, {}), window_size=7)
     for k, v in det.state_dict().items():
-        torch.testing.assert_close(v, ref['state_dict']['backbone.' + k],
-                                   msg=k)
+        torch.testing.assert_close(
+            v, ref['state_dict']['backbone.' + k], msg=k)
 
 
 @pytest.mark.parametrize('scheme', [False, True], ids=['tool', 'selfsup'])
@@ -120,8 +129,11 @@ def test_simsiam_resnet18(tmp_path, scheme):
         if isinstance(m, nn.BatchNorm2d):
             m.running_mean.uniform_(-0.1, 0.1)
             m.running_var.uniform_(0.5, 1.5)
-    ckpt = _ckpt(ssl, {'neck.mlp.0.weight': torch.zeros(1),
-                       'head.predictor.mlp.0.weight': torch.zeros(1)})
+    ckpt = _ckpt(
+        ssl, {
+            'neck.mlp.0.weight': torch.zeros(1),
+            'head.predictor.mlp.0.weight': torch.zeros(1)
+        })
     out = convert_selfsup_to_det(ckpt)
     assert out['meta']['arch'] == 'resnet'
     assert out['meta']['dropped_prefixes'] == ['head', 'neck']
@@ -132,9 +144,12 @@ def test_simsiam_resnet18(tmp_path, scheme):
         import defectzoo  # noqa: F401
         path = tmp_path / 'simsiam.pth'
         torch.save(ckpt, path)
-        det = DetResNet(depth=18, init_cfg=dict(
-            type='Pretrained', checkpoint=f'selfsup://{path}',
-            prefix='backbone.'))
+        det = DetResNet(
+            depth=18,
+            init_cfg=dict(
+                type='Pretrained',
+                checkpoint=f'selfsup://{path}',
+                prefix='backbone.'))
         det.init_weights()
     det.eval()
     x = torch.randn(1, 3, 64, 64)

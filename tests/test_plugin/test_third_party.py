@@ -4,7 +4,7 @@ import textwrap
 
 import torch
 
-from tests.conftest import (PYTHON, REPO_ROOT, run_cli, tiny_simsiam_config)
+from tests.conftest import PYTHON, REPO_ROOT, run_cli, tiny_simsiam_config
 
 EXTERNAL_PACKAGE = '''
 """An external package: registers a backbone into defectzoo's registry."""
@@ -33,7 +33,10 @@ def test_external_package_module_used_by_config(tmp_path, xray_root):
     pkg = tmp_path / 'site' / 'plant_ext'
     pkg.mkdir(parents=True)
     (pkg / '__init__.py').write_text(textwrap.dedent(EXTERNAL_PACKAGE))
-    cfg = tiny_simsiam_config(tmp_path, xray_root, extra="""
+    cfg = tiny_simsiam_config(
+        tmp_path,
+        xray_root,
+        extra="""
 custom_imports = dict(imports=['defectzoo', 'plant_ext'],
                       allow_failed_imports=False)
 model = dict(backbone=dict(_delete_=True, type='PlantXRayNet', width=16),
@@ -41,16 +44,20 @@ model = dict(backbone=dict(_delete_=True, type='PlantXRayNet', width=16),
 train_cfg = dict(max_epochs=1)
 """)
     work_dir = tmp_path / 'work'
-    run_cli([PYTHON, osp.join(REPO_ROOT, 'tools', 'train.py'), cfg,
-             '--work-dir', str(work_dir)],
+    run_cli([
+        PYTHON,
+        osp.join(REPO_ROOT, 'tools', 'train.py'), cfg, '--work-dir',
+        str(work_dir)
+    ],
             env_extra=dict(PYTHONPATH=str(tmp_path / 'site')))
-    state = torch.load(work_dir / 'epoch_1.pth',
-                       weights_only=True)['state_dict']
+    state = torch.load(
+        work_dir / 'epoch_1.pth', weights_only=True)['state_dict']
     assert state['backbone.body.0.weight'].shape == (16, 3, 3, 3)
 
 
 def test_registries_are_children_of_mmengine_and_lazy():
     import mmengine.registry as root
+
     from defectzoo import registry
     for name in ('MODELS', 'DATASETS', 'TRANSFORMS', 'METRICS', 'HOOKS',
                  'VISUALIZERS'):

@@ -11,14 +11,16 @@ from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli, write_config
 
 TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
 TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
-CONFIG = osp.join(CONFIGS, 'defect_aux_net',
-                  'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
-                  'synthetic-surface-256px.py')
+CONFIG = osp.join(
+    CONFIGS, 'defect_aux_net',
+    'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
+    'synthetic-surface-256px.py')
 
 
 def tiny_config(tmp_path):
     """The synthetic-surface config at 1/8 width, 64 px, 4 + 4 images."""
-    return write_config(tmp_path / 'tiny_aux.py', f"""
+    return write_config(
+        tmp_path / 'tiny_aux.py', f"""
         _base_ = {CONFIG!r}
         w = 8
         model = dict(
@@ -55,11 +57,12 @@ def test_train_then_test_prints_three_task_table(tmp_path):
                  'spatial_attn', 'neck.', 'cls_head.', 'seg_head.',
                  'det_head.'):
         assert any(k.startswith(part) for k in keys), part
-    proc = run_cli([PYTHON, TEST, cfg, str(ckpt), '--work-dir',
-                    str(tmp_path / 'test')])
+    proc = run_cli(
+        [PYTHON, TEST, cfg,
+         str(ckpt), '--work-dir',
+         str(tmp_path / 'test')])
     log = proc.stdout + proc.stderr
-    header = next(line for line in log.splitlines()
-                  if '| accuracy |' in line)
+    header = next(line for line in log.splitlines() if '| accuracy |' in line)
     for column in ('precision', 'recall', 'F1', 'Dice', 'IoU', 'mAP@0.5'):
         assert f' {column} ' in header, header
     for key in ('cls/accuracy/top1', 'seg/defectDice', 'seg/mIoU',

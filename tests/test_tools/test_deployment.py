@@ -8,8 +8,8 @@ import torch
 import torch.nn as nn
 from mmengine.registry import DefaultScope
 
-from defectzoo.deploy import (DeployClassifier, export_onnx,
-                              onnx_max_abs_diff, quantize_fx)
+from defectzoo.deploy import (DeployClassifier, export_onnx, onnx_max_abs_diff,
+                              quantize_fx)
 from defectzoo.registry import MODELS
 from tests.conftest import REPO_ROOT, write_config
 from tests.lightweight_fixtures import (make_folder_dataset, tiny_cls_config,
@@ -42,8 +42,8 @@ def save(model, tmp_path, name):
 
 def export(tmp_path, config, ckpt=None, shape=(32, 32)):
     out = str(tmp_path / 'model.onnx')
-    tool('export_onnx').main([config] + ([ckpt] if ckpt else []) + [
-        '--out', out, '--shape', *map(str, shape)])
+    tool('export_onnx').main([config] + ([ckpt] if ckpt else []) +
+                             ['--out', out, '--shape', *map(str, shape)])
     return json.load(open(out + '.json'))
 
 
@@ -64,14 +64,20 @@ def test_classifier_round_trip_dynamic_batch(tmp_path, capsys):
 def test_mvgg19_multipath(tmp_path):
     model = dict(
         type='mmpretrain.ImageClassifier',
-        data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor',
-                               num_classes=3, to_rgb=True,
-                               mean=[1., 2., 3.], std=[50., 60., 70.]),
+        data_preprocessor=dict(
+            type='mmpretrain.ClsDataPreprocessor',
+            num_classes=3,
+            to_rgb=True,
+            mean=[1., 2., 3.],
+            std=[50., 60., 70.]),
         backbone=dict(type='MVGG19', taps=('pool1', 'pool2', 'conv3_1')),
         neck=dict(type='MultiPathNeck', in_channels=(64, 128, 256)),
-        head=dict(type='LinearActNormClsHead', num_classes=3,
-                  in_channels=448, mid_channels=(16, ),
-                  loss=dict(type='mmpretrain.CrossEntropyLoss')))
+        head=dict(
+            type='LinearActNormClsHead',
+            num_classes=3,
+            in_channels=448,
+            mid_channels=(16, ),
+            loss=dict(type='mmpretrain.CrossEntropyLoss')))
     cfg = write_config(tmp_path / 'mvgg.py', f'model = {model!r}')
     assert export(tmp_path, cfg)['max_abs_diff'] < 1e-4
 
@@ -79,16 +85,23 @@ def test_mvgg19_multipath(tmp_path):
 def test_scl_gallery_classifier_with_its_gallery(tmp_path):
     model_cfg = dict(
         type='SCLArcMarginClassifier',
-        data_preprocessor=dict(type='mmpretrain.SelfSupDataPreprocessor',
-                               mean=[123.675, 116.28, 103.53],
-                               std=[58.395, 57.12, 57.375], to_rgb=True),
+        data_preprocessor=dict(
+            type='mmpretrain.SelfSupDataPreprocessor',
+            mean=[123.675, 116.28, 103.53],
+            std=[58.395, 57.12, 57.375],
+            to_rgb=True),
         backbone=dict(type='mmpretrain.ResNet', **TINY_R18),
-        neck=dict(type='mmpretrain.NonLinearNeck', in_channels=128,
-                  hid_channels=32, out_channels=16, num_layers=2,
-                  with_avg_pool=True),
-        head=dict(type='mmpretrain.ArcFaceClsHead', num_classes=3,
-                  in_channels=16),
-        classifier='gallery', gallery_reduce='max')
+        neck=dict(
+            type='mmpretrain.NonLinearNeck',
+            in_channels=128,
+            hid_channels=32,
+            out_channels=16,
+            num_layers=2,
+            with_avg_pool=True),
+        head=dict(
+            type='mmpretrain.ArcFaceClsHead', num_classes=3, in_channels=16),
+        classifier='gallery',
+        gallery_reduce='max')
     model = build(model_cfg).eval()
     model.set_gallery(torch.randn(9, 16), torch.arange(9) % 3)
     ckpt = save(model, tmp_path, 'scl')
@@ -110,25 +123,32 @@ def test_scl_gallery_classifier_with_its_gallery(tmp_path):
 def test_segmentor(tmp_path):
     model = dict(
         type='mmseg.EncoderDecoder',
-        data_preprocessor=dict(type='mmseg.SegDataPreProcessor',
-                               mean=[0., 0., 0.], std=[255., 255., 255.],
-                               bgr_to_rgb=True),
-        backbone=dict(type='mmpretrain.ResNet', out_indices=(1, ),
-                      **TINY_R18),
-        decode_head=dict(type='mmseg.FCNHead', in_channels=32, channels=8,
-                         num_convs=1, num_classes=2, in_index=0,
-                         norm_cfg=dict(type='BN'),
-                         loss_decode=dict(type='mmseg.CrossEntropyLoss')))
+        data_preprocessor=dict(
+            type='mmseg.SegDataPreProcessor',
+            mean=[0., 0., 0.],
+            std=[255., 255., 255.],
+            bgr_to_rgb=True),
+        backbone=dict(type='mmpretrain.ResNet', out_indices=(1, ), **TINY_R18),
+        decode_head=dict(
+            type='mmseg.FCNHead',
+            in_channels=32,
+            channels=8,
+            num_convs=1,
+            num_classes=2,
+            in_index=0,
+            norm_cfg=dict(type='BN'),
+            loss_decode=dict(type='mmseg.CrossEntropyLoss')))
     cfg = write_config(tmp_path / 'seg.py', f'model = {model!r}')
     result = export(tmp_path, cfg, shape=(64, 48))
-    assert result['outputs'] == ['seg_logits'] and result['max_abs_diff'] < 1e-4
+    assert result['outputs'] == ['seg_logits'
+                                 ] and result['max_abs_diff'] < 1e-4
 
 
-@pytest.mark.parametrize('base,head', [
-    ('retinanet_r50_fpn.py', 'bbox_head'),
-    ('faster-rcnn_r50_fpn.py', 'rpn_head')])
+@pytest.mark.parametrize('base,head', [('retinanet_r50_fpn.py', 'bbox_head'),
+                                       ('faster-rcnn_r50_fpn.py', 'rpn_head')])
 def test_detectors_raw_outputs(tmp_path, base, head, capsys):
-    cfg = write_config(tmp_path / 'det.py', f"""
+    cfg = write_config(
+        tmp_path / 'det.py', f"""
         _base_ = [{osp.join(MMDET_MODELS, base)!r}]
         default_scope = 'mmdet'
         model = dict(backbone=dict({TINY_R18!r}),
@@ -152,8 +172,10 @@ class Untraceable(nn.Module):
 
 
 def test_untraceable_model_is_refused(tmp_path):
-    with pytest.raises(ValueError, match=r'Untraceable cannot be traced '
-                       r'faithfully.*Python boolean.*no Python branches'):
+    with pytest.raises(
+            ValueError,
+            match=r'Untraceable cannot be traced '
+            r'faithfully.*Python boolean.*no Python branches'):
         export_onnx(Untraceable(), torch.rand(2, 3, 4, 4),
                     str(tmp_path / 'x.onnx'))
     assert not (tmp_path / 'x.onnx').exists()

@@ -37,7 +37,10 @@ def _free_port():
 
 def test_two_process_training_keeps_replicas_in_sync(tmp_path, xray_root):
     (tmp_path / 'dist_plugin.py').write_text(RANK_DUMP_PLUGIN)
-    cfg = tiny_simsiam_config(tmp_path, xray_root, extra="""
+    cfg = tiny_simsiam_config(
+        tmp_path,
+        xray_root,
+        extra="""
 custom_imports = dict(imports=['defectzoo', 'dist_plugin'],
                       allow_failed_imports=False)
 custom_hooks = [dict(type='mmpretrain.SimSiamHook', priority='HIGH',
@@ -46,10 +49,13 @@ custom_hooks = [dict(type='mmpretrain.SimSiamHook', priority='HIGH',
 train_cfg = dict(max_epochs=1)
 """)
     work_dir = tmp_path / 'work'
-    run_cli(['bash', osp.join(REPO_ROOT, 'tools', 'dist_train.sh'), cfg, '2',
-             '--work-dir', str(work_dir)],
-            env_extra=dict(PORT=str(_free_port()),
-                           PYTHONPATH=f'{tmp_path}:{REPO_ROOT}'))
+    run_cli([
+        'bash',
+        osp.join(REPO_ROOT, 'tools', 'dist_train.sh'), cfg, '2', '--work-dir',
+        str(work_dir)
+    ],
+            env_extra=dict(
+                PORT=str(_free_port()), PYTHONPATH=f'{tmp_path}:{REPO_ROOT}'))
     r0 = torch.load(work_dir / 'rank0.pth', weights_only=True)
     r1 = torch.load(work_dir / 'rank1.pth', weights_only=True)
     assert r0['world_size'] == r1['world_size'] == 2

@@ -56,13 +56,20 @@ def toy_config(tmp_path, name='toy.py', max_epochs=2, extra=''):
 
 def cli(tool, *args):
     """Run tools/<tool>.py; (returncode, stdout + stderr)."""
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [TESTS_DIR, REPO_ROOT, os.environ.get('PYTHONPATH', '')]))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(
+            [TESTS_DIR, REPO_ROOT,
+             os.environ.get('PYTHONPATH', '')]))
     env.pop('DEFECTZOO_DEBUG', None)
-    proc = subprocess.run(
-        [sys.executable, osp.join(REPO_ROOT, 'tools', f'{tool}.py'),
-         *map(str, args)], cwd=REPO_ROOT, env=env, capture_output=True,
-        timeout=300)
+    proc = subprocess.run([
+        sys.executable,
+        osp.join(REPO_ROOT, 'tools', f'{tool}.py'), *map(str, args)
+    ],
+                          cwd=REPO_ROOT,
+                          env=env,
+                          capture_output=True,
+                          timeout=300)
     return proc.returncode, (proc.stdout + proc.stderr).decode(
         'utf-8', 'replace')
 
@@ -79,8 +86,10 @@ def trained(tmp_path_factory):
 
 # 1. NaN / Inf stops the run; the last finite checkpoint survives rotation.
 def test_nan_loss_stops_and_keeps_last_finite_checkpoint(tmp_path):
-    cfg = toy_config(tmp_path, max_epochs=5, extra=(
-        "model = dict(type='ToyModel', nan_from_iter=10)\n"))
+    cfg = toy_config(
+        tmp_path,
+        max_epochs=5,
+        extra=("model = dict(type='ToyModel', nan_from_iter=10)\n"))
     work_dir = tmp_path / 'w'
     rc, out = cli('train', cfg, '--work-dir', work_dir)
     assert rc == 1, out
@@ -93,15 +102,17 @@ def test_nan_loss_stops_and_keeps_last_finite_checkpoint(tmp_path):
     # finite and kept; nothing of the diverged epoch 3 was saved
     assert sorted(f for f in os.listdir(work_dir)
                   if f.endswith('.pth')) == ['epoch_2.pth']
-    state = torch.load(work_dir / 'epoch_2.pth',
-                       weights_only=False)['state_dict']
+    state = torch.load(
+        work_dir / 'epoch_2.pth', weights_only=False)['state_dict']
     assert all(torch.isfinite(v).all() for v in state.values())
 
 
 def test_stopped_line_with_a_non_utf8_file_name(tmp_path):
-    cfg = toy_config(tmp_path, extra=(
-        "train_dataloader = dict(loader, dataset=dict(type='ToyDataset', "
-        'missing_at=6))\n'))
+    cfg = toy_config(
+        tmp_path,
+        extra=(
+            "train_dataloader = dict(loader, dataset=dict(type='ToyDataset', "
+            'missing_at=6))\n'))
     rc, out = cli('train', cfg, '--work-dir', tmp_path / 'w')
     assert rc == 1, out
     assert 'Training stopped after 1 iteration(s), 0 epoch(s) completed: ' \
@@ -125,11 +136,14 @@ def test_non_finite_weights_are_never_saved():
     hook = CheckFiniteHook()
     runner = SimpleNamespace(model=model, iter=7, epoch=1)
     with pytest.raises(NonFiniteError, match='after iteration 8 .*: bias'):
-        hook.after_train_iter(runner, 0, outputs=dict(
-            loss=torch.tensor(1.0), acc=torch.tensor(float('nan'))))
+        hook.after_train_iter(
+            runner,
+            0,
+            outputs=dict(
+                loss=torch.tensor(1.0), acc=torch.tensor(float('nan'))))
     with pytest.raises(NonFiniteError, match='refusing to save'):
-        hook.before_save_checkpoint(runner, dict(
-            state_dict=model.state_dict()))
+        hook.before_save_checkpoint(runner,
+                                    dict(state_dict=model.state_dict()))
 
 
 def test_every_config_checks_finite_and_fit():
@@ -148,9 +162,8 @@ def test_every_config_checks_finite_and_fit():
 
 # 2. Setup errors: one clear message, exit code 1, no chained traceback.
 def test_setup_error_is_one_message(tmp_path):
-    rc, out = cli('train', toy_config(tmp_path), '--work-dir',
-                  tmp_path / 'w', '--cfg-options',
-                  'train_dataloader.dataset.nonexistent=1')
+    rc, out = cli('train', toy_config(tmp_path), '--work-dir', tmp_path / 'w',
+                  '--cfg-options', 'train_dataloader.dataset.nonexistent=1')
     assert rc == 1, out
     assert ('Could not start training: TypeError: ToyDataset.__init__() got '
             "an unexpected keyword argument 'nonexistent'") in out, out
@@ -158,10 +171,12 @@ def test_setup_error_is_one_message(tmp_path):
 
 
 @pytest.mark.parametrize('option, message', [
-    ({'train_dataloader.batch_size': 'abc'},
-     "'batch_size' must be a number (the config has 128), got 'abc'"),
-    ({'optim_wrapper.optimizer.lr': 'abc'},
-     "'lr' must be a number (the config has 0.0004), got 'abc'"),
+    ({
+        'train_dataloader.batch_size': 'abc'
+    }, "'batch_size' must be a number (the config has 128), got 'abc'"),
+    ({
+        'optim_wrapper.optimizer.lr': 'abc'
+    }, "'lr' must be a number (the config has 0.0004), got 'abc'"),
 ])
 def test_non_numeric_values_are_refused(option, message):
     cfg = Config.fromfile(osp.join(CONFIGS, 'xray', 'simmim_swin.py'))
@@ -173,9 +188,10 @@ def test_non_numeric_values_are_refused(option, message):
 def test_bad_data_at_setup_is_one_message(tmp_path):
     ann = tmp_path / 'ann.json'
     ann.write_text('{"images": [')
-    cfg = toy_config(tmp_path, extra=(
-        f"train_dataloader = dict(loader, dataset=dict("
-        f"type='defectzoo.CocoDetDataset', ann_file={str(ann)!r}))\n"))
+    cfg = toy_config(
+        tmp_path,
+        extra=(f"train_dataloader = dict(loader, dataset=dict("
+               f"type='defectzoo.CocoDetDataset', ann_file={str(ann)!r}))\n"))
     rc, out = cli('train', cfg, '--work-dir', tmp_path / 'w')
     assert rc == 1, out
     assert f'Could not start training: InvalidDataError: {ann}: malformed ' \
@@ -191,19 +207,24 @@ def test_check_checkpoint_fits():
     state['gallery'] = torch.zeros(5, 3)
     assert check_checkpoint_fits(model, dict(state, extra=torch.ones(1)),
                                  'a.pth') == ['extra']
-    with pytest.raises(CheckpointError, match=r"a\.pth: .*none of the "
-                       r"model's 5 weights is in the checkpoint"):
+    with pytest.raises(
+            CheckpointError,
+            match=r"a\.pth: .*none of the "
+            r"model's 5 weights is in the checkpoint"):
         check_checkpoint_fits(model, {'x.weight': torch.ones(1)}, 'a.pth')
     wider = nn.Sequential(nn.Linear(2, 8), nn.Linear(8, 1)).state_dict()
     del state['1.bias']
     with pytest.raises(CheckpointError) as err:
-        check_checkpoint_fits(model, dict(state, **{
-            '0.weight': wider['0.weight']}), 'b.pth')
+        check_checkpoint_fits(model,
+                              dict(state, **{'0.weight': wider['0.weight']}),
+                              'b.pth')
     assert '1 missing from the checkpoint: 1.bias' in str(err.value)
     assert '0.weight: checkpoint [8, 2] vs model [4, 2]' in str(err.value)
     # a DDP-saved checkpoint ('module.' prefix) fits
-    check_checkpoint_fits(model, {f'module.{k}': v for k, v in
-                                  model.state_dict().items()})
+    check_checkpoint_fits(model, {
+        f'module.{k}': v
+        for k, v in model.state_dict().items()
+    })
 
 
 def run_test(cfg_path, ckpt, work_dir):
@@ -220,8 +241,10 @@ def run_test(cfg_path, ckpt, work_dir):
 def test_test_refuses_checkpoints_that_do_not_fit(tmp_path, trained):
     cfg, ckpt = trained
     assert 'toy/mse' in run_test(cfg, ckpt, tmp_path / 'ok')
-    wide = toy_config(tmp_path, 'wide.py', extra=(
-        "model = dict(type='ToyModel', hidden=16)\n"))
+    wide = toy_config(
+        tmp_path,
+        'wide.py',
+        extra=("model = dict(type='ToyModel', hidden=16)\n"))
     with pytest.raises(CheckpointError) as err:
         run_test(wide, ckpt, tmp_path / 'wide')
     assert 'linear1.weight: checkpoint [8, 2] vs model [16, 2]' in str(
@@ -235,8 +258,8 @@ def test_test_refuses_checkpoints_that_do_not_fit(tmp_path, trained):
 def test_test_tool_foreign_checkpoint(tmp_path, trained):
     cfg, ckpt = trained
     foreign = tmp_path / 'foreign.pth'
-    torch.save(dict(state_dict={'backbone.conv.weight': torch.ones(3)}),
-               foreign)
+    torch.save(
+        dict(state_dict={'backbone.conv.weight': torch.ones(3)}), foreign)
     rc, out = cli('test', cfg, foreign, '--work-dir', tmp_path / 't')
     assert rc == 1 and 'toy/mse' not in out, out
     assert f"{foreign}: the checkpoint does not fit the model (ToyModel): " \
@@ -259,10 +282,12 @@ def test_test_tool_truncated_checkpoint(tmp_path, trained):
 
 def test_resume_from_foreign_checkpoint(tmp_path):
     foreign = tmp_path / 'foreign.pth'
-    torch.save(dict(state_dict={'backbone.conv.weight': torch.ones(3)},
-                    meta=dict(epoch=1, iter=4)), foreign)
-    rc, out = cli('train', toy_config(tmp_path), '--work-dir',
-                  tmp_path / 'w', '--resume', foreign)
+    torch.save(
+        dict(
+            state_dict={'backbone.conv.weight': torch.ones(3)},
+            meta=dict(epoch=1, iter=4)), foreign)
+    rc, out = cli('train', toy_config(tmp_path), '--work-dir', tmp_path / 'w',
+                  '--resume', foreign)
     assert rc == 1, out
     assert 'Could not start training: CheckpointError: ' in out, out
     assert "none of the model's 4 weights" in out, out
@@ -270,16 +295,19 @@ def test_resume_from_foreign_checkpoint(tmp_path):
 
 
 # 6. Resume under persistent workers says it is not bit-identical.
-@pytest.mark.parametrize('persistent, workers, warned', [
-    (True, 2, True), (False, 2, False), (True, 0, False)])
+@pytest.mark.parametrize('persistent, workers, warned', [(True, 2, True),
+                                                         (False, 2, False),
+                                                         (True, 0, False)])
 def test_resume_warns_under_persistent_workers(persistent, workers, warned):
     logger = MMLogger.get_instance('dz_persistent_test')
     records = []
     handler = logging.Handler()
     handler.emit = records.append
     logger.addHandler(handler)
-    runner = SimpleNamespace(_resume=True, train_dataloader=SimpleNamespace(
-        persistent_workers=persistent, num_workers=workers))
+    runner = SimpleNamespace(
+        _resume=True,
+        train_dataloader=SimpleNamespace(
+            persistent_workers=persistent, num_workers=workers))
     RandomStateHook().after_load_checkpoint(
         runner, dict(meta=dict(iter=4), random_states=None))
     logger.removeHandler(handler)
@@ -290,23 +318,26 @@ def test_resume_warns_under_persistent_workers(persistent, workers, warned):
 # 8. Options that would do nothing; --data-root.
 def test_top_level_variables_are_refused():
     cfg = Config.fromfile(osp.join(CONFIGS, 'xray', 'simmim_swin.py'))
-    with pytest.raises(SystemExit, match=r"'data_root' is not read .* "
-                       r'train_dataloader\.dataset\.data_root.*--data-root'):
+    with pytest.raises(
+            SystemExit,
+            match=r"'data_root' is not read .* "
+            r'train_dataloader\.dataset\.data_root.*--data-root'):
         check_cfg_options(cfg, {'data_root': '/x'})
     with pytest.raises(SystemExit, match=r"'batch_size' is not read"):
         check_cfg_options(cfg, {'batch_size': 4})
     check_cfg_options(cfg, {'work_dir': 'w', 'load_from': None})
     check_cfg_options(cfg, {'my_key': 1}, extra_top_level_keys=['my_key'])
     # a top-level key named by a hook (ReferenceGalleryHook) is read
-    scl = Config.fromfile(osp.join(
-        CONFIGS, 'scl_arcmargin',
-        'scl-arcmargin_r50_1xb32-adam-100e_neu-20shot-224px.py'))
+    scl = Config.fromfile(
+        osp.join(CONFIGS, 'scl_arcmargin',
+                 'scl-arcmargin_r50_1xb32-adam-100e_neu-20shot-224px.py'))
     check_cfg_options(scl, {'gallery_dataloader.batch_size': 8})
 
 
 def test_data_root_moves_loaders_and_evaluators():
-    cfg = Config.fromfile(osp.join(
-        CONFIGS, 'xray', 'faster-rcnn-fpn_r50-imagenet_1xb2-sgd-1x_gdxray-768px.py'))
+    cfg = Config.fromfile(
+        osp.join(CONFIGS, 'xray',
+                 'faster-rcnn-fpn_r50-imagenet_1xb2-sgd-1x_gdxray-768px.py'))
     set_data_root(cfg, '/new/gdx')
     for name in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[name].dataset

@@ -21,13 +21,15 @@ def chromium():
 
 def open_in_browser(html_path):
     """(DOM after scripts ran, console messages) of a local page."""
-    out = subprocess.run(
-        [chromium(), '--headless', '--no-sandbox', '--disable-gpu',
-         '--enable-logging=stderr', '--v=0', '--dump-dom',
-         'file://' + osp.abspath(html_path)],
-        capture_output=True, text=True, timeout=120)
-    console = [line for line in out.stderr.splitlines()
-               if ':CONSOLE' in line]
+    out = subprocess.run([
+        chromium(), '--headless', '--no-sandbox', '--disable-gpu',
+        '--enable-logging=stderr', '--v=0', '--dump-dom',
+        'file://' + osp.abspath(html_path)
+    ],
+                         capture_output=True,
+                         text=True,
+                         timeout=120)
+    console = [line for line in out.stderr.splitlines() if ':CONSOLE' in line]
     return out.stdout, console
 
 
@@ -37,15 +39,17 @@ def inspection(tmp_path_factory):
     cfg, ckpt = make_model(tmp, 'det')
     paths = write_images(tmp / 'imgs', 3, bad=('broken.png', ))
     out = tmp / 'out'
-    res = infer_main([cfg, ckpt, str(tmp / 'imgs'), '--out-dir', str(out),
-                      '--no-progress'])
+    res = infer_main(
+        [cfg, ckpt,
+         str(tmp / 'imgs'), '--out-dir',
+         str(out), '--no-progress'])
     return dict(out=str(out), res=res, paths=paths)
 
 
 def test_outputs(inspection):
     out, res = inspection['out'], inspection['res']
-    assert res['summary'] == dict(images=4, predicted=3, skipped=1,
-                                  defect=3, ok=0, ood=0)
+    assert res['summary'] == dict(
+        images=4, predicted=3, skipped=1, defect=3, ok=0, ood=0)
     assert res['skipped'][0]['input'].endswith('broken.png')
     with open(osp.join(out, 'results.json')) as f:
         saved = json.load(f)

@@ -27,13 +27,15 @@ def folder_dataset(tmp_path):
             cv2.imwrite(str(root / name / f'{i}.png'), img)
     return root
 
+
 MVGG19_MAGNETIC_TILE = 'mvgg19_vgg19_1xb32-adam-15e_magnetic-tile-224px.py'
 
 
 def tiny_config(tmp_path, data_root):
     """The magnetic-tile MVGG19 config cut down: VGG blocks 1-3, random
     init, a 16-unit head, 32 px, batch 4, 1 epoch."""
-    return write_config(tmp_path / 'tiny_mvgg19.py', f"""
+    return write_config(
+        tmp_path / 'tiny_mvgg19.py', f"""
         _base_ = {osp.join(CONFIGS, 'mvgg19', MVGG19_MAGNETIC_TILE)!r}
         train_pipeline = [
             dict(type='LoadImageFromFile', to_float32=True),
@@ -65,8 +67,10 @@ def tiny_config(tmp_path, data_root):
 def test_kfold_tool_end_to_end_and_resume(tmp_path, folder_dataset):
     cfg = tiny_config(tmp_path, folder_dataset)
     work_dir = tmp_path / 'kfold'
-    cmd = [PYTHON, KFOLD, cfg, '--folds', '3', '--seed', '0', '--work-dir',
-           str(work_dir), '--cfg-options', 'train_cfg.max_epochs=1']
+    cmd = [
+        PYTHON, KFOLD, cfg, '--folds', '3', '--seed', '0', '--work-dir',
+        str(work_dir), '--cfg-options', 'train_cfg.max_epochs=1'
+    ]
     proc = run_cli(cmd)
     assert proc.stdout.count('training on 12, testing on 6 images') == 3
 
@@ -86,29 +90,38 @@ def test_kfold_tool_end_to_end_and_resume(tmp_path, folder_dataset):
             value = float(row[col])
             assert 0.0 <= value <= 100.0, (row['fold'], col, value)
     accs = [float(r['accuracy']) for r in rows[:3]]
-    assert float(rows[3]['accuracy']) == pytest.approx(np.mean(accs),
-                                                       abs=1e-3)
-    results = [json.load(open(work_dir / f'fold{k}' / 'result.json'))
-               for k in range(3)]
+    assert float(rows[3]['accuracy']) == pytest.approx(np.mean(accs), abs=1e-3)
+    results = [
+        json.load(open(work_dir / f'fold{k}' / 'result.json'))
+        for k in range(3)
+    ]
     assert sum(np.sum(r['confusion']) for r in results) == 18
     with open(work_dir / 'confusion_matrix.png', 'rb') as f:
         assert f.read(8) == b'\x89PNG\r\n\x1a\n'
     assert 'mean±std' in proc.stdout
 
     # resume: every fold's result.json exists, nothing is trained again
-    stamps = {k: os.path.getmtime(work_dir / f'fold{k}' / 'result.json')
-              for k in range(3)}
+    stamps = {
+        k: os.path.getmtime(work_dir / f'fold{k}' / 'result.json')
+        for k in range(3)
+    }
     logs = {k: sorted(os.listdir(work_dir / f'fold{k}')) for k in range(3)}
     again = run_cli(cmd)
     assert again.stdout.count('done earlier') == 3
     assert 'training on' not in again.stdout
-    assert stamps == {k: os.path.getmtime(
-        work_dir / f'fold{k}' / 'result.json') for k in range(3)}
-    assert logs == {k: sorted(os.listdir(work_dir / f'fold{k}'))
-                    for k in range(3)}
+    assert stamps == {
+        k: os.path.getmtime(work_dir / f'fold{k}' / 'result.json')
+        for k in range(3)
+    }
+    assert logs == {
+        k: sorted(os.listdir(work_dir / f'fold{k}'))
+        for k in range(3)
+    }
 
     # another seed in the same work dir is refused, not mixed in
-    other = [PYTHON, KFOLD, cfg, '--folds', '3', '--seed', '1',
-             '--work-dir', str(work_dir)]
+    other = [
+        PYTHON, KFOLD, cfg, '--folds', '3', '--seed', '1', '--work-dir',
+        str(work_dir)
+    ]
     with pytest.raises(AssertionError, match='another split'):
         run_cli(other)

@@ -15,15 +15,16 @@ from defectzoo.registry import DATASETS
 from tests.conftest import CONFIGS, REPO_ROOT, write_config
 from tests.test_datasets._defect_fixtures import make_magnetic_tile
 
-GAN_CFG = osp.join(CONFIGS, 'magna_defect_gan',
-                   'magna-defect-gan_unet-patchgan_1xb8-7k_magnetic-tile-256px.py')
+GAN_CFG = osp.join(
+    CONFIGS, 'magna_defect_gan',
+    'magna-defect-gan_unet-patchgan_1xb8-7k_magnetic-tile-256px.py')
 BENCH = osp.join(CONFIGS, 'magna_defect_gan', 'benchmarks')
 
 
 def load_tool():
     spec = importlib.util.spec_from_file_location(
-        'sample_defects', osp.join(REPO_ROOT, 'tools', 'misc',
-                                   'sample_defects.py'))
+        'sample_defects',
+        osp.join(REPO_ROOT, 'tools', 'misc', 'sample_defects.py'))
     tool = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tool)
     return tool
@@ -31,7 +32,8 @@ def load_tool():
 
 def tiny_gan_config(tmp_path, root):
     ds = dict(data_root=root, split=None)
-    return write_config(tmp_path / 'tiny_gan.py', f"""
+    return write_config(
+        tmp_path / 'tiny_gan.py', f"""
         _base_ = {GAN_CFG!r}
         model = dict(
             generator=dict(img_size=128, base_channels=4, max_channels=8),
@@ -72,8 +74,8 @@ def test_train_sample_and_mix_into_a_classification_config(tmp_path):
     metrics = runner.test()
     assert {'gen/FID', 'gen/KID', 'gen/ms_per_image'} <= set(metrics)
     # both losses logged
-    scalars = glob.glob(str(tmp_path / 'work' / '*' / 'vis_data' /
-                            'scalars.json'))
+    scalars = glob.glob(
+        str(tmp_path / 'work' / '*' / 'vis_data' / 'scalars.json'))
     with open(scalars[0]) as f:
         logged = set().union(*(json.loads(line) for line in f))
     assert {'loss_disc', 'loss_gen', 'loss_gen_style'} <= logged
@@ -81,13 +83,14 @@ def test_train_sample_and_mix_into_a_classification_config(tmp_path):
     assert [osp.basename(g) for g in grids] == ['iter_1.png', 'iter_2.png']
     from PIL import Image
     w, h = Image.open(grids[0]).size
-    assert (w, h) == (2 + 5 * 130, 2 + 2 * 130)   # 5 columns, 2 rows
+    assert (w, h) == (2 + 5 * 130, 2 + 2 * 130)  # 5 columns, 2 rows
 
     out = str(tmp_path / 'syn')
     ckpt = str(tmp_path / 'work' / 'iter_2.pth')
-    load_tool().main([str(tmp_path / 'tiny_gan.py'), ckpt, '--num', '6',
-                      '--out', out, '--batch-size', '4',
-                      '--guide', 'brightness=1'])
+    load_tool().main([
+        str(tmp_path / 'tiny_gan.py'), ckpt, '--num', '6', '--out', out,
+        '--batch-size', '4', '--guide', 'brightness=1'
+    ])
     meta = json.load(open(osp.join(out, 'meta.json')))
     assert len(meta['images']) == 6
     assert all(m['guide']['brightness'] == 1 for m in meta['images'])
@@ -100,8 +103,10 @@ def test_train_sample_and_mix_into_a_classification_config(tmp_path):
 
     # the (e') config mixes it with the real training images
     init_default_scope('defectzoo')
-    mixed = Config.fromfile(osp.join(
-        BENCH, 'ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-mixed-64px.py'))
+    mixed = Config.fromfile(
+        osp.join(
+            BENCH,
+            'ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-mixed-64px.py'))
     concat = mixed.train_dataloader.dataset
     concat.datasets[0].data_root = root
     concat.datasets[1].dataset.data_root = out
@@ -109,13 +114,18 @@ def test_train_sample_and_mix_into_a_classification_config(tmp_path):
     real = len(ds.datasets[0])
     assert len(ds) == real + 6
     item = ds[real]
-    assert item['data_samples'].gt_label.item() == 1          # defect
+    assert item['data_samples'].gt_label.item() == 1  # defect
     assert tuple(item['inputs'].shape) == (3, 64, 64)
     # a defect-type classification config reads labels.txt
-    types = DATASETS.build(dict(
-        type='ImageFolderClsDataset', data_root=out, data_prefix='',
-        ann_file='labels.txt', metainfo=dict(classes=tuple(
-            open(osp.join(out, 'classes.txt')).read().split()))))
+    types = DATASETS.build(
+        dict(
+            type='ImageFolderClsDataset',
+            data_root=out,
+            data_prefix='',
+            ann_file='labels.txt',
+            metainfo=dict(
+                classes=tuple(
+                    open(osp.join(out, 'classes.txt')).read().split()))))
     assert len(types) == 6
     # and the segmentation loader reads images + masks
     seg = DATASETS.build(dict(type='ImageMaskFolderDataset', data_root=out))
@@ -124,10 +134,15 @@ def test_train_sample_and_mix_into_a_classification_config(tmp_path):
 
 def test_sampler_rejects_guide_values_outside_the_declared_ones():
     tool = load_tool()
-    guide = dict(defect_types=['Crack', 'Fray'], brightness_edges=(75, 95),
-                 texture_edges=(5.5, ))
+    guide = dict(
+        defect_types=['Crack', 'Fray'],
+        brightness_edges=(75, 95),
+        texture_edges=(5.5, ))
     assert tool.parse_fixed_guide(['defect_type=Fray', 'texture=1'],
-                                  guide) == {0: 1, 2: 1}
+                                  guide) == {
+                                      0: 1,
+                                      2: 1
+                                  }
     with pytest.raises(ValueError, match="'Scratch' is not one of"):
         tool.parse_fixed_guide(['defect_type=Scratch'], guide)
     with pytest.raises(ValueError, match='bin index in 0..1'):
@@ -151,7 +166,9 @@ def test_mask_sampler_shifts_rotates_scales_and_combines():
     other = np.zeros_like(mask)
     other[25:30, 25:30] = 1
     sampler = MaskSampler([mask, other], [[0, 1, 2], [1, 0, 0]],
-                          combine_prob=1.0, fixed_guide={0: 0}, seed=0)
+                          combine_prob=1.0,
+                          fixed_guide={0: 0},
+                          seed=0)
     new, guide, src = sampler.sample()
     assert new.any() and guide[0] == 0 and src == [0, 0]
     with pytest.raises(ValueError, match='no real mask of defect type'):

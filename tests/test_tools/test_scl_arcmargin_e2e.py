@@ -19,10 +19,11 @@ from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli
 
 TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
 TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
-BASE = osp.join(CONFIGS, 'scl_arcmargin',
-                'scl-arcmargin_r18-simclr-neu_1xb32-adam-30e_neu-20shot-'
-                '96px.py')
-PER_CLASS = 5     # 80 / 20 split: 4 train + 1 test image per class
+BASE = osp.join(
+    CONFIGS, 'scl_arcmargin',
+    'scl-arcmargin_r18-simclr-neu_1xb32-adam-30e_neu-20shot-'
+    '96px.py')
+PER_CLASS = 5  # 80 / 20 split: 4 train + 1 test image per class
 K = 3
 
 
@@ -36,8 +37,9 @@ def make_textured_neu(root: str) -> str:
         period = 8 + 6 * c
         for n in range(1, PER_CLASS + 1):
             phase = rng.uniform(0, 2 * np.pi)
-            wave = np.sin(2 * np.pi * (xx * np.cos(angle) + yy *
-                                       np.sin(angle)) / period + phase)
+            wave = np.sin(2 * np.pi *
+                          (xx * np.cos(angle) + yy * np.sin(angle)) / period +
+                          phase)
             img = 128 + 60 * wave + rng.normal(0, 10, wave.shape)
             img = np.clip(img, 0, 255).astype(np.uint8)
             assert cv2.imwrite(
@@ -94,10 +96,10 @@ def check_config(cfg, data_root):
     assert train.dataset.data_root == root
     assert gallery.dataset.data_root == root
     assert test.data_root == root
-    assert (train.type, gallery.type) == ('KPerClassSubset',) * 2
+    assert (train.type, gallery.type) == ('KPerClassSubset', ) * 2
     assert train.k == gallery.k == K and train.seed == gallery.seed
-    assert (train.dataset.split, gallery.dataset.split, test.split) == (
-        'train', 'train', 'test')
+    assert (train.dataset.split, gallery.dataset.split,
+            test.split) == ('train', 'train', 'test')
     views = train.dataset.pipeline[1]
     assert views.type == 'mmpretrain.MultiView'
     assert views.transforms[0][0].scale == (32, 32)
@@ -121,8 +123,8 @@ def test_train_then_test(tmp_path):
     assert 'reference gallery: 18 images, per class [3, 3, 3, 3, 3, 3]' \
         in train_log
     # the dumped config is the one that ran
-    check_config(Config.fromfile(str(work_dir / osp.basename(cfg_path))),
-                 data_root)
+    check_config(
+        Config.fromfile(str(work_dir / osp.basename(cfg_path))), data_root)
 
     ckpt_path = work_dir / 'epoch_2.pth'
     ckpt = torch.load(ckpt_path, map_location='cpu', weights_only=False)
@@ -134,8 +136,12 @@ def test_train_then_test(tmp_path):
                                torch.ones(6 * K))
 
     out = tmp_path / 'preds.pkl'
-    proc = run_cli([PYTHON, TEST, cfg_path, str(ckpt_path), '--work-dir',
-                    str(tmp_path / 'test'), '--out', str(out)])
+    proc = run_cli([
+        PYTHON, TEST, cfg_path,
+        str(ckpt_path), '--work-dir',
+        str(tmp_path / 'test'), '--out',
+        str(out)
+    ])
     test_log = proc.stdout + proc.stderr
     found = re.findall(r'accuracy/top1: ([0-9.]+)', test_log)
     assert found, test_log[-3000:]
@@ -162,13 +168,17 @@ def check_build_gallery(tmp_path, cfg_path, ckpt_path, data_root):
     for name in ('crazing', 'scratches'):
         os.makedirs(refs / name)
         for n in (1, 2, 3):
-            shutil.copy(osp.join(data_root, 'IMAGES', f'{name}_{n}.jpg'),
-                        refs / name)
+            shutil.copy(
+                osp.join(data_root, 'IMAGES', f'{name}_{n}.jpg'), refs / name)
     before = ckpt_path.read_bytes()
     out = tmp_path / 'refs.pth'
     tool = osp.join(REPO_ROOT, 'tools', 'misc', 'build_gallery.py')
-    args = [PYTHON, tool, cfg_path, str(ckpt_path), '--folder', str(refs),
-            '--out', str(out), '--refs-per-class', '2']
+    args = [
+        PYTHON, tool, cfg_path,
+        str(ckpt_path), '--folder',
+        str(refs), '--out',
+        str(out), '--refs-per-class', '2'
+    ]
     run_cli(args)
     assert ckpt_path.read_bytes() == before
     state = torch.load(out, map_location='cpu', weights_only=False)
@@ -178,8 +188,7 @@ def check_build_gallery(tmp_path, cfg_path, ckpt_path, data_root):
     assert state['state_dict']['gallery_embeddings'].shape == (4, 128)
     assert state['meta']['gallery']['refs_per_class'] == 2
     written = out.read_bytes()
-    proc = subprocess.run(args, capture_output=True, text=True,
-                          cwd=REPO_ROOT)
+    proc = subprocess.run(args, capture_output=True, text=True, cwd=REPO_ROOT)
     assert proc.returncode != 0 and 'exists' in proc.stderr
     assert out.read_bytes() == written
 

@@ -30,25 +30,29 @@ def tool():
 
 
 def subset(k=1, seed=0, type='KPerClassSubset', dataset=None):
-    return dict(type=type, k=k, seed=seed,
-                dataset=dataset or dict(type='Toy'))
+    return dict(type=type, k=k, seed=seed, dataset=dataset or dict(type='Toy'))
 
 
 # ------------------------------------------------------------ k / seed --
 def test_set_subset_args_walks_nested_dicts_and_lists():
-    cfg = Config(dict(
-        train_dataloader=dict(dataset=subset(5, 9)),
-        # a wrapper around a subset, a subset inside a subset
-        val_dataloader=dict(dataset=dict(
-            type='RepeatDataset', times=2,
-            dataset=subset(3, 3, type='defectzoo.KPerClassSubset'))),
-        custom_hooks=[
-            dict(type='RandomStateHook'),
-            dict(type='GalleryHook', gallery=subset(
-                7, 1, dataset=subset(1, 2))),
-            dict(type='Other', datasets=[subset(), dict(type='Toy', k=4)]),
-        ],
-        k=123))
+    cfg = Config(
+        dict(
+            train_dataloader=dict(dataset=subset(5, 9)),
+            # a wrapper around a subset, a subset inside a subset
+            val_dataloader=dict(
+                dataset=dict(
+                    type='RepeatDataset',
+                    times=2,
+                    dataset=subset(3, 3, type='defectzoo.KPerClassSubset'))),
+            custom_hooks=[
+                dict(type='RandomStateHook'),
+                dict(
+                    type='GalleryHook',
+                    gallery=subset(7, 1, dataset=subset(1, 2))),
+                dict(type='Other', datasets=[subset(),
+                                             dict(type='Toy', k=4)]),
+            ],
+            k=123))
     assert set_subset_args(cfg, 10, 4) == 5
     text = cfg.pretty_text
     built = Config.fromstring(text, '.py')
@@ -67,16 +71,19 @@ def test_set_subset_args_walks_nested_dicts_and_lists():
 
 
 def test_run_config(tool):
-    cfg = Config(dict(
-        train_dataloader=dict(dataset=subset(5, 9)),
-        val_dataloader=dict(dataset=dict(type='Toy')),
-        val_evaluator=dict(type='Accuracy'), val_cfg=dict(),
-        test_dataloader=dict(dataset=dict(type='Toy')),
-        test_evaluator=dict(type='Accuracy'),
-        custom_hooks=[dict(type='GalleryHook', gallery=subset())],
-        default_hooks=dict(checkpoint=dict(type='CheckpointHook',
-                                           interval=1, save_best='auto')),
-        randomness=dict(seed=0, deterministic=True)))
+    cfg = Config(
+        dict(
+            train_dataloader=dict(dataset=subset(5, 9)),
+            val_dataloader=dict(dataset=dict(type='Toy')),
+            val_evaluator=dict(type='Accuracy'),
+            val_cfg=dict(),
+            test_dataloader=dict(dataset=dict(type='Toy')),
+            test_evaluator=dict(type='Accuracy'),
+            custom_hooks=[dict(type='GalleryHook', gallery=subset())],
+            default_hooks=dict(
+                checkpoint=dict(
+                    type='CheckpointHook', interval=1, save_best='auto')),
+            randomness=dict(seed=0, deterministic=True)))
     run = tool.run_config(cfg, 20, 3, '/tmp/w/k20_seed3')
     assert run.train_dataloader.dataset.k == 20
     assert run.custom_hooks[0].gallery.seed == 3
@@ -92,8 +99,9 @@ def test_run_config(tool):
     # the input config is not changed
     assert cfg.train_dataloader.dataset.k == 5 and cfg.val_cfg == dict()
     with pytest.raises(SystemExit, match='no KPerClassSubset'):
-        tool.run_config(Config(dict(train_dataloader=dict(
-            dataset=dict(type='Toy')))), 1, 0, '/tmp/w')
+        tool.run_config(
+            Config(dict(train_dataloader=dict(dataset=dict(type='Toy')))), 1,
+            0, '/tmp/w')
 
 
 # -------------------------------------------------------------- summary --
@@ -105,15 +113,22 @@ def res(acc, f1):
 def test_summary_mean_std_by_k():
     assert mean_std([1.0, float('nan'), 3.0]) == (2.0, math.sqrt(2.0))
     assert math.isnan(mean_std([5.0])[1]) and math.isnan(mean_std([])[0])
-    results = {(10, 0): res(90.0, 80.0), (10, 1): res(96.0, 84.0),
-               (10, 2): None, (20, 0): res(99.0, 98.0)}
+    results = {
+        (10, 0): res(90.0, 80.0),
+        (10, 1): res(96.0, 84.0),
+        (10, 2): None,
+        (20, 0): res(99.0, 98.0)
+    }
     rows, names = summarize_small_data(results, [10, 20], [0, 1, 2])
     assert names == ['accuracy/top1', 'single-label/f1-score']
-    assert [(r['k'], r['seed'], r['status']) for r in rows] == [
-        ('10', '0', 'ok'), ('10', '1', 'ok'), ('10', '2', 'failed'),
-        ('10', 'mean', '2/3 runs'), ('10', 'std', '2/3 runs'),
-        ('20', '0', 'ok'), ('20', '1', 'failed'), ('20', '2', 'failed'),
-        ('20', 'mean', '1/3 runs'), ('20', 'std', '1/3 runs')]
+    assert [(r['k'], r['seed'], r['status'])
+            for r in rows] == [('10', '0', 'ok'), ('10', '1', 'ok'),
+                               ('10', '2', 'failed'),
+                               ('10', 'mean', '2/3 runs'),
+                               ('10', 'std', '2/3 runs'), ('20', '0', 'ok'),
+                               ('20', '1', 'failed'), ('20', '2', 'failed'),
+                               ('20', 'mean', '1/3 runs'),
+                               ('20', 'std', '1/3 runs')]
     mean10, std10 = rows[3], rows[4]
     assert mean10['accuracy/top1'] == 93.0
     assert std10['accuracy/top1'] == pytest.approx(math.sqrt(18.0))
@@ -125,8 +140,9 @@ def test_summary_mean_std_by_k():
 
     table = format_small_data_table(rows, names).splitlines()
     header, line10, line20 = table
-    assert header.split() == ['k', 'accuracy/top1', 'single-label/f1-score',
-                              'runs']
+    assert header.split() == [
+        'k', 'accuracy/top1', 'single-label/f1-score', 'runs'
+    ]
     assert header.index('accuracy/top1') < header.index('single-label')
     assert line10.split()[0] == '10' and '93.00 ± 4.24' in line10
     assert '82.00 ± 2.83' in line10 and line10.endswith('2/3')
@@ -135,7 +151,8 @@ def test_summary_mean_std_by_k():
 
 # ------------------------------------------------- resume and failures --
 def tiny_cfg(tmp_path):
-    return write_config(tmp_path / 'cfg.py', """
+    return write_config(
+        tmp_path / 'cfg.py', """
         train_dataloader = dict(dataset=dict(
             type='KPerClassSubset', k=1, seed=0, dataset=dict(type='Toy')))
         test_dataloader = dict(dataset=dict(type='Toy'))
@@ -146,6 +163,7 @@ def tiny_cfg(tmp_path):
 def fake_runner(tool, calls, fail=()):
     """Stands for the child process: writes a result.json (accuracy
     k + seed) unless (k, seed) is in ``fail``."""
+
     def run(args, work_dir, k, seed):
         calls.append((k, seed))
         if (k, seed) in fail:
@@ -153,11 +171,15 @@ def fake_runner(tool, calls, fail=()):
                   f'{tool.run_dir(work_dir, k, seed)}/run.log:')
             return False
         os.makedirs(tool.run_dir(work_dir, k, seed), exist_ok=True)
-        with open(osp.join(tool.run_dir(work_dir, k, seed),
-                           'result.json'), 'w') as f:
-            json.dump(dict(k=k, seed=seed, metrics={
-                'accuracy/top1': float(k + seed)}), f)
+        with open(
+                osp.join(tool.run_dir(work_dir, k, seed), 'result.json'),
+                'w') as f:
+            json.dump(
+                dict(
+                    k=k, seed=seed, metrics={'accuracy/top1':
+                                             float(k + seed)}), f)
         return True
+
     return run
 
 
@@ -174,17 +196,20 @@ def test_resume_does_not_rerun_finished_runs(tool, tmp_path, monkeypatch,
         json.dump(dict(k=2, seed=0, metrics={'accuracy/top1': 50.0}), f)
     calls = []
     monkeypatch.setattr(tool, 'run_subprocess', fake_runner(tool, calls))
-    argv = [tiny_cfg(tmp_path), '--k', '2', '4', '--seeds', '0', '1',
-            '--work-dir', work]
+    argv = [
+        tiny_cfg(tmp_path), '--k', '2', '4', '--seeds', '0', '1', '--work-dir',
+        work
+    ]
     tool.main(argv)
     assert calls == [(2, 1), (4, 0), (4, 1)]
     out = capsys.readouterr().out
     assert 'run 1/4 k=2 seed=0: done earlier' in out
     assert 'run 4/4 k=4 seed=1: finished' in out and 'ETA' in out
     rows = read_csv(osp.join(work, 'small_data.csv'))
-    assert [(r['k'], r['seed']) for r in rows] == [
-        ('2', '0'), ('2', '1'), ('2', 'mean'), ('2', 'std'),
-        ('4', '0'), ('4', '1'), ('4', 'mean'), ('4', 'std')]
+    assert [(r['k'], r['seed']) for r in rows] == [('2', '0'), ('2', '1'),
+                                                   ('2', 'mean'), ('2', 'std'),
+                                                   ('4', '0'), ('4', '1'),
+                                                   ('4', 'mean'), ('4', 'std')]
     # the pre-written 50 is used, not re-computed (it would be 2.0)
     assert float(rows[0]['accuracy/top1']) == 50.0
     assert float(rows[2]['accuracy/top1']) == pytest.approx(26.5)
@@ -202,8 +227,10 @@ def test_failed_run_is_reported_and_others_go_on(tool, tmp_path, monkeypatch,
     calls = []
     monkeypatch.setattr(tool, 'run_subprocess',
                         fake_runner(tool, calls, fail={(2, 0)}))
-    argv = [tiny_cfg(tmp_path), '--k', '2', '--seeds', '0', '1', '2',
-            '--work-dir', work]
+    argv = [
+        tiny_cfg(tmp_path), '--k', '2', '--seeds', '0', '1', '2', '--work-dir',
+        work
+    ]
     with pytest.raises(SystemExit) as exc:
         tool.main(argv)
     assert calls == [(2, 0), (2, 1), (2, 2)]
@@ -213,8 +240,8 @@ def test_failed_run_is_reported_and_others_go_on(tool, tmp_path, monkeypatch,
     out = capsys.readouterr().out
     assert 'run 1/3 k=2 seed=0: failed' in out
     rows = read_csv(osp.join(work, 'small_data.csv'))
-    assert [r['status'] for r in rows] == ['failed', 'ok', 'ok', '2/3 runs',
-                                           '2/3 runs']
+    assert [r['status']
+            for r in rows] == ['failed', 'ok', 'ok', '2/3 runs', '2/3 runs']
     assert float(rows[3]['accuracy/top1']) == pytest.approx(3.5)
     # a retry runs only the failed one
     calls.clear()
@@ -225,27 +252,30 @@ def test_failed_run_is_reported_and_others_go_on(tool, tmp_path, monkeypatch,
 
 def test_run_logged_reports_the_log(tmp_path, capsys):
     log = str(tmp_path / 'sub' / 'run.log')
-    ok = run_logged([sys.executable, '-c',
-                     'print("step 1"); raise SystemExit("boom")'],
-                    log, 'k=2 seed=0')
+    ok = run_logged(
+        [sys.executable, '-c', 'print("step 1"); raise SystemExit("boom")'],
+        log, 'k=2 seed=0')
     assert not ok
     out = capsys.readouterr().out
     assert f'k=2 seed=0: FAILED (exit code 1); last lines of {log}' in out
     assert 'boom' in out and 'step 1' in out
     assert run_logged([sys.executable, '-c', 'pass'], log, 'x')
-    assert not run_logged([sys.executable, '-c', 'pass'], log, 'x',
-                          succeeded=lambda: False)
+    assert not run_logged(
+        [sys.executable, '-c', 'pass'], log, 'x', succeeded=lambda: False)
 
 
 def test_no_subset_in_config_is_refused(tool, tmp_path):
-    cfg = write_config(tmp_path / 'plain.py', """
+    cfg = write_config(
+        tmp_path / 'plain.py', """
         train_dataloader = dict(dataset=dict(type='Toy'))
         test_dataloader = dict(dataset=dict(type='Toy'))
         test_evaluator = dict(type='Accuracy')
         """)
     with pytest.raises(SystemExit, match='no KPerClassSubset'):
-        tool.main([cfg, '--k', '2', '--seeds', '0',
-                   '--work-dir', str(tmp_path / 'w')])
+        tool.main([
+            cfg, '--k', '2', '--seeds', '0', '--work-dir',
+            str(tmp_path / 'w')
+        ])
 
 
 # ----------------------------------------------------------- end to end --
@@ -255,7 +285,8 @@ def tiny_resnet_config(tmp_path):
     base's val loop is on (the tool switches it off)."""
     base = osp.join(CONFIGS, '_base_', 'datasets', 'synthetic_surface_cls.py')
     runtime = osp.join(CONFIGS, '_base_', 'default_runtime.py')
-    return write_config(tmp_path / 'tiny_small_data.py', f"""
+    return write_config(
+        tmp_path / 'tiny_small_data.py', f"""
         _base_ = [{base!r}, {runtime!r}]
         common = dict(type='SyntheticSurfaceDefectDataset', task='cls',
                       seed=0, img_size=32,
@@ -298,8 +329,10 @@ def tiny_resnet_config(tmp_path):
 def test_small_data_end_to_end(tmp_path):
     cfg = tiny_resnet_config(tmp_path)
     work = tmp_path / 'small'
-    cmd = [PYTHON, TOOL, cfg, '--k', '2', '--seeds', '0', '1',
-           '--work-dir', str(work)]
+    cmd = [
+        PYTHON, TOOL, cfg, '--k', '2', '--seeds', '0', '1', '--work-dir',
+        str(work)
+    ]
     proc = run_cli(cmd)
     out = proc.stdout
     assert 'run 1/2 k=2 seed=0: training' in out
@@ -319,12 +352,13 @@ def test_small_data_end_to_end(tmp_path):
         assert dumped.train_dataloader.dataset.seed == seed
         assert dumped.randomness.seed == seed
         assert dumped.val_cfg is None and dumped.val_dataloader is None
-        assert not list(run.glob('*.pth'))   # no checkpoints by default
+        assert not list(run.glob('*.pth'))  # no checkpoints by default
 
     rows = read_csv(work / 'small_data.csv')
-    assert [(r['k'], r['seed'], r['status']) for r in rows] == [
-        ('2', '0', 'ok'), ('2', '1', 'ok'), ('2', 'mean', '2/2 runs'),
-        ('2', 'std', '2/2 runs')]
+    assert [(r['k'], r['seed'], r['status'])
+            for r in rows] == [('2', '0', 'ok'), ('2', '1', 'ok'),
+                               ('2', 'mean', '2/2 runs'),
+                               ('2', 'std', '2/2 runs')]
     assert list(rows[0])[:4] == ['k', 'seed', 'status', 'accuracy/top1']
     accs = [float(r['accuracy/top1']) for r in rows[:2]]
     assert float(rows[2]['accuracy/top1']) == pytest.approx(

@@ -15,14 +15,17 @@ TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
 
 def _scalars(work_dir):
     """The per-iteration records mmengine logged to vis_data/scalars.json."""
-    [path] = [osp.join(root, f) for root, _, files in __import__('os').walk(
-        work_dir) for f in files if f == 'scalars.json']
+    [path] = [
+        osp.join(root, f) for root, _, files in __import__('os').walk(work_dir)
+        for f in files if f == 'scalars.json'
+    ]
     with open(path) as f:
         return [json.loads(line) for line in f]
 
 
-@pytest.mark.parametrize('make_cfg', [tiny_simmim_config, tiny_simsiam_config],
-                         ids=['simmim_swin', 'simsiam_resnet'])
+@pytest.mark.parametrize(
+    'make_cfg', [tiny_simmim_config, tiny_simsiam_config],
+    ids=['simmim_swin', 'simsiam_resnet'])
 def test_train_then_test(tmp_path, xray_root, make_cfg):
     cfg = make_cfg(tmp_path, xray_root)
     work_dir = tmp_path / 'work'
@@ -38,8 +41,12 @@ def test_train_then_test(tmp_path, xray_root, make_cfg):
     assert any(k.startswith('backbone.') for k in ckpt['state_dict'])
 
     out = tmp_path / 'preds.pkl'
-    proc = run_cli([PYTHON, TEST, cfg, str(ckpt_path), '--work-dir',
-                    str(tmp_path / 'test'), '--out', str(out)])
+    proc = run_cli([
+        PYTHON, TEST, cfg,
+        str(ckpt_path), '--work-dir',
+        str(tmp_path / 'test'), '--out',
+        str(out)
+    ])
     found = re.findall(r'selfsup/pretext_loss: (-?[0-9.]+)',
                        proc.stdout + proc.stderr)
     assert found, proc.stdout[-2000:]

@@ -22,7 +22,9 @@ SWIN_T_SIMMIM_DET = ('faster-rcnn-fpn_swin-t-p4-w7-simmim-xray_1xb2-adamw-1x_'
                      'xray-512px.py')
 
 
-def tiny_det_config(tmp_dir, data_root, init_ckpt,
+def tiny_det_config(tmp_dir,
+                    data_root,
+                    init_ckpt,
                     base: str = R50_SIMSIAM_DET,
                     model: str = '') -> str:
     """A repo Faster R-CNN config (``base``) on 128 px images of the tiny
@@ -40,7 +42,8 @@ def tiny_det_config(tmp_dir, data_root, init_ckpt,
                            rpn_proposal=dict(nms_pre=200, max_per_img=50),
                            rcnn=dict(sampler=dict(num=32))),
             test_cfg=dict(rpn=dict(nms_pre=200, max_per_img=50)))"""
-    return write_config(osp.join(str(tmp_dir), 'tiny_det.py'), f"""
+    return write_config(
+        osp.join(str(tmp_dir), 'tiny_det.py'), f"""
         _base_ = {osp.join(CONFIGS, 'xray', base)!r}
         ssl_checkpoint = {init_ckpt!r}
         data_root = {str(data_root) + '/'!r}
@@ -80,8 +83,11 @@ def test_pretrain_convert_finetune_test(tmp_path, xray_root):
     run_cli([PYTHON, TRAIN, ssl_cfg, '--work-dir', str(tmp_path / 'ssl')])
     # 2. convert
     det_ckpt = tmp_path / 'simsiam_det.pth'
-    proc = run_cli([PYTHON, CONVERT, str(tmp_path / 'ssl' / 'epoch_1.pth'),
-                    str(det_ckpt)])
+    proc = run_cli([
+        PYTHON, CONVERT,
+        str(tmp_path / 'ssl' / 'epoch_1.pth'),
+        str(det_ckpt)
+    ])
     assert 'resnet' in proc.stdout and 'head, neck' in proc.stdout
     sd = torch.load(det_ckpt, weights_only=True)['state_dict']
     assert sd and all(k.startswith('backbone.') for k in sd)
@@ -94,14 +100,18 @@ def test_pretrain_convert_finetune_test(tmp_path, xray_root):
     # 4. test: one table with VOC + COCO AP and the critical recall
     out = tmp_path / 'dets.pkl'
     grid = tmp_path / 'grid.png'
-    proc = run_cli([PYTHON, TEST, cfg, str(tmp_path / 'det' / 'epoch_1.pth'),
-                    '--work-dir', str(tmp_path / 'test'), '--out', str(out),
-                    '--show-grid', str(grid), '--grid-images', '4'])
+    proc = run_cli([
+        PYTHON, TEST, cfg,
+        str(tmp_path / 'det' / 'epoch_1.pth'), '--work-dir',
+        str(tmp_path / 'test'), '--out',
+        str(out), '--show-grid',
+        str(grid), '--grid-images', '4'
+    ])
     log = proc.stdout + proc.stderr
     assert 'X-ray detection (%)' in log
-    header = re.search(r'\| class +\| AP50 \(VOC\) \| AP \(COCO\) \| '
-                       r'AP50 \(COCO\) \| AP75 \(COCO\) \| recall@0.05 \|',
-                       log)
+    header = re.search(
+        r'\| class +\| AP50 \(VOC\) \| AP \(COCO\) \| '
+        r'AP50 \(COCO\) \| AP75 \(COCO\) \| recall@0.05 \|', log)
     assert header, log[-3000:]
     assert re.search(r'\| critical +\|', log) and \
         re.search(r'\| minor +\|', log)
@@ -114,8 +124,12 @@ def test_pretrain_convert_finetune_test(tmp_path, xray_root):
     assert grid.exists() and grid.stat().st_size > 0
     # 5. the same detections as JSON; an existing --out is refused
     out_json = tmp_path / 'dets.json'
-    run_cli([PYTHON, TEST, cfg, str(tmp_path / 'det' / 'epoch_1.pth'),
-             '--work-dir', str(tmp_path / 'test'), '--out', str(out_json)])
+    run_cli([
+        PYTHON, TEST, cfg,
+        str(tmp_path / 'det' / 'epoch_1.pth'), '--work-dir',
+        str(tmp_path / 'test'), '--out',
+        str(out_json)
+    ])
     rec = json.loads(out_json.read_text())
     assert rec['classes'] == ['critical', 'minor']
     assert len(rec['predictions']) == 4
@@ -123,10 +137,14 @@ def test_pretrain_convert_finetune_test(tmp_path, xray_root):
     assert first['img_path'].endswith('.png')
     assert len(first['bboxes']) == len(first['scores']) == \
         len(first['classes'])
-    proc = subprocess.run([PYTHON, TEST, cfg, str(tmp_path / 'det' /
-                                                  'epoch_1.pth'),
-                           '--out', str(out_json)], capture_output=True,
-                          text=True, cwd=REPO_ROOT)
+    proc = subprocess.run([
+        PYTHON, TEST, cfg,
+        str(tmp_path / 'det' / 'epoch_1.pth'), '--out',
+        str(out_json)
+    ],
+                          capture_output=True,
+                          text=True,
+                          cwd=REPO_ROOT)
     assert proc.returncode != 0 and 'exists' in proc.stderr
     assert json.loads(out_json.read_text()) == rec
 
@@ -139,14 +157,20 @@ def test_simmim_swin_to_faster_rcnn_swin(tmp_path, xray_root):
                                  'train_cfg = dict(max_epochs=1)\n')
     run_cli([PYTHON, TRAIN, ssl_cfg, '--work-dir', str(tmp_path / 'ssl')])
     det_ckpt = tmp_path / 'simmim_det.pth'
-    proc = run_cli([PYTHON, CONVERT, str(tmp_path / 'ssl' / 'epoch_1.pth'),
-                    str(det_ckpt), '--window-size', '7'])
+    proc = run_cli([
+        PYTHON, CONVERT,
+        str(tmp_path / 'ssl' / 'epoch_1.pth'),
+        str(det_ckpt), '--window-size', '7'
+    ])
     assert 'swin' in proc.stdout
     arch = {k: v for k, v in TINY_SWIN.items() if k != '_delete_'}
     widths = [arch['embed_dims'] * 2**i for i in range(4)]
     cfg = tiny_det_config(
-        tmp_path, xray_root, str(det_ckpt),
-        base=SWIN_T_SIMMIM_DET, model=f"""
+        tmp_path,
+        xray_root,
+        str(det_ckpt),
+        base=SWIN_T_SIMMIM_DET,
+        model=f"""
         model = dict(
             backbone=dict(embed_dims={arch['embed_dims']},
                           depths={arch['depths']!r},
@@ -167,13 +191,19 @@ def test_simmim_swin_to_faster_rcnn_swin(tmp_path, xray_root):
     # nothing: check that every backbone tensor came from the conversion
     # (one AdamW step moves a weight by about lr = 1e-4 at most)
     ssl = torch.load(det_ckpt, weights_only=True)['state_dict']
-    tuned = {k: v for k, v in torch.load(
-        tmp_path / 'det' / 'epoch_1.pth',
-        weights_only=True)['state_dict'].items() if k.startswith('backbone.')}
+    tuned = {
+        k: v
+        for k, v in torch.load(
+            tmp_path / 'det' /
+            'epoch_1.pth', weights_only=True)['state_dict'].items()
+        if k.startswith('backbone.')
+    }
     assert set(tuned) == set(ssl)
     for key, value in tuned.items():
-        torch.testing.assert_close(value, ssl[key], atol=1e-3, rtol=0,
-                                   msg=key)
-    proc = run_cli([PYTHON, TEST, cfg, str(tmp_path / 'det' / 'epoch_1.pth'),
-                    '--work-dir', str(tmp_path / 'test')])
+        torch.testing.assert_close(value, ssl[key], atol=1e-3, rtol=0, msg=key)
+    proc = run_cli([
+        PYTHON, TEST, cfg,
+        str(tmp_path / 'det' / 'epoch_1.pth'), '--work-dir',
+        str(tmp_path / 'test')
+    ])
     assert 'X-ray detection (%)' in proc.stdout + proc.stderr

@@ -19,7 +19,8 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.logging import HistoryBuffer
-from mmengine.runner import Runner, checkpoint as mmengine_checkpoint
+from mmengine.runner import Runner
+from mmengine.runner import checkpoint as mmengine_checkpoint
 from mmengine.runner import load_checkpoint
 from mmengine.runner.checkpoint import CheckpointLoader, _load_checkpoint
 
@@ -33,8 +34,9 @@ TESTS_DIR = osp.dirname(osp.dirname(osp.abspath(__file__)))
 REPO = osp.dirname(TESTS_DIR)
 sys.path.insert(0, TESTS_DIR)
 
-from tests.conftest import start_train  # noqa: E402
 from toy_modules import ToyDataset, ToyModel  # noqa: E402
+
+from tests.conftest import start_train  # noqa: E402
 
 SYSTEM = f'{os.system.__module__}.system'  # posix.system on Linux
 
@@ -72,28 +74,36 @@ randomness = dict(seed=0, deterministic=True)
 def runner_cfg(work_dir, by_epoch=False, **kwargs):
     """In-process Runner config: iteration- or epoch-based, validating so
     that the message hub also holds numpy metric scalars (best_score)."""
-    loader = dict(batch_size=8, num_workers=0, dataset=dict(type='ToyDataset'),
-                  collate_fn=dict(type='default_collate'))
+    loader = dict(
+        batch_size=8,
+        num_workers=0,
+        dataset=dict(type='ToyDataset'),
+        collate_fn=dict(type='default_collate'))
     sampler = 'DefaultSampler' if by_epoch else 'InfiniteSampler'
     cfg = dict(
         model=dict(type='ToyModel'),
         work_dir=str(work_dir),
         # unique: mmengine shares logger / message hub per experiment name
         experiment_name='_'.join(str(work_dir).split(os.sep)[-2:]),
-        train_dataloader=dict(loader,
-                              sampler=dict(type=sampler, shuffle=True)),
-        val_dataloader=dict(loader, sampler=dict(type='DefaultSampler',
-                                                 shuffle=False)),
+        train_dataloader=dict(
+            loader, sampler=dict(type=sampler, shuffle=True)),
+        val_dataloader=dict(
+            loader, sampler=dict(type='DefaultSampler', shuffle=False)),
         val_evaluator=dict(type='ToyMSE'),
         val_cfg=dict(),
         train_cfg=dict(by_epoch=True, max_epochs=1) if by_epoch else dict(
             by_epoch=False, max_iters=2, val_interval=2),
         optim_wrapper=dict(optimizer=dict(type='AdamW', lr=0.01)),
-        param_scheduler=[dict(type='MultiStepLR', milestones=[1],
-                              by_epoch=by_epoch)],
-        default_hooks=dict(checkpoint=dict(
-            type='CheckpointHook', interval=1 if by_epoch else 2,
-            by_epoch=by_epoch, save_best='toy/mse', rule='less')),
+        param_scheduler=[
+            dict(type='MultiStepLR', milestones=[1], by_epoch=by_epoch)
+        ],
+        default_hooks=dict(
+            checkpoint=dict(
+                type='CheckpointHook',
+                interval=1 if by_epoch else 2,
+                by_epoch=by_epoch,
+                save_best='toy/mse',
+                rule='less')),
         randomness=dict(seed=0),
         default_scope='mmengine')
     cfg.update(kwargs)
@@ -149,8 +159,8 @@ def no_trust(monkeypatch):
 def test_runner_checkpoint_roundtrip(tmp_path, by_epoch):
     runner = Runner.from_cfg(runner_cfg(tmp_path / 'train', by_epoch))
     runner.train()
-    path = str(tmp_path / 'train' / ('epoch_1.pth' if by_epoch else
-                                     'iter_2.pth'))
+    path = str(tmp_path / 'train' /
+               ('epoch_1.pth' if by_epoch else 'iter_2.pth'))
     weights = runner.model.state_dict()
 
     # torch.load's own default (weights_only=True) accepts it, too.
@@ -179,17 +189,22 @@ def test_runner_checkpoint_roundtrip(tmp_path, by_epoch):
     model.init_weights()
     assert_same_weights(model.state_dict(), weights)
 
-    loaded = Runner.from_cfg(runner_cfg(tmp_path / 'load', by_epoch,
-                                        load_from=path))
+    loaded = Runner.from_cfg(
+        runner_cfg(tmp_path / 'load', by_epoch, load_from=path))
     loaded.load_or_resume()
     assert_same_weights(loaded.model.state_dict(), weights)
 
     # In-process resume (message hub, optimizer, schedulers) and go on.
-    more = dict(by_epoch=True, max_epochs=2) if by_epoch else dict(
-        by_epoch=False, max_iters=4, val_interval=2)
-    resumed = Runner.from_cfg(runner_cfg(
-        tmp_path / 'resume', by_epoch, load_from=path, resume=True,
-        train_cfg=more))
+    more = dict(
+        by_epoch=True, max_epochs=2) if by_epoch else dict(
+            by_epoch=False, max_iters=4, val_interval=2)
+    resumed = Runner.from_cfg(
+        runner_cfg(
+            tmp_path / 'resume',
+            by_epoch,
+            load_from=path,
+            resume=True,
+            train_cfg=more))
     resumed.train()
     assert resumed.iter == 4
     assert 'train/loss' in resumed.message_hub.log_scalars
@@ -203,8 +218,8 @@ def test_numpy1_and_legacy_format(tmp_path):
     torch.save(obj, path, _use_new_zipfile_serialization=False)
     data = path.read_bytes()
     assert b'numpy._core.multiarray\n' in data
-    path.write_bytes(data.replace(b'numpy._core.multiarray\n',
-                                  b'numpy.core.multiarray\n'))
+    path.write_bytes(
+        data.replace(b'numpy._core.multiarray\n', b'numpy.core.multiarray\n'))
     out = _load_checkpoint(str(path))
     assert out['a'].dtype == np.int16 and list(out['a']) == [0, 1, 2]
     assert type(out['s']) is np.float64 and out['s'] == 2.5
@@ -270,13 +285,14 @@ def test_malicious_refused_in_process(evil, tmp_path):
     assert_refusal(str(err.value), path)
 
     with pytest.raises(UnsafeCheckpointError) as err:
-        ToyModel(init_cfg=dict(type='Pretrained',
-                               checkpoint=path)).init_weights()
+        ToyModel(
+            init_cfg=dict(type='Pretrained', checkpoint=path)).init_weights()
     assert_refusal(str(err.value), path)
 
     for resume in (False, True):
-        runner = Runner.from_cfg(runner_cfg(
-            tmp_path / f'run{resume}', load_from=path, resume=resume))
+        runner = Runner.from_cfg(
+            runner_cfg(
+                tmp_path / f'run{resume}', load_from=path, resume=resume))
         with pytest.raises(UnsafeCheckpointError) as err:
             runner.train()
         assert_refusal(str(err.value), path)
@@ -298,8 +314,9 @@ def test_malicious_getattr_refused(tmp_path):
 
     path = str(tmp_path / 'getattr.pth')
     torch.save(dict(meta=GetattrPayload()), path)
-    with pytest.raises(UnsafeCheckpointError,
-                       match=r"getattr\(.*HistoryBuffer.*'__init__'\)"):
+    with pytest.raises(
+            UnsafeCheckpointError,
+            match=r"getattr\(.*HistoryBuffer.*'__init__'\)"):
         _load_checkpoint(path)
 
 

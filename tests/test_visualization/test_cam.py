@@ -37,11 +37,13 @@ class CornerClassifier(BaseModel):
     """A two-class model whose only evidence is the top-left corner."""
 
     def __init__(self):
-        super().__init__(data_preprocessor=dict(
-            type='mmpretrain.ClsDataPreprocessor', mean=[0, 0, 0],
-            std=[255, 255, 255]))
-        self.backbone = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1),
-                                      nn.ReLU(), CornerMask())
+        super().__init__(
+            data_preprocessor=dict(
+                type='mmpretrain.ClsDataPreprocessor',
+                mean=[0, 0, 0],
+                std=[255, 255, 255]))
+        self.backbone = nn.Sequential(
+            nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), CornerMask())
         self.head = nn.Linear(4, 2)
         with torch.no_grad():
             self.backbone[0].weight.abs_()
@@ -78,15 +80,18 @@ def test_cam_energy_in_mask():
 def test_default_layers_and_bad_layer():
     with DefaultScope.overwrite_default_scope('defectzoo'):
         resnet = MODELS.build(tiny_cls_model())
-        vgg = MODELS.build(dict(
-            tiny_cls_model(), backbone=dict(type='MVGG19',
-                                            taps=('pool1', 'conv2_2'))))
+        vgg = MODELS.build(
+            dict(
+                tiny_cls_model(),
+                backbone=dict(type='MVGG19', taps=('pool1', 'conv2_2'))))
     assert default_target_layer(resnet) == 'backbone.layer4'
     layer = default_target_layer(vgg)
     assert layer.startswith('backbone.features.')
     assert isinstance(resolve_layer(vgg, layer).conv, nn.Conv2d)
-    with pytest.raises(ValueError, match=r"'backbone.layer5' does not exist"
-                       r".*did you mean.*backbone.layer4.*--target-layers"):
+    with pytest.raises(
+            ValueError,
+            match=r"'backbone.layer5' does not exist"
+            r".*did you mean.*backbone.layer4.*--target-layers"):
         resolve_layer(resnet, 'backbone.layer5')
     with pytest.raises(ValueError, match='unknown CAM method'):
         ClassifierCAM(resnet, 'magiccam')
@@ -108,17 +113,22 @@ def test_tool_on_a_classifier(tmp_path):
     ckpt = str(tmp_path / 'tiny.pth')
     torch.save(dict(state_dict=model.state_dict()), ckpt)
     img = osp.join(data, 'spot', '0.png')
-    out = vis_cam().main([cfg, ckpt, img, '--out-dir', str(tmp_path / 'cam'),
-                          '--method', 'gradcam++'])
+    out = vis_cam().main([
+        cfg, ckpt, img, '--out-dir',
+        str(tmp_path / 'cam'), '--method', 'gradcam++'
+    ])
     assert out == [str(tmp_path / 'cam' / '0_gradcam++.png')]
     assert cv2.imread(out[0]).shape == (32, 32, 3)
     with pytest.raises(ValueError, match='does not exist'):
-        vis_cam().main([cfg, ckpt, img, '--target-layers', 'neck.conv9',
-                        '--out-dir', str(tmp_path / 'cam')])
+        vis_cam().main([
+            cfg, ckpt, img, '--target-layers', 'neck.conv9', '--out-dir',
+            str(tmp_path / 'cam')
+        ])
 
 
 def test_detector_one_cam_per_box(tmp_path):
-    cfg = write_config(tmp_path / 'det.py', f"""
+    cfg = write_config(
+        tmp_path / 'det.py', f"""
         _base_ = [{osp.join(MMDET_MODELS, 'retinanet_r50_fpn.py')!r}]
         default_scope = 'mmdet'
         model = dict(
@@ -143,24 +153,36 @@ def test_detector_one_cam_per_box(tmp_path):
 def test_mvgg19_multipath_and_gallery_classifier():
     mvgg = dict(
         type='mmpretrain.ImageClassifier',
-        data_preprocessor=dict(type='mmpretrain.ClsDataPreprocessor',
-                               num_classes=3),
+        data_preprocessor=dict(
+            type='mmpretrain.ClsDataPreprocessor', num_classes=3),
         backbone=dict(type='MVGG19', taps=('pool1', 'pool2', 'conv3_1')),
         neck=dict(type='MultiPathNeck', in_channels=(64, 128, 256)),
-        head=dict(type='LinearActNormClsHead', num_classes=3,
-                  in_channels=448, mid_channels=(16, ),
-                  loss=dict(type='mmpretrain.CrossEntropyLoss')))
+        head=dict(
+            type='LinearActNormClsHead',
+            num_classes=3,
+            in_channels=448,
+            mid_channels=(16, ),
+            loss=dict(type='mmpretrain.CrossEntropyLoss')))
     scl = dict(
         type='SCLArcMarginClassifier',
-        data_preprocessor=dict(type='mmpretrain.SelfSupDataPreprocessor',
-                               mean=[0, 0, 0], std=[255, 255, 255]),
-        backbone=dict(type='mmpretrain.ResNet', depth=18, stem_channels=16,
-                      base_channels=16),
-        neck=dict(type='mmpretrain.NonLinearNeck', in_channels=128,
-                  hid_channels=32, out_channels=16, num_layers=2,
-                  with_avg_pool=True),
-        head=dict(type='mmpretrain.ArcFaceClsHead', num_classes=3,
-                  in_channels=16),
+        data_preprocessor=dict(
+            type='mmpretrain.SelfSupDataPreprocessor',
+            mean=[0, 0, 0],
+            std=[255, 255, 255]),
+        backbone=dict(
+            type='mmpretrain.ResNet',
+            depth=18,
+            stem_channels=16,
+            base_channels=16),
+        neck=dict(
+            type='mmpretrain.NonLinearNeck',
+            in_channels=128,
+            hid_channels=32,
+            out_channels=16,
+            num_layers=2,
+            with_avg_pool=True),
+        head=dict(
+            type='mmpretrain.ArcFaceClsHead', num_classes=3, in_channels=16),
         classifier='gallery')
     torch.manual_seed(0)
     with DefaultScope.overwrite_default_scope('defectzoo'):

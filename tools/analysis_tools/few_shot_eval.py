@@ -30,8 +30,8 @@ from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.evaluation.few_shot import format_table  # noqa: E402
-from defectzoo.utils.launch import (check_cfg_options,  # noqa: E402
-                                    default_work_dir)
+from defectzoo.utils.launch import check_cfg_options  # noqa: E402
+from defectzoo.utils.launch import default_work_dir
 
 RESULT_FILE = 'few_shot.json'
 
@@ -39,35 +39,58 @@ RESULT_FILE = 'few_shot.json'
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='N-way K-shot episode evaluation of a checkpoint',
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    parser.add_argument('config', help='config whose test dataloader holds '
-                        'the (novel-class) images of the episodes')
-    parser.add_argument('checkpoint', help='checkpoint file (path or URL)')
-    parser.add_argument('--ways', type=int, default=3,
-                        help='classes per episode (default 3)')
-    parser.add_argument('--shots', type=int, nargs='+', default=[1, 3, 5],
-                        help='support images per class (default 1 3 5)')
-    parser.add_argument('--queries', type=int, default=15,
-                        help='queries per class (default 15; 0 = all the '
-                        "class's images not in the support)")
-    parser.add_argument('--episodes', type=int, default=600,
-                        help='episodes per shot count (default 600)')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of the episode sampler (default 0)')
-    parser.add_argument('--work-dir', help='the dir to save logs and '
-                        f'{RESULT_FILE} (default ./work_dirs/<config>)')
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__)
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
+        'config',
+        help='config whose test dataloader holds '
+        'the (novel-class) images of the episodes')
+    parser.add_argument('checkpoint', help='checkpoint file (path or URL)')
+    parser.add_argument(
+        '--ways', type=int, default=3, help='classes per episode (default 3)')
+    parser.add_argument(
+        '--shots',
+        type=int,
+        nargs='+',
+        default=[1, 3, 5],
+        help='support images per class (default 1 3 5)')
+    parser.add_argument(
+        '--queries',
+        type=int,
+        default=15,
+        help='queries per class (default 15; 0 = all the '
+        "class's images not in the support)")
+    parser.add_argument(
+        '--episodes',
+        type=int,
+        default=600,
+        help='episodes per shot count (default 600)')
+    parser.add_argument(
+        '--seed',
+        type=int,
+        default=0,
+        help='seed of the episode sampler (default 0)')
+    parser.add_argument(
+        '--work-dir',
+        help='the dir to save logs and '
+        f'{RESULT_FILE} (default ./work_dirs/<config>)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
         help='override config settings, e.g. test_dataloader.batch_size=1')
     return parser.parse_args(argv)
 
 
 def few_shot_metric(args) -> dict:
     """The ``FewShotEpisodeMetric`` config for the command-line options."""
-    return dict(type='defectzoo.FewShotEpisodeMetric', num_ways=args.ways,
-                num_shots=list(args.shots),
-                num_queries=args.queries or None,
-                num_episodes=args.episodes, seed=args.seed)
+    return dict(
+        type='defectzoo.FewShotEpisodeMetric',
+        num_ways=args.ways,
+        num_shots=list(args.shots),
+        num_queries=args.queries or None,
+        num_episodes=args.episodes,
+        seed=args.seed)
 
 
 def load_config(args) -> Config:
@@ -89,9 +112,13 @@ def load_config(args) -> Config:
 
 def result_rows(metrics: dict, args) -> list:
     """Table rows from the ``runner.test()`` metrics."""
-    return [dict(shots=k, accuracy=float(metrics[f'few-shot/{k}-shot_acc']),
-                 ci95=float(metrics[f'few-shot/{k}-shot_ci95']),
-                 num_episodes=args.episodes) for k in args.shots]
+    return [
+        dict(
+            shots=k,
+            accuracy=float(metrics[f'few-shot/{k}-shot_acc']),
+            ci95=float(metrics[f'few-shot/{k}-shot_ci95']),
+            num_episodes=args.episodes) for k in args.shots
+    ]
 
 
 def main(argv=None):
@@ -100,14 +127,23 @@ def main(argv=None):
     runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
         else RUNNERS.build(cfg)
     rows = result_rows(runner.test(), args)
-    print(f'{args.ways}-way few-shot, {args.queries or "all"} queries per '
-          f'class, seed {args.seed}:\n{format_table(rows)}', flush=True)
+    print(
+        f'{args.ways}-way few-shot, {args.queries or "all"} queries per '
+        f'class, seed {args.seed}:\n{format_table(rows)}',
+        flush=True)
     os.makedirs(cfg.work_dir, exist_ok=True)
     path = osp.join(cfg.work_dir, RESULT_FILE)
     with open(path, 'w') as f:
-        json.dump(dict(config=args.config, checkpoint=args.checkpoint,
-                       ways=args.ways, queries=args.queries or None,
-                       seed=args.seed, results=rows), f, indent=1)
+        json.dump(
+            dict(
+                config=args.config,
+                checkpoint=args.checkpoint,
+                ways=args.ways,
+                queries=args.queries or None,
+                seed=args.seed,
+                results=rows),
+            f,
+            indent=1)
     print(f'results: {path}')
     return rows
 

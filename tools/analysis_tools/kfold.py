@@ -35,8 +35,8 @@ import numpy as np
 from mmengine.config import Config, DictAction
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.evaluation.kfold import (CONFUSION_KEY,  # noqa: E402
-                                        METRIC_KEYS, fold_dataset_cfgs,
+from defectzoo.evaluation.kfold import CONFUSION_KEY  # noqa: E402
+from defectzoo.evaluation.kfold import (METRIC_KEYS, fold_dataset_cfgs,
                                         format_table, kfold_evaluator,
                                         plot_confusion, summarize,
                                         train_indices, write_csv)
@@ -51,21 +51,35 @@ RESULT_FILE = 'result.json'
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Stratified k-fold cross-validation of a config',
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__)
     parser.add_argument('config', help='classification config file')
-    parser.add_argument('--folds', type=int, default=10,
-                        help='number of folds (default 10, as the paper)')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of the fold assignment (default 0)')
-    parser.add_argument('--work-dir', help='default: ./work_dirs/'
-                        '<config>_<k>fold-seed<seed>')
-    parser.add_argument('--fold', type=int,
-                        help='run only this fold, in this process')
-    parser.add_argument('--save-checkpoints', action='store_true',
-                        help="keep each fold's last checkpoint (default: "
-                        'none are written)')
     parser.add_argument(
-        '--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
+        '--folds',
+        type=int,
+        default=10,
+        help='number of folds (default 10, as the paper)')
+    parser.add_argument(
+        '--seed',
+        type=int,
+        default=0,
+        help='seed of the fold assignment (default 0)')
+    parser.add_argument(
+        '--work-dir',
+        help='default: ./work_dirs/'
+        '<config>_<k>fold-seed<seed>')
+    parser.add_argument(
+        '--fold', type=int, help='run only this fold, in this process')
+    parser.add_argument(
+        '--save-checkpoints',
+        action='store_true',
+        help="keep each fold's last checkpoint (default: "
+        'none are written)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        metavar='KEY=VALUE',
         help='override config settings, e.g. train_cfg.max_epochs=2 '
         'train_dataloader.batch_size=8')
     return parser.parse_args(argv)
@@ -76,8 +90,7 @@ def load_config(args) -> Config:
     if args.cfg_options:
         options = argparse.ArgumentParser()
         options.add_argument('--o', nargs='+', action=DictAction)
-        cfg.merge_from_dict(options.parse_args(['--o',
-                                                *args.cfg_options]).o)
+        cfg.merge_from_dict(options.parse_args(['--o', *args.cfg_options]).o)
     return cfg
 
 
@@ -102,8 +115,11 @@ def dataset_labels(cfg: Config):
     return labels, list(dataset.metainfo.get('classes') or [])
 
 
-def load_or_make_split(cfg: Config, work_dir: str, num_folds: int,
-                       seed: int, check: bool = True) -> dict:
+def load_or_make_split(cfg: Config,
+                       work_dir: str,
+                       num_folds: int,
+                       seed: int,
+                       check: bool = True) -> dict:
     """The work dir's split, made (and saved) on first use; a saved split
     of another seed, fold count or dataset is an error (``check`` builds
     the dataset to compare the labels)."""
@@ -121,9 +137,12 @@ def load_or_make_split(cfg: Config, work_dir: str, num_folds: int,
                 'samples); use another --work-dir.')
         return split
     labels, classes = dataset_labels(cfg)
-    split = dict(num_folds=num_folds, seed=seed, classes=classes,
-                 labels=labels,
-                 folds=stratified_kfold(labels, num_folds, seed))
+    split = dict(
+        num_folds=num_folds,
+        seed=seed,
+        classes=classes,
+        labels=labels,
+        folds=stratified_kfold(labels, num_folds, seed))
     os.makedirs(work_dir, exist_ok=True)
     with open(path, 'w') as f:
         json.dump(split, f)
@@ -146,8 +165,8 @@ def run_fold(cfg: Config, split: dict, fold: int, work_dir: str,
     if pipeline is None:
         raise SystemExit('the config has no test or val dataloader and no '
                          '`test_pipeline` for the held-out fold')
-    train_ds, test_ds = fold_dataset_cfgs(
-        cfg.train_dataloader.dataset, pipeline, train_idx, test_idx)
+    train_ds, test_ds = fold_dataset_cfgs(cfg.train_dataloader.dataset,
+                                          pipeline, train_idx, test_idx)
     cfg.train_dataloader.dataset = train_ds
     if loader is None:
         loader = copy.deepcopy(cfg.train_dataloader)
@@ -155,8 +174,8 @@ def run_fold(cfg: Config, split: dict, fold: int, work_dir: str,
     cfg.test_dataloader = copy.deepcopy(loader)
     cfg.test_dataloader.dataset = test_ds
     cfg.val_dataloader = cfg.val_evaluator = cfg.val_cfg = None
-    cfg.test_evaluator = kfold_evaluator(len(split['classes']) or
-                                         max(split['labels']) + 1)
+    cfg.test_evaluator = kfold_evaluator(
+        len(split['classes']) or max(split['labels']) + 1)
     cfg.test_cfg = cfg.get('test_cfg') or dict()
     if not save_checkpoints:
         cfg.default_hooks.checkpoint = dict(
@@ -165,10 +184,14 @@ def run_fold(cfg: Config, split: dict, fold: int, work_dir: str,
     runner.train()
     metrics = runner.test()
     result = dict(
-        fold=fold, num_folds=split['num_folds'], seed=split['seed'],
-        num_train=len(train_idx), num_test=len(test_idx),
+        fold=fold,
+        num_folds=split['num_folds'],
+        seed=split['seed'],
+        num_train=len(train_idx),
+        num_test=len(test_idx),
         classes=split['classes'],
-        metrics={k: float(metrics[k]) for k in METRIC_KEYS.values()},
+        metrics={k: float(metrics[k])
+                 for k in METRIC_KEYS.values()},
         confusion=np.asarray(metrics[CONFUSION_KEY]).astype(int).tolist(),
         seconds=round(time.time() - start, 1))
     write_json_atomic(osp.join(fold_dir, RESULT_FILE), result)
@@ -187,9 +210,13 @@ def run_fold_subprocess(args, work_dir: str, fold: int) -> bool:
     """Run ``--fold`` in a child process, its output in fold<i>/fold.log."""
     fold_dir = osp.join(work_dir, f'fold{fold}')
     os.makedirs(fold_dir, exist_ok=True)
-    cmd = [sys.executable, osp.abspath(__file__), args.config,
-           '--folds', str(args.folds), '--seed', str(args.seed),
-           '--work-dir', work_dir, '--fold', str(fold)]
+    cmd = [
+        sys.executable,
+        osp.abspath(__file__), args.config, '--folds',
+        str(args.folds), '--seed',
+        str(args.seed), '--work-dir', work_dir, '--fold',
+        str(fold)
+    ]
     if args.save_checkpoints:
         cmd.append('--save-checkpoints')
     if args.cfg_options:
@@ -208,9 +235,10 @@ def report(work_dir: str, split: dict, results: dict) -> None:
     if results:
         total = np.sum([r['confusion'] for r in results.values()], axis=0)
         png = osp.join(work_dir, 'confusion_matrix.png')
-        plot_confusion(total, split['classes'], png,
-                       f'summed over {len(results)}/{split["num_folds"]} '
-                       'folds')
+        plot_confusion(
+            total, split['classes'], png,
+            f'summed over {len(results)}/{split["num_folds"]} '
+            'folds')
         print(f'confusion matrix (summed over folds): {png}')
 
 
@@ -218,11 +246,12 @@ def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args)
     work_dir = args.work_dir or osp.join(
-        './work_dirs', osp.splitext(osp.basename(args.config))[0] +
+        './work_dirs',
+        osp.splitext(osp.basename(args.config))[0] +
         f'_{args.folds}fold-seed{args.seed}')
     # a --fold child reads the split its parent has just checked
-    split = load_or_make_split(cfg, work_dir, args.folds, args.seed,
-                               check=args.fold is None)
+    split = load_or_make_split(
+        cfg, work_dir, args.folds, args.seed, check=args.fold is None)
     if args.fold is not None:
         if not 0 <= args.fold < args.folds:
             raise SystemExit(f'--fold must be in [0, {args.folds})')
@@ -233,16 +262,21 @@ def main(argv=None):
         n_test = len(split['folds'][fold])
         done = read_result(work_dir, fold)
         if done is not None:
-            print(f'fold {fold}: done earlier ({RESULT_FILE} exists), not '
-                  're-run', flush=True)
+            print(
+                f'fold {fold}: done earlier ({RESULT_FILE} exists), not '
+                're-run',
+                flush=True)
         else:
-            print(f'fold {fold}: training on {len(split["labels"]) - n_test}'
-                  f', testing on {n_test} images ...', flush=True)
+            print(
+                f'fold {fold}: training on {len(split["labels"]) - n_test}'
+                f', testing on {n_test} images ...',
+                flush=True)
             start = time.time()
             if run_fold_subprocess(args, work_dir, fold):
                 done = read_result(work_dir, fold)
-                print(f'fold {fold}: finished in {time.time() - start:.0f} s',
-                      flush=True)
+                print(
+                    f'fold {fold}: finished in {time.time() - start:.0f} s',
+                    flush=True)
         if done is not None:
             results[fold] = done
     report(work_dir, split, results)

@@ -43,9 +43,11 @@ import time
 from mmengine.config import Config, DictAction
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.evaluation.repeats import (  # noqa: E402
-    format_duration, format_small_data_table, set_subset_args,
-    summarize_small_data, write_json_atomic, write_rows_csv)
+from defectzoo.evaluation.repeats import format_duration  # noqa: E402
+from defectzoo.evaluation.repeats import (format_small_data_table,
+                                          set_subset_args,
+                                          summarize_small_data,
+                                          write_json_atomic, write_rows_csv)
 from defectzoo.utils.process import run_logged  # noqa: E402
 
 RESULT_FILE = 'result.json'
@@ -55,23 +57,41 @@ CSV_FILE = 'small_data.csv'
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Small-data protocol: k images per class, several seeds',
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__)
     parser.add_argument('config', help='config with a KPerClassSubset dataset')
-    parser.add_argument('--k', type=int, nargs='+', default=[10, 20, 50],
-                        help='images per class (default 10 20 50)')
-    parser.add_argument('--seeds', type=int, nargs='+',
-                        default=list(range(10)),
-                        help='subset / training seeds (default 0..9: the '
-                        "paper's mean of 10 runs)")
-    parser.add_argument('--work-dir', help='default: ./work_dirs/'
-                        '<config>_small-data')
-    parser.add_argument('--run', type=int, nargs=2, metavar=('K', 'SEED'),
-                        help='run only this (k, seed), in this process')
-    parser.add_argument('--save-checkpoints', action='store_true',
-                        help="keep each run's last checkpoint (weights "
-                        'only; default: none are written)')
     parser.add_argument(
-        '--cfg-options', nargs='+', default=[], metavar='KEY=VALUE',
+        '--k',
+        type=int,
+        nargs='+',
+        default=[10, 20, 50],
+        help='images per class (default 10 20 50)')
+    parser.add_argument(
+        '--seeds',
+        type=int,
+        nargs='+',
+        default=list(range(10)),
+        help='subset / training seeds (default 0..9: the '
+        "paper's mean of 10 runs)")
+    parser.add_argument(
+        '--work-dir', help='default: ./work_dirs/'
+        '<config>_small-data')
+    parser.add_argument(
+        '--run',
+        type=int,
+        nargs=2,
+        metavar=('K', 'SEED'),
+        help='run only this (k, seed), in this process')
+    parser.add_argument(
+        '--save-checkpoints',
+        action='store_true',
+        help="keep each run's last checkpoint (weights "
+        'only; default: none are written)')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        default=[],
+        metavar='KEY=VALUE',
         help='override config settings, e.g. train_cfg.max_epochs=2 '
         'train_dataloader.batch_size=8')
     args = parser.parse_args(argv)
@@ -98,7 +118,10 @@ def run_dir(work_dir: str, k: int, seed: int) -> str:
     return osp.join(work_dir, f'k{k}_seed{seed}')
 
 
-def run_config(cfg: Config, k: int, seed: int, out_dir: str,
+def run_config(cfg: Config,
+               k: int,
+               seed: int,
+               out_dir: str,
                save_checkpoints: bool = False) -> Config:
     """The config of run (k, seed): k and seed in every KPerClassSubset,
     ``randomness.seed``, no val loop, only the last checkpoint or none."""
@@ -119,8 +142,12 @@ def run_config(cfg: Config, k: int, seed: int, out_dir: str,
     hooks = cfg.get('default_hooks') or {}
     if save_checkpoints:
         ckpt = dict(hooks.get('checkpoint') or dict(type='CheckpointHook'))
-        ckpt.update(interval=-1, save_last=True, save_optimizer=False,
-                    save_best=None, max_keep_ckpts=-1)
+        ckpt.update(
+            interval=-1,
+            save_last=True,
+            save_optimizer=False,
+            save_best=None,
+            max_keep_ckpts=-1)
     else:
         ckpt = dict(type='CheckpointHook', interval=-1, save_last=False)
     hooks['checkpoint'] = ckpt
@@ -139,7 +166,10 @@ def scalar_metrics(metrics: dict) -> dict:
     return out
 
 
-def run_one(cfg: Config, k: int, seed: int, work_dir: str,
+def run_one(cfg: Config,
+            k: int,
+            seed: int,
+            work_dir: str,
             save_checkpoints: bool = False) -> dict:
     """Train and test run (k, seed) in this process; write its
     config.py and result.json."""
@@ -153,10 +183,13 @@ def run_one(cfg: Config, k: int, seed: int, work_dir: str,
     runner.train()
     num_train = len(runner.train_dataloader.dataset)
     metrics = runner.test()
-    result = dict(k=k, seed=seed, num_train=num_train,
-                  num_test=len(runner.test_dataloader.dataset),
-                  metrics=scalar_metrics(metrics),
-                  seconds=round(time.time() - start, 1))
+    result = dict(
+        k=k,
+        seed=seed,
+        num_train=num_train,
+        num_test=len(runner.test_dataloader.dataset),
+        metrics=scalar_metrics(metrics),
+        seconds=round(time.time() - start, 1))
     write_json_atomic(osp.join(out_dir, RESULT_FILE), result)
     return result
 
@@ -171,14 +204,18 @@ def read_result(work_dir: str, k: int, seed: int):
 
 def run_subprocess(args, work_dir: str, k: int, seed: int) -> bool:
     """Run ``--run k seed`` in a child process, its output in run.log."""
-    cmd = [sys.executable, osp.abspath(__file__), args.config,
-           '--work-dir', work_dir, '--run', str(k), str(seed)]
+    cmd = [
+        sys.executable,
+        osp.abspath(__file__), args.config, '--work-dir', work_dir, '--run',
+        str(k),
+        str(seed)
+    ]
     if args.save_checkpoints:
         cmd.append('--save-checkpoints')
     if args.cfg_options:
         cmd += ['--cfg-options', *args.cfg_options]
-    return run_logged(cmd, osp.join(run_dir(work_dir, k, seed), 'run.log'),
-                      f'k={k} seed={seed}',
+    return run_logged(cmd, osp.join(run_dir(work_dir, k, seed),
+                                    'run.log'), f'k={k} seed={seed}',
                       lambda: read_result(work_dir, k, seed) is not None)
 
 
@@ -208,15 +245,18 @@ def main(argv=None):
     pairs = [(k, seed) for k in args.k for seed in args.seeds]
     results = {pair: read_result(work_dir, *pair) for pair in pairs}
     todo = sum(r is None for r in results.values())
-    print(f'{len(pairs)} runs (k {args.k} x seeds {args.seeds}), '
-          f'{len(pairs) - todo} finished earlier, {todo} to run; work dir '
-          f'{work_dir}', flush=True)
+    print(
+        f'{len(pairs)} runs (k {args.k} x seeds {args.seeds}), '
+        f'{len(pairs) - todo} finished earlier, {todo} to run; work dir '
+        f'{work_dir}',
+        flush=True)
     start, ran, failed = time.time(), 0, []
     for i, (k, seed) in enumerate(pairs, 1):
         tag = f'run {i}/{len(pairs)} k={k} seed={seed}'
         if results[(k, seed)] is not None:
-            print(f'{tag}: done earlier ({RESULT_FILE} exists), not re-run',
-                  flush=True)
+            print(
+                f'{tag}: done earlier ({RESULT_FILE} exists), not re-run',
+                flush=True)
             continue
         print(f'{tag}: training ...', flush=True)
         t0 = time.time()
@@ -228,20 +268,21 @@ def main(argv=None):
             failed.append((k, seed))
         elapsed = time.time() - start
         eta = elapsed / ran * (todo - ran)
-        acc = (results[(k, seed)] or {}).get('metrics', {}).get(
-            'accuracy/top1')
-        print(f'{tag}: {"finished" if ok else "failed"} in '
-              f'{format_duration(time.time() - t0)}'
-              + (f', accuracy/top1 {acc:.2f}' if acc is not None else '')
-              + f'; elapsed {format_duration(elapsed)}, ETA '
-              f'{format_duration(eta)}', flush=True)
+        acc = (results[(k, seed)] or {}).get('metrics',
+                                             {}).get('accuracy/top1')
+        print(
+            f'{tag}: {"finished" if ok else "failed"} in '
+            f'{format_duration(time.time() - t0)}' +
+            (f', accuracy/top1 {acc:.2f}' if acc is not None else '') +
+            f'; elapsed {format_duration(elapsed)}, ETA '
+            f'{format_duration(eta)}',
+            flush=True)
     report(work_dir, results, args.k, args.seeds)
     if failed:
-        raise SystemExit(
-            f'{len(failed)} run(s) failed: ' + ', '.join(
-                f'k={k} seed={s} (log: {run_dir(work_dir, k, s)}/run.log)'
-                for k, s in failed) +
-            '; run the same command again to retry them.')
+        raise SystemExit(f'{len(failed)} run(s) failed: ' + ', '.join(
+            f'k={k} seed={s} (log: {run_dir(work_dir, k, s)}/run.log)'
+            for k, s in failed) +
+                         '; run the same command again to retry them.')
 
 
 if __name__ == '__main__':

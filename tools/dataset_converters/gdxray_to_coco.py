@@ -29,11 +29,10 @@ import os.path as osp
 import sys
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.gdxray import (gdxray_castings_to_coco,  # noqa: E402
-                                       pick_test_series,
-                                       split_coco_by_series)
-from defectzoo.utils.data.validation import (InvalidDataError,  # noqa: E402
-                                             InvalidSampleLog)
+from defectzoo.datasets.gdxray import gdxray_castings_to_coco  # noqa: E402
+from defectzoo.datasets.gdxray import pick_test_series, split_coco_by_series
+from defectzoo.utils.data.validation import InvalidDataError  # noqa: E402
+from defectzoo.utils.data.validation import InvalidSampleLog
 
 
 def parse_args(argv=None):
@@ -42,21 +41,36 @@ def parse_args(argv=None):
     parser.add_argument('root', help='the GDXray "Castings" folder')
     parser.add_argument('out_dir', help='folder for the JSON files')
     split = parser.add_mutually_exclusive_group()
-    split.add_argument('--test-series', nargs='+', metavar='CXXXX',
-                       help='series that form the test split')
-    split.add_argument('--test-fraction', type=float,
-                       help='random fraction of the annotated series for '
-                       'the test split (seeded by --seed)')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of --test-fraction (default 0)')
-    parser.add_argument('--series', nargs='+', metavar='CXXXX',
-                        help='convert only these series (default: all)')
-    parser.add_argument('--include-unannotated', action='store_true',
-                        help='also list images of series without '
-                        'ground_truth.txt (no boxes)')
-    parser.add_argument('--skip-invalid', action='store_true',
-                        help='skip bad rows/images and report them, '
-                        'instead of stopping at the first one')
+    split.add_argument(
+        '--test-series',
+        nargs='+',
+        metavar='CXXXX',
+        help='series that form the test split')
+    split.add_argument(
+        '--test-fraction',
+        type=float,
+        help='random fraction of the annotated series for '
+        'the test split (seeded by --seed)')
+    parser.add_argument(
+        '--seed',
+        type=int,
+        default=0,
+        help='seed of --test-fraction (default 0)')
+    parser.add_argument(
+        '--series',
+        nargs='+',
+        metavar='CXXXX',
+        help='convert only these series (default: all)')
+    parser.add_argument(
+        '--include-unannotated',
+        action='store_true',
+        help='also list images of series without '
+        'ground_truth.txt (no boxes)')
+    parser.add_argument(
+        '--skip-invalid',
+        action='store_true',
+        help='skip bad rows/images and report them, '
+        'instead of stopping at the first one')
     return parser.parse_args(argv)
 
 
@@ -75,18 +89,22 @@ def main(argv=None):
     log = InvalidSampleLog('GDXray Castings', args.skip_invalid)
     try:
         coco = gdxray_castings_to_coco(
-            args.root, series=args.series,
-            include_unannotated=args.include_unannotated, log=log)
+            args.root,
+            series=args.series,
+            include_unannotated=args.include_unannotated,
+            log=log)
     except InvalidDataError as err:
         sys.exit(f'InvalidDataError: {err}\n(use --skip-invalid to skip '
                  'bad rows and images)')
     log.summary()
     os.makedirs(args.out_dir, exist_ok=True)
-    annotated = sorted({im['series'] for im in coco['images']
-                        if im['annotated']})
+    annotated = sorted(
+        {im['series']
+         for im in coco['images'] if im['annotated']})
     if args.test_series:
-        unknown = sorted(set(args.test_series) -
-                         {im['series'] for im in coco['images']})
+        unknown = sorted(
+            set(args.test_series) - {im['series']
+                                     for im in coco['images']})
         if unknown:
             sys.exit(f'--test-series: {unknown} not among the converted '
                      f'series {annotated}')

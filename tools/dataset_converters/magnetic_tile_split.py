@@ -16,10 +16,9 @@ import sys
 from collections import Counter
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.magnetic_tile import \
-    list_magnetic_tile  # noqa: E402
-from defectzoo.utils.data.splits import (DEFAULT_RATIOS,  # noqa: E402
-                                         SPLIT_NAMES, stratified_split,
+from defectzoo.datasets.magnetic_tile import list_magnetic_tile  # noqa: E402
+from defectzoo.utils.data.splits import DEFAULT_RATIOS  # noqa: E402
+from defectzoo.utils.data.splits import (SPLIT_NAMES, stratified_split,
                                          write_split_files)
 
 
@@ -28,8 +27,8 @@ def parse_args(argv=None):
         description='Seeded stratified split of the magnetic-tile dataset')
     parser.add_argument('root', help='the magnetic-tile folder (MT_*/)')
     parser.add_argument('--out-dir', required=True)
-    parser.add_argument('--ratios', type=float, nargs='+',
-                        default=list(DEFAULT_RATIOS))
+    parser.add_argument(
+        '--ratios', type=float, nargs='+', default=list(DEFAULT_RATIOS))
     parser.add_argument('--names', nargs='+', default=list(SPLIT_NAMES))
     parser.add_argument('--seed', type=int, default=0)
     return parser.parse_args(argv)
@@ -39,14 +38,13 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     samples = list_magnetic_tile(args.root)
     splits = stratified_split([s.sample_id for s in samples],
-                              [s.folder_class for s in samples],
-                              args.ratios, args.seed, args.names)
+                              [s.folder_class for s in samples], args.ratios,
+                              args.seed, args.names)
     paths = write_split_files(splits, args.out_dir)
     for name, ids in splits.items():
         counts = Counter(i.split('/')[0][3:] for i in ids)
-        print(f'{paths[name]}: {len(ids)} ids ('
-              + ', '.join(f'{c} {n}' for c, n in sorted(counts.items()))
-              + ')')
+        print(f'{paths[name]}: {len(ids)} ids (' +
+              ', '.join(f'{c} {n}' for c, n in sorted(counts.items())) + ')')
     return 0
 
 

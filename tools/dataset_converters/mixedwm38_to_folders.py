@@ -28,11 +28,11 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.mixedwm38 import (MIXEDWM38_CLASSES,  # noqa: E402
-                                          load_mixedwm38, render_wafer_map)
+from defectzoo.datasets.mixedwm38 import MIXEDWM38_CLASSES  # noqa: E402
+from defectzoo.datasets.mixedwm38 import load_mixedwm38, render_wafer_map
 from defectzoo.utils.data.splits import stratified_holdout  # noqa: E402
-from defectzoo.utils.data.validation import (InvalidDataError,  # noqa: E402
-                                             InvalidSampleLog)
+from defectzoo.utils.data.validation import InvalidDataError  # noqa: E402
+from defectzoo.utils.data.validation import InvalidSampleLog
 
 
 def parse_args(argv=None):
@@ -40,26 +40,44 @@ def parse_args(argv=None):
         description='MixedWM38 npz -> folder-per-class PNG images')
     parser.add_argument('npz', help='Wafer_Map_Datasets.npz')
     parser.add_argument('out_dir', help='output folder')
-    parser.add_argument('--img-size', type=int, default=52,
-                        help='rendered size in pixels, nearest resizing '
-                        '(default 52 = the map size)')
-    parser.add_argument('--test-ratio', type=float, default=0.2,
-                        help='fraction of each class in test (default 0.2)')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of the split (default 0)')
-    parser.add_argument('--no-split', action='store_true',
-                        help='one "all" folder instead of train/test')
-    parser.add_argument('--fix-value-3', action='store_true',
-                        help='read map value 3 as 2 (failing die): 105 '
-                        'Near_full maps of the released file have it')
-    parser.add_argument('--skip-invalid', action='store_true',
-                        help='skip bad maps / unknown patterns and report '
-                        'them')
+    parser.add_argument(
+        '--img-size',
+        type=int,
+        default=52,
+        help='rendered size in pixels, nearest resizing '
+        '(default 52 = the map size)')
+    parser.add_argument(
+        '--test-ratio',
+        type=float,
+        default=0.2,
+        help='fraction of each class in test (default 0.2)')
+    parser.add_argument(
+        '--seed', type=int, default=0, help='seed of the split (default 0)')
+    parser.add_argument(
+        '--no-split',
+        action='store_true',
+        help='one "all" folder instead of train/test')
+    parser.add_argument(
+        '--fix-value-3',
+        action='store_true',
+        help='read map value 3 as 2 (failing die): 105 '
+        'Near_full maps of the released file have it')
+    parser.add_argument(
+        '--skip-invalid',
+        action='store_true',
+        help='skip bad maps / unknown patterns and report '
+        'them')
     return parser.parse_args(argv)
 
 
-def convert(npz, out_dir, img_size=52, test_ratio=0.2, seed=0,
-            split=True, skip_invalid=False, value_map=None):
+def convert(npz,
+            out_dir,
+            img_size=52,
+            test_ratio=0.2,
+            seed=0,
+            split=True,
+            skip_invalid=False,
+            value_map=None):
     """Write the PNGs and meta files; returns ``{split: count}``."""
     log = InvalidSampleLog('MixedWM38', skip_invalid)
     maps, labels, npz_index = load_mixedwm38(npz, log, value_map)

@@ -23,10 +23,10 @@ import sys
 from collections import Counter
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.neu import (NEU_CLASSES,  # noqa: E402
-                                    list_neu_images, parse_neu_class)
-from defectzoo.utils.data.splits import (DEFAULT_RATIOS,  # noqa: E402
-                                         SPLIT_NAMES, stratified_split,
+from defectzoo.datasets.neu import NEU_CLASSES  # noqa: E402
+from defectzoo.datasets.neu import list_neu_images, parse_neu_class
+from defectzoo.utils.data.splits import DEFAULT_RATIOS  # noqa: E402
+from defectzoo.utils.data.splits import (SPLIT_NAMES, stratified_split,
                                          write_split_files)
 
 
@@ -35,20 +35,32 @@ def parse_args(argv=None):
         description='Seeded stratified split of NEU into id lists')
     parser.add_argument('neu_root', help='the neu-det folder (has IMAGES/)')
     parser.add_argument('--img-subdir', default='IMAGES')
-    parser.add_argument('--out-dir', required=True,
-                        help='where train.txt / val.txt / test.txt go')
-    parser.add_argument('--ratios', type=float, nargs='+',
-                        default=list(DEFAULT_RATIOS),
-                        help='one ratio per split (normalised)')
-    parser.add_argument('--names', nargs='+', default=list(SPLIT_NAMES),
-                        help='split names, as many as --ratios')
+    parser.add_argument(
+        '--out-dir',
+        required=True,
+        help='where train.txt / val.txt / test.txt go')
+    parser.add_argument(
+        '--ratios',
+        type=float,
+        nargs='+',
+        default=list(DEFAULT_RATIOS),
+        help='one ratio per split (normalised)')
+    parser.add_argument(
+        '--names',
+        nargs='+',
+        default=list(SPLIT_NAMES),
+        help='split names, as many as --ratios')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
-        '--classes', nargs='+', default=None,
+        '--classes',
+        nargs='+',
+        default=None,
         help='extra class names of a data set in NEU\'s layout (e.g. the '
         'synthetic surface defects), matched like the NEU ones')
-    parser.add_argument('--skip-invalid', action='store_true',
-                        help='leave out files of unknown class')
+    parser.add_argument(
+        '--skip-invalid',
+        action='store_true',
+        help='leave out files of unknown class')
     return parser.parse_args(argv)
 
 
@@ -70,15 +82,13 @@ def main(argv=None) -> int:
         print(f'{path}: unknown class (file name starts with no NEU class)')
     if unknown and not args.skip_invalid:
         return 1
-    splits = stratified_split(ids, labels, args.ratios, args.seed,
-                              args.names)
+    splits = stratified_split(ids, labels, args.ratios, args.seed, args.names)
     paths = write_split_files(splits, args.out_dir)
     label_of = dict(zip(ids, labels))
     for name, split_ids in splits.items():
         counts = Counter(label_of[i] for i in split_ids)
-        print(f'{paths[name]}: {len(split_ids)} ids ('
-              + ', '.join(f'{c} {n}' for c, n in sorted(counts.items()))
-              + ')')
+        print(f'{paths[name]}: {len(split_ids)} ids (' +
+              ', '.join(f'{c} {n}' for c, n in sorted(counts.items())) + ')')
     return 0
 
 

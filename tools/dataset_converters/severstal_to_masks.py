@@ -27,35 +27,49 @@ import cv2
 import numpy as np
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.severstal import (image_size,  # noqa: E402
-                                          list_images, read_severstal_csv,
+from defectzoo.datasets.severstal import image_size  # noqa: E402
+from defectzoo.datasets.severstal import (list_images, read_severstal_csv,
                                           severstal_class_mask)
-from defectzoo.utils.data.validation import (InvalidDataError,  # noqa: E402
-                                             InvalidSampleLog)
+from defectzoo.utils.data.validation import InvalidDataError  # noqa: E402
+from defectzoo.utils.data.validation import InvalidSampleLog
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Severstal CSV -> class-index mask PNGs + split files')
-    parser.add_argument('data_root', help='folder with train.csv and '
-                        'train_images/')
-    parser.add_argument('--csv', help='CSV file (default DATA_ROOT/'
-                        'train.csv)')
-    parser.add_argument('--img-dir', help='image folder (default DATA_ROOT/'
-                        'train_images)')
-    parser.add_argument('--out-dir', help='writes OUT_DIR/masks and '
-                        'OUT_DIR/splits (default DATA_ROOT)')
-    parser.add_argument('--val-fraction', type=float, default=0.2,
-                        help='fraction of images in splits/val.txt '
-                        '(default 0.2; 0 = no split files)')
-    parser.add_argument('--seed', type=int, default=0,
-                        help='seed of the split (default 0)')
-    parser.add_argument('--skip-invalid', action='store_true',
-                        help='skip bad rows / images and report them')
+    parser.add_argument(
+        'data_root', help='folder with train.csv and '
+        'train_images/')
+    parser.add_argument(
+        '--csv', help='CSV file (default DATA_ROOT/'
+        'train.csv)')
+    parser.add_argument(
+        '--img-dir', help='image folder (default DATA_ROOT/'
+        'train_images)')
+    parser.add_argument(
+        '--out-dir',
+        help='writes OUT_DIR/masks and '
+        'OUT_DIR/splits (default DATA_ROOT)')
+    parser.add_argument(
+        '--val-fraction',
+        type=float,
+        default=0.2,
+        help='fraction of images in splits/val.txt '
+        '(default 0.2; 0 = no split files)')
+    parser.add_argument(
+        '--seed', type=int, default=0, help='seed of the split (default 0)')
+    parser.add_argument(
+        '--skip-invalid',
+        action='store_true',
+        help='skip bad rows / images and report them')
     return parser.parse_args(argv)
 
 
-def convert(csv_path, img_dir, out_dir, val_fraction=0.2, seed=0,
+def convert(csv_path,
+            img_dir,
+            out_dir,
+            val_fraction=0.2,
+            seed=0,
             skip_invalid=False):
     """Write the masks and split files; returns ``(names, log)``."""
     log = InvalidSampleLog('Severstal', skip_invalid)
@@ -64,10 +78,11 @@ def convert(csv_path, img_dir, out_dir, val_fraction=0.2, seed=0,
     by_stem = {s: n for n, s in files.items()}
     for image_id in rows:
         if image_id not in files and osp.splitext(image_id)[0] not in by_stem:
-            log.record(InvalidDataError(
-                osp.join(img_dir, image_id),
-                f'missing image: listed in {csv_path} but not in the '
-                'image folder'))
+            log.record(
+                InvalidDataError(
+                    osp.join(img_dir, image_id),
+                    f'missing image: listed in {csv_path} but not in the '
+                    'image folder'))
     mask_dir = osp.join(out_dir, 'masks')
     os.makedirs(mask_dir, exist_ok=True)
     written, overlaps = [], 0

@@ -1,6 +1,7 @@
 """Export a model to ONNX (dynamic batch) and check it with ONNX Runtime.
 
-    python tools/deployment/export_onnx.py CONFIG CHECKPOINT --out model.onnx \\
+    python tools/deployment/export_onnx.py CONFIG CHECKPOINT \\
+        --out model.onnx \\
         [--shape H W]
 
 - classifiers (mmpretrain ImageClassifier: ResNet, MVGG19, KD students;
@@ -27,8 +28,8 @@ from mmengine.config import DictAction
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.apis import init_model, load_config  # noqa: E402
-from defectzoo.deploy import (DeployClassifier, DeployDetectorRaw,  # noqa
-                              DeploySegmentor, export_onnx,
+from defectzoo.deploy import DeployDetectorRaw  # noqa
+from defectzoo.deploy import (DeployClassifier, DeploySegmentor, export_onnx,
                               onnx_max_abs_diff)
 
 DETECTOR_NOT_EXPORTED = [
@@ -58,11 +59,13 @@ def wrap(model):
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config')
-    parser.add_argument('checkpoint', nargs='?',
-                        help='weights (none: the config\'s initialisation)')
+    parser.add_argument(
+        'checkpoint',
+        nargs='?',
+        help='weights (none: the config\'s initialisation)')
     parser.add_argument('--out', required=True, help='the .onnx file')
-    parser.add_argument('--shape', type=int, nargs=2, default=(224, 224),
-                        metavar=('H', 'W'))
+    parser.add_argument(
+        '--shape', type=int, nargs=2, default=(224, 224), metavar=('H', 'W'))
     parser.add_argument('--opset', type=int, default=17)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
@@ -95,10 +98,17 @@ def main(argv=None):
     for item in not_exported:
         print(f'  not exported: {item}')
     with open(args.out + '.json', 'w') as f:
-        json.dump(dict(config=args.config, checkpoint=args.checkpoint,
-                       model=type(model).__name__, outputs=output_names,
-                       shape=list(args.shape), max_abs_diff=diff,
-                       not_exported=not_exported), f, indent=1)
+        json.dump(
+            dict(
+                config=args.config,
+                checkpoint=args.checkpoint,
+                model=type(model).__name__,
+                outputs=output_names,
+                shape=list(args.shape),
+                max_abs_diff=diff,
+                not_exported=not_exported),
+            f,
+            indent=1)
 
 
 if __name__ == '__main__':

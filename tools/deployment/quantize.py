@@ -29,21 +29,24 @@ from mmengine.config import DictAction
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.apis import init_model, load_config  # noqa: E402
 from defectzoo.deploy import DeployClassifier, quantize_fx  # noqa: E402
-from defectzoo.deploy.evaluate import (calibration_batches,  # noqa: E402
-                                       evaluate_classifier)
+from defectzoo.deploy.evaluate import calibration_batches  # noqa: E402
+from defectzoo.deploy.evaluate import evaluate_classifier
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('config')
     parser.add_argument('checkpoint')
-    parser.add_argument('--calib', type=int, default=128,
-                        help='number of training images for calibration')
+    parser.add_argument(
+        '--calib',
+        type=int,
+        default=128,
+        help='number of training images for calibration')
     parser.add_argument('--out', required=True, help='output directory')
-    parser.add_argument('--backend', default='x86',
-                        help='x86 (default), fbgemm or qnnpack')
-    parser.add_argument('--no-eval', action='store_true',
-                        help='skip measuring test metrics')
+    parser.add_argument(
+        '--backend', default='x86', help='x86 (default), fbgemm or qnnpack')
+    parser.add_argument(
+        '--no-eval', action='store_true', help='skip measuring test metrics')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
@@ -64,15 +67,18 @@ def main(argv=None):
     fp32_path = osp.join(args.out, 'model_fp32.pt')
     torch.jit.save(int8, int8_path)
     with torch.no_grad():
-        torch.jit.save(torch.jit.freeze(torch.jit.trace(model, example)),
-                       fp32_path)
+        torch.jit.save(
+            torch.jit.freeze(torch.jit.trace(model, example)), fp32_path)
     # The saved file, reloaded, is what is measured.
     int8 = torch.jit.load(int8_path)
     with torch.no_grad():
         diff = max(float((int8(x) - model(x)).abs().max()) for x in calib)
     result = dict(
-        config=args.config, checkpoint=args.checkpoint, backend=args.backend,
-        calib_images=sum(len(x) for x in calib), quantize_seconds=seconds,
+        config=args.config,
+        checkpoint=args.checkpoint,
+        backend=args.backend,
+        calib_images=sum(len(x) for x in calib),
+        quantize_seconds=seconds,
         int8_mb=osp.getsize(int8_path) / 2**20,
         fp32_mb=osp.getsize(fp32_path) / 2**20,
         max_abs_score_diff_on_calibration=diff)

@@ -26,8 +26,8 @@ from mmengine.runner import Runner
 from mmengine.runner.checkpoint import _load_checkpoint, load_state_dict
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.engine.hooks.reference_gallery_hook import (
-    choose_references, extract_embeddings)
+from defectzoo.engine.hooks.reference_gallery_hook import (choose_references,
+                                                           extract_embeddings)
 from defectzoo.registry import MODELS  # noqa: E402
 from defectzoo.utils.launch import check_cfg_options  # noqa: E402
 
@@ -36,17 +36,22 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Rebuild the reference gallery of a checkpoint from a '
         'folder of labelled images',
-        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=__doc__)
     parser.add_argument('config')
     parser.add_argument('checkpoint')
-    parser.add_argument('--folder', required=True,
-                        help='<folder>/<class name>/<images>')
+    parser.add_argument(
+        '--folder', required=True, help='<folder>/<class name>/<images>')
     parser.add_argument('--out', required=True, help='new checkpoint file')
-    parser.add_argument('--classes', nargs='+',
-                        help='class names in label order (default: the '
-                        "checkpoint's meta.dataset_meta.classes)")
-    parser.add_argument('--refs-per-class', type=int,
-                        help='at most this many random references per class')
+    parser.add_argument(
+        '--classes',
+        nargs='+',
+        help='class names in label order (default: the '
+        "checkpoint's meta.dataset_meta.classes)")
+    parser.add_argument(
+        '--refs-per-class',
+        type=int,
+        help='at most this many random references per class')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--batch-size', type=int, default=32)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
@@ -56,8 +61,7 @@ def parse_args(argv=None):
 def checkpoint_classes(checkpoint: dict, given):
     if given:
         return list(given)
-    classes = checkpoint.get('meta', {}).get('dataset_meta', {}).get(
-        'classes')
+    classes = checkpoint.get('meta', {}).get('dataset_meta', {}).get('classes')
     if not classes:
         raise SystemExit('the checkpoint does not record its classes '
                          '(meta.dataset_meta.classes): pass --classes')
@@ -70,11 +74,15 @@ def folder_dataloader(cfg, folder: str, batch_size: int) -> dict:
     if pipeline is None:
         raise SystemExit('the config has no test_dataloader.dataset.pipeline')
     return dict(
-        batch_size=batch_size, num_workers=0,
+        batch_size=batch_size,
+        num_workers=0,
         sampler=dict(type='DefaultSampler', shuffle=False),
         collate_fn=dict(type='default_collate'),
-        dataset=dict(type='ImageFolderClsDataset', data_root=folder,
-                     data_prefix='', pipeline=pipeline))
+        dataset=dict(
+            type='ImageFolderClsDataset',
+            data_root=folder,
+            data_prefix='',
+            pipeline=pipeline))
 
 
 def remap_labels(labels, folder_classes, classes, folder):
@@ -119,8 +127,10 @@ def main(argv=None):
     if 'state_dict' not in checkpoint:
         checkpoint = dict(state_dict=state)
     checkpoint.setdefault('meta', {})['gallery'] = dict(
-        folder=osp.abspath(args.folder), source=args.checkpoint,
-        refs_per_class=args.refs_per_class, seed=args.seed)
+        folder=osp.abspath(args.folder),
+        source=args.checkpoint,
+        refs_per_class=args.refs_per_class,
+        seed=args.seed)
     counts = torch.bincount(labels[keep], minlength=len(classes)).tolist()
     os.makedirs(osp.dirname(osp.abspath(args.out)), exist_ok=True)
     torch.save(checkpoint, args.out)

@@ -21,8 +21,8 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.utils.dataset_check import (SPLITS,  # noqa: E402
-                                           build_for_check, check_dataset)
+from defectzoo.utils.dataset_check import SPLITS  # noqa: E402
+from defectzoo.utils.dataset_check import build_for_check, check_dataset
 
 
 def parse_args(argv=None):
@@ -31,25 +31,36 @@ def parse_args(argv=None):
         'and report class counts and problems')
     parser.add_argument('config', help='config file')
     parser.add_argument(
-        '--split', nargs='+', choices=SPLITS, default=None,
+        '--split',
+        nargs='+',
+        choices=SPLITS,
+        default=None,
         help='splits to check (default: every split the config has)')
     parser.add_argument(
         '--data-root', help='replace data_root in every dataset checked')
     parser.add_argument(
-        '--min-size', type=int, default=None,
+        '--min-size',
+        type=int,
+        default=None,
         help='report images with a side below this many pixels (default: '
         "the dataset's min_size, 4)")
     parser.add_argument(
-        '--max-pixels', type=int, default=None,
+        '--max-pixels',
+        type=int,
+        default=None,
         help='report images of more pixels (width x height) than this '
         "(default: the dataset's max_pixels, 100 megapixels)")
     parser.add_argument(
-        '--max-problems', type=int, default=50,
+        '--max-problems',
+        type=int,
+        default=50,
         help='problems listed per split (all are counted)')
-    parser.add_argument('--no-progress', action='store_true',
-                        help='no progress bar')
     parser.add_argument(
-        '--cfg-options', nargs='+', action=DictAction,
+        '--no-progress', action='store_true', help='no progress bar')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
         help='override config settings, e.g. '
         'train_dataloader.dataset.split_seed=1')
     return parser.parse_args(argv)
@@ -74,20 +85,23 @@ def main(argv=None) -> int:
             print(f'== {split}: no {split}_dataloader.dataset in the config')
             total += 1
             continue
-        limits = {k: v for k, v in (('min_size', args.min_size),
-                                    ('max_pixels', args.max_pixels))
-                  if v is not None}
+        limits = {
+            k: v
+            for k, v in (('min_size', args.min_size),
+                         ('max_pixels', args.max_pixels)) if v is not None
+        }
         dataset, load_errors, build_s = build_for_check(
-            loader['dataset'], data_root=args.data_root,
-            size_limits=limits)
+            loader['dataset'], data_root=args.data_root, size_limits=limits)
         if dataset is None:
             print(f'== {split}: the dataset could not be built')
             for error in load_errors:
                 print(f'   - {error.path}: {error.problem}')
             total += len(load_errors)
             continue
-        print(f'Checking {split} ({type(dataset).__name__}, '
-              f'{len(dataset)} samples)...', flush=True)
+        print(
+            f'Checking {split} ({type(dataset).__name__}, '
+            f'{len(dataset)} samples)...',
+            flush=True)
         report = check_dataset(
             dataset, split, load_errors, progress=not args.no_progress)
         report.build_seconds = build_s

@@ -32,8 +32,11 @@ def parse_args(argv=None):
     p.add_argument('config')
     p.add_argument('checkpoint', help='path or zoo://NAME')
     p.add_argument('--out', required=True, help='checkpoint with meta.ood')
-    p.add_argument('--max-images', type=int, default=600,
-                   help='training images used (seeded subset)')
+    p.add_argument(
+        '--max-images',
+        type=int,
+        default=600,
+        help='training images used (seeded subset)')
     p.add_argument('--calib-fraction', type=float, default=0.2)
     p.add_argument('--quantile', type=float, default=0.99)
     p.add_argument('--seed', type=int, default=0)
@@ -65,10 +68,12 @@ def main(argv=None):
     paths = training_images(cfg)
     rng = np.random.default_rng(args.seed)
     if len(paths) > args.max_images:
-        paths = [paths[i] for i in np.sort(rng.choice(
-            len(paths), args.max_images, replace=False))]
-    feats = inferencer.features(paths, batch_size=args.batch_size,
-                                show_progress=True)
+        paths = [
+            paths[i] for i in np.sort(
+                rng.choice(len(paths), args.max_images, replace=False))
+        ]
+    feats = inferencer.features(
+        paths, batch_size=args.batch_size, show_progress=True)
     fit, calib = split_fit_calib(len(feats), args.calib_fraction, args.seed)
     ood = MahalanobisOOD.fit(feats[fit], feats[calib], args.quantile)
     checkpoint = load_from_local(ckpt_path, 'cpu')

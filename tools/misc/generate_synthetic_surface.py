@@ -28,34 +28,50 @@ import time
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.datasets import SyntheticSurfaceDefectDataset  # noqa: E402
-from defectzoo.datasets.synthetic import (DEFECT_CLASSES,  # noqa: E402
-                                          save_sample_grid, write_neu_layout)
+from defectzoo.datasets.synthetic import DEFECT_CLASSES  # noqa: E402
+from defectzoo.datasets.synthetic import save_sample_grid, write_neu_layout
 
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Write synthetic surface-defect images (NEU layout)')
     parser.add_argument('out_dir', help='output folder')
-    parser.add_argument('--num-per-class', type=int, default=300,
-                        help='images per class (default 300, as NEU)')
-    parser.add_argument('--img-size', type=int, default=200,
-                        help='image side in pixels (default 200, as NEU)')
+    parser.add_argument(
+        '--num-per-class',
+        type=int,
+        default=300,
+        help='images per class (default 300, as NEU)')
+    parser.add_argument(
+        '--img-size',
+        type=int,
+        default=200,
+        help='image side in pixels (default 200, as NEU)')
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--split', default='train',
-                        choices=['train', 'val', 'test'])
-    parser.add_argument('--classes', nargs='+', default=list(DEFECT_CLASSES),
-                        choices=list(DEFECT_CLASSES),
-                        help='defect classes (default all five)')
-    parser.add_argument('--with-defect-free', action='store_true',
-                        help='add a "defect_free" class')
-    parser.add_argument('--ext', default='.jpg', choices=['.jpg', '.png'],
-                        help='image format (default .jpg, as NEU)')
-    parser.add_argument('--grid-name', default='grid.png',
-                        help='file name of the sample grid in OUT_DIR')
+    parser.add_argument(
+        '--split', default='train', choices=['train', 'val', 'test'])
+    parser.add_argument(
+        '--classes',
+        nargs='+',
+        default=list(DEFECT_CLASSES),
+        choices=list(DEFECT_CLASSES),
+        help='defect classes (default all five)')
+    parser.add_argument(
+        '--with-defect-free',
+        action='store_true',
+        help='add a "defect_free" class')
+    parser.add_argument(
+        '--ext',
+        default='.jpg',
+        choices=['.jpg', '.png'],
+        help='image format (default .jpg, as NEU)')
+    parser.add_argument(
+        '--grid-name',
+        default='grid.png',
+        help='file name of the sample grid in OUT_DIR')
     parser.add_argument('--grid-rows', type=int, default=3)
     parser.add_argument('--grid-tile', type=int, default=112)
-    parser.add_argument('--grid-only', action='store_true',
-                        help='write only the sample grid')
+    parser.add_argument(
+        '--grid-only', action='store_true', help='write only the sample grid')
     return parser.parse_args(argv)
 
 
@@ -63,9 +79,14 @@ def main(argv=None):
     args = parse_args(argv)
     ncls = len(args.classes) + args.with_defect_free
     dataset = SyntheticSurfaceDefectDataset(
-        task='cls', num_samples=args.num_per_class * ncls, split=args.split,
-        seed=args.seed, img_size=args.img_size, defect_classes=args.classes,
-        with_defect_free=args.with_defect_free, color_type='grayscale')
+        task='cls',
+        num_samples=args.num_per_class * ncls,
+        split=args.split,
+        seed=args.seed,
+        img_size=args.img_size,
+        defect_classes=args.classes,
+        with_defect_free=args.with_defect_free,
+        color_type='grayscale')
     os.makedirs(args.out_dir, exist_ok=True)
     if not args.grid_only:
         start = time.time()
@@ -74,8 +95,8 @@ def main(argv=None):
               f'({", ".join(f"{k} {v}" for k, v in counts.items())}) in '
               f'{time.time() - start:.0f} s')
     grid_path = osp.join(args.out_dir, args.grid_name)
-    save_sample_grid(dataset, grid_path, rows=args.grid_rows,
-                     tile=args.grid_tile)
+    save_sample_grid(
+        dataset, grid_path, rows=args.grid_rows, tile=args.grid_tile)
     print(f'sample grid: {grid_path} '
           f'({osp.getsize(grid_path) / 1024:.0f} KB)')
 

@@ -34,8 +34,12 @@ from defectzoo.visualization.image_grid import tile_images  # noqa: E402
 COLORS = [(40, 40, 230), (0, 190, 255)]  # BGR: critical red, minor amber
 
 
-def save_grid(root: str, out_path: str, num: int = 8, cols: int = 4,
-              tile: int = 256, split: str = 'train') -> str:
+def save_grid(root: str,
+              out_path: str,
+              num: int = 8,
+              cols: int = 4,
+              tile: int = 256,
+              split: str = 'train') -> str:
     """Tile the first ``num`` images of ``split`` (log intensity, 0.5-99.5
     percentile window) with their boxes coloured by class and a legend."""
     with open(osp.join(root, 'annotations', f'{split}.json')) as f:
@@ -45,21 +49,21 @@ def save_grid(root: str, out_path: str, num: int = 8, cols: int = 4,
         raise ValueError(f'no {split} images in {root} for the grid')
     cells = []
     for info in images:
-        img = cv2.imread(osp.join(root, split, info['file_name']),
-                         cv2.IMREAD_UNCHANGED)
+        img = cv2.imread(
+            osp.join(root, split, info['file_name']), cv2.IMREAD_UNCHANGED)
         log = np.log1p(img.astype(np.float32))  # thickness-linear display
         cell = window_to_uint8(log, *np.percentile(log, (0.5, 99.5)))
-        cell = cv2.cvtColor(cv2.resize(cell, (tile, tile),
-                                       interpolation=cv2.INTER_AREA),
-                            cv2.COLOR_GRAY2BGR)
+        cell = cv2.cvtColor(
+            cv2.resize(cell, (tile, tile), interpolation=cv2.INTER_AREA),
+            cv2.COLOR_GRAY2BGR)
         scale = tile / info['width']
         for ann in coco['annotations']:
             if ann['image_id'] == info['id']:
                 x, y, w, h = (v * scale for v in ann['bbox'])
-                cv2.rectangle(cell, (int(x) - 3, int(y) - 3),
-                              (int(np.ceil(x + w)) + 2,
-                               int(np.ceil(y + h)) + 2),
-                              COLORS[ann['category_id'] - 1], 1)
+                cv2.rectangle(
+                    cell, (int(x) - 3, int(y) - 3),
+                    (int(np.ceil(x + w)) + 2, int(np.ceil(y + h)) + 2),
+                    COLORS[ann['category_id'] - 1], 1)
         cells.append(cell)
     body = tile_images(cells, cols)
     rows = body.shape[0] // tile
@@ -85,23 +89,37 @@ def parse_args(argv=None):
     parser.add_argument('--num-val', type=int, default=50)
     parser.add_argument('--img-size', type=int, default=512)
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--num-defects', type=int, nargs=2, default=[1, 5],
-                        metavar=('MIN', 'MAX'), help='defects per image')
-    parser.add_argument('--grid-num', type=int, default=8,
-                        help='images in the sample grid (0: no grid)')
+    parser.add_argument(
+        '--num-defects',
+        type=int,
+        nargs=2,
+        default=[1, 5],
+        metavar=('MIN', 'MAX'),
+        help='defects per image')
+    parser.add_argument(
+        '--grid-num',
+        type=int,
+        default=8,
+        help='images in the sample grid (0: no grid)')
     parser.add_argument('--grid-cols', type=int, default=4)
     parser.add_argument('--grid-tile', type=int, default=256)
-    parser.add_argument('--grid-out', default=None,
-                        help='grid path (default OUT_DIR/sample_grid.png)')
+    parser.add_argument(
+        '--grid-out',
+        default=None,
+        help='grid path (default OUT_DIR/sample_grid.png)')
     return parser.parse_args(argv)
 
 
 def main(argv=None):
     args = parse_args(argv)
     generate_synthetic_xray(
-        args.out_dir, num_unlabelled=args.num_unlabelled,
-        num_train=args.num_train, num_val=args.num_val,
-        img_size=args.img_size, seed=args.seed, num_defects=args.num_defects)
+        args.out_dir,
+        num_unlabelled=args.num_unlabelled,
+        num_train=args.num_train,
+        num_val=args.num_val,
+        img_size=args.img_size,
+        seed=args.seed,
+        num_defects=args.num_defects)
     print(f'synthetic X-ray data set in {args.out_dir}')
     if args.grid_num > 0 and args.num_train > 0:
         out = args.grid_out or osp.join(args.out_dir, 'sample_grid.png')

@@ -33,13 +33,14 @@ def parse_args(argv=None):
     parser.add_argument('in_file', help='input checkpoint filename')
     parser.add_argument('out_file', help='output checkpoint filename')
     parser.add_argument('--date', help='yyyymmdd (default: today, UTC)')
-    parser.add_argument('--json', action='store_true',
-                        help='print file, size and sha256 as JSON')
+    parser.add_argument(
+        '--json',
+        action='store_true',
+        help='print file, size and sha256 as JSON')
     return parser.parse_args(argv)
 
 
-def process_checkpoint(in_file: str, out_file: str,
-                       date: str = None) -> dict:
+def process_checkpoint(in_file: str, out_file: str, date: str = None) -> dict:
     """Write the published file; return ``dict(file, size, sha256)``."""
     checkpoint = load_from_local(in_file, 'cpu')
     for key in DROPPED:
@@ -48,8 +49,9 @@ def process_checkpoint(in_file: str, out_file: str,
         checkpoint = dict(state_dict=checkpoint)
     meta = checkpoint.setdefault('meta', {})
     if not meta.get('dataset_meta'):
-        print(f'warning: {in_file} has no dataset_meta (class names)',
-              file=sys.stderr)
+        print(
+            f'warning: {in_file} has no dataset_meta (class names)',
+            file=sys.stderr)
     out_dir = osp.dirname(osp.abspath(out_file))
     if not osp.isdir(out_dir):
         raise SystemExit(f'Directory {out_dir} does not exist, please '

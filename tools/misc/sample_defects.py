@@ -24,7 +24,7 @@ set is shown in configs/magna_defect_gan/README.md.
 Example::
 
     python tools/misc/sample_defects.py \\
-        configs/magna_defect_gan/magna-defect-gan_unet-patchgan_1xb8-7k_synthetic-surface-256px.py \\
+        configs/magna_defect_gan/magna-defect-gan_*_synthetic-surface-*.py \\
         work_dirs/gan/iter_7000.pth --num 1000 --out data/synthetic_defects \\
         --guide brightness=2
 """
@@ -49,23 +49,32 @@ def parse_args(argv=None):
         description='Sample synthetic defect images from a trained GAN')
     parser.add_argument('config')
     parser.add_argument('checkpoint')
-    parser.add_argument('--num', type=int, default=100,
-                        help='number of images')
+    parser.add_argument(
+        '--num', type=int, default=100, help='number of images')
     parser.add_argument('--out', required=True, help='output folder')
-    parser.add_argument('--guide', nargs='*', default=[],
-                        metavar='ATTR=VALUE',
-                        help='fix guide attributes: defect_type=<name>, '
-                        'brightness=<bin>, texture=<bin>')
+    parser.add_argument(
+        '--guide',
+        nargs='*',
+        default=[],
+        metavar='ATTR=VALUE',
+        help='fix guide attributes: defect_type=<name>, '
+        'brightness=<bin>, texture=<bin>')
     parser.add_argument('--rotation', type=float, default=180.)
     parser.add_argument('--scale', type=float, nargs=2, default=(0.7, 1.3))
     parser.add_argument('--shift', type=float, default=0.25)
     parser.add_argument('--combine-prob', type=float, default=0.3)
     parser.add_argument('--batch-size', type=int, default=16)
     parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--max-masks', type=int, default=None,
-                        help='use at most this many real masks')
-    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
-                        help='config overrides key=value')
+    parser.add_argument(
+        '--max-masks',
+        type=int,
+        default=None,
+        help='use at most this many real masks')
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='config overrides key=value')
     return parser.parse_args(argv)
 
 
@@ -110,10 +119,13 @@ def parse_fixed_guide(items, guide_cfg):
 def collect_real_masks(cfg, max_masks=None):
     """(masks, guides) of the config's training pairs at the GAN size."""
     from mmengine.utils import ProgressBar
+
     from defectzoo.registry import DATASETS
     ds_cfg = cfg.train_dataloader.dataset
-    pipeline = [t for t in ds_cfg.pipeline
-                if t['type'].split('.')[-1] not in ('RandomFlip', )]
+    pipeline = [
+        t for t in ds_cfg.pipeline
+        if t['type'].split('.')[-1] not in ('RandomFlip', )
+    ]
     dataset = DATASETS.build(dict(ds_cfg, pipeline=pipeline))
     n = len(dataset) if max_masks is None else min(max_masks, len(dataset))
     masks, guides = [], []
@@ -129,16 +141,16 @@ def collect_real_masks(cfg, max_masks=None):
 
 
 def write_grid(path, masks, images, rows=8):
-    from torchvision.utils import make_grid
     from PIL import Image
+    from torchvision.utils import make_grid
     n = min(rows * 2, len(images))
     tiles = []
     for m, im in zip(masks[:n], images[:n]):
         tiles += [torch.from_numpy(m * 255)[None], torch.from_numpy(im)[None]]
-    grid = make_grid(torch.stack(tiles).float() / 255, nrow=4, padding=2,
-                     pad_value=1)
-    Image.fromarray((grid[0].numpy() * 255).round().astype(np.uint8)).save(
-        path)
+    grid = make_grid(
+        torch.stack(tiles).float() / 255, nrow=4, padding=2, pad_value=1)
+    Image.fromarray(
+        (grid[0].numpy() * 255).round().astype(np.uint8)).save(path)
 
 
 def main(argv=None):
@@ -163,10 +175,15 @@ def main(argv=None):
     model.eval()
 
     masks, guides = collect_real_masks(cfg, args.max_masks)
-    sampler = MaskSampler(masks, guides, rotation=args.rotation,
-                          scale=tuple(args.scale), shift=args.shift,
-                          combine_prob=args.combine_prob, fixed_guide=fixed,
-                          seed=args.seed)
+    sampler = MaskSampler(
+        masks,
+        guides,
+        rotation=args.rotation,
+        scale=tuple(args.scale),
+        shift=args.shift,
+        combine_prob=args.combine_prob,
+        fixed_guide=fixed,
+        seed=args.seed)
     for sub in ('images', 'masks'):
         os.makedirs(osp.join(args.out, sub), exist_ok=True)
     gen = torch.Generator().manual_seed(args.seed)
@@ -191,11 +208,16 @@ def main(argv=None):
             cv2.imwrite(osp.join(args.out, 'masks', stem + '.png'), m * 255)
             rel = f'images/{stem}.png'
             labels.append((rel, int(g[0]) if len(g) else 0))
-            meta.append(dict(
-                file=rel, mask=f'masks/{stem}.png',
-                guide={a: int(v) for a, v in zip(ATTRIBUTES, g)},
-                defect_type=types[int(g[0])] if len(g) else None,
-                source_masks=[int(s) for s in src]))
+            meta.append(
+                dict(
+                    file=rel,
+                    mask=f'masks/{stem}.png',
+                    guide={
+                        a: int(v)
+                        for a, v in zip(ATTRIBUTES, g)
+                    },
+                    defect_type=types[int(g[0])] if len(g) else None,
+                    source_masks=[int(s) for s in src]))
             if len(grid_imgs) < 16:
                 grid_masks.append(m)
                 grid_imgs.append(img[..., 0])
@@ -209,10 +231,16 @@ def main(argv=None):
     with open(osp.join(args.out, 'classes.txt'), 'w') as f:
         f.writelines(f'{t}\n' for t in types)
     with open(osp.join(args.out, 'meta.json'), 'w') as f:
-        json.dump(dict(config=args.config, checkpoint=args.checkpoint,
-                       seed=args.seed, defect_types=types,
-                       attributes=list(ATTRIBUTES), images=meta), f,
-                  indent=1)
+        json.dump(
+            dict(
+                config=args.config,
+                checkpoint=args.checkpoint,
+                seed=args.seed,
+                defect_types=types,
+                attributes=list(ATTRIBUTES),
+                images=meta),
+            f,
+            indent=1)
     write_grid(osp.join(args.out, 'grid.png'), grid_masks, grid_imgs)
     print(f'wrote {args.num} images to {args.out} (preview: '
           f'{osp.join(args.out, "grid.png")})')

@@ -31,12 +31,18 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     parser.add_argument('src', help='mmpretrain SSL checkpoint (.pth)')
     parser.add_argument('dst', help='output detector-backbone checkpoint')
-    parser.add_argument('--window-size', type=int, default=None,
-                        help='detector Swin window (e.g. 7); default keeps '
-                        'the SSL window')
-    parser.add_argument('--pretrain-img-size', type=int, default=None,
-                        help='detector Swin pretrain_img_size, to resize an '
-                        'absolute position embedding')
+    parser.add_argument(
+        '--window-size',
+        type=int,
+        default=None,
+        help='detector Swin window (e.g. 7); default keeps '
+        'the SSL window')
+    parser.add_argument(
+        '--pretrain-img-size',
+        type=int,
+        default=None,
+        help='detector Swin pretrain_img_size, to resize an '
+        'absolute position embedding')
     return parser.parse_args()
 
 

@@ -19,7 +19,6 @@ import sys
 
 import cv2
 import numpy as np
-import torch
 from mmengine.config import DictAction
 from mmengine.dataset import Compose
 from mmengine.registry import DefaultScope
@@ -27,8 +26,8 @@ from mmengine.registry import DefaultScope
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.apis import init_model, load_config  # noqa: E402
 from defectzoo.deploy.evaluate import find_pipeline  # noqa: E402
-from defectzoo.visualization import (ClassifierCAM, DetectorCAM,  # noqa
-                                     cam_methods, to_rgb_float)
+from defectzoo.visualization import DetectorCAM  # noqa
+from defectzoo.visualization import ClassifierCAM, cam_methods, to_rgb_float
 
 
 def parse_args(argv=None):
@@ -36,15 +35,22 @@ def parse_args(argv=None):
     parser.add_argument('config')
     parser.add_argument('checkpoint')
     parser.add_argument('images', nargs='+')
-    parser.add_argument('--method', default='gradcam',
-                        choices=sorted(cam_methods()))
-    parser.add_argument('--target-layers', nargs='+',
-                        help='module names (default: per backbone)')
-    parser.add_argument('--target-category', type=int,
-                        help='class index (default: the predicted class)')
+    parser.add_argument(
+        '--method', default='gradcam', choices=sorted(cam_methods()))
+    parser.add_argument(
+        '--target-layers',
+        nargs='+',
+        help='module names (default: per backbone)')
+    parser.add_argument(
+        '--target-category',
+        type=int,
+        help='class index (default: the predicted class)')
     parser.add_argument('--out-dir', default='work_dirs/cam')
-    parser.add_argument('--score-thr', type=float, default=0.3,
-                        help='detectors: boxes above this score')
+    parser.add_argument(
+        '--score-thr',
+        type=float,
+        default=0.3,
+        help='detectors: boxes above this score')
     parser.add_argument('--max-boxes', type=int, default=5)
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
@@ -52,8 +58,8 @@ def parse_args(argv=None):
 
 def test_pipeline(cfg):
     loader = cfg.get('test_dataloader') or cfg.get('val_dataloader')
-    pipeline = loader and (loader.dataset.get('pipeline') or
-                           find_pipeline(loader.dataset))
+    pipeline = loader and (loader.dataset.get('pipeline')
+                           or find_pipeline(loader.dataset))
     if not pipeline:
         raise ValueError(f'{cfg.filename}: no test pipeline to load images')
     pipeline = [t for t in pipeline if 'Annotations' not in t['type']]
@@ -86,8 +92,8 @@ def main(argv=None):
     model = init_model(cfg, args.checkpoint)
     from mmdet.models.detectors import BaseDetector
     is_det = isinstance(model, BaseDetector)
-    cam = (DetectorCAM if is_det else ClassifierCAM)(
-        model, args.method, args.target_layers)
+    cam = (DetectorCAM if is_det else ClassifierCAM)(model, args.method,
+                                                     args.target_layers)
     classes = model.dataset_meta.get('classes')
     os.makedirs(args.out_dir, exist_ok=True)
     written = []

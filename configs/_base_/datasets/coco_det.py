@@ -8,9 +8,9 @@ img_prefix = 'images/'
 train_ann = 'annotations/train.json'
 val_ann = 'annotations/val.json'
 test_ann = 'annotations/test.json'
-classes = None                     # None: all categories of the JSON file
+classes = None  # None: all categories of the JSON file
 img_scale = (800, 800)
-batch_size = 4                     # per GPU
+batch_size = 4  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'CocoDetDataset'
@@ -26,9 +26,10 @@ test_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='mmdet.Resize', scale=img_scale, keep_ratio=True),
     dict(type='mmdet.LoadAnnotations', with_bbox=True),
-    dict(type='mmdet.PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor')),
+    dict(
+        type='mmdet.PackDetInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                   'scale_factor')),
 ]
 
 train_dataset = dict(
@@ -40,7 +41,10 @@ train_dataset = dict(
     filter_cfg=dict(filter_empty_gt=True, min_size=8),
     pipeline=train_pipeline)
 val_dataset = dict(
-    train_dataset, ann_file=val_ann, filter_cfg=None, test_mode=True,
+    train_dataset,
+    ann_file=val_ann,
+    filter_cfg=None,
+    test_mode=True,
     pipeline=test_pipeline)
 test_dataset = dict(val_dataset, ann_file=test_ann)
 

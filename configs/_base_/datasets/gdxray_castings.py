@@ -5,11 +5,11 @@
 #       data/gdxray/annotations --test-fraction 0.2 --seed 0
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/gdxray_castings.py
 # ---- frequently modified parameters ----------------------------------------
-data_root = 'data/gdxray/'            # Castings/ + annotations/
+data_root = 'data/gdxray/'  # Castings/ + annotations/
 train_ann = 'annotations/train.json'
-test_ann = 'annotations/test.json'    # GDXray has no val split: val = test
-img_scale = (768, 768)                # Castings images are about 768 x 572
-batch_size = 4                        # per GPU
+test_ann = 'annotations/test.json'  # GDXray has no val split: val = test
+img_scale = (768, 768)  # Castings images are about 768 x 572
+batch_size = 4  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'GDXrayCastingsDataset'
@@ -19,17 +19,20 @@ train_pipeline = [
     dict(type='LoadImageChecked', backend_args=backend_args),
     dict(type='mmdet.LoadAnnotations', with_bbox=True),
     dict(type='mmdet.Resize', scale=img_scale, keep_ratio=True),
-    dict(type='mmdet.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmdet.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='mmdet.PackDetInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageChecked', backend_args=backend_args),
     dict(type='mmdet.Resize', scale=img_scale, keep_ratio=True),
     dict(type='mmdet.LoadAnnotations', with_bbox=True),
-    dict(type='mmdet.PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor')),
+    dict(
+        type='mmdet.PackDetInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                   'scale_factor')),
 ]
 
 train_dataloader = dict(

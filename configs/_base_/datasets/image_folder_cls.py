@@ -4,11 +4,11 @@
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/my_defects/'
 train_prefix, val_prefix, test_prefix = 'train', 'val', 'test'
-classes = None                     # None: the sorted folder names; or a
-                                   # tuple naming (and ordering) the folders
+classes = None  # None: the sorted folder names; or a
+# tuple naming (and ordering) the folders
 num_classes = 2
 img_size = 224
-batch_size = 32                    # per GPU
+batch_size = 32  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'ImageFolderClsDataset'
@@ -38,8 +38,8 @@ train_dataset = dict(
     data_prefix=train_prefix,
     classes=classes,
     pipeline=train_pipeline)
-val_dataset = dict(train_dataset, data_prefix=val_prefix,
-                   pipeline=test_pipeline)
+val_dataset = dict(
+    train_dataset, data_prefix=val_prefix, pipeline=test_pipeline)
 test_dataset = dict(val_dataset, data_prefix=test_prefix)
 
 train_dataloader = dict(

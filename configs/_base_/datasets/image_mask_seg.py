@@ -8,11 +8,11 @@
 data_root = 'data/my_masks/'
 train_dir, val_dir, test_dir = 'train', 'val', 'test'
 classes = ('background', 'defect')
-mask_threshold = 'auto'            # 'auto': 128 for two classes, else None
-missing_mask = 'error'             # 'background': image without mask = good
+mask_threshold = 'auto'  # 'auto': 128 for two classes, else None
+missing_mask = 'error'  # 'background': image without mask = good
 crop_size = (256, 256)
 img_scale = (512, 512)
-batch_size = 8                     # per GPU
+batch_size = 8  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'ImageMaskFolderDataset'
@@ -20,8 +20,11 @@ dataset_type = 'ImageMaskFolderDataset'
 train_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='LoadDefectMask'),
-    dict(type='mmseg.RandomResize', scale=img_scale, ratio_range=(0.5, 1.5),
-         keep_ratio=True),
+    dict(
+        type='mmseg.RandomResize',
+        scale=img_scale,
+        ratio_range=(0.5, 1.5),
+        keep_ratio=True),
     dict(type='mmseg.RandomCrop', crop_size=crop_size),
     dict(type='mmseg.RandomFlip', prob=0.5),
     dict(type='mmseg.PackSegInputs'),
@@ -36,21 +39,21 @@ test_pipeline = [
 train_dataset = dict(
     type=dataset_type,
     data_root=data_root,
-    data_prefix=dict(img_path=train_dir + '/images',
-                     seg_map_path=train_dir + '/masks'),
+    data_prefix=dict(
+        img_path=train_dir + '/images', seg_map_path=train_dir + '/masks'),
     metainfo=dict(classes=classes),
     mask_threshold=mask_threshold,
     missing_mask=missing_mask,
     pipeline=train_pipeline)
 val_dataset = dict(
     train_dataset,
-    data_prefix=dict(img_path=val_dir + '/images',
-                     seg_map_path=val_dir + '/masks'),
+    data_prefix=dict(
+        img_path=val_dir + '/images', seg_map_path=val_dir + '/masks'),
     pipeline=test_pipeline)
 test_dataset = dict(
     val_dataset,
-    data_prefix=dict(img_path=test_dir + '/images',
-                     seg_map_path=test_dir + '/masks'))
+    data_prefix=dict(
+        img_path=test_dir + '/images', seg_map_path=test_dir + '/masks'))
 
 train_dataloader = dict(
     batch_size=batch_size,

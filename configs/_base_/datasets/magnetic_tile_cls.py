@@ -4,13 +4,13 @@
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/magnetic_tile_cls.py
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'  # MT_<Class>/Imgs/<id>.jpg (+ .png masks)
-split_ratios = (0.7, 0.1, 0.2)     # train / val / test, per class
+split_ratios = (0.7, 0.1, 0.2)  # train / val / test, per class
 split_seed = 0
 # Split files instead (tools/dataset_converters/magnetic_tile_split.py):
 # set ann_file='/path/to/splits/train.txt' etc. in the datasets below.
 num_classes = 6
 img_size = 224
-batch_size = 32                    # per GPU
+batch_size = 32  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'MagneticTileClsDataset'
@@ -24,10 +24,14 @@ data_preprocessor = dict(
 # Images are grey and of varied size and aspect (about 100-600 px).
 train_pipeline = [
     dict(type='LoadImageChecked'),
-    dict(type='mmpretrain.RandomResizedCrop', scale=img_size,
-         crop_ratio_range=(0.6, 1.0)),
-    dict(type='mmpretrain.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomResizedCrop',
+        scale=img_size,
+        crop_ratio_range=(0.6, 1.0)),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='mmpretrain.PackInputs'),
 ]
 test_pipeline = [

@@ -5,21 +5,24 @@
 # on the image (DefectGuideVector).
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
-split_ratios = (0.7, 0.1, 0.2)     # train / val / test, per defect folder
+split_ratios = (0.7, 0.1, 0.2)  # train / val / test, per defect folder
 split_seed = 0
-pair_size = 256                    # image / mask size fed to the GAN
+pair_size = 256  # image / mask size fed to the GAN
 defect_types = ('Blowhole', 'Break', 'Crack', 'Fray', 'Uneven')
-brightness_edges = (75., 95.)      # background mean grey -> 3 bins
-texture_edges = (5.5, 7.5)         # background high-pass std -> 3 bins
+brightness_edges = (75., 95.)  # background mean grey -> 3 bins
+texture_edges = (5.5, 7.5)  # background high-pass std -> 3 bins
 batch_size = 8
 num_workers = 2
 # -----------------------------------------------------------------------------
-guide = dict(type='DefectGuideVector', defect_types=defect_types,
-             type_from='folder_class', brightness_edges=brightness_edges,
-             texture_edges=texture_edges)
+guide = dict(
+    type='DefectGuideVector',
+    defect_types=defect_types,
+    type_from='folder_class',
+    brightness_edges=brightness_edges,
+    texture_edges=texture_edges)
 train_pipeline = [
     dict(type='LoadImageChecked', color_type='grayscale'),
-    dict(type='LoadDefectMask'),             # mask / image size checked
+    dict(type='LoadDefectMask'),  # mask / image size checked
     guide,
     dict(type='Resize', scale=(pair_size, pair_size), keep_ratio=False),
     dict(type='RandomFlip', prob=0.5, direction=['horizontal', 'vertical']),

@@ -5,13 +5,13 @@
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/magnetic_tile_det.py
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
-split_ratios = (0.7, 0.1, 0.2)     # train / val / test, per folder class
+split_ratios = (0.7, 0.1, 0.2)  # train / val / test, per folder class
 split_seed = 0
 mask_threshold = 128
-min_area = 4                       # smaller components give no box
-class_agnostic = False             # True: a single class 'defect'
+min_area = 4  # smaller components give no box
+class_agnostic = False  # True: a single class 'defect'
 img_scale = (512, 512)
-batch_size = 8                     # per GPU
+batch_size = 8  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'MagneticTileDetDataset'
@@ -27,9 +27,10 @@ test_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='mmdet.Resize', scale=img_scale, keep_ratio=True),
     dict(type='mmdet.LoadAnnotations', with_bbox=True),
-    dict(type='mmdet.PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor')),
+    dict(
+        type='mmdet.PackDetInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                   'scale_factor')),
 ]
 
 train_dataset = dict(
@@ -45,7 +46,10 @@ train_dataset = dict(
     filter_cfg=dict(filter_empty_gt=False),  # keep Free images as negatives
     pipeline=train_pipeline)
 val_dataset = dict(
-    train_dataset, split='val', filter_cfg=None, test_mode=True,
+    train_dataset,
+    split='val',
+    filter_cfg=None,
+    test_mode=True,
     pipeline=test_pipeline)
 test_dataset = dict(val_dataset, split='test')
 

@@ -6,12 +6,12 @@
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/magnetic_tile_seg.py
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
-split_ratios = (0.7, 0.1, 0.2)     # train / val / test, per folder class
+split_ratios = (0.7, 0.1, 0.2)  # train / val / test, per folder class
 split_seed = 0
 mask_threshold = 128
-min_area = 4                       # smaller components give no box
-img_scale = (600, 600)             # the paper's input size (w, h)
-batch_size = 8                     # per GPU
+min_area = 4  # smaller components give no box
+img_scale = (600, 600)  # the paper's input size (w, h)
+batch_size = 8  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'MagneticTileSegDataset'
@@ -21,8 +21,10 @@ train_pipeline = [
     dict(type='LoadDefectMask', allow_missing=False),
     dict(type='MaskToInstances', num_classes=2, min_area=min_area),
     dict(type='mmdet.Resize', scale=img_scale, keep_ratio=False),
-    dict(type='mmdet.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmdet.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='PackMultiTaskInputs'),
 ]
 test_pipeline = [

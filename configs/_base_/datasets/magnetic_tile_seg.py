@@ -5,12 +5,12 @@
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/magnetic_tile_seg.py
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
-split_ratios = (0.7, 0.1, 0.2)     # train / val / test, per folder class
+split_ratios = (0.7, 0.1, 0.2)  # train / val / test, per folder class
 split_seed = 0
 mask_threshold = 128
 crop_size = (256, 256)
 img_scale = (512, 512)
-batch_size = 8                     # per GPU
+batch_size = 8  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'MagneticTileSegDataset'
@@ -18,8 +18,11 @@ dataset_type = 'MagneticTileSegDataset'
 train_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='LoadDefectMask'),
-    dict(type='mmseg.RandomResize', scale=img_scale, ratio_range=(0.5, 1.5),
-         keep_ratio=True),
+    dict(
+        type='mmseg.RandomResize',
+        scale=img_scale,
+        ratio_range=(0.5, 1.5),
+        keep_ratio=True),
     dict(type='mmseg.RandomCrop', crop_size=crop_size),
     dict(type='mmseg.RandomFlip', prob=0.5),
     dict(type='mmseg.PackSegInputs'),

@@ -7,12 +7,12 @@
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/mixedwm38/'
 ann_file = 'Wafer_Map_Datasets.npz'
-img_size = 208                    # 4 x 52: whole-pixel nearest upscaling
+img_size = 208  # 4 x 52: whole-pixel nearest upscaling
 test_ratio = 0.2
 split_seed = 0
-num_per_class = None              # small data: 20 / 50 / 100 per class
+num_per_class = None  # small data: 20 / 50 / 100 per class
 num_classes = 38
-batch_size = 32                   # per GPU
+batch_size = 32  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'MixedWM38Dataset'
@@ -25,8 +25,10 @@ data_preprocessor = dict(
 
 # no loading transform: the dataset gives the rendered image
 train_pipeline = [
-    dict(type='mmpretrain.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='mmpretrain.PackInputs'),
 ]
 test_pipeline = [dict(type='mmpretrain.PackInputs')]
@@ -46,9 +48,12 @@ train_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
-    dataset=dict(common, split='train', num_per_class=num_per_class,
-                 pipeline=train_pipeline))
-val_dataloader = dict(            # the papers have no val split: val = test
+    dataset=dict(
+        common,
+        split='train',
+        num_per_class=num_per_class,
+        pipeline=train_pipeline))
+val_dataloader = dict(  # the papers have no val split: val = test
     batch_size=batch_size,
     num_workers=num_workers,
     persistent_workers=True,

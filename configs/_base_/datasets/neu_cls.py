@@ -2,14 +2,14 @@
 # Class from the file name; seeded stratified split made on the fly.
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/neu_cls.py
 # ---- frequently modified parameters ----------------------------------------
-data_root = 'data/neu-det/'       # IMAGES/ (+ ANNOTATIONS/) of NEU-DET
-split_ratios = (0.7, 0.1, 0.2)    # train / val / test, per class
+data_root = 'data/neu-det/'  # IMAGES/ (+ ANNOTATIONS/) of NEU-DET
+split_ratios = (0.7, 0.1, 0.2)  # train / val / test, per class
 split_seed = 0
 # Split files instead (tools/dataset_converters/neu_split.py): set
 # ann_file='splits/train.txt' etc. in the datasets below.
 num_classes = 6
 img_size = 224
-batch_size = 32                   # per GPU
+batch_size = 32  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'NEUClsDataset'
@@ -22,10 +22,14 @@ data_preprocessor = dict(
 
 train_pipeline = [
     dict(type='LoadImageChecked'),
-    dict(type='mmpretrain.RandomResizedCrop', scale=img_size,
-         crop_ratio_range=(0.5, 1.0)),
-    dict(type='mmpretrain.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomResizedCrop',
+        scale=img_size,
+        crop_ratio_range=(0.5, 1.0)),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='mmpretrain.PackInputs'),
 ]
 test_pipeline = [

@@ -3,8 +3,8 @@
 # val / test are the full NEU-CLS splits.
 _base_ = ['./neu_cls.py']
 # ---- frequently modified parameters ----------------------------------------
-k_per_class = 10                  # 10 / 20 / 50
-subset_seed = 0                   # repeat with seeds 0, 1, 2
+k_per_class = 10  # 10 / 20 / 50
+subset_seed = 0  # repeat with seeds 0, 1, 2
 batch_size = 16
 # -----------------------------------------------------------------------------
 train_dataloader = dict(

@@ -3,12 +3,12 @@
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/neu_det.py
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/neu-det/'
-split_ratios = (0.7, 0.1, 0.2)    # train / val / test, per class
+split_ratios = (0.7, 0.1, 0.2)  # train / val / test, per class
 split_seed = 0
 # Split files instead (tools/dataset_converters/neu_split.py): set
 # ann_file='splits/train.txt' etc. in the datasets below.
-img_scale = (400, 400)            # NEU images are 200 x 200
-batch_size = 8                    # per GPU
+img_scale = (400, 400)  # NEU images are 200 x 200
+batch_size = 8  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'NEUDetDataset'
@@ -24,9 +24,10 @@ test_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='mmdet.Resize', scale=img_scale, keep_ratio=True),
     dict(type='mmdet.LoadAnnotations', with_bbox=True),
-    dict(type='mmdet.PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor')),
+    dict(
+        type='mmdet.PackDetInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                   'scale_factor')),
 ]
 
 train_dataset = dict(

@@ -4,12 +4,12 @@
 #   python tools/dataset_converters/severstal_to_masks.py data/severstal
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/severstal_cls.py
 # ---- frequently modified parameters ----------------------------------------
-data_root = 'data/severstal/'     # train.csv + train_images/ + splits/
+data_root = 'data/severstal/'  # train.csv + train_images/ + splits/
 train_split = 'splits/train.txt'
 val_split = 'splits/val.txt'
-img_scale = (800, 128)            # (w, h): half of 1600 x 256
+img_scale = (800, 128)  # (w, h): half of 1600 x 256
 num_classes = 4
-batch_size = 16                   # per GPU
+batch_size = 16  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'SeverstalClsDataset'
@@ -19,13 +19,15 @@ data_preprocessor = dict(
     mean=[123.675, 116.28, 103.53],
     std=[58.395, 57.12, 57.375],
     to_rgb=True,
-    to_onehot=True)               # multi-label targets
+    to_onehot=True)  # multi-label targets
 
 train_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='mmpretrain.Resize', scale=img_scale),
-    dict(type='mmpretrain.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='mmpretrain.PackInputs'),
 ]
 test_pipeline = [

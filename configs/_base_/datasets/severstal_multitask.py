@@ -4,12 +4,12 @@
 # split once:
 #   python tools/dataset_converters/severstal_to_masks.py data/severstal
 # ---- frequently modified parameters ----------------------------------------
-data_root = 'data/severstal/'     # train_images/ + masks/ + splits/
+data_root = 'data/severstal/'  # train_images/ + masks/ + splits/
 train_split = 'splits/train.txt'
 val_split = 'splits/val.txt'
-img_scale = (800, 128)            # the paper's 128 x 800 input (w, h)
-min_area = 4                      # smaller components give no box
-batch_size = 8                    # per GPU
+img_scale = (800, 128)  # the paper's 128 x 800 input (w, h)
+min_area = 4  # smaller components give no box
+batch_size = 8  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'SeverstalSegDataset'
@@ -18,19 +18,25 @@ num_mask_classes = 5
 train_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='LoadDefectMask', allow_missing=False),
-    dict(type='MaskToInstances', num_classes=num_mask_classes,
-         min_area=min_area),
+    dict(
+        type='MaskToInstances',
+        num_classes=num_mask_classes,
+        min_area=min_area),
     dict(type='mmdet.Resize', scale=img_scale, keep_ratio=False),
-    dict(type='mmdet.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmdet.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='PackMultiTaskInputs'),
 ]
 test_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='mmdet.Resize', scale=img_scale, keep_ratio=False),
     dict(type='LoadDefectMask', allow_missing=False),
-    dict(type='MaskToInstances', num_classes=num_mask_classes,
-         min_area=min_area),
+    dict(
+        type='MaskToInstances',
+        num_classes=num_mask_classes,
+        min_area=min_area),
     dict(type='PackMultiTaskInputs'),
 ]
 data_prefix = dict(img_path='train_images', seg_map_path='masks')

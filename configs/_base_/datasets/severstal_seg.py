@@ -4,11 +4,11 @@
 #   python tools/dataset_converters/severstal_to_masks.py data/severstal
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/severstal_seg.py
 # ---- frequently modified parameters ----------------------------------------
-data_root = 'data/severstal/'     # train_images/ + masks/ + splits/
+data_root = 'data/severstal/'  # train_images/ + masks/ + splits/
 train_split = 'splits/train.txt'
 val_split = 'splits/val.txt'
-crop_size = (256, 512)            # (h, w) random crops of the 256 x 1600 strip
-batch_size = 8                    # per GPU
+crop_size = (256, 512)  # (h, w) random crops of the 256 x 1600 strip
+batch_size = 8  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'SeverstalSegDataset'
@@ -25,11 +25,13 @@ train_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='mmseg.LoadAnnotations'),
     dict(type='mmseg.RandomCrop', crop_size=crop_size),
-    dict(type='mmseg.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmseg.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='mmseg.PackSegInputs'),
 ]
-test_pipeline = [                 # whole 1600 x 256 images
+test_pipeline = [  # whole 1600 x 256 images
     dict(type='LoadImageChecked'),
     dict(type='mmseg.LoadAnnotations'),
     dict(type='mmseg.PackSegInputs'),

@@ -5,15 +5,15 @@
 # Samples: docs/images/synthetic_surface_grid.png.
 # Check the data: python tools/misc/check_dataset.py configs/_base_/datasets/synthetic_surface_cls.py
 # ---- frequently modified parameters ----------------------------------------
-num_train = 1500                  # balanced over the classes
+num_train = 1500  # balanced over the classes
 num_val = 300
 num_test = 300
 seed = 0
-img_size = 200                    # generated size (NEU-like)
-input_size = 224                  # network input
-with_defect_free = False          # True adds a 'defect_free' class (index 0)
+img_size = 200  # generated size (NEU-like)
+input_size = 224  # network input
+with_defect_free = False  # True adds a 'defect_free' class (index 0)
 num_classes = 5 + int(with_defect_free)
-batch_size = 32                   # per GPU
+batch_size = 32  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'SyntheticSurfaceDefectDataset'
@@ -26,10 +26,14 @@ data_preprocessor = dict(
 
 # no loading transform: the dataset gives the generated image
 train_pipeline = [
-    dict(type='mmpretrain.RandomResizedCrop', scale=input_size,
-         crop_ratio_range=(0.5, 1.0)),
-    dict(type='mmpretrain.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomResizedCrop',
+        scale=input_size,
+        crop_ratio_range=(0.5, 1.0)),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='mmpretrain.PackInputs'),
 ]
 test_pipeline = [
@@ -38,28 +42,32 @@ test_pipeline = [
     dict(type='mmpretrain.PackInputs'),
 ]
 
-common = dict(type=dataset_type, task='cls', seed=seed, img_size=img_size,
-              with_defect_free=with_defect_free)
+common = dict(
+    type=dataset_type,
+    task='cls',
+    seed=seed,
+    img_size=img_size,
+    with_defect_free=with_defect_free)
 train_dataloader = dict(
     batch_size=batch_size,
     num_workers=num_workers,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     collate_fn=dict(type='default_collate'),
-    dataset=dict(common, split='train', num_samples=num_train,
-                 pipeline=train_pipeline))
+    dataset=dict(
+        common, split='train', num_samples=num_train, pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=batch_size,
     num_workers=num_workers,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='default_collate'),
-    dataset=dict(common, split='val', num_samples=num_val,
-                 pipeline=test_pipeline))
-test_dataloader = dict(val_dataloader,
-                       dataset=dict(common, split='test',
-                                    num_samples=num_test,
-                                    pipeline=test_pipeline))
+    dataset=dict(
+        common, split='val', num_samples=num_val, pipeline=test_pipeline))
+test_dataloader = dict(
+    val_dataloader,
+    dataset=dict(
+        common, split='test', num_samples=num_test, pipeline=test_pipeline))
 val_evaluator = [
     dict(type='mmpretrain.Accuracy', topk=(1, )),
     dict(type='mmpretrain.SingleLabelMetric', average='macro'),

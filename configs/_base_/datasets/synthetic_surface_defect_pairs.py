@@ -12,9 +12,12 @@ texture_edges = (5.5, 6.9)
 batch_size = 8
 num_workers = 2
 # -----------------------------------------------------------------------------
-guide = dict(type='DefectGuideVector', defect_types=defect_types,
-             type_from='seg_label', brightness_edges=brightness_edges,
-             texture_edges=texture_edges)
+guide = dict(
+    type='DefectGuideVector',
+    defect_types=defect_types,
+    type_from='seg_label',
+    brightness_edges=brightness_edges,
+    texture_edges=texture_edges)
 train_pipeline = [
     guide,
     dict(type='Resize', scale=(pair_size, pair_size), keep_ratio=False),
@@ -48,9 +51,15 @@ val_dataloader = dict(
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='default_collate'),
-    dataset=dict(train_dataset, split='val', num_samples=num_test,
-                 pipeline=test_pipeline))
+    dataset=dict(
+        train_dataset,
+        split='val',
+        num_samples=num_test,
+        pipeline=test_pipeline))
 test_dataloader = dict(
     val_dataloader,
-    dataset=dict(train_dataset, split='test', num_samples=num_test,
-                 pipeline=test_pipeline))
+    dataset=dict(
+        train_dataset,
+        split='test',
+        num_samples=num_test,
+        pipeline=test_pipeline))

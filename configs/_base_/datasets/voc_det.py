@@ -8,9 +8,9 @@ img_subdir, ann_subdir = 'JPEGImages', 'Annotations'
 train_ids = 'ImageSets/Main/train.txt'
 val_ids = 'ImageSets/Main/val.txt'
 test_ids = 'ImageSets/Main/test.txt'
-classes = ('defect', )             # the <name>s in the XML files
+classes = ('defect', )  # the <name>s in the XML files
 img_scale = (800, 800)
-batch_size = 4                     # per GPU
+batch_size = 4  # per GPU
 num_workers = 4
 # -----------------------------------------------------------------------------
 dataset_type = 'VOCDetDataset'
@@ -26,9 +26,10 @@ test_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='mmdet.Resize', scale=img_scale, keep_ratio=True),
     dict(type='mmdet.LoadAnnotations', with_bbox=True),
-    dict(type='mmdet.PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor')),
+    dict(
+        type='mmdet.PackDetInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                   'scale_factor')),
 ]
 
 train_dataset = dict(
@@ -41,7 +42,10 @@ train_dataset = dict(
     filter_cfg=dict(filter_empty_gt=True, min_size=8),
     pipeline=train_pipeline)
 val_dataset = dict(
-    train_dataset, ann_file=val_ids, filter_cfg=None, test_mode=True,
+    train_dataset,
+    ann_file=val_ids,
+    filter_cfg=None,
+    test_mode=True,
     pipeline=test_pipeline)
 test_dataset = dict(val_dataset, ann_file=test_ids)
 

@@ -7,13 +7,16 @@
 # (losses, anchor generator, coders) are that library's.
 # ---- frequently modified parameters ----------------------------------------
 depth = 50
-num_seg_classes = 2           # background + defect classes (mask values)
+num_seg_classes = 2  # background + defect classes (mask values)
 num_det_classes = num_seg_classes - 1
-num_cls_classes = 2           # image label: defect-free / defective
-attention = [                 # in every bottleneck, in this order
-    dict(cfg=dict(type='defectzoo.SEAttention', ratio=16), position='after_conv3'),
-    dict(cfg=dict(type='defectzoo.SpatialAttention', kernel_size=7),
-         position='after_conv3'),
+num_cls_classes = 2  # image label: defect-free / defective
+attention = [  # in every bottleneck, in this order
+    dict(
+        cfg=dict(type='defectzoo.SEAttention', ratio=16),
+        position='after_conv3'),
+    dict(
+        cfg=dict(type='defectzoo.SpatialAttention', kernel_size=7),
+        position='after_conv3'),
 ]
 loss_weights = dict(cls=1.0, seg=1.0, det=1.0)
 # -----------------------------------------------------------------------------
@@ -43,8 +46,8 @@ model = dict(
         in_channels=[256, 512, 1024, 2048],
         out_channels=256,
         start_level=0,
-        add_extra_convs='on_output',          # P6, P7 from P5
-        num_outs=6),                          # P2 ... P7
+        add_extra_convs='on_output',  # P6, P7 from P5
+        num_outs=6),  # P2 ... P7
     cls_head=dict(
         _scope_='mmpretrain',
         type='LinearClsHead',
@@ -55,7 +58,7 @@ model = dict(
         _scope_='mmseg',
         type='FPNHead',
         in_channels=[256, 256, 256, 256],
-        in_index=[0, 1, 2, 3],                # P2 ... P5
+        in_index=[0, 1, 2, 3],  # P2 ... P5
         feature_strides=[4, 8, 16, 32],
         channels=128,
         dropout_ratio=0.1,
@@ -65,8 +68,12 @@ model = dict(
         # Dice over the defect classes (ignore_index drops the background
         # channel), linear denominators, smoothing 1
         loss_decode=dict(
-            type='DiceLoss', use_sigmoid=False, naive_dice=True,
-            eps=1.0, ignore_index=0, loss_weight=1.0)),
+            type='DiceLoss',
+            use_sigmoid=False,
+            naive_dice=True,
+            eps=1.0,
+            ignore_index=0,
+            loss_weight=1.0)),
     det_head=dict(
         _scope_='mmdet',
         type='RetinaHead',
@@ -85,16 +92,22 @@ model = dict(
             target_means=[.0, .0, .0, .0],
             target_stds=[1.0, 1.0, 1.0, 1.0]),
         loss_cls=dict(
-            type='FocalLoss', use_sigmoid=True, gamma=4.0, alpha=0.25,
+            type='FocalLoss',
+            use_sigmoid=True,
+            gamma=4.0,
+            alpha=0.25,
             loss_weight=1.0),
         loss_bbox=dict(type='L1Loss', loss_weight=1.0)),
-    det_in_index=(1, 2, 3, 4, 5),             # P3 ... P7
+    det_in_index=(1, 2, 3, 4, 5),  # P3 ... P7
     loss_weights=loss_weights,
     train_cfg=dict(
         det=dict(
             assigner=dict(
-                type='MaxIoUAssigner', pos_iou_thr=0.5, neg_iou_thr=0.4,
-                min_pos_iou=0, ignore_iof_thr=-1),
+                type='MaxIoUAssigner',
+                pos_iou_thr=0.5,
+                neg_iou_thr=0.4,
+                min_pos_iou=0,
+                ignore_iof_thr=-1),
             sampler=dict(type='PseudoSampler'),
             allowed_border=-1,
             pos_weight=-1,

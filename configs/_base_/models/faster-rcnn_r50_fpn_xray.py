@@ -3,7 +3,7 @@
 # types (ResNet, FPN, RPNHead, MaxIoUAssigner, ...) need no prefix and
 # mmdet's internal TASK_UTILS builds (assigners, samplers, coders, prior
 # generators) resolve in mmdet.
-num_classes = 2    # critical, minor
+num_classes = 2  # critical, minor
 model = dict(
     _scope_='mmdet',
     type='FasterRCNN',

@@ -2,18 +2,19 @@
 # U-Net generator, 16x16 PatchGAN conditioned on mask and guide, losses
 # 0.1 * adversarial + 10 * pixel L2 + 0.1 * Gram style (4 layers x 1/4).
 # ---- frequently modified parameters ----------------------------------------
-img_size = 256                   # 128 / 256 / 512 (a multiple of 128)
-guide_dims = (5, 3, 3)           # defect type, brightness bin, texture bin
-style_ckpt = None                # checkpoint of the style network, e.g. a
-                                 # defectzoo-trained ResNet-18 classifier
-                                 # (keys 'backbone.*'); None: random weights
+img_size = 256  # 128 / 256 / 512 (a multiple of 128)
+guide_dims = (5, 3, 3)  # defect type, brightness bin, texture bin
+style_ckpt = None  # checkpoint of the style network, e.g. a
+# defectzoo-trained ResNet-18 classifier
+# (keys 'backbone.*'); None: random weights
 # -----------------------------------------------------------------------------
 style_net = dict(
     type='mmpretrain.ResNet',
     depth=18,
     out_indices=(0, 1, 2, 3),
-    init_cfg=dict(type='Pretrained', checkpoint=style_ckpt,
-                  prefix='backbone.') if style_ckpt else None)
+    init_cfg=dict(
+        type='Pretrained', checkpoint=style_ckpt, prefix='backbone.')
+    if style_ckpt else None)
 model = dict(
     type='MagnaDefectGAN',
     data_preprocessor=dict(type='DefectPairDataPreprocessor'),
@@ -34,7 +35,7 @@ model = dict(
         mask_channels=1,
         guide_dims=guide_dims,
         base_channels=64,
-        num_layers=1,                # receptive field 16 x 16
+        num_layers=1,  # receptive field 16 x 16
         norm_cfg=dict(type='BN')),
     style_loss=dict(
         type='GramStyleLoss',

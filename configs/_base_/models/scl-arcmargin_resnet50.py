@@ -11,12 +11,23 @@ model = dict(
         std=[58.395, 57.12, 57.375],
         to_rgb=True),
     backbone=dict(type='mmpretrain.ResNet', depth=50),
-    neck=dict(type='mmpretrain.NonLinearNeck', in_channels=2048,
-              hid_channels=2048, out_channels=embed_dims, num_layers=2,
-              with_avg_pool=True),
-    head=dict(type='mmpretrain.ArcFaceClsHead', num_classes=6,  # NEU; set head.num_classes
-              in_channels=embed_dims, margins=0.5, scale=30.0,
-              loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=0.25)),
-    con_loss=dict(type='SelfContrastiveLoss', temperature=0.5,
-                  symmetric=False, loss_weight=0.75),
+    neck=dict(
+        type='mmpretrain.NonLinearNeck',
+        in_channels=2048,
+        hid_channels=2048,
+        out_channels=embed_dims,
+        num_layers=2,
+        with_avg_pool=True),
+    head=dict(
+        type='mmpretrain.ArcFaceClsHead',
+        num_classes=6,  # NEU; set head.num_classes
+        in_channels=embed_dims,
+        margins=0.5,
+        scale=30.0,
+        loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=0.25)),
+    con_loss=dict(
+        type='SelfContrastiveLoss',
+        temperature=0.5,
+        symmetric=False,
+        loss_weight=0.75),
     classifier='gallery')

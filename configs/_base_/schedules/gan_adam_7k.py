@@ -10,10 +10,17 @@ optim_wrapper = dict(
     discriminator=dict(
         type='OptimWrapper',
         optimizer=dict(type='Adam', lr=2e-4, betas=(0.5, 0.999))))
-_decay = [dict(type='LinearLR', start_factor=1.0, end_factor=0.0,
-               begin=max_iters // 2, end=max_iters, by_epoch=False)]
+_decay = [
+    dict(
+        type='LinearLR',
+        start_factor=1.0,
+        end_factor=0.0,
+        begin=max_iters // 2,
+        end=max_iters,
+        by_epoch=False)
+]
 param_scheduler = dict(generator=_decay, discriminator=_decay)
-train_cfg = dict(type='IterBasedTrainLoop', max_iters=max_iters,
-                 val_interval=max_iters)
+train_cfg = dict(
+    type='IterBasedTrainLoop', max_iters=max_iters, val_interval=max_iters)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')

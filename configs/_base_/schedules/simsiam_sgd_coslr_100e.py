@@ -1,15 +1,19 @@
 # SimSiam schedule (mmpretrain): SGD lr 0.05 x bs/256, momentum 0.9,
 # wd 1e-4, cosine over 100 epochs, predictor at a fixed lr.
 max_epochs = 100
-base_batch_size = 256       # 8 GPUs x 32; --auto-scale-lr rescales the lr
+base_batch_size = 256  # 8 GPUs x 32; --auto-scale-lr rescales the lr
 lr = 0.05
 optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=lr, weight_decay=1e-4, momentum=0.9),
     paramwise_cfg=dict(custom_keys={'predictor': dict(fix_lr=True)}))
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=max_epochs, by_epoch=True, begin=0,
-         end=max_epochs)
+    dict(
+        type='CosineAnnealingLR',
+        T_max=max_epochs,
+        by_epoch=True,
+        begin=0,
+        end=max_epochs)
 ]
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 test_cfg = dict(type='TestLoop')

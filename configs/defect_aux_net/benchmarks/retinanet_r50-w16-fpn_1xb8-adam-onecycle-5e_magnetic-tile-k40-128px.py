@@ -5,4 +5,5 @@ model = dict(
     backbone=dict(plugins=None),
     neck=dict(start_level=1, add_extra_convs='on_output', num_outs=5),
     det_in_index=None,
-    cls_head=None, seg_head=None)
+    cls_head=None,
+    seg_head=None)

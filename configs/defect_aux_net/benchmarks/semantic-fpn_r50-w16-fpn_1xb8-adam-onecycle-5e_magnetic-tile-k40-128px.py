@@ -4,4 +4,5 @@ _base_ = './defect-aux-net_r50-w16-se-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile
 model = dict(
     backbone=dict(plugins=None),
     neck=dict(start_level=0, add_extra_convs=False, num_outs=4),
-    cls_head=None, det_head=None)
+    cls_head=None,
+    det_head=None)

@@ -9,9 +9,11 @@ model = dict(
     data_preprocessor={{_base_.data_preprocessor}},
     backbone=dict(type='mmpretrain.ResNet', depth=18),
     neck=dict(type='mmpretrain.GlobalAveragePooling'),
-    head=dict(type='mmpretrain.LinearClsHead', num_classes=6,
-              in_channels=512,
-              loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=1.0)))
+    head=dict(
+        type='mmpretrain.LinearClsHead',
+        num_classes=6,
+        in_channels=512,
+        loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=1.0)))
 param_scheduler = dict(T_max=max_epochs)
 train_cfg = dict(max_epochs=max_epochs)
 default_hooks = dict(checkpoint=dict(interval=max_epochs))

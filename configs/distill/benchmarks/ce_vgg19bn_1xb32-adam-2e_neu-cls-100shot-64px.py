@@ -7,9 +7,12 @@ _base_ = ['./ce_r18_1xb32-adam-1e_neu-cls-100shot-64px.py']
 max_epochs = 2
 # -----------------------------------------------------------------------------
 model = dict(
-    backbone=dict(_delete_=True, type='MVGG19', taps=('conv5_3', ),
-                  norm_cfg=dict(type='BN'),
-                  init_cfg=dict(type='Kaiming', layer='Conv2d')),
+    backbone=dict(
+        _delete_=True,
+        type='MVGG19',
+        taps=('conv5_3', ),
+        norm_cfg=dict(type='BN'),
+        init_cfg=dict(type='Kaiming', layer='Conv2d')),
     head=dict(in_channels=512))
 param_scheduler = dict(T_max=max_epochs)
 train_cfg = dict(max_epochs=max_epochs)

@@ -7,7 +7,7 @@
 # trains them.
 _base_ = ['./ce_r18_1xb32-adam-1e_neu-cls-100shot-64px.py']
 # ---- frequently modified parameters ----------------------------------------
-alpha = 1.0          # weight of the KD term (the paper's best); 1-alpha: CE
+alpha = 1.0  # weight of the KD term (the paper's best); 1-alpha: CE
 temperature = 4.0
 work_root = 'work_dirs/lightweight/'
 teacher_configs = [
@@ -21,7 +21,9 @@ teacher_checkpoints = [
 # -----------------------------------------------------------------------------
 model = dict(
     type='KDImageClassifier',
-    teachers=[dict(config=c, checkpoint=k)
-              for c, k in zip(teacher_configs, teacher_checkpoints)],
+    teachers=[
+        dict(config=c, checkpoint=k)
+        for c, k in zip(teacher_configs, teacher_checkpoints)
+    ],
     distill_loss=dict(type='DistillKLDivLoss', temperature=temperature),
     alpha=alpha)

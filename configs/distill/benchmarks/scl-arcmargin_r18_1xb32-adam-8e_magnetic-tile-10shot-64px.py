@@ -14,39 +14,66 @@ model = dict(
     type='SCLArcMarginClassifier',
     data_preprocessor=dict(
         type='mmpretrain.SelfSupDataPreprocessor',
-        mean=[123.675, 116.28, 103.53], std=[58.395, 57.12, 57.375],
+        mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375],
         to_rgb=True),
     backbone=dict(type='mmpretrain.ResNet', depth=18),
-    neck=dict(type='mmpretrain.NonLinearNeck', in_channels=512,
-              hid_channels=512, out_channels=128, num_layers=2,
-              with_avg_pool=True),
-    head=dict(type='mmpretrain.ArcFaceClsHead', num_classes=6,
-              in_channels=128, margins=0.5, scale=30.0,
-              loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=0.25)),
-    con_loss=dict(type='SelfContrastiveLoss', temperature=0.5,
-                  symmetric=False, loss_weight=0.75),
+    neck=dict(
+        type='mmpretrain.NonLinearNeck',
+        in_channels=512,
+        hid_channels=512,
+        out_channels=128,
+        num_layers=2,
+        with_avg_pool=True),
+    head=dict(
+        type='mmpretrain.ArcFaceClsHead',
+        num_classes=6,
+        in_channels=128,
+        margins=0.5,
+        scale=30.0,
+        loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=0.25)),
+    con_loss=dict(
+        type='SelfContrastiveLoss',
+        temperature=0.5,
+        symmetric=False,
+        loss_weight=0.75),
     classifier='gallery')
-random_view = [dict(type='mmpretrain.RandomResizedCrop', scale=64,
-                    crop_ratio_range=(0.3, 1.0)),
-               dict(type='RandomRot90'),
-               dict(type='mmpretrain.RandomFlip', prob=[0.25, 0.25],
-                    direction=['horizontal', 'vertical'])]
+random_view = [
+    dict(
+        type='mmpretrain.RandomResizedCrop',
+        scale=64,
+        crop_ratio_range=(0.3, 1.0)),
+    dict(type='RandomRot90'),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=[0.25, 0.25],
+        direction=['horizontal', 'vertical'])
+]
 train_pipeline = [
     dict(type='LoadImageChecked'),
-    dict(type='mmpretrain.MultiView', num_views=[1, 2],
-         transforms=[[{{_base_.resize}}], random_view]),
+    dict(
+        type='mmpretrain.MultiView',
+        num_views=[1, 2],
+        transforms=[[{{_base_.resize}}], random_view]),
     dict(type='mmpretrain.PackInputs'),
 ]
 train_dataloader = dict(dataset=dict(dataset=dict(pipeline=train_pipeline)))
 gallery_dataloader = dict(
-    batch_size=32, num_workers=0,
+    batch_size=32,
+    num_workers=0,
     sampler=dict(type='DefaultSampler', shuffle=False),
     collate_fn=dict(type='default_collate'),
-    dataset=dict(type='KPerClassSubset', k=k_per_class, seed=0,
-                 dataset=dict(type='MagneticTileClsDataset',
-                              data_root=data_root, split='train',
-                              split_ratios=(0.7, 0.1, 0.2), split_seed=0,
-                              pipeline={{_base_.test_pipeline}})))
+    dataset=dict(
+        type='KPerClassSubset',
+        k=k_per_class,
+        seed=0,
+        dataset=dict(
+            type='MagneticTileClsDataset',
+            data_root=data_root,
+            split='train',
+            split_ratios=(0.7, 0.1, 0.2),
+            split_seed=0,
+            pipeline={{_base_.test_pipeline}})))
 custom_hooks = [
     dict(type='RandomStateHook'),
     dict(type='CheckFiniteHook'),

@@ -4,25 +4,33 @@
 # ResNet-18 with 16 base channels (1/4 width), 10 epochs, from scratch.
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
-split_seed = 0                    # fixed real train / val / test split
+split_seed = 0  # fixed real train / val / test split
 img_size = 64
 batch_size = 32
 max_epochs = 10
 lr = 1e-3
-width = 16                        # ResNet-18 base channels (64 = standard)
+width = 16  # ResNet-18 base channels (64 = standard)
 # -----------------------------------------------------------------------------
 _base_ = ['../../_base_/default_runtime.py']
 model = dict(
     type='mmpretrain.ImageClassifier',
     data_preprocessor=dict(
-        type='mmpretrain.ClsDataPreprocessor', num_classes=2,
-        mean=[127.5, 127.5, 127.5], std=[64., 64., 64.]),
-    backbone=dict(type='mmpretrain.ResNet', depth=18, stem_channels=width,
-                  base_channels=width, out_indices=(3, )),
+        type='mmpretrain.ClsDataPreprocessor',
+        num_classes=2,
+        mean=[127.5, 127.5, 127.5],
+        std=[64., 64., 64.]),
+    backbone=dict(
+        type='mmpretrain.ResNet',
+        depth=18,
+        stem_channels=width,
+        base_channels=width,
+        out_indices=(3, )),
     neck=dict(type='mmpretrain.GlobalAveragePooling'),
-    head=dict(type='mmpretrain.LinearClsHead', num_classes=2,
-              in_channels=width * 8,
-              loss=dict(type='mmpretrain.CrossEntropyLoss')))
+    head=dict(
+        type='mmpretrain.LinearClsHead',
+        num_classes=2,
+        in_channels=width * 8,
+        loss=dict(type='mmpretrain.CrossEntropyLoss')))
 train_pipeline = [
     dict(type='LoadImageChecked'),
     dict(type='mmpretrain.Resize', scale=(img_size, img_size)),
@@ -30,8 +38,11 @@ train_pipeline = [
 ]
 test_pipeline = train_pipeline
 real_train = dict(
-    type='MagneticTileBinaryClsDataset', data_root=data_root, split='train',
-    split_seed=split_seed, pipeline=train_pipeline)
+    type='MagneticTileBinaryClsDataset',
+    data_root=data_root,
+    split='train',
+    split_seed=split_seed,
+    pipeline=train_pipeline)
 train_dataloader = dict(
     batch_size=batch_size,
     num_workers=0,
@@ -52,14 +63,13 @@ val_evaluator = [
 ]
 test_evaluator = val_evaluator
 optim_wrapper = dict(optimizer=dict(type='Adam', lr=lr))
-train_cfg = dict(by_epoch=True, max_epochs=max_epochs,
-                 val_interval=max_epochs)
+train_cfg = dict(by_epoch=True, max_epochs=max_epochs, val_interval=max_epochs)
 val_cfg = dict()
 test_cfg = dict()
 default_hooks = dict(
     logger=dict(type='LoggerHook', interval=10),
-    checkpoint=dict(type='CheckpointHook', interval=max_epochs,
-                    max_keep_ckpts=1),
+    checkpoint=dict(
+        type='CheckpointHook', interval=max_epochs, max_keep_ckpts=1),
     visualization=dict(type='mmpretrain.VisualizationHook'))
 # tools/test.py --show / --show-dir draw with mmpretrain's visualiser
 visualizer = dict(type='mmpretrain.UniversalVisualizer')

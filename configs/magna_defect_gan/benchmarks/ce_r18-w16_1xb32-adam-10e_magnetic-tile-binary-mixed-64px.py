@@ -3,7 +3,7 @@
 # share is set by repeating either part (RepeatDataset ``times``).
 # ---- frequently modified parameters ----------------------------------------
 synthetic_root = 'work_dirs/magna_defect_gan/synthetic/'  # sampler --out
-synthetic_times = 1               # repeats of the synthetic set per epoch
+synthetic_times = 1  # repeats of the synthetic set per epoch
 # -----------------------------------------------------------------------------
 _base_ = ['./ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-64px.py']
 synthetic = dict(
@@ -16,7 +16,8 @@ synthetic = dict(
         ann_file='labels_binary.txt',
         metainfo=dict(classes=('free', 'defect')),
         pipeline={{_base_.train_pipeline}}))
-train_dataloader = dict(dataset=dict(
-    _delete_=True,
-    type='ConcatDataset',
-    datasets=[{{_base_.real_train}}, synthetic]))
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='ConcatDataset',
+        datasets=[{{_base_.real_train}}, synthetic]))

@@ -12,7 +12,7 @@ real_free = dict(
     data_root={{_base_.data_root}},
     split='train',
     split_seed={{_base_.split_seed}},
-    metainfo=dict(classes=('Free', )),   # label 0 = free
+    metainfo=dict(classes=('Free', )),  # label 0 = free
     pipeline={{_base_.train_pipeline}})
 synthetic = dict(
     type='ImageFolderClsDataset',
@@ -21,8 +21,11 @@ synthetic = dict(
     ann_file='labels_binary.txt',
     metainfo=dict(classes=('free', 'defect')),
     pipeline={{_base_.train_pipeline}})
-train_dataloader = dict(dataset=dict(
-    _delete_=True, type='ConcatDataset', datasets=[real_free, synthetic],
-    ignore_keys=['classes']))
+train_dataloader = dict(
+    dataset=dict(
+        _delete_=True,
+        type='ConcatDataset',
+        datasets=[real_free, synthetic],
+        ignore_keys=['classes']))
 train_cfg = dict(max_epochs=max_epochs, val_interval=max_epochs)
 default_hooks = dict(checkpoint=dict(interval=max_epochs))

@@ -3,6 +3,6 @@
 # ./mvgg19_vgg19-random_1xb32-adam-8e_magnetic-tile-96px.py.
 _base_ = './ce_vgg19-conv5-3-bn-neu_1xb32-adam-8e_magnetic-tile-96px.py'
 model = dict(
-    backbone=dict(norm_cfg=None,
-                  init_cfg=dict(type='Kaiming', layer='Conv2d',
-                                _delete_=True)))
+    backbone=dict(
+        norm_cfg=None,
+        init_cfg=dict(type='Kaiming', layer='Conv2d', _delete_=True)))

@@ -7,18 +7,30 @@ _base_ = './mvgg19_vgg19-bn-neu_1xb32-adam-8e_magnetic-tile-96px.py'
 img_size = 64
 # -----------------------------------------------------------------------------
 model = dict(
-    backbone=dict(frozen_stages=-1,
-                  init_cfg=dict(type='Kaiming', layer='Conv2d',
-                                _delete_=True)))
+    backbone=dict(
+        frozen_stages=-1,
+        init_cfg=dict(type='Kaiming', layer='Conv2d', _delete_=True)))
 train_pipeline = [
     dict(type='LoadImageFromFile', to_float32=True),
     dict(type='mmpretrain.Resize', scale=(img_size, img_size)),
-    dict(type='mmpretrain.Rotate', magnitude_range=(0, 20),
-         magnitude_std='inf', prob=1.0, interpolation='bilinear'),
-    dict(type='mmpretrain.Translate', magnitude_range=(0, 0.1),
-         magnitude_std='inf', prob=1.0, direction='horizontal'),
-    dict(type='mmpretrain.Translate', magnitude_range=(0, 0.1),
-         magnitude_std='inf', prob=1.0, direction='vertical'),
+    dict(
+        type='mmpretrain.Rotate',
+        magnitude_range=(0, 20),
+        magnitude_std='inf',
+        prob=1.0,
+        interpolation='bilinear'),
+    dict(
+        type='mmpretrain.Translate',
+        magnitude_range=(0, 0.1),
+        magnitude_std='inf',
+        prob=1.0,
+        direction='horizontal'),
+    dict(
+        type='mmpretrain.Translate',
+        magnitude_range=(0, 0.1),
+        magnitude_std='inf',
+        prob=1.0,
+        direction='vertical'),
     dict(type='mmpretrain.RandomFlip', prob=0.5, direction='horizontal'),
     dict(type='mmpretrain.RandomFlip', prob=0.5, direction='vertical'),
     dict(type='mmseg.BioMedicalGaussianNoise', prob=0.5, std=10.0),

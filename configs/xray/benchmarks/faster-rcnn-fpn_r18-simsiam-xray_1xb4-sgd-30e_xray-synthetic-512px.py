@@ -8,5 +8,9 @@ _base_ = './faster-rcnn-fpn_r18-scratch_1xb4-sgd-30e_xray-synthetic-512px.py'
 init_checkpoint = 'work_dirs/bench_xray_transfer/simsiam_r18_det.pth'
 # -----------------------------------------------------------------------------
 model = dict(
-    backbone=dict(init_cfg=dict(type='Pretrained', checkpoint=init_checkpoint,
-                                prefix='backbone.', _delete_=True)))
+    backbone=dict(
+        init_cfg=dict(
+            type='Pretrained',
+            checkpoint=init_checkpoint,
+            prefix='backbone.',
+            _delete_=True)))

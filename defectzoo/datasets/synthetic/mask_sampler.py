@@ -28,8 +28,11 @@ def transform_mask(mask: np.ndarray, angle: float, scale: float,
         centre = (w / 2, h / 2)
     mat = cv2.getRotationMatrix2D(centre, angle, scale)
     mat[:, 2] += shift
-    return cv2.warpAffine(mask.astype(np.uint8), mat, (w, h),
-                          flags=cv2.INTER_NEAREST, borderValue=0)
+    return cv2.warpAffine(
+        mask.astype(np.uint8),
+        mat, (w, h),
+        flags=cv2.INTER_NEAREST,
+        borderValue=0)
 
 
 class MaskSampler:
@@ -72,8 +75,8 @@ class MaskSampler:
         self.max_tries = max_tries
         self.sources = np.arange(len(masks))
         if 0 in self.fixed_guide and self.guides.shape[1]:
-            self.sources = np.nonzero(
-                self.guides[:, 0] == self.fixed_guide[0])[0]
+            self.sources = np.nonzero(self.guides[:,
+                                                  0] == self.fixed_guide[0])[0]
             if not len(self.sources):
                 raise ValueError(f'no real mask of defect type index '
                                  f'{self.fixed_guide[0]}')
@@ -81,11 +84,10 @@ class MaskSampler:
     def _random_transform(self, mask: np.ndarray) -> np.ndarray:
         h, w = mask.shape
         rng = self.rng
-        return transform_mask(
-            mask, rng.uniform(-self.rotation, self.rotation),
-            rng.uniform(*self.scale),
-            (rng.uniform(-self.shift, self.shift) * w,
-             rng.uniform(-self.shift, self.shift) * h))
+        return transform_mask(mask, rng.uniform(-self.rotation, self.rotation),
+                              rng.uniform(*self.scale),
+                              (rng.uniform(-self.shift, self.shift) * w,
+                               rng.uniform(-self.shift, self.shift) * h))
 
     def sample(self) -> Tuple[np.ndarray, np.ndarray, List[int]]:
         """One ``(mask uint8 0/1, guide int64, source indices)``."""
@@ -106,7 +108,7 @@ class MaskSampler:
             raise RuntimeError('could not draw a non-empty mask in '
                                f'{self.max_tries} tries')
         guide = self.guides[i].copy()
-        if len(guide) > 1:       # appearance from another real sample
+        if len(guide) > 1:  # appearance from another real sample
             k = int(self.rng.integers(len(self.masks)))
             guide[1:] = self.guides[k, 1:]
         for attr, value in self.fixed_guide.items():

@@ -44,8 +44,8 @@ DEFECT_FREE = 'defect_free'
 MASK_THRESHOLD = 0.4
 SPLITS = ('train', 'val', 'test')
 # instances per image of a class-specific (task='cls') sample
-INSTANCES_PER_CLASS = dict(scratch=(1, 3), spot=(1, 3), patch=(1, 2),
-                           crack=(1, 2), inclusion=(1, 3))
+INSTANCES_PER_CLASS = dict(
+    scratch=(1, 3), spot=(1, 3), patch=(1, 2), crack=(1, 2), inclusion=(1, 3))
 PALETTE = [(0, 0, 0), (255, 225, 25), (230, 25, 75), (60, 180, 75),
            (0, 130, 200), (245, 130, 48)]
 
@@ -56,10 +56,11 @@ def _smooth_noise(rng, shape, sigma, sigma_y=None) -> np.ndarray:
     """White noise blurred by a Gaussian (sigma along x, sigma_y along y),
     normalised to zero mean and unit standard deviation."""
     n = rng.standard_normal(shape).astype(np.float32)
-    n = cv2.GaussianBlur(n, (0, 0), sigmaX=max(float(sigma), 0.3),
-                         sigmaY=max(float(sigma if sigma_y is None
-                                          else sigma_y), 0.3),
-                         borderType=cv2.BORDER_REFLECT)
+    n = cv2.GaussianBlur(
+        n, (0, 0),
+        sigmaX=max(float(sigma), 0.3),
+        sigmaY=max(float(sigma if sigma_y is None else sigma_y), 0.3),
+        borderType=cv2.BORDER_REFLECT)
     n -= n.mean()
     return n / (n.std() + 1e-6)
 
@@ -85,11 +86,15 @@ def _draw_polylines(shape, polylines, thickness) -> np.ndarray:
     canvas = np.zeros((h * k, w * k), np.uint8)
     for pts, t in zip(polylines, thickness):
         p = np.round((np.asarray(pts, np.float64) + 0.5) * k * 16 - 8)
-        cv2.polylines(canvas, [p.astype(np.int32).reshape(-1, 1, 2)], False,
-                      255, thickness=max(1, int(round(t * k))),
-                      lineType=cv2.LINE_AA, shift=4)
-    small = cv2.resize(canvas.astype(np.float32) / 255., (w, h),
-                       interpolation=cv2.INTER_AREA)
+        cv2.polylines(
+            canvas, [p.astype(np.int32).reshape(-1, 1, 2)],
+            False,
+            255,
+            thickness=max(1, int(round(t * k))),
+            lineType=cv2.LINE_AA,
+            shift=4)
+    small = cv2.resize(
+        canvas.astype(np.float32) / 255., (w, h), interpolation=cv2.INTER_AREA)
     return np.clip(small, 0, 1)
 
 
@@ -115,8 +120,7 @@ def metal_texture(rng, h, w) -> Tuple[np.ndarray, bool]:
     if brushed:
         img += rng.uniform(6, 11) * _smooth_noise(
             rng, (hh, ww), ww * rng.uniform(0.15, 0.35), rng.uniform(0.4, 0.7))
-        img += rng.uniform(2, 5) * _smooth_noise(
-            rng, (hh, ww), ww * 0.02, 1.5)
+        img += rng.uniform(2, 5) * _smooth_noise(rng, (hh, ww), ww * 0.02, 1.5)
     else:
         img += rng.uniform(5, 10) * _smooth_noise(
             rng, (hh, ww), ww * rng.uniform(0.03, 0.08), rng.uniform(0.7, 1.6))
@@ -129,8 +133,8 @@ def metal_texture(rng, h, w) -> Tuple[np.ndarray, bool]:
     yy, xx = _grid(h, w)
     yy, xx = yy / s, xx / s
     theta = rng.uniform(0, 2 * np.pi)
-    img += rng.uniform(8, 30) * (np.cos(theta) * (xx - w / s / 2) +
-                                 np.sin(theta) * (yy - h / s / 2))
+    img += rng.uniform(8, 30) * (
+        np.cos(theta) * (xx - w / s / 2) + np.sin(theta) * (yy - h / s / 2))
     cy, cx = rng.uniform(0.3, 0.7) * h / s, rng.uniform(0.3, 0.7) * w / s
     img -= rng.uniform(0, 25) * ((xx - cx)**2 + (yy - cy)**2)
     return img, horizontal
@@ -208,9 +212,10 @@ def _crack(rng, shape, horizontal):
                 break
             pts.append(p.copy())
             if depth < 2 and rng.random() < 0.03:
-                walk(p.copy(), heading + rng.choice([-1, 1]) *
-                     rng.uniform(0.35, 1.0), length * rng.uniform(0.2, 0.5),
-                     depth + 1, max(0.6, t * 0.65))
+                walk(p.copy(),
+                     heading + rng.choice([-1, 1]) * rng.uniform(0.35, 1.0),
+                     length * rng.uniform(0.2, 0.5), depth + 1,
+                     max(0.6, t * 0.65))
         if len(pts) > 1:
             pts = np.array(pts)
             # taper: the far half of a branch is drawn thinner
@@ -223,7 +228,7 @@ def _crack(rng, shape, horizontal):
     start = np.array([rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h])
     theta0 = rng.uniform(0, 2 * np.pi)
     main_t = rng.uniform(1.0, 1.7)
-    walk(start, theta0, total / 2, 0, main_t)       # grows both ways
+    walk(start, theta0, total / 2, 0, main_t)  # grows both ways
     walk(start, theta0 + np.pi, total / 2, 0, main_t)
     return _draw_polylines(shape, polylines, thickness)
 
@@ -237,27 +242,32 @@ def _inclusion(rng, shape, horizontal):
     width = rng.uniform(0.01, 0.025) * s
     cy, cx = rng.uniform(0.15, 0.85) * h, rng.uniform(0.15, 0.85) * w
     n = int(rng.integers(1, 4))
-    cx -= np.cos(angle) * length / 2     # segments run from one end
+    cx -= np.cos(angle) * length / 2  # segments run from one end
     cy -= np.sin(angle) * length / 2
     along, across = max(1.0, s * 0.02), max(1.0, s * 0.006)
-    edge = _smooth_noise(rng, shape, *((along, across) if horizontal
-                                       else (across, along)))
+    edge = _smooth_noise(rng, shape,
+                         *((along, across) if horizontal else (across, along)))
     wmap = np.zeros(shape, np.float32)
     direction = np.array([np.cos(angle), np.sin(angle)])
     offset = 0.0
     for _ in range(n):
         seg = length / n * rng.uniform(0.7, 1.0)
         c = np.array([cx, cy]) + direction * (offset + seg / 2)
-        d = np.sqrt(_ellipse_dist(yy, xx, c[1], c[0], seg / 2,
-                                  width * rng.uniform(0.7, 1.3), angle))
+        d = np.sqrt(
+            _ellipse_dist(yy, xx, c[1], c[0], seg / 2,
+                          width * rng.uniform(0.7, 1.3), angle))
         d = d * (1 + 0.15 * edge)
         wmap = np.maximum(wmap, np.clip((1.1 - d) / 0.3, 0, 1))
         offset += seg + rng.uniform(0.01, 0.05) * s
     return wmap
 
 
-_SHAPES = dict(scratch=_scratch, spot=_spot, patch=_patch, crack=_crack,
-               inclusion=_inclusion)
+_SHAPES = dict(
+    scratch=_scratch,
+    spot=_spot,
+    patch=_patch,
+    crack=_crack,
+    inclusion=_inclusion)
 
 
 def _apply(rng, img, wmap, kind, shape):
@@ -272,8 +282,9 @@ def _apply(rng, img, wmap, kind, shape):
     elif kind == 'patch':
         coarse = _smooth_noise(rng, shape, rng.uniform(1.0, 2.0))
         blotch = _smooth_noise(rng, shape, s * 0.02)
-        altered = (img * rng.uniform(0.55, 0.75) + rng.uniform(-15, 0) +
-                   rng.uniform(6, 12) * coarse + rng.uniform(4, 9) * blotch)
+        altered = (
+            img * rng.uniform(0.55, 0.75) + rng.uniform(-15, 0) +
+            rng.uniform(6, 12) * coarse + rng.uniform(4, 9) * blotch)
         img[...] = img * (1 - wmap) + altered * wmap
     elif kind == 'crack':
         halo = cv2.GaussianBlur(wmap, (0, 0), 1.2)
@@ -330,10 +341,10 @@ def generate_surface_sample(seed: int,
             _apply(rng, img, wmap, kind, (h, w))
             occupied |= mask.astype(np.uint8)
             seg_map[mask] = label + 1
-            instances.append(dict(label=label, mask=mask,
-                                  bbox=mask_to_box(mask)))
+            instances.append(
+                dict(label=label, mask=mask, bbox=mask_to_box(mask)))
             break
-    img += rng.uniform(1.0, 2.5) * rng.standard_normal((h, w)).astype(
-        np.float32)
+    img += rng.uniform(1.0, 2.5) * rng.standard_normal(
+        (h, w)).astype(np.float32)
     img = np.clip(np.round(img), 0, 255).astype(np.uint8)
     return dict(img=img, instances=instances, seg_map=seg_map)

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from ..synthetic_surface import SyntheticSurfaceDefectDataset
 
 
-def _coco_annotations(sample: dict, image_id: int, first_ann_id: int
-                      ) -> List[dict]:
+def _coco_annotations(sample: dict, image_id: int,
+                      first_ann_id: int) -> List[dict]:
     """COCO annotations (RLE masks, xywh boxes) of one sample."""
     from pycocotools import mask as mask_utils
     anns = []
@@ -37,11 +37,17 @@ def _coco_annotations(sample: dict, image_id: int, first_ann_id: int
         rle = mask_utils.encode(mask)
         rle['counts'] = rle['counts'].decode('ascii')
         x1, y1, x2, y2 = inst['bbox']
-        anns.append(dict(
-            id=first_ann_id + k - 1, image_id=image_id,
-            category_id=inst['label'] + 1, bbox=[x1, y1, x2 - x1, y2 - y1],
-            area=inst['area'], iscrowd=0, segmentation=rle,
-            defect_type=inst['defect_type'], mask_value=k))
+        anns.append(
+            dict(
+                id=first_ann_id + k - 1,
+                image_id=image_id,
+                category_id=inst['label'] + 1,
+                bbox=[x1, y1, x2 - x1, y2 - y1],
+                area=inst['area'],
+                iscrowd=0,
+                segmentation=rle,
+                defect_type=inst['defect_type'],
+                mask_value=k))
     return anns
 
 
@@ -67,8 +73,9 @@ def _existing_state(out_dir: str, params: dict) -> str:
             old = json.load(f).get('params')
         if old == params:
             return 'reuse'
-        diff = sorted(k for k in set(old or {}) | set(params)
-                      if (old or {}).get(k) != params.get(k))
+        diff = sorted(
+            k for k in set(old or {}) | set(params)
+            if (old or {}).get(k) != params.get(k))
         raise FileExistsError(
             f'{out_dir} already holds synthetic X-ray data generated with '
             f'other parameters (differing: {diff}; stored: '
@@ -86,10 +93,14 @@ def _existing_state(out_dir: str, params: dict) -> str:
 
 def _write_dataset(root: str, params: dict, show_progress: bool) -> None:
     from mmengine.utils import ProgressBar
-    splits = dict(unlabelled=params['num_unlabelled'],
-                  train=params['num_train'], val=params['num_val'])
-    gen_args = {k: params[k] for k in ('img_size', 'num_defects',
-                                       'critical_size', 'defect_weights')}
+    splits = dict(
+        unlabelled=params['num_unlabelled'],
+        train=params['num_train'],
+        val=params['num_val'])
+    gen_args = {
+        k: params[k]
+        for k in ('img_size', 'num_defects', 'critical_size', 'defect_weights')
+    }
     bar = ProgressBar(sum(splits.values())) if show_progress else None
     os.makedirs(osp.join(root, 'annotations'))
     for split, count in splits.items():
@@ -99,34 +110,46 @@ def _write_dataset(root: str, params: dict, show_progress: bool) -> None:
             os.makedirs(osp.join(root, 'masks', split))
         images, anns = [], []
         for i in range(count):
-            sample = generate_xray_sample(params['seed'], i, split=split,
-                                          **gen_args)
+            sample = generate_xray_sample(
+                params['seed'], i, split=split, **gen_args)
             name = f'{i:06d}.png'
             cv2.imwrite(osp.join(root, split, name), sample['img'])
             if labelled:
-                cv2.imwrite(osp.join(root, 'masks', split, name),
-                            sample['inst_map'])
-                images.append(dict(id=i + 1, file_name=name,
-                                   width=params['img_size'],
-                                   height=params['img_size']))
+                cv2.imwrite(
+                    osp.join(root, 'masks', split, name), sample['inst_map'])
+                images.append(
+                    dict(
+                        id=i + 1,
+                        file_name=name,
+                        width=params['img_size'],
+                        height=params['img_size']))
                 anns += _coco_annotations(sample, i + 1, len(anns) + 1)
             if bar is not None:
                 bar.update()
         if labelled:
             coco = dict(
-                info=dict(description='defectzoo synthetic X-ray castings',
-                          version=str(GENERATOR_VERSION)),
-                licenses=[], images=images, annotations=anns,
-                categories=[dict(id=i + 1, name=c, supercategory='defect')
-                            for i, c in enumerate(CLASSES)])
+                info=dict(
+                    description='defectzoo synthetic X-ray castings',
+                    version=str(GENERATOR_VERSION)),
+                licenses=[],
+                images=images,
+                annotations=anns,
+                categories=[
+                    dict(id=i + 1, name=c, supercategory='defect')
+                    for i, c in enumerate(CLASSES)
+                ])
             with open(osp.join(root, 'annotations', f'{split}.json'),
                       'w') as f:
                 json.dump(coco, f)
-    manifest = dict(generator='defectzoo.datasets.synthetic.xray_castings',
-                    params=params, counts=splits, classes=list(CLASSES),
-                    class_rule=CLASS_RULE, mask_format=MASK_FORMAT,
-                    image_format='16-bit grayscale PNG, bright = more '
-                    'transmitted X-rays (defects are brighter)')
+    manifest = dict(
+        generator='defectzoo.datasets.synthetic.xray_castings',
+        params=params,
+        counts=splits,
+        classes=list(CLASSES),
+        class_rule=CLASS_RULE,
+        mask_format=MASK_FORMAT,
+        image_format='16-bit grayscale PNG, bright = more '
+        'transmitted X-rays (defects are brighter)')
     with open(osp.join(root, MANIFEST), 'w') as f:  # written last
         json.dump(manifest, f, indent=2)
 
@@ -195,12 +218,15 @@ def generate_synthetic_xray(out_dir: str,
     if not out_dir:
         raise ValueError('generate_synthetic_xray needs an output folder '
                          '(data_root)')
-    params = _params(num_unlabelled=int(num_unlabelled),
-                     num_train=int(num_train), num_val=int(num_val),
-                     img_size=int(img_size), seed=int(seed),
-                     num_defects=[int(n) for n in num_defects],
-                     critical_size=float(critical_size),
-                     defect_weights=defect_weights)
+    params = _params(
+        num_unlabelled=int(num_unlabelled),
+        num_train=int(num_train),
+        num_val=int(num_val),
+        img_size=int(img_size),
+        seed=int(seed),
+        num_defects=[int(n) for n in num_defects],
+        critical_size=float(critical_size),
+        defect_weights=defect_weights)
     if show_progress is None:
         show_progress = num_unlabelled + num_train + num_val >= 100
     _existing_state(out_dir, params)  # every rank fails early on conflicts
@@ -236,19 +262,19 @@ def save_sample_grid(dataset: 'SyntheticSurfaceDefectDataset',
     cells = []  # palette indices, row by row
     for r in range(rows + outline_row):
         for c in range(ncls):
-            index = c + ncls * r     # labels are index % num_classes
+            index = c + ncls * r  # labels are index % num_classes
             sample = dataset.generate(index)
-            img = cv2.resize(sample['img'], (tile, tile),
-                             interpolation=cv2.INTER_AREA)
+            img = cv2.resize(
+                sample['img'], (tile, tile), interpolation=cv2.INTER_AREA)
             cell = np.round(img.astype(np.float32) * (n_grey - 1) /
                             255).astype(np.uint8)
             if r == rows:
                 for inst in sample['instances']:
-                    m = cv2.resize(inst['mask'].astype(np.uint8),
-                                   (tile, tile),
-                                   interpolation=cv2.INTER_NEAREST)
-                    contours, _ = cv2.findContours(
-                        m, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+                    m = cv2.resize(
+                        inst['mask'].astype(np.uint8), (tile, tile),
+                        interpolation=cv2.INTER_NEAREST)
+                    contours, _ = cv2.findContours(m, cv2.RETR_EXTERNAL,
+                                                   cv2.CHAIN_APPROX_NONE)
                     cv2.drawContours(cell, contours, -1,
                                      n_grey + 1 + inst['label'], 1)
             cells.append(cell)
@@ -257,8 +283,7 @@ def save_sample_grid(dataset: 'SyntheticSurfaceDefectDataset',
     grid[header:] = body
     for c, name in enumerate(classes):
         cv2.putText(grid, name, (c * tile + 4, header - 5),
-                    cv2.FONT_HERSHEY_SIMPLEX, 0.42, n_grey - 1, 1,
-                    cv2.LINE_AA)
+                    cv2.FONT_HERSHEY_SIMPLEX, 0.42, n_grey - 1, 1, cv2.LINE_AA)
     # anti-aliased text may produce grey indices; fine (all are grey levels)
     palette = []
     for v in range(n_grey):
@@ -299,8 +324,8 @@ def write_neu_layout(out_dir: str,
         img = sample['img']
         h, w = img.shape
         cv2.imwrite(osp.join(out_dir, 'IMAGES', stem + ext), img)
-        cv2.imwrite(osp.join(out_dir, 'MASKS', stem + '.png'),
-                    sample['seg_map'])
+        cv2.imwrite(
+            osp.join(out_dir, 'MASKS', stem + '.png'), sample['seg_map'])
         objs = ''.join(
             '  <object>\n'
             f'    <name>{escape(DEFECT_CLASSES[i["label"]])}</name>\n'

@@ -31,7 +31,8 @@ diameter of its mask, ``sqrt(4 * area / pi)``, is at least
 disjoint, and boxes are the exact pixel extent of each mask.
 
 Every sample is a pure function of ``(seed, split, index)``
-(:func:`generate_xray_sample`); :func:`~defectzoo.datasets.synthetic.writers.generate_synthetic_xray`
+(:func:`generate_xray_sample`);
+:func:`~defectzoo.datasets.synthetic.writers.generate_synthetic_xray`
 writes a whole data set once (see its docstring for the layout).
 """
 import zlib
@@ -134,11 +135,12 @@ def _cavity(rng, s: int) -> np.ndarray:
         if i:
             parent = centres[rng.integers(len(centres))]
             step, turn = rng.uniform(0.4, 0.9) * r, rng.uniform(0, 2 * np.pi)
-            centres.append(parent + step * np.array([np.cos(turn),
-                                                     np.sin(turn)]))
+            centres.append(parent + step *
+                           np.array([np.cos(turn), np.sin(turn)]))
         blobs.append(_ellipsoid(rng, s, max(r, 1.0), (0.8, 1.5)))
-    h = int(max(np.abs(c).max() + b.shape[0] // 2
-                for c, b in zip(centres, blobs))) + 1
+    h = int(
+        max(np.abs(c).max() + b.shape[0] // 2
+            for c, b in zip(centres, blobs))) + 1
     out = np.zeros((2 * h + 1, 2 * h + 1), np.float32)
     for (cx, cy), blob in zip(centres, blobs):
         k = blob.shape[0] // 2
@@ -177,14 +179,14 @@ def _make_defect(rng, s: int, kind: str) -> np.ndarray:
     return _crack(rng, s)
 
 
-def generate_xray_sample(seed: int,
-                         index: int,
-                         img_size: int = 512,
-                         num_defects: Sequence[int] = (1, 5),
-                         split: str = 'train',
-                         critical_size: float = 0.025,
-                         defect_weights: Optional[Dict[str, float]] = None
-                         ) -> dict:
+def generate_xray_sample(
+        seed: int,
+        index: int,
+        img_size: int = 512,
+        num_defects: Sequence[int] = (1, 5),
+        split: str = 'train',
+        critical_size: float = 0.025,
+        defect_weights: Optional[Dict[str, float]] = None) -> dict:
     """Generate one radiograph, a pure function of ``(seed, split, index)``.
 
     Args:
@@ -217,7 +219,8 @@ def generate_xray_sample(seed: int,
     prob = np.array([weights[k] for k in kinds], float)
     prob /= prob.sum()
     rng = np.random.default_rng(
-        [int(seed), zlib.crc32(split.encode()), int(index)])
+        [int(seed), zlib.crc32(split.encode()),
+         int(index)])
     # Smooth fields on a coarse n x n grid, upsampled to s x s.
     n = max(s // 4, min(s, 64))
     yy, xx = np.mgrid[0:n, 0:n].astype(np.float32)
@@ -227,8 +230,9 @@ def generate_xray_sample(seed: int,
     ramp = ((xx - n / 2) * np.cos(g) + (yy - n / 2) * np.sin(g)) / n
     rad = ((xx - n / 2)**2 + (yy - n / 2)**2) / n**2
     source = 1 - rng.uniform(0, 0.25) * ramp - rng.uniform(0, 0.5) * rad
-    thick, source = (cv2.resize(a, (s, s), interpolation=cv2.INTER_LINEAR)
-                     for a in (thick, source))
+    thick, source = (
+        cv2.resize(a, (s, s), interpolation=cv2.INTER_LINEAR)
+        for a in (thick, source))
 
     removed = np.zeros((s, s), np.float32)
     inst_map = np.zeros((s, s), np.uint8)
@@ -247,19 +251,21 @@ def generate_xray_sample(seed: int,
             win = (slice(y0, y0 + ph), slice(x0, x0 + pw))
             near = inst_map[max(y0 - margin, 0):y0 + ph + margin,
                             max(x0 - margin, 0):x0 + pw + margin]
-            if near.any() or (thick[win][mask] < patch[mask] +
-                              min_wall).any():
+            if near.any() or (thick[win][mask] < patch[mask] + min_wall).any():
                 continue
             removed[win] += patch
             inst_map[win][mask] = len(instances) + 1
-            bx1, by1, bx2, by2 = (int(v) for v in mask2bbox(
-                torch.from_numpy(mask)[None])[0])
+            bx1, by1, bx2, by2 = (
+                int(v) for v in mask2bbox(torch.from_numpy(mask)[None])[0])
             area = int(mask.sum())
             big = np.sqrt(4 * area / np.pi) >= critical_size * s
             label = 0 if kind == 'crack' or big else 1
-            instances.append(dict(
-                bbox=[x0 + bx1, y0 + by1, x0 + bx2, y0 + by2],
-                label=label, defect_type=kind, area=area))
+            instances.append(
+                dict(
+                    bbox=[x0 + bx1, y0 + by1, x0 + bx2, y0 + by2],
+                    label=label,
+                    defect_type=kind,
+                    area=area))
             break
 
     # Beer-Lambert projection with a smooth source / heel-effect gradient.

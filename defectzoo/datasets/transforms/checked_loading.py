@@ -22,9 +22,8 @@ from mmseg.datasets.transforms import LoadAnnotations
 
 from defectzoo.registry import TRANSFORMS
 from ...utils.data.validation import (DEFAULT_MAX_PIXELS, InvalidDataError,
-                                      check_mask_shape,
-                                      decode_checked, read_image_header,
-                                      read_mask_checked)
+                                      check_mask_shape, decode_checked,
+                                      read_image_header, read_mask_checked)
 
 
 @TRANSFORMS.register_module()
@@ -40,8 +39,11 @@ class LoadImageChecked(LoadImageFromFile):
     none) an image with a smaller side.
     """
 
-    def __init__(self, *args, max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
-                 min_size: Optional[int] = None, **kwargs):
+    def __init__(self,
+                 *args,
+                 max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
+                 min_size: Optional[int] = None,
+                 **kwargs):
         super().__init__(*args, **kwargs)
         self.max_pixels = max_pixels
         self.min_size = min_size
@@ -55,10 +57,13 @@ class LoadImageChecked(LoadImageFromFile):
             except FileNotFoundError as exc:
                 raise InvalidDataError(filename, 'missing image file') \
                     from exc
-            img = decode_checked(img_bytes, filename, self.color_type,
-                                 self.imdecode_backend,
-                                 max_pixels=self.max_pixels,
-                                 min_size=self.min_size)
+            img = decode_checked(
+                img_bytes,
+                filename,
+                self.color_type,
+                self.imdecode_backend,
+                max_pixels=self.max_pixels,
+                min_size=self.min_size)
         except InvalidDataError:
             if self.ignore_empty:
                 return None
@@ -110,9 +115,10 @@ class LoadDefectMask(LoadAnnotations):
                  reduce_zero_label: Optional[bool] = None,
                  backend_args: Optional[dict] = None,
                  imdecode_backend: str = 'pillow') -> None:
-        super().__init__(reduce_zero_label=reduce_zero_label,
-                         backend_args=backend_args,
-                         imdecode_backend=imdecode_backend)
+        super().__init__(
+            reduce_zero_label=reduce_zero_label,
+            backend_args=backend_args,
+            imdecode_backend=imdecode_backend)
         self.threshold = threshold
         self.check_size = check_size
         self.allow_missing = allow_missing
@@ -143,9 +149,10 @@ class LoadDefectMask(LoadAnnotations):
             mask = (mask >= threshold).astype(np.uint8)
         else:
             self._check_size(
-                read_image_header(path, (np.uint8, ), (1, ),
-                                  palette_channels=1, what='mask file'),
-                results, path)
+                read_image_header(
+                    path, (np.uint8, ), (1, ),
+                    palette_channels=1,
+                    what='mask file'), results, path)
             try:
                 return super()._load_seg_map(results)
             except (OSError, ValueError, SyntaxError) as exc:
@@ -156,8 +163,8 @@ class LoadDefectMask(LoadAnnotations):
 
     def _check_size(self, mask_shape, results: dict, path: str) -> None:
         if self.check_size and 'ori_shape' in results:
-            check_mask_shape(np.broadcast_to(0, mask_shape[:2]),
-                             results['ori_shape'], path)
+            check_mask_shape(
+                np.broadcast_to(0, mask_shape[:2]), results['ori_shape'], path)
 
     def __repr__(self) -> str:
         return (f'{self.__class__.__name__}(threshold={self.threshold}, '

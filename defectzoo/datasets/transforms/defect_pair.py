@@ -28,8 +28,7 @@ from ...utils.data.validation import InvalidDataError
 GUIDE_ATTRIBUTES = ('defect_type', 'brightness', 'texture')
 
 
-def guide_dims(defect_types: Sequence[str],
-               brightness_edges: Sequence[float],
+def guide_dims(defect_types: Sequence[str], brightness_edges: Sequence[float],
                texture_edges: Sequence[float]) -> tuple:
     """Values per guide attribute, in :data:`GUIDE_ATTRIBUTES` order."""
     return (len(defect_types), len(brightness_edges) + 1,
@@ -103,9 +102,9 @@ class DefectGuideVector(BaseTransform):
         else:
             labels, counts = np.unique(seg[mask], return_counts=True)
             label = int(labels[np.argmax(counts)]) - 1
-            name = (self.defect_types[label]
-                    if 0 <= label < len(self.defect_types) else
-                    f'label {label + 1}')
+            name = (
+                self.defect_types[label] if 0 <= label < len(self.defect_types)
+                else f'label {label + 1}')
         if name not in self.defect_types:
             raise InvalidDataError(
                 path, f'defect type {name!r} is not one of the declared '
@@ -113,14 +112,16 @@ class DefectGuideVector(BaseTransform):
         brightness, texture = measure_background(results['img'], mask)
         guide = [
             self.defect_types.index(name),
-            int(np.searchsorted(self.brightness_edges, brightness,
-                                side='right')),
+            int(
+                np.searchsorted(
+                    self.brightness_edges, brightness, side='right')),
             int(np.searchsorted(self.texture_edges, texture, side='right')),
         ]
         results['gt_seg_map'] = mask.astype(np.uint8)
         results['guide'] = np.asarray(guide, np.int64)
         results['guide_names'] = dict(
-            defect_type=name, brightness=round(brightness, 2),
+            defect_type=name,
+            brightness=round(brightness, 2),
             texture=round(texture, 3))
         return results
 

@@ -34,8 +34,9 @@ def to_bgr_uint8(img: np.ndarray, name: str) -> np.ndarray:
     grey: replicated)."""
     if not isinstance(img, np.ndarray) or img.ndim not in (2, 3) or \
             img.size == 0:
-        raise InvalidDataError(name, 'not an image array (expected HxW or '
-                               f'HxWxC), got {getattr(img, "shape", img)!r}')
+        raise InvalidDataError(
+            name, 'not an image array (expected HxW or '
+            f'HxWxC), got {getattr(img, "shape", img)!r}')
     if img.dtype == np.uint16 or img.dtype.kind == 'f':
         img = window_to_uint8(img, float(img.min()), float(img.max()))
     elif img.dtype != np.uint8:
@@ -75,8 +76,8 @@ class LoadInferenceImage(BaseTransform):
         img = to_bgr_uint8(img, name)
         if getattr(self.loader, 'to_float32', False):
             img = img.astype(np.float32)
-        results.update(img=img, img_shape=img.shape[:2],
-                       ori_shape=img.shape[:2])
+        results.update(
+            img=img, img_shape=img.shape[:2], ori_shape=img.shape[:2])
         return results
 
     def __repr__(self) -> str:

@@ -18,8 +18,8 @@ def window_to_uint8(img: np.ndarray, low: float, high: float) -> np.ndarray:
     ``high <= low`` maps everything to 0."""
     if high <= low:
         return np.zeros(img.shape, np.uint8)
-    out = (img.astype(np.float32) - np.float32(low)) * np.float32(
-        255.0 / (high - low))
+    out = (img.astype(np.float32) - np.float32(low)) * np.float32(255.0 /
+                                                                  (high - low))
     return np.clip(np.rint(out), 0, 255).astype(np.uint8)
 
 
@@ -80,8 +80,8 @@ class LoadXRayImage(BaseTransform):
         if window is not None and not window[0] < window[1]:
             raise ValueError(f'window must be (low, high) with low < high, '
                              f'got {window}')
-        if percentiles is not None and not (
-                0 <= percentiles[0] < percentiles[1] <= 100):
+        if percentiles is not None and not (0 <= percentiles[0] <
+                                            percentiles[1] <= 100):
             raise ValueError('percentiles must be (low, high) with '
                              f'0 <= low < high <= 100, got {percentiles}')
         self.window = None if window is None else tuple(window)
@@ -124,10 +124,12 @@ class LoadXRayImage(BaseTransform):
     def transform(self, results: dict) -> dict:
         path = results['img_path']
         return self.from_array(
-            read_image_checked(path, 'unchanged', allowed_depths=self.DEPTHS,
-                               max_pixels=self.max_pixels,
-                               min_size=self.min_size),
-            path, results)
+            read_image_checked(
+                path,
+                'unchanged',
+                allowed_depths=self.DEPTHS,
+                max_pixels=self.max_pixels,
+                min_size=self.min_size), path, results)
 
     def from_array(self, raw: np.ndarray, path: str, results: dict) -> dict:
         """The windowing and channel handling of :meth:`transform`, on an

@@ -23,22 +23,22 @@ from typing import List, Tuple
 
 import numpy as np
 import torch
+from mmcv.transforms import BaseTransform
 from mmdet.datasets.transforms import PackDetInputs
 from mmdet.structures.bbox import HorizontalBoxes
 from mmengine.structures import PixelData
-from mmcv.transforms import BaseTransform
 
 from defectzoo.registry import TRANSFORMS
-from ..magnetic_tile import mask_to_boxes
 from ...utils.data.validation import InvalidDataError, check_mask_shape
+from ..magnetic_tile import mask_to_boxes
 
 
-def mask_to_instances(mask: np.ndarray,
-                      num_classes: int,
-                      min_area: int = 1,
-                      connectivity: int = 8,
-                      ignore_index: int = 255
-                      ) -> Tuple[np.ndarray, np.ndarray]:
+def mask_to_instances(
+        mask: np.ndarray,
+        num_classes: int,
+        min_area: int = 1,
+        connectivity: int = 8,
+        ignore_index: int = 255) -> Tuple[np.ndarray, np.ndarray]:
     """Boxes and labels of the connected components of a class-index mask.
 
     Each defect class ``k`` in ``1 .. num_classes - 1`` is labelled
@@ -108,8 +108,10 @@ class MaskToInstances(BaseTransform):
         if 'ori_shape' in results:
             check_mask_shape(mask, results['ori_shape'], source)
         values = np.unique(mask)
-        unknown = [int(v) for v in values
-                   if v >= self.num_classes and v != self.ignore_index]
+        unknown = [
+            int(v) for v in values
+            if v >= self.num_classes and v != self.ignore_index
+        ]
         if unknown:
             raise InvalidDataError(
                 source, f'unknown mask value(s) {unknown[:10]}: known classes '
@@ -164,8 +166,9 @@ class PackMultiTaskInputs(PackDetInputs):
         packed = super().transform(results)
         sample = packed['data_samples']
         if 'gt_seg_map' in results:
-            seg = torch.from_numpy(np.ascontiguousarray(
-                results['gt_seg_map'][None]).astype(np.int64))
+            seg = torch.from_numpy(
+                np.ascontiguousarray(results['gt_seg_map'][None]).astype(
+                    np.int64))
             sample.gt_sem_seg = PixelData(data=seg)
         if 'gt_label' in results:
             sample.gt_label = torch.as_tensor(

@@ -14,8 +14,8 @@ from mmengine.optim import BaseOptimWrapper
 from mmengine.runner import find_latest_checkpoint
 from mmengine.runner.checkpoint import _load_checkpoint
 
-from defectzoo.models.utils import count_params, fit_to_state_dict, \
-    prune_channels
+from defectzoo.models.utils import (count_params, fit_to_state_dict,
+                                    prune_channels)
 from defectzoo.registry import HOOKS
 
 
@@ -81,29 +81,40 @@ class ChannelPruningHook(Hook):
         if resized:
             self.pruned = True
             self._refresh_optimizer(runner, names)
-            print_log(f'ChannelPruningHook: {path} is pruned; reshaped '
-                      f'{len(resized)} layers to it ({count_params(model)} '
-                      'parameters)', logger='current')
+            print_log(
+                f'ChannelPruningHook: {path} is pruned; reshaped '
+                f'{len(resized)} layers to it ({count_params(model)} '
+                'parameters)',
+                logger='current')
 
     def before_train(self, runner) -> None:
         if self.pruned:
             return
         model = _unwrap(runner.model)
         if runner._load_from is None:
-            print_log('ChannelPruningHook: no load_from: pruning a model '
-                      'that was not trained (set load_from to the trained '
-                      'checkpoint)', logger='current', level=30)
+            print_log(
+                'ChannelPruningHook: no load_from: pruning a model '
+                'that was not trained (set load_from to the trained '
+                'checkpoint)',
+                logger='current',
+                level=30)
         names = self._names(model)
         device = next(model.parameters()).device
         example = torch.zeros(1, 3, *self.input_size, device=device)
         before, after = prune_channels(
-            model, example, self.sparsity, ignored=self.ignored,
-            norm=self.norm, round_to=self.round_to)
+            model,
+            example,
+            self.sparsity,
+            ignored=self.ignored,
+            norm=self.norm,
+            round_to=self.round_to)
         self.pruned = True
         self._refresh_optimizer(runner, names)
-        print_log(f'ChannelPruningHook: {self.sparsity:.0%} of the channels '
-                  f'removed, {before} -> {after} parameters '
-                  f'({after / before:.1%})', logger='current')
+        print_log(
+            f'ChannelPruningHook: {self.sparsity:.0%} of the channels '
+            f'removed, {before} -> {after} parameters '
+            f'({after / before:.1%})',
+            logger='current')
 
     @staticmethod
     def _names(model):

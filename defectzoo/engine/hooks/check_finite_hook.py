@@ -76,7 +76,9 @@ class CheckFiniteHook(CheckInvalidLossHook):
         model = runner.model
         return getattr(model, 'module', model)
 
-    def after_train_iter(self, runner, batch_idx: int,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
                          data_batch: Optional[dict] = None,
                          outputs: Optional[dict] = None) -> None:
         if not self.every_n_train_iters(runner, self.interval):
@@ -90,9 +92,9 @@ class CheckFiniteHook(CheckInvalidLossHook):
             value = dict(terms)[name]
             raise NonFiniteError(
                 f'non-finite loss at {where}: {name} = '
-                f'{value.detach().float().mean().item()} (all terms: '
-                + ', '.join(f'{k}={v.detach().float().mean().item():.4g}'
-                            for k, v in terms) + '). Training stopped; '
+                f'{value.detach().float().mean().item()} (all terms: ' +
+                ', '.join(f'{k}={v.detach().float().mean().item():.4g}'
+                          for k, v in terms) + '). Training stopped; '
                 'every checkpoint written so far is finite. Lower the '
                 'learning rate, enable gradient clipping '
                 '(optim_wrapper.clip_grad) or check the data (NaN boxes?).')

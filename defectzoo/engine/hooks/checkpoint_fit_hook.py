@@ -38,5 +38,6 @@ class CheckpointFitHook(Hook):
             return
         filename = runner._load_from or 'the latest checkpoint in ' \
             f'{runner.work_dir}'
-        check_checkpoint_fits(
-            runner.model, checkpoint.get('state_dict', checkpoint), filename)
+        check_checkpoint_fits(runner.model,
+                              checkpoint.get('state_dict', checkpoint),
+                              filename)

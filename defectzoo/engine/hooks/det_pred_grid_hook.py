@@ -23,8 +23,12 @@ class DetPredGridHook(Hook):
     """
     priority = 'LOW'
 
-    def __init__(self, out_file: str, num_images: int = 16, ncols: int = 4,
-                 score_thr: float = 0.3, tile: int = 256,
+    def __init__(self,
+                 out_file: str,
+                 num_images: int = 16,
+                 ncols: int = 4,
+                 score_thr: float = 0.3,
+                 tile: int = 256,
                  percentiles: Sequence[float] = (0.5, 99.5)):
         self.out_file = out_file
         self.num_images = num_images
@@ -37,7 +41,10 @@ class DetPredGridHook(Hook):
     def before_test(self, runner) -> None:
         self._samples = []
 
-    def after_test_iter(self, runner, batch_idx: int, data_batch=None,
+    def after_test_iter(self,
+                        runner,
+                        batch_idx: int,
+                        data_batch=None,
                         outputs: Optional[Sequence] = None) -> None:
         for sample in outputs or []:
             if len(self._samples) < self.num_images:
@@ -50,20 +57,24 @@ class DetPredGridHook(Hook):
 
         from defectzoo.datasets.transforms.loading import LoadXRayImage
         load = LoadXRayImage(percentiles=self.percentiles, to_rgb=True)
-        vis = DetLocalVisualizer(name=f'defectzoo_grid_{id(self)}',
-                                 line_width=1)
+        vis = DetLocalVisualizer(
+            name=f'defectzoo_grid_{id(self)}', line_width=1)
         vis.dataset_meta = runner.test_dataloader.dataset.metainfo
         tiles = []
         for sample in self._samples:
             img = load(dict(img_path=sample.img_path))['img'][..., ::-1]
-            vis.add_datasample(osp.basename(sample.img_path), img, sample,
-                               draw_gt=True, draw_pred=True, show=False,
-                               pred_score_thr=self.score_thr)
+            vis.add_datasample(
+                osp.basename(sample.img_path),
+                img,
+                sample,
+                draw_gt=True,
+                draw_pred=True,
+                show=False,
+                pred_score_thr=self.score_thr)
             pair = vis.get_image()  # RGB, gt | pred
             h, w = pair.shape[:2]
             scale = self.tile / h
-            tiles.append(cv2.resize(pair, (max(1, int(w * scale)),
-                                           self.tile)))
+            tiles.append(cv2.resize(pair, (max(1, int(w * scale)), self.tile)))
         grid = tile_images(tiles, self.ncols)
         if osp.dirname(self.out_file):
             os.makedirs(osp.dirname(self.out_file), exist_ok=True)

@@ -30,8 +30,11 @@ class GANSampleGridHook(Hook):
     """
     priority = 'LOW'
 
-    def __init__(self, interval: int = 500, num_rows: int = 4,
-                 num_noises: int = 3, out_dir: str = 'samples',
+    def __init__(self,
+                 interval: int = 500,
+                 num_rows: int = 4,
+                 num_noises: int = 3,
+                 out_dir: str = 'samples',
                  seed: int = 0):
         self.interval = interval
         self.num_rows = num_rows
@@ -60,21 +63,29 @@ class GANSampleGridHook(Hook):
         was_training = model.training
         model.eval()
         try:
-            fakes = [model.generate(mask, guide,
-                                    model.draw_noise(len(mask), gen))
-                     for _ in range(self.num_noises)]
+            fakes = [
+                model.generate(mask, guide, model.draw_noise(len(mask), gen))
+                for _ in range(self.num_noises)
+            ]
         finally:
             model.train(was_training)
         c = real.shape[1]
         tiles = [mask.expand(-1, c, -1, -1) * 2 - 1, real] + fakes
         cols = 2 + self.num_noises
-        tiles = torch.stack(tiles, dim=1).flatten(0, 1)   # row-major
-        grid = make_grid(tiles.clamp(-1, 1).cpu(), nrow=cols, padding=2,
-                         normalize=True, value_range=(-1, 1), pad_value=1)
-        return (grid.permute(1, 2, 0).numpy() * 255).round().astype(
-            np.uint8)
+        tiles = torch.stack(tiles, dim=1).flatten(0, 1)  # row-major
+        grid = make_grid(
+            tiles.clamp(-1, 1).cpu(),
+            nrow=cols,
+            padding=2,
+            normalize=True,
+            value_range=(-1, 1),
+            pad_value=1)
+        return (grid.permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
 
-    def after_train_iter(self, runner, batch_idx: int, data_batch=None,
+    def after_train_iter(self,
+                         runner,
+                         batch_idx: int,
+                         data_batch=None,
                          outputs=None) -> None:
         if not self.every_n_train_iters(runner, self.interval) and \
                 not self.is_last_train_iter(runner):

@@ -31,9 +31,12 @@ def get_random_states() -> dict:
     states = dict(
         torch=torch.get_rng_state(),
         # uint32[624] MT19937 key as int64 (no numpy type in the file)
-        numpy=dict(bit_generator=str(name),
-                   key=torch.from_numpy(key.astype(np.int64)), pos=int(pos),
-                   has_gauss=int(has_gauss), gauss=float(gauss)),
+        numpy=dict(
+            bit_generator=str(name),
+            key=torch.from_numpy(key.astype(np.int64)),
+            pos=int(pos),
+            has_gauss=int(has_gauss),
+            gauss=float(gauss)),
         python=random.getstate())  # (3, tuple of 625 ints, None or float)
     # The current device's state; do not initialise CUDA just for this.
     if torch.cuda.is_available() and torch.cuda.is_initialized():
@@ -186,10 +189,13 @@ class RandomStateHook(Hook):
                 'RandomStateHook: the resumed checkpoint holds no RNG states '
                 '(saved without this hook); the resumed run draws other '
                 'random numbers than the uninterrupted one would have.',
-                logger='current', level=30)
+                logger='current',
+                level=30)
             return
-        self._pending = dict(iter=checkpoint['meta']['iter'],
-                             states=checkpoint[CKPT_KEY], resumed=True)
+        self._pending = dict(
+            iter=checkpoint['meta']['iter'],
+            states=checkpoint[CKPT_KEY],
+            resumed=True)
 
     @staticmethod
     def _warn_persistent_workers(runner) -> None:
@@ -205,7 +211,9 @@ class RandomStateHook(Hook):
                 'point, so this resumed run is not bit-identical to an '
                 'uninterrupted one. For an exact resume train with '
                 'train_dataloader.persistent_workers=False (before and '
-                'after the interruption).', logger='current', level=30)
+                'after the interruption).',
+                logger='current',
+                level=30)
 
     def _restore(self, runner, *, resumed_only: bool = False) -> None:
         pending = self._pending
@@ -223,10 +231,13 @@ class RandomStateHook(Hook):
                 loop.dataloader_iterator, _RestoreBeforeNext):
             # called once, before the loop replays `loop.iter` batches
             loop.dataloader_iterator = _RestoreBeforeNext(
-                loop.dataloader_iterator, replay=loop.iter,
+                loop.dataloader_iterator,
+                replay=loop.iter,
                 before_fetch=lambda: self._restore(runner))
 
-    def before_train_iter(self, runner, batch_idx: int,
+    def before_train_iter(self,
+                          runner,
+                          batch_idx: int,
                           data_batch=None) -> None:
         # Other loops: a resumed run restores here, after the first fetch.
         # An in-run reset here would rewind the streams to before that

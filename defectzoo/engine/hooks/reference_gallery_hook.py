@@ -44,14 +44,15 @@ def extract_embeddings(model, dataloader):
     return torch.cat(embs), torch.tensor(labels, dtype=torch.long)
 
 
-def choose_references(labels: torch.Tensor, refs_per_class: Optional[int],
+def choose_references(labels: torch.Tensor,
+                      refs_per_class: Optional[int],
                       seed: int = 0) -> torch.Tensor:
     """Indices of at most ``refs_per_class`` images per class, drawn with
     ``seed`` (all images when None)."""
     if refs_per_class is None:
         return torch.arange(labels.numel())
-    return torch.tensor(k_per_class(labels.tolist(), refs_per_class, seed),
-                        dtype=torch.long)
+    return torch.tensor(
+        k_per_class(labels.tolist(), refs_per_class, seed), dtype=torch.long)
 
 
 @HOOKS.register_module()
@@ -83,15 +84,17 @@ class ReferenceGalleryHook(Hook):
     """
     priority = 'ABOVE_NORMAL'
 
-    def __init__(self, dataloader: Union[dict, str] = 'gallery_dataloader',
+    def __init__(self,
+                 dataloader: Union[dict, str] = 'gallery_dataloader',
                  refs_per_class: Optional[int] = None,
-                 seed: int = 0, rebuild_on_test: bool = False):
+                 seed: int = 0,
+                 rebuild_on_test: bool = False):
         self.dataloader_cfg = dataloader
         self.refs_per_class = refs_per_class
         self.seed = seed
         self.rebuild_on_test = rebuild_on_test
         self._dataloader = None
-        self._built_at = None   # runner.iter of the last build
+        self._built_at = None  # runner.iter of the last build
 
     def _refresh(self, runner) -> None:
         """Build unless already built with these weights (same iteration:
@@ -112,8 +115,10 @@ class ReferenceGalleryHook(Hook):
         self._built_at = getattr(runner, 'iter', None)
         counts = torch.bincount(labels[keep], minlength=model.num_classes)
         if get_rank() == 0:
-            print_log(f'reference gallery: {keep.numel()} images, per class '
-                      f'{counts.tolist()}', logger='current')
+            print_log(
+                f'reference gallery: {keep.numel()} images, per class '
+                f'{counts.tolist()}',
+                logger='current')
 
     def _resolve_cfg(self, runner) -> dict:
         cfg = self.dataloader_cfg

@@ -26,7 +26,8 @@ class MultiOptimWrapperConstructor:
             discriminator=dict(optimizer=dict(type='Adam', lr=2e-4)))
     """
 
-    def __init__(self, optim_wrapper_cfg: dict,
+    def __init__(self,
+                 optim_wrapper_cfg: dict,
                  paramwise_cfg: Optional[dict] = None):
         if not isinstance(optim_wrapper_cfg, dict):
             raise TypeError('optim_wrapper_cfg must be a dict, got '

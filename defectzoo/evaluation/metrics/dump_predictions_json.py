@@ -38,7 +38,9 @@ class DumpPredictionsJSON(BaseMetric):
     """
     default_prefix = 'dump'
 
-    def __init__(self, out_file: str, overwrite: bool = False,
+    def __init__(self,
+                 out_file: str,
+                 overwrite: bool = False,
                  collect_device: str = 'cpu') -> None:
         super().__init__(collect_device=collect_device)
         if not out_file.endswith('.json'):
@@ -52,17 +54,20 @@ class DumpPredictionsJSON(BaseMetric):
         for sample in data_samples:
             if hasattr(sample, 'to_dict'):
                 sample = sample.to_dict()
-            record = dict(img_path=sample.get('img_path'),
-                          img_id=sample.get('img_id'),
-                          ori_shape=list(sample.get('ori_shape') or []))
+            record = dict(
+                img_path=sample.get('img_path'),
+                img_id=sample.get('img_id'),
+                ori_shape=list(sample.get('ori_shape') or []))
             pred = sample.get('pred_instances')
             if pred is not None:  # detection
-                record.update(bboxes=_list(pred['bboxes'], 2),
-                              scores=_list(pred['scores'], 5),
-                              labels=_list(pred['labels']))
+                record.update(
+                    bboxes=_list(pred['bboxes'], 2),
+                    scores=_list(pred['scores'], 5),
+                    labels=_list(pred['labels']))
             elif 'pred_label' in sample:  # classification
-                record.update(pred_label=int(_list(sample['pred_label'])[0]),
-                              pred_scores=_list(sample['pred_score'], 5))
+                record.update(
+                    pred_label=int(_list(sample['pred_label'])[0]),
+                    pred_scores=_list(sample['pred_score'], 5))
             self.results.append(record)
 
     def compute_metrics(self, results: List[dict]) -> dict:

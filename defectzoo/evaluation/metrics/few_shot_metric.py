@@ -13,7 +13,6 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 
 from defectzoo.registry import METRICS
-
 from ..few_shot import evaluate_episodes, format_table
 
 
@@ -62,8 +61,9 @@ class FewShotEpisodeMetric(BaseMetric):
                     'FewShotEpisodeMetric needs the field `embedding` in each '
                     "data sample; the model's predict must set `embedding`, "
                     'e.g. SCLArcMarginClassifier.')
-            emb = np.asarray(sample['embedding'].detach().cpu(),
-                             dtype=np.float32).reshape(-1)
+            emb = np.asarray(
+                sample['embedding'].detach().cpu(),
+                dtype=np.float32).reshape(-1)
             self.results.append((emb, int(sample['gt_label'].reshape(-1)[0])))
 
     def compute_metrics(self, results: List) -> dict:
@@ -77,6 +77,8 @@ class FewShotEpisodeMetric(BaseMetric):
             out[f'{k}-shot_acc'] = res['accuracy']
             out[f'{k}-shot_ci95'] = res['ci95']
             rows.append(dict(res, shots=k))
-        print_log(f'{self.num_ways}-way few-shot accuracy on {len(labels)} '
-                  f'images:\n{format_table(rows)}', logger='current')
+        print_log(
+            f'{self.num_ways}-way few-shot accuracy on {len(labels)} '
+            f'images:\n{format_table(rows)}',
+            logger='current')
         return out

@@ -89,7 +89,8 @@ class GenerativeQualityMetric(BaseMetric):
             try:
                 from torchmetrics.image.fid import NoTrainInceptionV3
                 self.feature_net = NoTrainInceptionV3(
-                    name='inception-v3-compat', features_list=['2048'],
+                    name='inception-v3-compat',
+                    features_list=['2048'],
                     feature_extractor_weights_path=inception_ckpt)
             except ModuleNotFoundError as exc:
                 raise ModuleNotFoundError(
@@ -98,8 +99,9 @@ class GenerativeQualityMetric(BaseMetric):
         else:
             self.feature_net = self._build(feature_net, feature_ckpt,
                                            feature_prefix)
-        self.classifier = (self._build(classifier, classifier_ckpt, '')
-                           if classifier else None)
+        self.classifier = (
+            self._build(classifier, classifier_ckpt, '')
+            if classifier else None)
         self.img_size = img_size
         self.mean = torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1)
         self.std = torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1)
@@ -114,9 +116,12 @@ class GenerativeQualityMetric(BaseMetric):
             net.init_weights()
         if ckpt:
             revise = [(f'^{prefix}', '')] if prefix else []
-            load_checkpoint(net, ckpt, map_location='cpu',
-                            revise_keys=revise + [(r'^module\.', '')])
-        net.eval()   # some backbones' train() return None
+            load_checkpoint(
+                net,
+                ckpt,
+                map_location='cpu',
+                revise_keys=revise + [(r'^module\.', '')])
+        net.eval()  # some backbones' train() return None
         net.requires_grad_(False)
         return net
 
@@ -126,8 +131,11 @@ class GenerativeQualityMetric(BaseMetric):
         if x.shape[1] == 1:
             x = x.expand(-1, 3, -1, -1)
         if self.img_size and x.shape[-1] != self.img_size:
-            x = F.interpolate(x, size=(self.img_size, self.img_size),
-                              mode='bilinear', align_corners=False)
+            x = F.interpolate(
+                x,
+                size=(self.img_size, self.img_size),
+                mode='bilinear',
+                align_corners=False)
         return (x - self.mean) / self.std
 
     @torch.no_grad()
@@ -147,13 +155,18 @@ class GenerativeQualityMetric(BaseMetric):
     def process(self, data_batch, data_samples: Sequence[dict]) -> None:
         fake = torch.stack([s['fake'] for s in data_samples])
         real = torch.stack([s['real'] for s in data_samples])
-        logits = (self.classifier(self._prepare(fake), mode='tensor')
-                  if self.classifier is not None else [None] * len(fake))
-        for f, r, lg, s in zip(self.features(fake), self.features(real),
-                               logits, data_samples):
+        logits = (
+            self.classifier(self._prepare(fake), mode='tensor')
+            if self.classifier is not None else [None] * len(fake))
+        for f, r, lg, s in zip(
+                self.features(fake), self.features(real), logits,
+                data_samples):
             self.results.append(
-                dict(fake=f.cpu(), real=r.cpu(), gen_time=s['gen_time'],
-                     logits=None if lg is None else lg.cpu()))
+                dict(
+                    fake=f.cpu(),
+                    real=r.cpu(),
+                    gen_time=s['gen_time'],
+                    logits=None if lg is None else lg.cpu()))
 
     def compute_metrics(self, results: list) -> dict:
         from torchmetrics.image.fid import FrechetInceptionDistance
@@ -169,14 +182,17 @@ class GenerativeQualityMetric(BaseMetric):
         fid.update(real, real=True)
         fid.update(fake, real=False)
         kid = KernelInceptionDistance(
-            feature=ident, subsets=self.kid_subsets,
+            feature=ident,
+            subsets=self.kid_subsets,
             subset_size=min(self.kid_subset_size, n))
         kid.update(real, real=True)
         kid.update(fake, real=False)
         kid_mean, kid_std = kid.compute()
         metrics = dict(
-            FID=float(fid.compute()), KID=float(kid_mean),
-            KID_std=float(kid_std), num_images=float(n),
+            FID=float(fid.compute()),
+            KID=float(kid_mean),
+            KID_std=float(kid_std),
+            num_images=float(n),
             ms_per_image=1000 * sum(r['gen_time'] for r in results) / n)
         if results[0]['logits'] is not None:
             logits = torch.stack([r['logits'] for r in results])

@@ -21,8 +21,8 @@ from prettytable import PrettyTable
 from defectzoo.registry import METRICS
 
 # the prediction key that says a sample was scored for a task
-PRED_KEYS = OrderedDict(cls='pred_score', seg='pred_sem_seg',
-                        det='pred_instances')
+PRED_KEYS = OrderedDict(
+    cls='pred_score', seg='pred_sem_seg', det='pred_instances')
 # (column, result key, factor to percent) of the summary table
 TABLE = (
     ('accuracy', 'cls/accuracy/top1', 1),
@@ -64,21 +64,23 @@ class MultiTaskMetric(BaseMetric):
         collect_device, prefix: as :class:`mmengine.evaluator.BaseMetric`.
     """
 
-    def __init__(self,
-                 cls_metrics: Sequence[dict] = (
-                     dict(type='mmpretrain.Accuracy', topk=(1, )),
-                     dict(type='mmpretrain.SingleLabelMetric',
-                          average='macro')),
-                 seg_metrics: Sequence[dict] = (
-                     dict(type='defectzoo.DefectIoUMetric',
-                          iou_metrics=['mIoU', 'mDice']), ),
-                 det_metrics: Sequence[dict] = (
-                     dict(type='mmdet.VOCMetric', metric='mAP',
-                          iou_thrs=0.5, eval_mode='area'),
-                     dict(type='mmdet.CocoMetric', metric='bbox')),
-                 cls_classes: Sequence[str] = ('defect_free', 'defective'),
-                 collect_device: str = 'cpu',
-                 prefix: Optional[str] = None):
+    def __init__(
+            self,
+            cls_metrics: Sequence[dict] = (
+                dict(type='mmpretrain.Accuracy', topk=(1, )),
+                dict(type='mmpretrain.SingleLabelMetric', average='macro')),
+            seg_metrics: Sequence[dict] = (dict(
+                type='defectzoo.DefectIoUMetric',
+                iou_metrics=['mIoU', 'mDice']), ),
+            det_metrics: Sequence[dict] = (dict(
+                type='mmdet.VOCMetric',
+                metric='mAP',
+                iou_thrs=0.5,
+                eval_mode='area'), dict(
+                    type='mmdet.CocoMetric', metric='bbox')),
+            cls_classes: Sequence[str] = ('defect_free', 'defective'),
+            collect_device: str = 'cpu',
+            prefix: Optional[str] = None):
         super().__init__(collect_device=collect_device, prefix=prefix)
         self.cls_classes = tuple(cls_classes)
         self.task_metrics: Dict[str, List[BaseMetric]] = OrderedDict(
@@ -138,5 +140,6 @@ class MultiTaskMetric(BaseMetric):
             return
         table = PrettyTable(field_names=[c for c, _ in columns])
         table.add_row([f'{float(v):.2f}' for _, v in columns])
-        print_log('Multi-task results (percent):\n' + table.get_string(),
-                  logger='current')
+        print_log(
+            'Multi-task results (percent):\n' + table.get_string(),
+            logger='current')

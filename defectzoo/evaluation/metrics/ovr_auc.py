@@ -31,8 +31,9 @@ def ovr_auc(scores: np.ndarray, labels: Sequence[int]) -> np.ndarray:
     class with no positive or no negative sample)."""
     scores = np.asarray(scores, dtype=float)
     labels = np.asarray(labels)
-    return np.array([binary_auc(scores[:, c], labels == c)
-                     for c in range(scores.shape[1])])
+    return np.array([
+        binary_auc(scores[:, c], labels == c) for c in range(scores.shape[1])
+    ])
 
 
 @METRICS.register_module()
@@ -74,9 +75,11 @@ class OneVsRestAUC(BaseMetric):
         valid = ~np.isnan(per_class)
         if not valid.all():
             missing = np.flatnonzero(~valid).tolist()
-            print_log(f'OneVsRestAUC: classes {missing} have no positive or '
-                      'no negative sample and are left out of the macro AUC.',
-                      logger='current', level=30)
+            print_log(
+                f'OneVsRestAUC: classes {missing} have no positive or '
+                'no negative sample and are left out of the macro AUC.',
+                logger='current',
+                level=30)
         macro = float(per_class[valid].mean() * 100) if valid.any() \
             else float('nan')
         out = dict(macro=macro)

@@ -26,9 +26,9 @@ def match_recall(gt_bboxes: np.ndarray, pred_bboxes: np.ndarray,
     IoU >= ``iou_thr``)."""
     if len(gt_bboxes) == 0 or len(pred_bboxes) == 0:
         return 0
-    ious = bbox_overlaps(torch.as_tensor(pred_bboxes, dtype=torch.float32),
-                         torch.as_tensor(gt_bboxes, dtype=torch.float32)
-                         ).numpy()
+    ious = bbox_overlaps(
+        torch.as_tensor(pred_bboxes, dtype=torch.float32),
+        torch.as_tensor(gt_bboxes, dtype=torch.float32)).numpy()
     free = np.ones(len(gt_bboxes), bool)
     for i in np.argsort(-pred_scores, kind='stable'):
         cand = np.where(free & (ious[i] >= iou_thr))[0]
@@ -99,9 +99,11 @@ class XRayDetMetric(BaseMetric):
 
     def _coco_metric(self) -> CocoMetric:
         if self._coco is None:
-            self._coco = CocoMetric(ann_file=self.ann_file, metric='bbox',
-                                    classwise=True,
-                                    backend_args=self.backend_args)
+            self._coco = CocoMetric(
+                ann_file=self.ann_file,
+                metric='bbox',
+                classwise=True,
+                backend_args=self.backend_args)
             self._coco.dataset_meta = self.dataset_meta
         return self._coco
 
@@ -127,9 +129,10 @@ class XRayDetMetric(BaseMetric):
                 g = gt['bboxes'][gt['labels'] == label].cpu().numpy()
                 keep = (pred['labels'] == label) & \
                     (pred['scores'] >= self.score_thr)
-                rec = (len(g), match_recall(
-                    g, pred['bboxes'][keep].cpu().numpy(),
-                    pred['scores'][keep].cpu().numpy(), self.iou_thr))
+                rec = (len(g),
+                       match_recall(g, pred['bboxes'][keep].cpu().numpy(),
+                                    pred['scores'][keep].cpu().numpy(),
+                                    self.iou_thr))
             self.results.append((v, c, rec))
 
     def compute_metrics(self, results: List) -> dict:
@@ -138,8 +141,12 @@ class XRayDetMetric(BaseMetric):
         gts, preds = zip(*voc)
         # the AP of mmdet's VOCMetric, per class
         mean_ap, per_class = eval_map(
-            list(preds), list(gts), iou_thr=self.iou_thr, dataset=classes,
-            logger='silent', eval_mode=self._voc.eval_mode,
+            list(preds),
+            list(gts),
+            iou_thr=self.iou_thr,
+            dataset=classes,
+            logger='silent',
+            eval_mode=self._voc.eval_mode,
             use_legacy_coordinate=True)
         out = OrderedDict(AP50_voc=float(mean_ap))
         for name, res in zip(classes, per_class):
@@ -160,8 +167,9 @@ class XRayDetMetric(BaseMetric):
             n_gt = sum(r[0] for r in rec)
             recall_of = sum(r[1] for r in rec) / n_gt if n_gt else float('nan')
             out[f'recall_{self.critical_class}'] = recall_of
-        print_log('\n' + self.table(out, classes),
-                  logger=MMLogger.get_current_instance())
+        print_log(
+            '\n' + self.table(out, classes),
+            logger=MMLogger.get_current_instance())
         return out
 
     def table(self, out: dict, classes: Sequence[str]) -> str:
@@ -172,16 +180,24 @@ class XRayDetMetric(BaseMetric):
             return '-' if v is None else f'{100 * v:.1f}'
 
         rec_col = f'recall@{self.score_thr:g}'
-        rows = [['class', f'AP{int(self.iou_thr * 100)} (VOC)', 'AP (COCO)',
-                 'AP50 (COCO)', 'AP75 (COCO)', rec_col]]
+        rows = [[
+            'class', f'AP{int(self.iou_thr * 100)} (VOC)', 'AP (COCO)',
+            'AP50 (COCO)', 'AP75 (COCO)', rec_col
+        ]]
         for name in classes:
             rows.append([
-                name, fmt(out[f'AP50_voc_{name}']),
+                name,
+                fmt(out[f'AP50_voc_{name}']),
                 fmt(out.get(f'AP_coco_{name}')), '-', '-',
-                fmt(out.get(f'recall_{name}'))])
-        rows.append(['all (mean)', fmt(out['AP50_voc']),
-                     fmt(out.get('AP_coco')), fmt(out.get('AP50_coco')),
-                     fmt(out.get('AP75_coco')), '-'])
+                fmt(out.get(f'recall_{name}'))
+            ])
+        rows.append([
+            'all (mean)',
+            fmt(out['AP50_voc']),
+            fmt(out.get('AP_coco')),
+            fmt(out.get('AP50_coco')),
+            fmt(out.get('AP75_coco')), '-'
+        ])
         t = AsciiTable(rows, title=' X-ray detection (%) ')
         t.inner_footing_row_border = True
         return t.table

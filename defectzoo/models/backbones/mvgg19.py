@@ -55,8 +55,12 @@ class MVGG19(VGG):
             if key in kwargs:
                 raise TypeError(f'MVGG19 sets {key!r} itself; choose the '
                                 'outputs with `taps`')
-        super().__init__(depth, num_classes=-1, out_indices=(4, ),
-                         frozen_stages=frozen_stages, **kwargs)
+        super().__init__(
+            depth,
+            num_classes=-1,
+            out_indices=(4, ),
+            frozen_stages=frozen_stages,
+            **kwargs)
         self.depth = depth
         # block ranges in the full VGG, before the cut below
         self.block_ranges = [tuple(r) for r in self.range_sub_modules]

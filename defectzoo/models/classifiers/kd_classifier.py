@@ -53,15 +53,19 @@ class KDImageClassifier(ImageClassifier):
                  teachers: Union[dict, Sequence[dict]],
                  neck: Optional[dict] = None,
                  head: Optional[dict] = None,
-                 distill_loss: dict = dict(type='DistillKLDivLoss',
-                                           temperature=4.0),
+                 distill_loss: dict = dict(
+                     type='DistillKLDivLoss', temperature=4.0),
                  alpha: float = 1.0,
                  data_preprocessor: Optional[dict] = None,
                  init_cfg: Optional[dict] = None,
                  **kwargs):
-        super().__init__(backbone=backbone, neck=neck, head=head,
-                         data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg, **kwargs)
+        super().__init__(
+            backbone=backbone,
+            neck=neck,
+            head=head,
+            data_preprocessor=data_preprocessor,
+            init_cfg=init_cfg,
+            **kwargs)
         if not 0 <= alpha <= 1:
             raise ValueError(f'alpha must be in [0, 1], got {alpha}')
         self.alpha = alpha
@@ -186,5 +190,7 @@ def _drop_teacher_keys(module, state_dict, prefix, local_metadata):
 
 def _ignore_missing_teachers(module, incompatible_keys):
     missing = incompatible_keys.missing_keys
-    missing[:] = [k for k in missing if not k.startswith('teachers.')
-                  and '.teachers.' not in k]
+    missing[:] = [
+        k for k in missing
+        if not k.startswith('teachers.') and '.teachers.' not in k
+    ]

@@ -72,8 +72,8 @@ class SCLArcMarginClassifier(BaseModel):
             data_preprocessor = dict(type='mmpretrain.SelfSupDataPreprocessor')
         if isinstance(data_preprocessor, dict):
             data_preprocessor = build_in_own_scope(data_preprocessor)
-        super().__init__(data_preprocessor=data_preprocessor,
-                         init_cfg=init_cfg)
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         if classifier not in CLASSIFIERS:
             raise ValueError(f'classifier must be one of {CLASSIFIERS}, got '
                              f'{classifier!r}')
@@ -101,15 +101,18 @@ class SCLArcMarginClassifier(BaseModel):
         z = self.neck(self.backbone(inputs))
         return z[-1] if isinstance(z, (tuple, list)) else z
 
-    def embed(self, inputs: Union[torch.Tensor, Sequence[torch.Tensor]]
-              ) -> torch.Tensor:
+    def embed(
+            self, inputs: Union[torch.Tensor,
+                                Sequence[torch.Tensor]]) -> torch.Tensor:
         """L2-normalised ``z`` of a batch (of the first view of a list)."""
         if isinstance(inputs, (list, tuple)):
             inputs = inputs[0]
         return F.normalize(self.extract_feat(inputs), dim=1)
 
     # ---- modes -------------------------------------------------------------
-    def forward(self, inputs, data_samples: Optional[List[DataSample]] = None,
+    def forward(self,
+                inputs,
+                data_samples: Optional[List[DataSample]] = None,
                 mode: str = 'tensor'):
         if mode == 'tensor':
             return self.embed(inputs)
@@ -146,8 +149,11 @@ class SCLArcMarginClassifier(BaseModel):
         return losses
 
     @torch.no_grad()
-    def predict(self, inputs, data_samples: Optional[List[DataSample]] = None
-                ) -> List[DataSample]:
+    def predict(
+            self,
+            inputs,
+            data_samples: Optional[List[DataSample]] = None
+    ) -> List[DataSample]:
         emb = self.embed(inputs)
         if self.classifier == 'gallery':
             scores = F.softmax(
@@ -200,8 +206,8 @@ class SCLArcMarginClassifier(BaseModel):
         onehot = F.one_hot(self.gallery_labels, self.num_classes).to(sims)
         counts = onehot.sum(0)
         if self.gallery_reduce == 'max':
-            per_class = sims[:, None, :].masked_fill(
-                onehot.t()[None] == 0, float('-inf'))
+            per_class = sims[:, None, :].masked_fill(onehot.t()[None] == 0,
+                                                     float('-inf'))
             return per_class.amax(dim=2)
         mean = (sims @ onehot) / counts.clamp(min=1)
         return mean.masked_fill(counts == 0, float('-inf'))
@@ -211,6 +217,8 @@ class SCLArcMarginClassifier(BaseModel):
         for name in ('gallery_embeddings', 'gallery_labels'):
             key = prefix + name
             if key in state_dict:
-                setattr(self, name, torch.empty_like(
-                    state_dict[key], device=getattr(self, name).device))
+                setattr(
+                    self, name,
+                    torch.empty_like(
+                        state_dict[key], device=getattr(self, name).device))
         super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)

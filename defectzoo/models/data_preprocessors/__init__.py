@@ -2,6 +2,4 @@
 from .gan_data_preprocessor import DefectPairDataPreprocessor
 from .multi_task import MultiTaskDataPreprocessor
 
-__all__ = [
-    'DefectPairDataPreprocessor', 'MultiTaskDataPreprocessor'
-]
+__all__ = ['DefectPairDataPreprocessor', 'MultiTaskDataPreprocessor']

@@ -19,9 +19,11 @@ class DefectPairDataPreprocessor(BaseDataPreprocessor):
     def forward(self, data: dict, training: bool = False) -> dict:
         data = self.cast_data(data)
         inputs = data['inputs']
-        if isinstance(inputs, Sequence):          # pseudo_collate
-            inputs = {k: torch.stack([i[k] for i in inputs])
-                      for k in inputs[0]}
+        if isinstance(inputs, Sequence):  # pseudo_collate
+            inputs = {
+                k: torch.stack([i[k] for i in inputs])
+                for k in inputs[0]
+            }
         out = dict(
             img=inputs['img'].float() / 127.5 - 1,
             mask=inputs['mask'].float(),

@@ -33,6 +33,9 @@ class MultiTaskDataPreprocessor(DetDataPreprocessor):
             seg = sample.gt_sem_seg.data
             h, w = seg.shape[-2:]
             pad_h, pad_w = sample.batch_input_shape
-            seg = F.pad(seg, pad=(0, max(pad_w - w, 0), 0, max(pad_h - h, 0)),
-                        mode='constant', value=self.seg_pad_value)
+            seg = F.pad(
+                seg,
+                pad=(0, max(pad_w - w, 0), 0, max(pad_h - h, 0)),
+                mode='constant',
+                value=self.seg_pad_value)
             sample.gt_sem_seg = PixelData(data=seg)

@@ -105,8 +105,10 @@ class DefectAuxNet(BaseDetector):
         if seg_head is not None:
             self.seg_head = MODELS.build(seg_head)
         if det_head is not None:
-            det_head = dict(det_head, train_cfg=self.train_cfg.get('det'),
-                            test_cfg=self.test_cfg.get('det'))
+            det_head = dict(
+                det_head,
+                train_cfg=self.train_cfg.get('det'),
+                test_cfg=self.test_cfg.get('det'))
             self.det_head = MODELS.build(det_head)
         self.det_in_index = None if det_in_index is None \
             else tuple(det_in_index)
@@ -129,8 +131,9 @@ class DefectAuxNet(BaseDetector):
         return tuple(t for t in TASKS if getattr(self, f'with_{t}'))
 
     # ------------------------------------------------------------------
-    def extract_feat(self, batch_inputs: Tensor
-                     ) -> Tuple[Tuple[Tensor, ...], Tuple[Tensor, ...]]:
+    def extract_feat(
+            self, batch_inputs: Tensor
+    ) -> Tuple[Tuple[Tensor, ...], Tuple[Tensor, ...]]:
         """``(backbone stages, neck levels)``; no neck: ``(stages, ())``."""
         stages = tuple(self.backbone(batch_inputs))
         levels = tuple(self.neck(stages)) if self.with_neck else ()
@@ -145,7 +148,8 @@ class DefectAuxNet(BaseDetector):
             return levels
         return tuple(levels[i] for i in self.det_in_index)
 
-    def _forward(self, batch_inputs: Tensor,
+    def _forward(self,
+                 batch_inputs: Tensor,
                  batch_data_samples: Optional[SampleList] = None) -> dict:
         """Raw head outputs: ``cls`` logits, ``seg`` logits at 1/4 and the
         ``det`` head's per-level ``(cls_scores, bbox_preds)``."""
@@ -167,21 +171,30 @@ class DefectAuxNet(BaseDetector):
         losses = {}
         if self.with_cls:
             self._check_gt(batch_data_samples, 'gt_label', 'cls')
-            losses.update(self._weighted('cls', self.cls_head.loss(
-                self._cls_feats(stages), batch_data_samples)))
+            losses.update(
+                self._weighted(
+                    'cls',
+                    self.cls_head.loss(
+                        self._cls_feats(stages), batch_data_samples)))
         if self.with_seg:
             self._check_gt(batch_data_samples, 'gt_sem_seg', 'seg')
-            losses.update(self._weighted('seg', self.seg_head.loss(
-                levels, batch_data_samples, self.train_cfg.get('seg', {}))))
+            losses.update(
+                self._weighted(
+                    'seg',
+                    self.seg_head.loss(levels, batch_data_samples,
+                                       self.train_cfg.get('seg', {}))))
         if self.with_det:
             self._check_gt(batch_data_samples, 'gt_instances', 'det')
-            losses.update(self._weighted('det', self.det_head.loss(
-                self._det_feats(levels), batch_data_samples)))
+            losses.update(
+                self._weighted(
+                    'det',
+                    self.det_head.loss(
+                        self._det_feats(levels), batch_data_samples)))
         return losses
 
     def _weighted(self, task: str, losses: dict) -> dict:
-        return rename_loss_dict(f'{task}.', reweight_loss_dict(
-            losses, self.loss_weights[task]))
+        return rename_loss_dict(
+            f'{task}.', reweight_loss_dict(losses, self.loss_weights[task]))
 
     @staticmethod
     def _check_gt(samples: SampleList, key: str, task: str) -> None:
@@ -207,13 +220,14 @@ class DefectAuxNet(BaseDetector):
         """
         stages, levels = self.extract_feat(batch_inputs)
         if self.with_cls:
-            for sample, pred in zip(batch_data_samples, self.cls_head.predict(
-                    self._cls_feats(stages))):
+            for sample, pred in zip(
+                    batch_data_samples,
+                    self.cls_head.predict(self._cls_feats(stages))):
                 sample.pred_score = pred.pred_score
                 sample.pred_label = pred.pred_label
         if self.with_seg:
-            self._postprocess_seg(self.seg_head(levels), batch_data_samples,
-                                  rescale)
+            self._postprocess_seg(
+                self.seg_head(levels), batch_data_samples, rescale)
         if self.with_det:
             results = self.det_head.predict(
                 self._det_feats(levels), batch_data_samples, rescale=rescale)
@@ -230,13 +244,19 @@ class DefectAuxNet(BaseDetector):
         for logits, sample in zip(seg_logits, samples):
             meta = sample.metainfo
             pad_shape = meta.get('batch_input_shape', meta['img_shape'])
-            logits = resize(logits[None], size=tuple(pad_shape[:2]),
-                            mode='bilinear', align_corners=align)
+            logits = resize(
+                logits[None],
+                size=tuple(pad_shape[:2]),
+                mode='bilinear',
+                align_corners=align)
             h, w = meta['img_shape'][:2]
             logits = logits[..., :h, :w]
             if rescale:
-                logits = resize(logits, size=tuple(meta['ori_shape'][:2]),
-                                mode='bilinear', align_corners=align)
+                logits = resize(
+                    logits,
+                    size=tuple(meta['ori_shape'][:2]),
+                    mode='bilinear',
+                    align_corners=align)
             logits = logits[0]
             if logits.shape[0] > 1:
                 pred = logits.argmax(dim=0, keepdim=True)

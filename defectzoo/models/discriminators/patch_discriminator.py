@@ -66,8 +66,14 @@ class ConditionalPatchDiscriminator(BaseModule):
             prev, mult = mult, min(2**n, 8)
             stride = 2 if n < num_layers else 1
             layers.append(
-                ConvModule(base_channels * prev, base_channels * mult, 4,
-                           stride, 1, norm_cfg=norm_cfg, act_cfg=lrelu))
+                ConvModule(
+                    base_channels * prev,
+                    base_channels * mult,
+                    4,
+                    stride,
+                    1,
+                    norm_cfg=norm_cfg,
+                    act_cfg=lrelu))
         layers.append(
             ConvModule(base_channels * mult, 1, 4, 1, 1, act_cfg=None))
         self.model = nn.Sequential(*layers)
@@ -88,6 +94,7 @@ class ConditionalPatchDiscriminator(BaseModule):
             x.append(mask.to(img) * 2 - 1)
         onehot = encode_guide(guide, self.guide_dims)
         if onehot is not None:
-            x.append(onehot.to(img)[:, :, None, None].expand(
-                -1, -1, *img.shape[2:]))
+            x.append(
+                onehot.to(img)[:, :, None,
+                               None].expand(-1, -1, *img.shape[2:]))
         return self.model(torch.cat(x, dim=1))

@@ -82,23 +82,27 @@ class MagnaDefectGAN(BaseModel):
     def noise_dim(self) -> int:
         return self.generator.noise_dim
 
-    def draw_noise(self, num: int, generator: Optional[torch.Generator] = None
-                   ) -> Optional[torch.Tensor]:
+    def draw_noise(
+            self,
+            num: int,
+            generator: Optional[torch.Generator] = None
+    ) -> Optional[torch.Tensor]:
         """``(num, noise_dim)`` standard normal noise (None without z)."""
         if not self.noise_dim:
             return None
         device = next(self.generator.parameters()).device
-        return torch.randn(num, self.noise_dim, generator=generator).to(
-            device)
+        return torch.randn(num, self.noise_dim, generator=generator).to(device)
 
-    def adv_loss(self, logits: torch.Tensor, target_real: bool
-                 ) -> torch.Tensor:
+    def adv_loss(self, logits: torch.Tensor,
+                 target_real: bool) -> torch.Tensor:
         target = torch.full_like(logits, 1.0 if target_real else 0.0)
         if self.adv_loss_type == 'vanilla':
             return F.binary_cross_entropy_with_logits(logits, target)
         return F.mse_loss(logits, target)
 
-    def generate(self, mask: torch.Tensor, guide: torch.Tensor,
+    def generate(self,
+                 mask: torch.Tensor,
+                 guide: torch.Tensor,
                  noise: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Images in [-1, 1] for masks ``(B, 1, H, W)`` and guides
         ``(B, A)``."""
@@ -126,23 +130,22 @@ class MagnaDefectGAN(BaseModel):
             return losses
         raise ValueError(f'unknown mode {mode!r}')
 
-    def discriminator_losses(self, inputs: dict, fake: torch.Tensor
-                             ) -> Dict[str, torch.Tensor]:
+    def discriminator_losses(self, inputs: dict,
+                             fake: torch.Tensor) -> Dict[str, torch.Tensor]:
         real, mask = inputs['img'], inputs['mask']
         guide = self._guide(inputs['guide'])
         loss_real = self.adv_loss(self.discriminator(real, mask, guide), True)
-        loss_fake = self.adv_loss(self.discriminator(fake, mask, guide),
-                                  False)
-        return dict(loss_disc_real=0.5 * loss_real,
-                    loss_disc_fake=0.5 * loss_fake)
+        loss_fake = self.adv_loss(self.discriminator(fake, mask, guide), False)
+        return dict(
+            loss_disc_real=0.5 * loss_real, loss_disc_fake=0.5 * loss_fake)
 
-    def generator_losses(self, inputs: dict, fake: torch.Tensor
-                         ) -> Dict[str, torch.Tensor]:
+    def generator_losses(self, inputs: dict,
+                         fake: torch.Tensor) -> Dict[str, torch.Tensor]:
         real, mask = inputs['img'], inputs['mask']
         guide = self._guide(inputs['guide'])
         losses = dict(
-            loss_gen_adv=self.adv_weight * self.adv_loss(
-                self.discriminator(fake, mask, guide), True),
+            loss_gen_adv=self.adv_weight *
+            self.adv_loss(self.discriminator(fake, mask, guide), True),
             loss_gen_pixel=self.pixel_weight * F.mse_loss(fake, real))
         if self.style_loss is not None:
             losses['loss_gen_style'] = self.style_loss(fake, real)
@@ -156,8 +159,10 @@ class MagnaDefectGAN(BaseModel):
             losses = self.discriminator_losses(inputs, fake.detach())
         loss, log_vars = self.parse_losses(losses)
         wrapper.update_params(loss)
-        return {'loss_disc' if k == 'loss' else k: v
-                for k, v in log_vars.items()}
+        return {
+            'loss_disc' if k == 'loss' else k: v
+            for k, v in log_vars.items()
+        }
 
     def train_generator(self, inputs: dict, fake: torch.Tensor,
                         optim_wrapper: OptimWrapperDict) -> dict:
@@ -171,8 +176,10 @@ class MagnaDefectGAN(BaseModel):
             wrapper.update_params(loss)
         finally:
             set_requires_grad(self.discriminator, True)
-        return {'loss_gen' if k == 'loss' else k: v
-                for k, v in log_vars.items()}
+        return {
+            'loss_gen' if k == 'loss' else k: v
+            for k, v in log_vars.items()
+        }
 
     def train_step(self, data: Union[dict, tuple, list],
                    optim_wrapper: OptimWrapperDict) -> Dict[str, torch.Tensor]:
@@ -196,8 +203,10 @@ class MagnaDefectGAN(BaseModel):
         to_uint8 = lambda x: ((x.clamp(-1, 1) + 1) * 127.5).round().to(  # noqa
             torch.uint8).cpu()
         fakes, reals = to_uint8(fake), to_uint8(inputs['img'])
-        return [dict(fake=f, real=r, gen_time=per_image)
-                for f, r in zip(fakes, reals)]
+        return [
+            dict(fake=f, real=r, gen_time=per_image)
+            for f, r in zip(fakes, reals)
+        ]
 
     def val_step(self, data: Union[dict, tuple, list]) -> List[dict]:
         """Generated and real images (uint8) with the generation time per

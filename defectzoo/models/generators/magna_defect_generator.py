@@ -94,7 +94,8 @@ class MagnaDefectGenerator(BaseModule):
                  max_channels: int = 512,
                  norm_cfg: Optional[dict] = dict(type='BN'),
                  init_cfg: Optional[dict] = dict(
-                     type='Normal', std=0.01,
+                     type='Normal',
+                     std=0.01,
                      layer=['Conv2d', 'ConvTranspose2d', 'Linear'])):
         super().__init__(init_cfg=init_cfg)
         if img_size % (2**num_downs):
@@ -106,8 +107,10 @@ class MagnaDefectGenerator(BaseModule):
         self.guide_dims = tuple(int(n) for n in guide_dims)
         self.mask_channels = mask_channels
         self.bottom = img_size // 2**num_downs
-        widths = [min(base_channels * 2**i, max_channels)
-                  for i in range(num_downs - 1)] + [embed_dim]
+        widths = [
+            min(base_channels * 2**i, max_channels)
+            for i in range(num_downs - 1)
+        ] + [embed_dim]
         self.widths = widths
         lrelu = dict(type='LeakyReLU', negative_slope=0.2)
         self.encoder = nn.ModuleList()
@@ -116,8 +119,14 @@ class MagnaDefectGenerator(BaseModule):
             # no norm on the first layer (pix2pix) nor on the embedding
             norm = None if i in (0, num_downs - 1) else norm_cfg
             self.encoder.append(
-                ConvModule(in_ch, w, 4, stride=2, padding=1, norm_cfg=norm,
-                           act_cfg=lrelu))
+                ConvModule(
+                    in_ch,
+                    w,
+                    4,
+                    stride=2,
+                    padding=1,
+                    norm_cfg=norm,
+                    act_cfg=lrelu))
             in_ch = w
         latent_dim = embed_dim + noise_dim + sum(self.guide_dims)
         self.latent_dim = latent_dim
@@ -125,24 +134,28 @@ class MagnaDefectGenerator(BaseModule):
         self.project = nn.Linear(latent_dim,
                                  widths[-2] * self.bottom * self.bottom)
         self.decoder = nn.ModuleList()
-        in_ch = widths[-2] + widths[-1]          # projection + skip f7
+        in_ch = widths[-2] + widths[-1]  # projection + skip f7
         for i in reversed(range(num_downs)):
             last = i == 0
             out_ch = out_channels if last else widths[i - 1]
             self.decoder.append(
                 ConvModule(
-                    in_ch, out_ch, 4, stride=2, padding=1,
+                    in_ch,
+                    out_ch,
+                    4,
+                    stride=2,
+                    padding=1,
                     conv_cfg=dict(type='deconv'),
                     norm_cfg=None if last else norm_cfg,
                     act_cfg=dict(type='Tanh') if last else dict(type='ReLU')))
             if not last:
-                in_ch = out_ch + widths[i - 1]   # + skip of the next level
+                in_ch = out_ch + widths[i - 1]  # + skip of the next level
 
     def encode_mask(self, mask: torch.Tensor):
         """Encoder features (highest resolution first) and the 32-d
         embedding."""
         feats = []
-        x = mask * 2 - 1          # {0, 1} -> {-1, 1}
+        x = mask * 2 - 1  # {0, 1} -> {-1, 1}
         for layer in self.encoder:
             x = layer(x)
             feats.append(x)
@@ -175,8 +188,9 @@ class MagnaDefectGenerator(BaseModule):
         guide_onehot = encode_guide(guide, self.guide_dims)
         if guide_onehot is not None:
             latent.append(guide_onehot.to(embedding))
-        x = self.project(torch.cat(latent, dim=1)).view(
-            b, -1, self.bottom, self.bottom)
+        x = self.project(torch.cat(latent,
+                                   dim=1)).view(b, -1, self.bottom,
+                                                self.bottom)
         for layer, skip in zip(self.decoder, reversed(feats)):
             x = layer(torch.cat([x, skip], dim=1))
         return x

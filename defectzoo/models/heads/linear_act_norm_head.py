@@ -46,12 +46,18 @@ class LinearActNormClsHead(StackedLinearClsHead):
                  norm_cfg: Optional[dict] = dict(
                      type='BN1d', momentum=0.01, eps=1e-3),
                  act_cfg: Optional[dict] = dict(type='ReLU'),
-                 loss: dict = dict(type='mmpretrain.CrossEntropyLoss',
-                                   loss_weight=1.0),
+                 loss: dict = dict(
+                     type='mmpretrain.CrossEntropyLoss', loss_weight=1.0),
                  **kwargs):
-        super().__init__(num_classes, in_channels, list(mid_channels),
-                         dropout_rate=dropout_rate, norm_cfg=norm_cfg,
-                         act_cfg=act_cfg, loss=loss, **kwargs)
+        super().__init__(
+            num_classes,
+            in_channels,
+            list(mid_channels),
+            dropout_rate=dropout_rate,
+            norm_cfg=norm_cfg,
+            act_cfg=act_cfg,
+            loss=loss,
+            **kwargs)
 
     def _init_layers(self):
         self.layers = ModuleList()

@@ -60,10 +60,12 @@ class GramStyleLoss(nn.Module):
         self.layer_weights = tuple(float(w) for w in layer_weights)
         self.in_channels = in_channels
         self.register_buffer(
-            'mean', torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1),
+            'mean',
+            torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1),
             persistent=False)
         self.register_buffer(
-            'std', torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1),
+            'std',
+            torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1),
             persistent=False)
         self.loss_weight = loss_weight
 
@@ -88,7 +90,9 @@ class GramStyleLoss(nn.Module):
                 f'{len(self.layer_weights)} layer_weights are given')
         return feats
 
-    def forward(self, fake: torch.Tensor, real: torch.Tensor,
+    def forward(self,
+                fake: torch.Tensor,
+                real: torch.Tensor,
                 weight: Optional[float] = None) -> torch.Tensor:
         """``loss_weight * sum_l w_l * MSE(G_l(fake), G_l(real))``."""
         with torch.no_grad():

@@ -34,7 +34,9 @@ class DistillKLDivLoss(nn.Module):
         reverse: ``KL(P_s^T || P_t^T)`` instead (the paper's literal order).
     """
 
-    def __init__(self, temperature: float = 4.0, loss_weight: float = 1.0,
+    def __init__(self,
+                 temperature: float = 4.0,
+                 loss_weight: float = 1.0,
                  reverse: bool = False):
         super().__init__()
         if temperature <= 0:

@@ -9,7 +9,9 @@ import torch.nn.functional as F
 from defectzoo.registry import MODELS
 
 
-def nt_xent(a: torch.Tensor, b: torch.Tensor, temperature: float = 0.5,
+def nt_xent(a: torch.Tensor,
+            b: torch.Tensor,
+            temperature: float = 0.5,
             symmetric: bool = False) -> torch.Tensor:
     """NT-Xent of the pairs ``(a_n, b_n)`` in their own pool of ``2N``::
 
@@ -59,7 +61,9 @@ class SelfContrastiveLoss(nn.Module):
             Defaults to 0.75.
     """
 
-    def __init__(self, temperature: float = 0.5, symmetric: bool = False,
+    def __init__(self,
+                 temperature: float = 0.5,
+                 symmetric: bool = False,
                  loss_weight: float = 0.75):
         super().__init__()
         if temperature <= 0:

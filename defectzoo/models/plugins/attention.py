@@ -65,8 +65,7 @@ class SEAttention(BaseModule):
         self.squeeze = ConvModule(
             in_channels, in_channels // ratio, 1, act_cfg=act_cfg)
         self.excite = ConvModule(
-            in_channels // ratio, in_channels, 1,
-            act_cfg=dict(type='Sigmoid'))
+            in_channels // ratio, in_channels, 1, act_cfg=dict(type='Sigmoid'))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x * self.excite(self.squeeze(self.pool(x)))
@@ -97,10 +96,14 @@ class SpatialAttention(BaseModule):
             raise ValueError(f'SpatialAttention: kernel_size must be odd, '
                              f'got {kernel_size}')
         self.conv = ConvModule(
-            2, 1, kernel_size, padding=kernel_size // 2,
+            2,
+            1,
+            kernel_size,
+            padding=kernel_size // 2,
             act_cfg=dict(type='Sigmoid'))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        pooled = torch.cat([x.mean(dim=1, keepdim=True),
-                            x.amax(dim=1, keepdim=True)], dim=1)
+        pooled = torch.cat(
+            [x.mean(dim=1, keepdim=True),
+             x.amax(dim=1, keepdim=True)], dim=1)
         return x * self.conv(pooled)

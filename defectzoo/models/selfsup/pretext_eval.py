@@ -20,7 +20,9 @@ class PretextLossEvalMixin:
     """Adds ``mode='predict'``: every sample carries its batch's pretext loss
     in ``pred.pretext_loss``."""
 
-    def forward(self, inputs, data_samples: Optional[List[DataSample]] = None,
+    def forward(self,
+                inputs,
+                data_samples: Optional[List[DataSample]] = None,
                 mode: str = 'tensor'):
         if mode == 'predict':
             return self.predict(inputs, data_samples)
@@ -31,7 +33,8 @@ class PretextLossEvalMixin:
         losses = self.loss(inputs, data_samples)
         loss = sum(v for k, v in losses.items() if 'loss' in k)
         for sample in data_samples:
-            sample.set_field(float(loss), 'pretext_loss', field_type='metainfo')
+            sample.set_field(
+                float(loss), 'pretext_loss', field_type='metainfo')
         return data_samples
 
 

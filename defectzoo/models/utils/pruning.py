@@ -54,10 +54,9 @@ def prune_channels(model: nn.Module,
     modules = dict(model.named_modules())
     missing = [name for name in ignored if name not in modules]
     if missing:
-        raise ValueError(
-            f'ignored layers {missing} are not submodules of '
-            f'{type(model).__name__}; top-level modules are '
-            f'{[n for n, _ in model.named_children()]}')
+        raise ValueError(f'ignored layers {missing} are not submodules of '
+                         f'{type(model).__name__}; top-level modules are '
+                         f'{[n for n, _ in model.named_children()]}')
     ignored_layers = [modules[name] for name in ignored]
     before = count_params(model)
     if sparsity == 0:
@@ -65,17 +64,19 @@ def prune_channels(model: nn.Module,
     was_training = model.training
     model.eval()
     pruner = tp.pruner.MagnitudePruner(
-        model, example_inputs,
+        model,
+        example_inputs,
         importance=tp.importance.MagnitudeImportance(p=norm),
-        pruning_ratio=sparsity, ignored_layers=ignored_layers,
-        round_to=round_to, forward_fn=forward_fn)
+        pruning_ratio=sparsity,
+        ignored_layers=ignored_layers,
+        round_to=round_to,
+        forward_fn=forward_fn)
     pruner.step()
     model.train(was_training)
     return before, count_params(model)
 
 
-PRUNABLE = (nn.modules.conv._ConvNd, nn.modules.batchnorm._NormBase,
-            nn.Linear)
+PRUNABLE = (nn.modules.conv._ConvNd, nn.modules.batchnorm._NormBase, nn.Linear)
 
 
 def _resize(module: nn.Module, shapes: Dict[str, torch.Size]) -> bool:
@@ -90,8 +91,8 @@ def _resize(module: nn.Module, shapes: Dict[str, torch.Size]) -> bool:
             continue
         new = current.new_zeros(shape)
         if isinstance(current, nn.Parameter):
-            setattr(module, name, nn.Parameter(
-                new, requires_grad=current.requires_grad))
+            setattr(module, name,
+                    nn.Parameter(new, requires_grad=current.requires_grad))
         else:
             setattr(module, name, new)
         changed = True
@@ -123,8 +124,11 @@ def fit_to_state_dict(model: nn.Module,
         prefix = f'{name}.' if name else ''
         if not isinstance(module, PRUNABLE):
             continue  # other modules load their own tensors
-        own = {k[len(prefix):]: v.shape for k, v in state_dict.items()
-               if k.startswith(prefix) and '.' not in k[len(prefix):]}
+        own = {
+            k[len(prefix):]: v.shape
+            for k, v in state_dict.items()
+            if k.startswith(prefix) and '.' not in k[len(prefix):]
+        }
         if own and _resize(module, own):
             resized.append(name)
     return resized

@@ -93,8 +93,8 @@ def resize_bias_table(table: torch.Tensor, window: int) -> torch.Tensor:
     if src == dst:
         return table
     grid = table.t().reshape(1, heads, src, src).float()
-    grid = F.interpolate(grid, size=(dst, dst), mode='bicubic',
-                         align_corners=False)
+    grid = F.interpolate(
+        grid, size=(dst, dst), mode='bicubic', align_corners=False)
     return grid.reshape(heads, dst * dst).t().contiguous().to(table.dtype)
 
 
@@ -148,15 +148,16 @@ def convert_swin(sd: Dict[str, torch.Tensor],
     return out
 
 
-def convert_resnet(sd: Dict[str, torch.Tensor]
-                   ) -> 'OrderedDict[str, torch.Tensor]':
+def convert_resnet(
+        sd: Dict[str, torch.Tensor]) -> 'OrderedDict[str, torch.Tensor]':
     """SimSiam (mmpretrain ResNet) -> mmdet ResNet: same names, backbone
     only (projector ``neck.*`` and predictor ``head.*`` are dropped)."""
-    return OrderedDict((k, v) for k, v in sd.items()
-                       if k.startswith('backbone.'))
+    return OrderedDict(
+        (k, v) for k, v in sd.items() if k.startswith('backbone.'))
 
 
-def convert_selfsup_to_det(ckpt, window_size: Optional[int] = None,
+def convert_selfsup_to_det(ckpt,
+                           window_size: Optional[int] = None,
                            pretrain_img_size: Optional[int] = None) -> dict:
     """Convert a loaded SSL checkpoint; returns ``dict(state_dict, meta)``
     with ``backbone.``-prefixed mmdet keys."""
@@ -167,8 +168,11 @@ def convert_selfsup_to_det(ckpt, window_size: Optional[int] = None,
     else:
         out = convert_resnet(sd)
     dropped = sorted({k.split('.')[0] for k in sd} - {'backbone'})
-    meta = dict(arch=arch, window_size=window_size, dropped_prefixes=dropped,
-                converted_by='defectzoo selfsup_to_det')
+    meta = dict(
+        arch=arch,
+        window_size=window_size,
+        dropped_prefixes=dropped,
+        converted_by='defectzoo selfsup_to_det')
     return dict(state_dict=out, meta=meta)
 
 
@@ -182,19 +186,21 @@ def load_selfsup_for_det(filename, map_location=None):
     path = filename[len('selfsup://'):]
     ckpt = CheckpointLoader.load_checkpoint(path, map_location=map_location)
     out = convert_selfsup_to_det(ckpt)
-    out['state_dict'] = OrderedDict(
-        (k, v) for k, v in out['state_dict'].items()
-        if not k.endswith(REL_INDEX))
+    out['state_dict'] = OrderedDict((k, v)
+                                    for k, v in out['state_dict'].items()
+                                    if not k.endswith(REL_INDEX))
     return out
 
 
 def register_selfsup_scheme() -> None:
     """Register ``selfsup://`` with mmengine's ``CheckpointLoader``."""
     from mmengine.runner.checkpoint import CheckpointLoader
-    CheckpointLoader.register_scheme('selfsup://', load_selfsup_for_det,
-                                     force=True)
+    CheckpointLoader.register_scheme(
+        'selfsup://', load_selfsup_for_det, force=True)
 
 
-__all__ = ['convert_selfsup_to_det', 'convert_swin', 'convert_resnet',
-           'resize_bias_table', 'relative_position_index', 'detect_arch',
-           'state_dict_of', 'register_selfsup_scheme']
+__all__ = [
+    'convert_selfsup_to_det', 'convert_swin', 'convert_resnet',
+    'resize_bias_table', 'relative_position_index', 'detect_arch',
+    'state_dict_of', 'register_selfsup_scheme'
+]

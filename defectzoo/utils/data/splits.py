@@ -36,8 +36,9 @@ DEFAULT_RATIOS = (0.7, 0.1, 0.2)
 
 def natural_key(text: str) -> list:
     """Sort key putting ``crazing_2`` before ``crazing_10``."""
-    return [int(t) if t.isdigit() else t
-            for t in re.split(r'(\d+)', str(text))]
+    return [
+        int(t) if t.isdigit() else t for t in re.split(r'(\d+)', str(text))
+    ]
 
 
 def _class_rng(seed: int, label: Hashable) -> np.random.Generator:
@@ -72,12 +73,12 @@ def _split_counts(n: int, ratios: Sequence[float]) -> List[int]:
     return counts.tolist()
 
 
-def stratified_split(ids: Sequence[str],
-                     labels: Sequence[Hashable],
-                     ratios: Sequence[float] = DEFAULT_RATIOS,
-                     seed: int = 0,
-                     names: Sequence[str] = SPLIT_NAMES
-                     ) -> Dict[str, List[str]]:
+def stratified_split(
+        ids: Sequence[str],
+        labels: Sequence[Hashable],
+        ratios: Sequence[float] = DEFAULT_RATIOS,
+        seed: int = 0,
+        names: Sequence[str] = SPLIT_NAMES) -> Dict[str, List[str]]:
     """Split ``ids`` so that every class is divided in ``ratios``.
 
     Args:
@@ -101,8 +102,7 @@ def stratified_split(ids: Sequence[str],
     out = {name: [] for name in names}
     for label in sorted_labels:
         members = groups[label]
-        order = _class_rng(seed, label).permutation(
-            len(members))
+        order = _class_rng(seed, label).permutation(len(members))
         start = 0
         for name, count in zip(names, _split_counts(len(members), ratios)):
             out[name].extend(members[i] for i in order[start:start + count])
@@ -110,7 +110,8 @@ def stratified_split(ids: Sequence[str],
     return {name: sorted(v, key=natural_key) for name, v in out.items()}
 
 
-def select_split(ids: Sequence[str], labels: Sequence[Hashable],
+def select_split(ids: Sequence[str],
+                 labels: Sequence[Hashable],
                  split: Optional[str],
                  ratios: Sequence[float] = DEFAULT_RATIOS,
                  seed: int = 0,
@@ -124,7 +125,8 @@ def select_split(ids: Sequence[str], labels: Sequence[Hashable],
     return stratified_split(ids, labels, ratios, seed, names)[split]
 
 
-def k_per_class(labels: Sequence[Hashable], k: int,
+def k_per_class(labels: Sequence[Hashable],
+                k: int,
                 seed: int = 0) -> List[int]:
     """Indices of (at most) ``k`` samples of each class.
 
@@ -143,13 +145,13 @@ def k_per_class(labels: Sequence[Hashable], k: int,
     chosen = []
     for label in sorted_labels:
         members = groups[label]
-        order = _class_rng(seed, label).permutation(
-            len(members))
+        order = _class_rng(seed, label).permutation(len(members))
         chosen.extend(members[i] for i in order[:k])
     return sorted(chosen)
 
 
-def stratified_kfold(labels: Sequence[Hashable], num_folds: int,
+def stratified_kfold(labels: Sequence[Hashable],
+                     num_folds: int,
                      seed: int = 0) -> List[List[int]]:
     """Test indices of each of ``num_folds`` stratified folds.
 
@@ -168,18 +170,23 @@ def stratified_kfold(labels: Sequence[Hashable], num_folds: int,
     if num_folds > len(labels):
         raise ValueError(f'{num_folds} folds for {len(labels)} samples')
     splitter = StratifiedKFold(num_folds, shuffle=True, random_state=seed)
-    return [sorted(test.tolist())
-            for _, test in splitter.split(np.zeros(len(labels)), labels)]
+    return [
+        sorted(test.tolist())
+        for _, test in splitter.split(np.zeros(len(labels)), labels)
+    ]
 
 
-def stratified_holdout(labels: Sequence[Hashable], test_ratio: float,
+def stratified_holdout(labels: Sequence[Hashable],
+                       test_ratio: float,
                        seed: int = 0) -> Tuple[np.ndarray, np.ndarray]:
     """Sorted ``(train, test)`` indices of a stratified split with
     :func:`sklearn.model_selection.train_test_split` (``test_size=
     test_ratio``, ``stratify=labels``, ``random_state=seed``)."""
     from sklearn.model_selection import train_test_split
     train, test = train_test_split(
-        np.arange(len(labels)), test_size=test_ratio, random_state=seed,
+        np.arange(len(labels)),
+        test_size=test_ratio,
+        random_state=seed,
         stratify=np.asarray(labels))
     return np.sort(train), np.sort(test)
 
@@ -197,7 +204,8 @@ def read_id_list(path: str) -> List[str]:
     return ids
 
 
-def write_split_files(splits: Dict[str, List[str]], out_dir: str,
+def write_split_files(splits: Dict[str, List[str]],
+                      out_dir: str,
                       suffix: str = '.txt') -> Dict[str, str]:
     """Write ``{name}.txt`` per split into ``out_dir``; return the paths."""
     os.makedirs(out_dir, exist_ok=True)

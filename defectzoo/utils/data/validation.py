@@ -67,7 +67,8 @@ class InvalidSampleLog:
         lines = [f'  {n} x {problem}' for problem, n in counts.most_common()]
         examples = [f'  e.g. {e}' for e in self.errors[:3]]
         msg = (f'{self.dataset_name}: skipped {len(self.errors)} invalid '
-               'sample(s) (skip_invalid=True):\n' + '\n'.join(lines + examples))
+               'sample(s) (skip_invalid=True):\n' +
+               '\n'.join(lines + examples))
         warnings.warn(msg, stacklevel=2)
         return msg
 
@@ -116,7 +117,8 @@ DEFAULT_MAX_PIXELS = 100_000_000
 DEFAULT_MIN_SIZE = 4
 
 
-def check_image_size(shape: Sequence[int], path: str,
+def check_image_size(shape: Sequence[int],
+                     path: str,
                      max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
                      min_size: Optional[int] = DEFAULT_MIN_SIZE) -> None:
     """Raise :class:`InvalidDataError` for an image of more than
@@ -175,11 +177,13 @@ def read_annotation_file(path: str) -> bytes:
     return content
 
 
-def decode_checked(content: bytes, path: str, flag: str = 'unchanged',
-                   backend: str = 'cv2', what: str = 'image',
+def decode_checked(content: bytes,
+                   path: str,
+                   flag: str = 'unchanged',
+                   backend: str = 'cv2',
+                   what: str = 'image',
                    max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
-                   min_size: Optional[int] = None
-                   ) -> np.ndarray:
+                   min_size: Optional[int] = None) -> np.ndarray:
     """Decode the bytes of an image file with :func:`mmcv.imfrombytes`,
     raising :class:`InvalidDataError` (naming ``path``) for an empty,
     truncated or undecodable file -- where OpenCV would return a grey-filled
@@ -221,8 +225,7 @@ def read_image_checked(path: str,
                        backend: str = 'cv2',
                        what: str = 'image',
                        max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
-                       min_size: Optional[int] = None
-                       ) -> np.ndarray:
+                       min_size: Optional[int] = None) -> np.ndarray:
     """Read an image, raising a named error if it is missing, unreadable,
     truncated, empty, too large / small (:func:`check_image_size`) or of an
     unexpected bit depth / channel count.
@@ -231,16 +234,18 @@ def read_image_checked(path: str,
     """
     check_file_exists(path, f'{what} file')
     with open(path, 'rb') as f:
-        img = decode_checked(f.read(), path, flag, backend, what,
-                             max_pixels, min_size)
+        img = decode_checked(f.read(), path, flag, backend, what, max_pixels,
+                             min_size)
     channels = 1 if img.ndim == 2 else img.shape[2]
     _check_depth_channels(path, img.dtype.name, channels, allowed_depths,
                           allowed_channels)
     return img
 
 
-def check_box(box: Sequence[float], img_shape: Tuple[int, int],
-              path: str, tol: float = 1.0) -> None:
+def check_box(box: Sequence[float],
+              img_shape: Tuple[int, int],
+              path: str,
+              tol: float = 1.0) -> None:
     """Check an ``(x1, y1, x2, y2)`` box lies in an ``(h, w)`` image.
 
     ``tol`` pixels of slack allow the usual 1-based / inclusive conventions.
@@ -320,8 +325,8 @@ def check_not_truncated(head: bytes, tail: bytes, path: str) -> None:
                 path, 'truncated image: JPEG end-of-image marker missing')
     elif head[:8] == b'\x89PNG\r\n\x1a\n':
         if b'IEND' not in tail:
-            raise InvalidDataError(
-                path, 'truncated image: PNG IEND chunk missing')
+            raise InvalidDataError(path,
+                                   'truncated image: PNG IEND chunk missing')
 
 
 def _check_depth_channels(path: str, dtype: str, channels: int,
@@ -344,8 +349,7 @@ def read_image_header(path: str,
                       palette_channels: int = 3,
                       what: str = 'image file',
                       max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
-                      min_size: Optional[int] = None
-                      ) -> Tuple[int, int]:
+                      min_size: Optional[int] = None) -> Tuple[int, int]:
     """Check an image file from its header and end marker, without decoding
     the pixels: it exists, is not empty, is a recognised image, is not
     truncated (JPEG / PNG) and has an allowed bit depth and channel count.
@@ -385,9 +389,13 @@ def read_image_header(path: str,
                 width, height = img.size
                 mode = img.mode
     except UnidentifiedImageError:
-        img = read_image_checked(path, 'unchanged', allowed_depths,
-                                 allowed_channels, max_pixels=max_pixels,
-                                 min_size=min_size)
+        img = read_image_checked(
+            path,
+            'unchanged',
+            allowed_depths,
+            allowed_channels,
+            max_pixels=max_pixels,
+            min_size=min_size)
         return img.shape[:2]
     except Image.DecompressionBombError as exc:
         raise InvalidDataError(
@@ -409,29 +417,37 @@ def read_image_header(path: str,
     return height, width
 
 
-def read_mask_checked(path: str,
-                      allowed_depths: Sequence = (np.uint8, ),
-                      allowed_channels: Sequence[int] = (1, )) -> np.ndarray:
+def read_mask_checked(
+    path: str,
+    allowed_depths: Sequence = (np.uint8, ),
+    allowed_channels: Sequence[int] = (1, )
+) -> np.ndarray:
     """Decode a label / binary mask (Pillow, so palette PNGs give indices,
     as in mmseg's ``LoadAnnotations``) with the checks of
     :func:`read_image_checked`.
     """
-    return read_image_checked(path, 'unchanged', allowed_depths,
-                              allowed_channels, backend='pillow', what='mask',
-                              min_size=None)
+    return read_image_checked(
+        path,
+        'unchanged',
+        allowed_depths,
+        allowed_channels,
+        backend='pillow',
+        what='mask',
+        min_size=None)
 
 
-def check_sample(data_info: dict,
-                 check_images: str = 'header',
-                 img_depths: Sequence = (np.uint8, np.uint16),
-                 img_channels: Sequence[int] = (1, 3, 4),
-                 mask_depths: Sequence = (np.uint8, ),
-                 mask_channels: Sequence[int] = (1, ),
-                 ann_path: Optional[str] = None,
-                 box_tol: float = 1.0,
-                 max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
-                 min_size: Optional[int] = DEFAULT_MIN_SIZE
-                 ) -> Optional[Tuple[int, int]]:
+def check_sample(
+        data_info: dict,
+        check_images: str = 'header',
+        img_depths: Sequence = (np.uint8, np.uint16),
+        img_channels: Sequence[int] = (1, 3, 4),
+        mask_depths: Sequence = (np.uint8, ),
+        mask_channels: Sequence[int] = (1, ),
+        ann_path: Optional[str] = None,
+        box_tol: float = 1.0,
+        max_pixels: Optional[int] = DEFAULT_MAX_PIXELS,
+        min_size: Optional[int] = DEFAULT_MIN_SIZE
+) -> Optional[Tuple[int, int]]:
     """Check one sample of a dataset's ``data_list``.
 
     Looks at the keys OpenMMLab datasets use: ``img_path``, optional
@@ -476,13 +492,20 @@ def check_sample(data_info: dict,
             check_image_size(shape, img_path, max_pixels, min_size)
     else:
         if check_images == 'header':
-            shape = read_image_header(img_path, img_depths, img_channels,
-                                      max_pixels=max_pixels,
-                                      min_size=min_size)
+            shape = read_image_header(
+                img_path,
+                img_depths,
+                img_channels,
+                max_pixels=max_pixels,
+                min_size=min_size)
         else:
             shape = read_image_checked(
-                img_path, 'unchanged', img_depths, img_channels,
-                max_pixels=max_pixels, min_size=min_size).shape[:2]
+                img_path,
+                'unchanged',
+                img_depths,
+                img_channels,
+                max_pixels=max_pixels,
+                min_size=min_size).shape[:2]
         shape = tuple(int(v) for v in shape)
         if declared is not None and declared != shape:
             raise InvalidDataError(
@@ -496,12 +519,14 @@ def check_sample(data_info: dict,
             check_file_exists(seg_path, 'mask file')
         else:
             if check_images == 'header':
-                mask_shape = read_image_header(seg_path, mask_depths,
-                                               mask_channels,
-                                               palette_channels=1,
-                                               what='mask file',
-                                               max_pixels=max_pixels,
-                                               min_size=None)
+                mask_shape = read_image_header(
+                    seg_path,
+                    mask_depths,
+                    mask_channels,
+                    palette_channels=1,
+                    what='mask file',
+                    max_pixels=max_pixels,
+                    min_size=None)
             else:
                 mask_shape = read_mask_checked(seg_path, mask_depths,
                                                mask_channels).shape[:2]

@@ -16,7 +16,7 @@ def files(tmp_path):
     cv2.imwrite(img, gray_image(0, 16, 20))
     mask = np.zeros((16, 20), np.uint8)
     mask[2:5, 3:9] = 255
-    mask[6, 3:9] = 90   # grey fringe
+    mask[6, 3:9] = 90  # grey fringe
     cv2.imwrite(str(tmp_path / 'a.png'), mask)
     return img, str(tmp_path / 'a.png')
 
@@ -47,8 +47,8 @@ def test_load_defect_mask(files):
     mapped = LoadDefectMask()(dict(results, label_map={255: 1, 90: 0}))
     assert set(np.unique(mapped['gt_seg_map'])) == {0, 1}
     empty = LoadDefectMask()(dict(results, seg_map_path=None))
-    assert empty['gt_seg_map'].shape == (16, 20) and not empty[
-        'gt_seg_map'].any()
+    assert empty['gt_seg_map'].shape == (16,
+                                         20) and not empty['gt_seg_map'].any()
     cv2.imwrite(mask, np.zeros((8, 8), np.uint8))
     with pytest.raises(InvalidDataError) as info:
         LoadDefectMask(threshold=128)(dict(results))
@@ -62,8 +62,8 @@ def test_lazy_check_in_a_dataset_pipeline(tmp_path):
     root = make_neu(str(tmp_path / 'neu'))
     path = osp.join(root, 'IMAGES', 'crazing_1.jpg')
     truncate(path)
-    ds = NEUClsDataset(data_root=root, check_images='none',
-                       pipeline=[LoadImageChecked()])
+    ds = NEUClsDataset(
+        data_root=root, check_images='none', pipeline=[LoadImageChecked()])
     with pytest.raises(InvalidDataError) as info:
         ds[0]
     assert info.value.path == path

@@ -53,8 +53,7 @@ def test_8bit_passes_through(tmp_path):
 def test_16bit_default_min_max(tmp_path, ext):
     path = _write(tmp_path, 'r16' + ext, RAMP16)
     out = _load(path, to_rgb=False, keep_raw=True)
-    np.testing.assert_array_equal(out['img'],
-                                  np.arange(256).reshape(16, 16))
+    np.testing.assert_array_equal(out['img'], np.arange(256).reshape(16, 16))
     assert out['xray_window'] == (1000.0, 2020.0)
     assert out['img_raw'].dtype == np.uint16
     np.testing.assert_array_equal(out['img_raw'], RAMP16)
@@ -65,7 +64,8 @@ def test_16bit_fixed_window_and_percentiles(tmp_path):
     fixed = _load(path, window=(1000, 1510), to_rgb=False)['img']
     # (x - 1000) * 255 / 510 = 2k, clipped at 255
     np.testing.assert_array_equal(
-        fixed, np.minimum(2 * np.arange(256), 255).reshape(16, 16))
+        fixed,
+        np.minimum(2 * np.arange(256), 255).reshape(16, 16))
     # values 0, 100, ..., 10000 -> 10th / 90th percentiles are 1000 / 9000
     vals = (100 * np.arange(101, dtype=np.uint16))
     path = _write(tmp_path, 'p16.png', np.tile(vals, (2, 1)))
@@ -82,8 +82,7 @@ def test_equal_channel_rgb_and_alpha_are_gray(tmp_path):
                       ('rgba.png', np.dstack([gray] * 3 + [gray * 0 + 9])),
                       ('rgb16.tif', np.dstack([RAMP16] * 3))]:
         out = _load(_write(tmp_path, name, arr), to_rgb=False)
-        ref = gray if arr.dtype == np.uint8 else np.arange(256).reshape(
-            16, 16)
+        ref = gray if arr.dtype == np.uint8 else np.arange(256).reshape(16, 16)
         np.testing.assert_array_equal(out['img'], ref)
 
 
@@ -95,8 +94,8 @@ def test_true_colour(tmp_path):
         _load(path)
     assert e.value.path == path
     out = _load(path, allow_color=True, to_rgb=False)
-    np.testing.assert_array_equal(
-        out['img'], cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY))
+    np.testing.assert_array_equal(out['img'],
+                                  cv2.cvtColor(colour, cv2.COLOR_BGR2GRAY))
 
 
 def test_float_needs_window(tmp_path):

@@ -28,8 +28,7 @@ def test_exact_rotation_of_image_and_mask(k):
     np.testing.assert_array_equal(out['gt_seg_map'],
                                   np.rot90(src['gt_seg_map'], k))
     # the pixel and its label stay together
-    np.testing.assert_array_equal(
-        out['img'][..., 0] // 3, out['gt_seg_map'])
+    np.testing.assert_array_equal(out['img'][..., 0] // 3, out['gt_seg_map'])
     # non-square: a quarter turn swaps height and width
     shape = (6, 4) if k % 2 else (4, 6)
     assert out['img'].shape == shape + (3, )
@@ -53,8 +52,8 @@ def test_grey_image_and_no_mask():
     out = RandomRot90(ks=(3, ))(dict(img=img, img_shape=(3, 4)))
     np.testing.assert_array_equal(out['img'], np.rot90(img, 3))
     assert 'gt_seg_map' not in out
-    out = RandomRot90(ks=(1, ))(dict(img=img, img_shape=(3, 4),
-                                     gt_seg_map=None))
+    out = RandomRot90(ks=(1, ))(
+        dict(img=img, img_shape=(3, 4), gt_seg_map=None))
     assert out['gt_seg_map'] is None
 
 
@@ -64,7 +63,7 @@ def test_k_is_drawn_uniformly_and_reproducibly():
     ks = [t(sample(seg=False))['rot90_k'] for _ in range(2000)]
     counts = collections.Counter(ks)
     assert set(counts) == {0, 1, 2, 3}
-    for k in range(4):    # 500 expected each; sd ~19
+    for k in range(4):  # 500 expected each; sd ~19
         assert 420 < counts[k] < 580, counts
     np.random.seed(0)
     again = [t(sample(seg=False))['rot90_k'] for _ in range(2000)]
@@ -81,7 +80,7 @@ def test_k_is_drawn_uniformly_and_reproducibly():
 
 
 def test_ks_subset_and_modulo():
-    t = RandomRot90(ks=(1, 7))    # 7 quarter turns = 3
+    t = RandomRot90(ks=(1, 7))  # 7 quarter turns = 3
     assert t.ks == (1, 3)
     np.random.seed(1)
     assert {t(sample())['rot90_k'] for _ in range(200)} == {1, 3}
@@ -119,8 +118,9 @@ def test_built_from_config_in_a_pipeline():
     init_default_scope('defectzoo')
     t = TRANSFORMS.build(dict(type='RandomRot90', ks=[2]))
     assert isinstance(t, RandomRot90)
-    pipeline = Compose([dict(type='RandomRot90', ks=[1]),
-                        dict(type='mmpretrain.PackInputs')])
-    out = pipeline(dict(img=np.zeros((5, 7, 3), np.uint8), img_shape=(5, 7),
-                        gt_label=0))
+    pipeline = Compose(
+        [dict(type='RandomRot90', ks=[1]),
+         dict(type='mmpretrain.PackInputs')])
+    out = pipeline(
+        dict(img=np.zeros((5, 7, 3), np.uint8), img_shape=(5, 7), gt_label=0))
     assert tuple(out['inputs'].shape) == (3, 7, 5)
