@@ -40,6 +40,7 @@ import datetime
 import json
 import os
 import os.path as osp
+import platform
 import statistics
 import sys
 import time
@@ -331,16 +332,17 @@ def train_tables(results, paper, params_full) -> dict:
               metric_cells(results[k]['metrics']) +
               [results[k]['wall_s'], results[k].get('cpu_s')]
               for k in ('multi', 'cls', 'seg', 'det') if k in results],
-        note=('Magnetic tile (real data), CPU cut-down: quarter-width '
-              'ResNet-50 (base_channels 16), FPN 64 ch, 128 x 128 input, '
-              'trained from scratch for 5 epochs on 40 images per folder '
-              'class (222 images), Adam + one-cycle (1e-3), batch 8; tested '
-              'on the whole test split (269 images, 191 of them Free). '
-              'Image label: defective / defect-free; precision / recall / F1 '
-              'are macro over the two classes; Dice / IoU over the defect '
-              'class; boxes = connected mask components >= 4 px. Percent. '
-              'Wall time on a 2-core machine shared with other jobs; CPU = '
-              'process CPU seconds (one thread).'))
+        note=(
+            'Magnetic tile (real data), CPU cut-down: quarter-width '
+            'ResNet-50 (base_channels 16), FPN 64 ch, 128 x 128 input, '
+            'trained from scratch for 5 epochs on 40 images per folder '
+            'class (222 images), Adam + one-cycle (1e-3), batch 8; tested '
+            'on the whole test split (269 images, 191 of them Free). '
+            'Image label: defective / defect-free; precision / recall / F1 '
+            'are macro over the two classes; Dice / IoU over the defect '
+            'class; boxes = connected mask components >= 4 px. Percent. '
+            'Wall time on a 2-core machine (the other core busy with another '
+            'benchmark); CPU = process CPU seconds (one thread).'))
     rows = []
     for key in ABLATION:
         if key not in results:
@@ -385,13 +387,19 @@ def main(argv=None):
     command = 'python benchmarks/defect_aux_net.py ' + ' '.join(
         argv if argv is not None else sys.argv[1:])
 
+    machine = f'{os.cpu_count()}-core {platform.machine()} CPU, 1 thread'
+    today = datetime.date.today().isoformat()
+
     def save(new_tables):
+        # each table keeps the command, date and machine of its own part
+        for table in new_tables.values():
+            table.update(command=command, date=today, machine=machine)
         tables.update(new_tables)
         result = dict(
             benchmark='defect_aux_net',
             command=command,
-            date=datetime.date.today().isoformat(),
-            machine='2-core x86 CPU shared with other jobs, 1 thread',
+            date=today,
+            machine=machine,
             wall_s=round(time.time() - start, 1),
             params_full=params_full,
             tables=tables)

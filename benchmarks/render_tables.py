@@ -61,10 +61,12 @@ def render(result, table):
     lines.append('')
     if t.get('note'):
         lines += [t['note'], '']
+    # A benchmark run in parts stamps each table with its own provenance.
+    date = t.get('date', result.get('date', 'undated'))
+    machine = t.get('machine', result.get('machine', 'machine not recorded'))
+    command = t.get('command', result['command'])
     lines.append(f'Generated from `benchmarks/results/{result["benchmark"]}'
-                 f'.json` ({result.get("date", "undated")}, '
-                 f'{result.get("machine", "machine not recorded")}): '
-                 f'`{result["command"]}`')
+                 f'.json` ({date}, {machine}): `{command}`')
     return '\n'.join(lines) + '\n'
 
 

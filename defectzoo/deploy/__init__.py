@@ -2,9 +2,10 @@
 wrappers they work on."""
 from .onnx import export_onnx, onnx_max_abs_diff
 from .quantize import quantize_fx
-from .wrappers import DeployClassifier, DeployDetectorRaw, DeploySegmentor
+from .wrappers import (DeployClassifier, DeployDefectAuxNet, DeployDetectorRaw,
+                       DeploySegmentor)
 
 __all__ = [
-    'DeployClassifier', 'DeployDetectorRaw', 'DeploySegmentor', 'export_onnx',
-    'onnx_max_abs_diff', 'quantize_fx'
+    'DeployClassifier', 'DeployDefectAuxNet', 'DeployDetectorRaw',
+    'DeploySegmentor', 'export_onnx', 'onnx_max_abs_diff', 'quantize_fx'
 ]

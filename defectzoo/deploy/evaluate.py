@@ -73,7 +73,8 @@ def find_pipeline(dataset_cfg: dict) -> Optional[list]:
 def evaluate_classifier(predict: Callable[[torch.Tensor], torch.Tensor],
                         cfg: Config) -> dict:
     """Metrics of ``predict`` (``(N, 3, H, W)`` float image, 0-255 ->
-    ``(N, C)`` scores) on ``cfg``'s test set, by ``cfg.test_evaluator``."""
+    ``(N, C)`` scores) on ``cfg``'s test set, by ``cfg.test_evaluator``
+    (for Defect-Aux-Net: the ``cls/`` metrics of its ``MultiTaskMetric``)."""
     if cfg.get('test_dataloader') is None or \
             cfg.get('test_evaluator') is None:
         raise ValueError(f'{cfg.filename}: needs test_dataloader and '
@@ -88,6 +89,10 @@ def evaluate_classifier(predict: Callable[[torch.Tensor], torch.Tensor],
         scores = predict(_stack(batch['inputs']))
         samples = batch['data_samples']
         for sample, score in zip(samples, scores):
-            sample.set_pred_score(score).set_pred_label(score.argmax())
+            if hasattr(sample, 'set_pred_score'):  # mmpretrain DataSample
+                sample.set_pred_score(score).set_pred_label(score.argmax())
+            else:  # Defect-Aux-Net's DetDataSample: its cls metrics only
+                sample.pred_score = score
+                sample.pred_label = score.argmax()[None]
         evaluator.process(data_samples=samples, data_batch=batch)
     return evaluator.evaluate(len(loader.dataset))

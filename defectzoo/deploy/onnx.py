@@ -7,6 +7,11 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+#: Code whose tracer warnings only fix the spatial size: mmseg's ``resize``
+#: turns upsampling sizes taken from tensor shapes into Python ints. The
+#: graph then holds the export's H x W (the batch axis stays dynamic).
+SPATIAL_SIZE_ONLY = ('mmseg/models/utils/wrappers.py', )
+
 
 def _name(model: nn.Module) -> str:
     return type(getattr(model, 'model', model)).__name__
@@ -18,7 +23,9 @@ def export_onnx(model: nn.Module,
                 output_names: Optional[Sequence[str]] = None,
                 opset: int = 17,
                 strict: bool = True) -> str:
-    """Export ``model(example)`` to ``path`` with a dynamic batch axis.
+    """Export ``model(example)`` to ``path`` with a dynamic batch axis (a
+    model that upsamples to sizes read from shapes, e.g. mmseg heads, keeps
+    the example's H x W).
 
     Uses the TorchScript-based exporter (``dynamo=False``) on the plain
     ``nn.Module`` wrappers of :mod:`defectzoo.deploy`. Tracing records one
@@ -63,8 +70,9 @@ def export_onnx(model: nn.Module,
     # channel check): those warnings are not about the model's code.
     torch_dir = os.path.dirname(torch.__file__)
     tracer = [
-        w for w in caught if issubclass(w.category, torch.jit.TracerWarning)
-        and not w.filename.startswith(torch_dir)
+        w for w in caught
+        if issubclass(w.category, torch.jit.TracerWarning) and not w.filename.
+        startswith(torch_dir) and not w.filename.endswith(SPATIAL_SIZE_ONLY)
     ]
     if strict and tracer:
         w = tracer[0]

@@ -13,6 +13,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 
+def _is_defect_aux_net(model: nn.Module) -> bool:
+    return hasattr(model, 'tasks') and hasattr(model, '_cls_feats')
+
+
 class _Normalize(nn.Module):
 
     def __init__(self, preprocessor: nn.Module):
@@ -40,13 +44,19 @@ class DeployClassifier(nn.Module):
     """``image -> scores (N, num_classes)`` (softmax probabilities).
 
     mmpretrain classifiers (``ImageClassifier`` and subclasses: ResNet,
-    MVGG19 multipath, KD students) use backbone -> neck -> head; the SCL
+    MVGG19 multipath, KD students) use backbone -> neck -> head;
+    Defect-Aux-Net its classification path (backbone -> C5 -> head); the SCL
     gallery classifier scores by its reference gallery (baked into the
     graph as constants), as its ``predict`` does.
     """
 
     def __init__(self, model: nn.Module, softmax: bool = True):
         super().__init__()
+        if _is_defect_aux_net(model) and not model.with_cls:
+            raise ValueError(
+                f'{type(model).__name__} has no classification head '
+                f'(tasks: {model.tasks}); the classification path needs '
+                'cls_head in the config')
         if getattr(model, 'classifier', None) == 'gallery' and \
                 not model.has_gallery:
             raise ValueError(
@@ -68,6 +78,8 @@ class DeployClassifier(nn.Module):
             emb = F.normalize(model.embed(x), dim=1)
             return emb @ F.normalize(model.head.weight, dim=1).t() * \
                 model.head.scale
+        if _is_defect_aux_net(model):  # the classification path only
+            return model.cls_head(model._cls_feats(tuple(model.backbone(x))))
         logits = model(x, mode='tensor')
         if isinstance(logits, (tuple, list)):
             logits = logits[-1]
@@ -128,3 +140,52 @@ class DeployDetectorRaw(nn.Module):
             if getattr(model, 'bbox_head', None) is not None \
             else ('rpn_cls_score', 'rpn_bbox_pred')
         return [f'{n}_{i}' for n in names for i in range(num_levels)]
+
+
+class DeployDefectAuxNet(nn.Module):
+    """Defect-Aux-Net: one graph, every head it has, in one pass.
+
+    Outputs, in order (a head the model lacks is left out):
+
+    - ``cls_scores (N, K)``: softmax of the classification head (on C5);
+    - ``seg_logits (N, C, H, W)``: the segmentation head's logits resized
+      to the input (bilinear, as ``DefectAuxNet.predict``);
+    - ``cls_score_<l>`` / ``bbox_pred_<l>`` per detection level: the
+      RetinaNet head's raw outputs (anchors, decoding and NMS are not in the
+      graph, as for :class:`DeployDetectorRaw`).
+    """
+
+    def __init__(self, model: nn.Module):
+        super().__init__()
+        self.normalize = _Normalize(model.data_preprocessor)
+        self.model = model
+
+    def forward(self, image: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        model = self.model
+        stages, levels = model.extract_feat(self.normalize(image))
+        outs = []
+        if model.with_cls:
+            logits = model.cls_head(model._cls_feats(stages))
+            outs.append(logits.softmax(dim=1))
+        if model.with_seg:
+            outs.append(
+                F.interpolate(
+                    model.seg_head(levels),
+                    size=image.shape[2:],
+                    mode='bilinear',
+                    align_corners=model.seg_head.align_corners))
+        if model.with_det:
+            det = model.det_head(model._det_feats(levels))
+            outs += [t for level in det for t in level]
+        return tuple(outs)
+
+    @staticmethod
+    def output_names(model: nn.Module, num_levels: int):
+        names = ['cls_scores'] if model.with_cls else []
+        names += ['seg_logits'] if model.with_seg else []
+        if model.with_det:
+            names += [
+                f'{n}_{i}' for n in ('cls_score', 'bbox_pred')
+                for i in range(num_levels)
+            ]
+        return names

@@ -4,7 +4,8 @@ The thesis (ch. 4.3.5) compares Grad-CAM, Grad-CAM++, Score-CAM and Guided
 Grad-CAM and shows operators Grad-CAM heatmaps. Here any method of
 ``pytorch_grad_cam`` runs on any layer of a classifier (mmpretrain
 classifiers incl. MVGG19's multipath model and KD students, the SCL gallery
-classifier: the class score is its gallery similarity) or, per detected
+classifier: the class score is its gallery similarity; Defect-Aux-Net's
+classification head) or, per detected
 box, of an mmdet detector.
 """
 import difflib

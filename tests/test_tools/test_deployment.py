@@ -3,6 +3,7 @@ import importlib.util
 import json
 import os.path as osp
 
+import numpy as np
 import pytest
 import torch
 import torch.nn as nn
@@ -219,3 +220,79 @@ def test_quantize_tool_end_to_end(tmp_path):
     scores = torch.jit.load(str(out / 'model_int8.pt'))(
         torch.rand(3, 3, 32, 32) * 255)
     assert scores.shape == (3, 3)
+
+
+def test_defect_aux_net_all_three_outputs(tmp_path, capsys):
+    from tests.test_models.test_defect_aux_net import tiny_cfg
+    cfg = write_config(
+        tmp_path / 'aux.py', f"""
+        default_scope = 'defectzoo'
+        model = {tiny_cfg().to_dict()!r}
+        """)
+    result = export(tmp_path, cfg, shape=(64, 64))
+    names = result['outputs']
+    assert names[:2] == ['cls_scores', 'seg_logits']
+    levels = (len(names) - 2) // 2
+    assert levels == 5 and names[2] == 'cls_score_0' and \
+        names[-1] == f'bbox_pred_{levels - 1}'
+    assert result['max_abs_diff'] < 1e-4
+    assert any('NMS' in item for item in result['not_exported'])
+    import onnxruntime as ort
+    sess = ort.InferenceSession(
+        str(tmp_path / 'model.onnx'), providers=['CPUExecutionProvider'])
+    cls, seg = sess.run(None, {'image': np.zeros(
+        (4, 3, 64, 64), np.float32)})[:2]
+    assert cls.shape == (4, 2) and np.allclose(cls.sum(1), 1, atol=1e-5)
+    assert seg.shape == (4, 2, 64, 64)  # at the input size
+
+
+def test_defect_aux_net_without_a_classification_head():
+    from defectzoo.deploy import DeployDefectAuxNet
+    from tests.test_models.test_defect_aux_net import build as build_aux
+    model = build_aux(('seg', 'det')).eval()
+    assert DeployDefectAuxNet.output_names(
+        model, 1) == ['seg_logits', 'cls_score_0', 'bbox_pred_0']
+    with pytest.raises(ValueError, match='no classification head'):
+        DeployClassifier(model)
+
+
+def test_quantize_defect_aux_net_classification_path(tmp_path):
+    """INT8 of Defect-Aux-Net's classification path, scored by the cls
+    metrics of its MultiTaskMetric."""
+    from tests.test_models.test_defect_aux_net import tiny_cfg
+    model = tiny_cfg()
+    model.seg_head.num_classes = 6
+    model.det_head.num_classes = 5
+    base = osp.join(
+        REPO_ROOT, 'configs', 'defect_aux_net',
+        'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
+        'synthetic-surface-256px.py')
+    data = dict(num_samples=8, img_size=64)
+    resize = dict(type='mmdet.Resize', scale=(64, 64), keep_ratio=False)
+    cfg = write_config(
+        tmp_path / 'aux.py', f"""
+        _base_ = [{base!r}]
+        model = {model.to_dict()!r}
+        test_pipeline = [
+            dict(type='MaskToInstances', num_classes=6),
+            {resize!r}, dict(type='PackMultiTaskInputs')]
+        train_dataloader = dict(num_workers=0, persistent_workers=False,
+                                dataset=dict(**{data!r}))
+        test_dataloader = dict(
+            batch_size=4, num_workers=0, persistent_workers=False,
+            dataset=dict(pipeline=test_pipeline, **{data!r}))
+        """)
+    torch.manual_seed(0)
+    with DefaultScope.overwrite_default_scope('defectzoo'):
+        ckpt = save(MODELS.build(model), tmp_path, 'aux')
+    out = tmp_path / 'int8'
+    tool('quantize').main([cfg, ckpt, '--calib', '4', '--out', str(out)])
+    result = json.load(open(out / 'quantize.json'))
+    assert 'cls/accuracy/top1' in result['metrics_int8']
+    assert not any(
+        k.startswith(('seg/', 'det/')) for k in result['metrics_int8'])
+    assert 0 <= result['accuracy'] <= 1
+    scores = torch.jit.load(str(out / 'model_int8.pt'))(
+        torch.rand(3, 3, 64, 64) * 255)
+    assert scores.shape == (3, 2)
+    torch.testing.assert_close(scores.sum(1), torch.ones(3))

@@ -193,3 +193,32 @@ def test_mvgg19_multipath_and_gallery_classifier():
             torch.rand(2, 3, 32, 32) * 255)
         assert heat.shape == (2, 32, 32) and pred.shape == (2, )
         assert 0 <= heat.min() and heat.max() <= 1
+
+
+def test_defect_aux_net_classification_head(tmp_path):
+    """The tool explains Defect-Aux-Net's classification head (its last
+    ResNet stage by default) on an image through the config's pipeline."""
+    from tests.test_models.test_defect_aux_net import build as build_aux
+    from tests.test_models.test_defect_aux_net import tiny_cfg
+    model = build_aux().eval()
+    cam = ClassifierCAM(model, 'gradcam')
+    assert cam.target_layers == ['backbone.layer4']
+    heat, pred = cam(torch.rand(2, 3, 64, 64) * 255)
+    assert heat.shape == (2, 64, 64) and pred.shape == (2, )
+    assert 0 <= heat.min() <= heat.max() <= 1
+    ckpt = str(tmp_path / 'aux.pth')
+    torch.save(dict(state_dict=model.state_dict()), ckpt)
+    cfg = write_config(
+        tmp_path / 'aux.py', f"""
+        default_scope = 'defectzoo'
+        model = {tiny_cfg().to_dict()!r}
+        test_dataloader = dict(dataset=dict(pipeline=[
+            dict(type='LoadImageChecked'),
+            dict(type='mmdet.Resize', scale=(64, 64), keep_ratio=False),
+            dict(type='PackMultiTaskInputs')]))
+        """)
+    img = str(tmp_path / 'part.png')
+    cv2.imwrite(img, np.full((80, 96, 3), 120, np.uint8))
+    out = vis_cam().main([cfg, ckpt, img, '--out-dir', str(tmp_path / 'cam')])
+    assert out == [str(tmp_path / 'cam' / 'part_gradcam.png')]
+    assert cv2.imread(out[0]).shape == (64, 64, 3)

@@ -10,7 +10,10 @@
 - segmentors (mmseg EncoderDecoder): ``image -> seg_logits`` at input size;
 - detectors (mmdet): backbone + neck + dense head raw outputs only (see
   ``DeployDetectorRaw``: anchors, box decoding, NMS and a two-stage
-  detector's RoI stage are not exported).
+  detector's RoI stage are not exported);
+- Defect-Aux-Net: all its heads in one graph, ``image -> cls_scores,
+  seg_logits, cls_score_<l>, bbox_pred_<l>`` (``DeployDefectAuxNet``; the
+  detection head's outputs raw, as for detectors).
 
 The input is ``image``: ``(N, 3, H, W)`` float 0-255 in the test pipeline's
 channel order; normalisation is inside the graph. The tool runs the file
@@ -28,6 +31,7 @@ from mmengine.config import DictAction
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.apis import init_model, load_config  # noqa: E402
+from defectzoo.deploy import DeployDefectAuxNet  # noqa
 from defectzoo.deploy import DeployDetectorRaw  # noqa
 from defectzoo.deploy import (DeployClassifier, DeploySegmentor, export_onnx,
                               onnx_max_abs_diff)
@@ -44,6 +48,11 @@ def wrap(model):
     """The deploy wrapper of ``model`` and what it leaves out."""
     from mmdet.models.detectors import BaseDetector
     from mmseg.models.segmentors import BaseSegmentor
+
+    from defectzoo.models import DefectAuxNet
+    if isinstance(model, DefectAuxNet):
+        return DeployDefectAuxNet(model), \
+            DETECTOR_NOT_EXPORTED[:2] if model.with_det else []
     if isinstance(model, BaseDetector):
         return DeployDetectorRaw(model), DETECTOR_NOT_EXPORTED
     if isinstance(model, BaseSegmentor):
@@ -79,7 +88,11 @@ def main(argv=None):
     gen = torch.Generator().manual_seed(0)
     example = torch.rand(2, 3, *args.shape, generator=gen) * 255
     output_names = None
-    if isinstance(wrapper, DeployDetectorRaw):
+    if isinstance(wrapper, DeployDefectAuxNet):
+        with torch.no_grad():
+            n_dense = len(wrapper(example)) - model.with_cls - model.with_seg
+        output_names = DeployDefectAuxNet.output_names(model, n_dense // 2)
+    elif isinstance(wrapper, DeployDetectorRaw):
         with torch.no_grad():
             levels = len(wrapper(example)) // 2
         output_names = DeployDetectorRaw.output_names(model, levels)

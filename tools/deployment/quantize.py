@@ -1,4 +1,5 @@
-"""INT8 post-training quantisation of a classifier (PyTorch, x86 backend).
+"""INT8 post-training quantisation of a classifier (PyTorch, x86 backend);
+for Defect-Aux-Net, of its classification path (backbone -> C5 -> head).
 
     python tools/deployment/quantize.py CONFIG CHECKPOINT --calib 128 --out DIR
 
@@ -85,11 +86,11 @@ def main(argv=None):
     if not args.no_eval:
         result['metrics_int8'] = evaluate_classifier(int8, cfg)
         result['metrics_fp32'] = evaluate_classifier(model, cfg)
-        top1 = result['metrics_int8'].get('accuracy/top1')
-        if top1 is not None:
-            result['accuracy'] = top1 / 100
-            result['fp32_accuracy'] = \
-                result['metrics_fp32']['accuracy/top1'] / 100
+        key = next((k for k in ('accuracy/top1', 'cls/accuracy/top1')
+                    if k in result['metrics_int8']), None)
+        if key is not None:
+            result['accuracy'] = result['metrics_int8'][key] / 100
+            result['fp32_accuracy'] = result['metrics_fp32'][key] / 100
     with open(osp.join(args.out, 'quantize.json'), 'w') as f:
         json.dump(result, f, indent=1)
     print(json.dumps(result, indent=1))

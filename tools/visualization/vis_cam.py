@@ -1,4 +1,5 @@
-"""Class activation maps of a classifier or, per box, of a detector.
+"""Class activation maps of a classifier (or of Defect-Aux-Net's
+classification head) or, per box, of a detector.
 
     python tools/visualization/vis_cam.py CONFIG CHECKPOINT IMG [IMG ...] \\
         [--method gradcam|gradcam++|scorecam|eigencam|...] \\
@@ -91,7 +92,11 @@ def main(argv=None):
     cfg = load_config(args.config, args.cfg_options)
     model = init_model(cfg, args.checkpoint)
     from mmdet.models.detectors import BaseDetector
-    is_det = isinstance(model, BaseDetector)
+
+    # Defect-Aux-Net explains its classification head (a detector by
+    # class, it is a classifier when it has one)
+    is_det = isinstance(model, BaseDetector) and \
+        not getattr(model, 'with_cls', False)
     cam = (DetectorCAM if is_det else ClassifierCAM)(model, args.method,
                                                      args.target_layers)
     classes = model.dataset_meta.get('classes')
