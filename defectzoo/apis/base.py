@@ -48,7 +48,8 @@ OK_CLASS_NAMES = ('ok', 'good', 'normal', 'free', 'background', 'none',
                   'no_defect', 'non_defective', 'defect_free')
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp',
                   '.pgm', '.ppm')
-_DROPPED_TRANSFORMS = ('LoadAnnotations', 'LoadDefectMask')
+# annotation loading, and what derives targets from annotations
+_DROPPED_TRANSFORMS = ('LoadAnnotations', 'LoadDefectMask', 'MaskToInstances')
 
 InputType = Union[str, np.ndarray]
 

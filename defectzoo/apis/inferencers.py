@@ -4,6 +4,7 @@
 ``DefectClsInferencer``    mmpretrain ``ImageClassificationInferencer``
 ``DefectGalleryInferencer``  the same, for reference-gallery classifiers
 ``DefectDetInferencer``    mmdet ``DetInferencer``
+``DefectAuxNetInferencer``  the same, for Defect-Aux-Net (class + mask + boxes)
 ``DefectSegInferencer``    mmseg ``MMSegInferencer``
 =========================  ==========================================
 
@@ -15,7 +16,7 @@ config's model. Example::
     out = inferencer.run('images/')     # folder, files or numpy arrays
     out['predictions'][0]  # {'input', 'verdict', 'defect_score', ...}
 """
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -30,6 +31,7 @@ from mmseg.apis import MMSegInferencer
 from mmseg.models.segmentors import BaseSegmentor
 
 from defectzoo.models.classifiers import SCLArcMarginClassifier
+from defectzoo.models.detectors import DefectAuxNet
 from defectzoo.registry import INFERENCERS
 from .base import (DefectInferencerMixin, load_checkpoint_dict, resolve_model,
                    scoped)
@@ -50,6 +52,101 @@ def _meta_of(checkpoint: Optional[dict], cfg) -> dict:
     meta = {k.lower(): v for k, v in meta.items()}
     for k, v in _dataset_metainfo(cfg).items():
         meta.setdefault(k.lower(), v)
+    return meta
+
+
+def cls_fields(scores: torch.Tensor, classes: Sequence[str],
+               ok_classes: Sequence[str]) -> dict:
+    """Result fields of class scores; the defect score is 1 - P(OK
+    classes) (1 - nothing = the top score's class is a defect)."""
+    scores = scores.detach().float().cpu()
+    label = int(scores.argmax())
+    classes = tuple(classes) or tuple(str(i) for i in range(len(scores)))
+    ok = [i for i, c in enumerate(classes) if c.lower() in ok_classes]
+    defect = 1.0 - float(scores[ok].sum()) if ok else 1.0
+    return dict(
+        pred_class=classes[label],
+        pred_label=label,
+        pred_score=round(float(scores[label]), 4),
+        scores={
+            c: round(float(s), 4)
+            for c, s in zip(classes, scores)
+        },
+        defect_score=round(defect, 4))
+
+
+def det_fields(inst, classes: Sequence[str], score_thr: float) -> dict:
+    """Result fields of ``pred_instances``: boxes at or above
+    ``score_thr``; the defect score is the highest box score."""
+    keep = inst.scores >= score_thr
+    boxes = []
+    for box, score, label in zip(inst.bboxes[keep].tolist(),
+                                 inst.scores[keep].tolist(),
+                                 inst.labels[keep].tolist()):
+        boxes.append(
+            dict(
+                bbox=[round(v, 1) for v in box],
+                score=round(score, 4),
+                label=label,
+                class_name=classes[label]
+                if label < len(classes) else str(label)))
+    if 'masks' in inst:
+        for b, m in zip(boxes, inst.masks[keep]):
+            b['mask_area'] = int(m.sum())
+    top = float(inst.scores.max()) if len(inst.scores) else 0.0
+    best = boxes[0] if boxes else None
+    return dict(
+        pred_class=best['class_name'] if best else None,
+        pred_score=best['score'] if best else None,
+        boxes=boxes,
+        num_boxes=len(boxes),
+        defect_score=round(top, 4))
+
+
+def background_index(classes: Sequence[str], ok_classes: Sequence[str]):
+    """Index of the first class named like "no defect" (default 0)."""
+    for i, c in enumerate(classes):
+        if c.lower() in ok_classes:
+            return i
+    return 0
+
+
+def seg_fields(pred, classes: Sequence[str], bg: int) -> dict:
+    """Result fields of ``pred_sem_seg`` / ``seg_logits``: defect area per
+    class; the defect score is the highest per-pixel probability of not
+    being the background class ``bg``."""
+    labels = pred.pred_sem_seg.data[0]
+    logits = pred.seg_logits.data.float()
+    if logits.size(0) == 1:  # binary head with a sigmoid
+        prob_defect = logits[0].sigmoid()
+    else:
+        prob_defect = 1 - F.softmax(logits, dim=0)[bg]
+    areas = {
+        classes[c] if c < len(classes) else str(c): int(n)
+        for c, n in zip(
+            *[t.tolist() for t in torch.unique(labels, return_counts=True)])
+        if c != bg
+    }
+    top = max(areas, key=areas.get) if areas else None
+    return dict(
+        pred_class=top,
+        pred_score=None,
+        mask_area=areas,
+        defect_fraction=round(float((labels != bg).float().mean()), 5),
+        defect_score=round(float(prob_defect.max()), 4),
+        mask=labels.cpu().numpy().astype(np.uint8))
+
+
+def mask_class_meta(meta: dict, num_classes: int) -> dict:
+    """Fill the mask ``classes`` (``background``, ``defect_1``, ...) and a
+    palette (black background) of ``meta`` where it has none."""
+    if not meta.get('classes'):
+        meta['classes'] = tuple(['background'] +
+                                [f'defect_{i}' for i in range(1, num_classes)])
+    if not meta.get('palette') or len(meta['palette']) != len(meta['classes']):
+        rng = np.random.default_rng(0)
+        meta['palette'] = [[0, 0, 0]] + rng.integers(
+            64, 256, (len(meta['classes']) - 1, 3)).tolist()
     return meta
 
 
@@ -127,20 +224,7 @@ class DefectClsInferencer(DefectInferencerMixin,
         return default_collate(data)
 
     def pred_to_dict(self, pred) -> dict:
-        scores = pred.pred_score.detach().float().cpu()
-        label = int(scores.argmax())
-        classes = self.class_names or tuple(str(i) for i in range(len(scores)))
-        ok = [i for i, c in enumerate(classes) if c.lower() in self.ok_classes]
-        defect = 1.0 - float(scores[ok].sum()) if ok else 1.0
-        return dict(
-            pred_class=classes[label],
-            pred_label=label,
-            pred_score=round(float(scores[label]), 4),
-            scores={
-                c: round(float(s), 4)
-                for c, s in zip(classes, scores)
-            },
-            defect_score=round(defect, 4))
+        return cls_fields(pred.pred_score, self.class_names, self.ok_classes)
 
     def draw(self, image, pred, name):
         if self.visualizer is None:
@@ -210,31 +294,8 @@ class DefectDetInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
         return vis
 
     def pred_to_dict(self, pred) -> dict:
-        inst = pred.pred_instances
-        keep = inst.scores >= self.score_thr
-        classes = self.class_names
-        boxes = []
-        for box, score, label in zip(inst.bboxes[keep].tolist(),
-                                     inst.scores[keep].tolist(),
-                                     inst.labels[keep].tolist()):
-            b = dict(
-                bbox=[round(v, 1) for v in box],
-                score=round(score, 4),
-                label=label,
-                class_name=classes[label]
-                if label < len(classes) else str(label))
-            boxes.append(b)
-        if 'masks' in inst:
-            for b, m in zip(boxes, inst.masks[keep]):
-                b['mask_area'] = int(m.sum())
-        top = float(inst.scores.max()) if len(inst.scores) else 0.0
-        best = boxes[0] if boxes else None
-        return dict(
-            pred_class=best['class_name'] if best else None,
-            pred_score=best['score'] if best else None,
-            boxes=boxes,
-            num_boxes=len(boxes),
-            defect_score=round(top, 4))
+        return det_fields(pred.pred_instances, self.class_names,
+                          self.score_thr)
 
     def draw(self, image, pred, name):
         self.visualizer.add_datasample(
@@ -245,6 +306,114 @@ class DefectDetInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
             show=False,
             pred_score_thr=self.score_thr)
         return self.visualizer.get_image()
+
+
+@INFERENCERS.register_module()
+class DefectAuxNetInferencer(DefectDetInferencer):
+    """Defect-Aux-Net: whether (class + score), where (mask) and which
+    instances (boxes) from one forward pass (mmdet's ``DetInferencer``
+    drives it; the model is an mmdet ``BaseDetector``).
+
+    Class names come from the checkpoint's / dataset's meta: ``classes``
+    are the mask classes (background first), ``det_classes`` the box
+    classes (default: the mask classes without the background),
+    ``cls_classes`` the image classes (default ``defect_free /
+    defective``, as ``MultiTaskMetric``). The verdict's defect score is the
+    classification head's 1 - P(defect_free); a model without that head
+    takes the highest of its mask and box scores. ``task_scores`` keeps
+    each head's score.
+    """
+    task = 'multi-task'
+    model_types = (DefectAuxNet, )
+
+    def __init__(self, model, weights=None, **kwargs):
+        super().__init__(model, weights, **kwargs)
+        meta = self.model.dataset_meta
+        self._seg_visualizer = _new_visualizer(
+            'mmseg.SegLocalVisualizer', 'defectzoo-aux-seg', alpha=0.5)
+        self._seg_visualizer.set_dataset_meta(meta['classes'], meta['palette'])
+        self.visualizer.dataset_meta = dict(
+            classes=self.det_classes,
+            palette=[tuple(c) for c in meta['palette'][1:]] or 'random')
+
+    def _load_weights_to_model(self, model, checkpoint, cfg):
+        n = model.seg_head.num_classes if model.with_seg else \
+            model.det_head.num_classes + 1 if model.with_det else 2
+        mask_class_meta(self._load_with_meta(model, checkpoint, cfg), n)
+
+    @property
+    def det_classes(self) -> Tuple[str, ...]:
+        meta = self.model.dataset_meta
+        return tuple(meta.get('det_classes') or meta['classes'][1:])
+
+    @property
+    def cls_classes(self) -> Tuple[str, ...]:
+        meta = self.model.dataset_meta
+        if meta.get('cls_classes'):
+            return tuple(meta['cls_classes'])
+        n = self.model.cls_head.num_classes if self.model.with_cls else 2
+        return ('defect_free', 'defective') if n == 2 else \
+            tuple(str(i) for i in range(n))
+
+    def pred_to_dict(self, pred) -> dict:
+        out, scores = dict(tasks=list(self.model.tasks)), {}
+        if 'pred_instances' in pred:
+            det = det_fields(pred.pred_instances, self.det_classes,
+                             self.score_thr)
+            scores['det'] = det.pop('defect_score')
+            out.update(det)
+        if 'pred_sem_seg' in pred:
+            seg = seg_fields(
+                pred, self.class_names,
+                background_index(self.class_names, self.ok_classes))
+            scores['seg'] = seg.pop('defect_score')
+            out.update({
+                k: v
+                for k, v in seg.items() if k not in out or v is not None
+            })
+        if 'pred_score' in pred:
+            cls = cls_fields(pred.pred_score, self.cls_classes,
+                             self.ok_classes)
+            scores['cls'] = cls.pop('defect_score')
+            out.update(cls)
+        out['task_scores'] = scores
+        out['defect_score'] = scores['cls'] if 'cls' in scores else max(
+            scores.values())
+        return out
+
+    def draw(self, image, pred, name):
+        """Mask (mmseg's visualiser), then boxes (mmdet's), then the image
+        class and score in the corner."""
+        img = image
+        if 'pred_sem_seg' in pred:
+            self._seg_visualizer.add_datasample(
+                name, img, pred, draw_gt=False, show=False)
+            img = self._seg_visualizer.get_image()
+        if 'pred_instances' in pred:
+            boxes = pred.clone()
+            for key in ('pred_sem_seg', 'gt_sem_seg', 'seg_logits'):
+                if key in boxes:
+                    delattr(boxes, key)
+            self.visualizer.add_datasample(
+                name,
+                img,
+                boxes,
+                draw_gt=False,
+                show=False,
+                pred_score_thr=self.score_thr)
+            img = self.visualizer.get_image()
+        if 'pred_score' in pred:
+            res = cls_fields(pred.pred_score, self.cls_classes,
+                             self.ok_classes)
+            self.visualizer.set_image(img)
+            self.visualizer.draw_texts(
+                f'{res["pred_class"]} {res["pred_score"]:.2f}',
+                np.array([[4, 4]]),
+                colors='white',
+                font_sizes=max(8, img.shape[0] // 25),
+                bboxes=[dict(facecolor='black', alpha=0.6, pad=1)])
+            img = self.visualizer.get_image()
+        return img
 
 
 @INFERENCERS.register_module()
@@ -272,16 +441,9 @@ class DefectSegInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
         self._setup_defect(score_thr, ok_classes, self._ckpt_meta)
 
     def _load_weights_to_model(self, model, checkpoint, cfg):
-        meta = self._load_with_meta(model, checkpoint, cfg)
-        n = model.decode_head.num_classes
-        if not meta.get('classes'):
-            meta['classes'] = tuple(['background'] +
-                                    [f'defect_{i}' for i in range(1, n)])
-        if not meta.get('palette') or len(meta['palette']) != len(
-                meta['classes']):
-            rng = np.random.default_rng(0)
-            meta['palette'] = [[0, 0, 0]] + rng.integers(
-                64, 256, (len(meta['classes']) - 1, 3)).tolist()
+        mask_class_meta(
+            self._load_with_meta(model, checkpoint, cfg),
+            model.decode_head.num_classes)
 
     def _init_pipeline(self, cfg):
         return Compose(self._inference_pipeline_cfg(cfg))
@@ -291,35 +453,10 @@ class DefectSegInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
             'mmseg.SegLocalVisualizer', 'defectzoo-seg', alpha=0.5)
 
     def background_index(self) -> int:
-        for i, c in enumerate(self.class_names):
-            if c.lower() in self.ok_classes:
-                return i
-        return 0
+        return background_index(self.class_names, self.ok_classes)
 
     def pred_to_dict(self, pred) -> dict:
-        labels = pred.pred_sem_seg.data[0]
-        logits = pred.seg_logits.data.float()
-        bg = self.background_index()
-        if logits.size(0) == 1:  # binary head with a sigmoid
-            prob_defect = logits[0].sigmoid()
-        else:
-            prob_defect = 1 - F.softmax(logits, dim=0)[bg]
-        classes = self.class_names
-        areas = {
-            classes[c] if c < len(classes) else str(c): int(n)
-            for c, n in zip(
-                *
-                [t.tolist() for t in torch.unique(labels, return_counts=True)])
-            if c != bg
-        }
-        top = max(areas, key=areas.get) if areas else None
-        return dict(
-            pred_class=top,
-            pred_score=None,
-            mask_area=areas,
-            defect_fraction=round(float((labels != bg).float().mean()), 5),
-            defect_score=round(float(prob_defect.max()), 4),
-            mask=labels.cpu().numpy().astype(np.uint8))
+        return seg_fields(pred, self.class_names, self.background_index())
 
     def draw(self, image, pred, name):
         self.visualizer.add_datasample(
@@ -329,8 +466,8 @@ class DefectSegInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
 
 #: Most specific first: a subclass for a new model family goes in front.
 INFERENCER_TYPES = [
-    DefectGalleryInferencer, DefectClsInferencer, DefectDetInferencer,
-    DefectSegInferencer
+    DefectGalleryInferencer, DefectClsInferencer, DefectAuxNetInferencer,
+    DefectDetInferencer, DefectSegInferencer
 ]
 
 

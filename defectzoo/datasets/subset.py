@@ -11,7 +11,7 @@ ones) and returns the same dataset object cut down in place, so its class,
         dataset=dict(type='NEUClsDataset', split='train', ...)))
 """
 from collections import Counter
-from typing import List, Union
+from typing import Dict, List, Optional, Union
 
 from mmengine.dataset import BaseDataset
 from mmengine.logging import print_log
@@ -32,10 +32,12 @@ def primary_label(cat_ids: List[int]) -> int:
     return min(counts, key=lambda c: (-counts[c], c))
 
 
-def k_per_class_indices(dataset: BaseDataset,
-                        k: int,
-                        seed: int = 0,
-                        empty_group: bool = True) -> List[int]:
+def k_per_class_indices(
+        dataset: BaseDataset,
+        k: int,
+        seed: int = 0,
+        empty_group: bool = True,
+        k_by_label: Optional[Dict[int, int]] = None) -> List[int]:
     """Indices of ``k`` images per class of a built dataset (by
     ``get_cat_ids``: the label for classification, the most frequent box
     label for detection).
@@ -43,6 +45,8 @@ def k_per_class_indices(dataset: BaseDataset,
     Args:
         empty_group: images without labels form their own group of ``k``
             (True) or are dropped (False).
+        k_by_label: another ``k`` for some labels (``get_cat_ids`` values;
+            :data:`EMPTY_GROUP` for the images without labels).
     """
     labels = [
         primary_label(dataset.get_cat_ids(i)) for i in range(len(dataset))
@@ -51,15 +55,23 @@ def k_per_class_indices(dataset: BaseDataset,
         i for i, label in enumerate(labels)
         if empty_group or label != EMPTY_GROUP
     ]
-    chosen = k_per_class([labels[i] for i in keep], k, seed)
-    return [keep[i] for i in chosen]
+    kept = [labels[i] for i in keep]
+    special = {int(c): int(n) for c, n in (k_by_label or {}).items()}
+    # each class is drawn from its own seeded stream: the other classes'
+    # choice is the same as without k_by_label, and subsets stay nested
+    chosen = [i for i in k_per_class(kept, k, seed) if kept[i] not in special]
+    for label, n in special.items():
+        chosen += [i for i in k_per_class(kept, n, seed) if kept[i] == label]
+    return sorted(keep[i] for i in chosen)
 
 
 @DATASETS.register_module()
-def KPerClassSubset(dataset: Union[dict, BaseDataset],
-                    k: int,
-                    seed: int = 0,
-                    empty_group: bool = True) -> BaseDataset:
+def KPerClassSubset(
+        dataset: Union[dict, BaseDataset],
+        k: int,
+        seed: int = 0,
+        empty_group: bool = True,
+        k_by_label: Optional[Dict[int, int]] = None) -> BaseDataset:
     """Build ``dataset`` and keep ``k`` images per class (deterministic in
     ``seed``; classes with fewer images keep all of them, with a warning).
 
@@ -69,6 +81,9 @@ def KPerClassSubset(dataset: Union[dict, BaseDataset],
         seed: random seed of the choice.
         empty_group: keep ``k`` images without labels (detection
             negatives, e.g. magnetic-tile ``Free``) as if a class.
+        k_by_label: ``{label: k}`` for labels that take another ``k``
+            (``get_cat_ids`` values, -1 for the images without labels),
+            e.g. as many defect-free as defective images.
 
     Returns:
         the wrapped dataset, cut down in place with ``get_subset_``.
@@ -79,12 +94,15 @@ def KPerClassSubset(dataset: Union[dict, BaseDataset],
         raise TypeError('KPerClassSubset needs a dataset derived from '
                         f'mmengine BaseDataset, got {type(dataset)}')
     dataset.full_init()
-    indices = k_per_class_indices(dataset, k, seed, empty_group)
+    indices = k_per_class_indices(dataset, k, seed, empty_group, k_by_label)
     dataset.get_subset_(indices)
     counts = Counter(
         primary_label(dataset.get_cat_ids(i)) for i in range(len(dataset)))
     classes = dataset.metainfo.get('classes') or ()
-    short = {c: n for c, n in counts.items() if n < k}
+    short = {
+        c: n
+        for c, n in counts.items() if n < (k_by_label or {}).get(c, k)
+    }
     if short:
         names = {
             (classes[c] if 0 <= c < len(classes) else c): n

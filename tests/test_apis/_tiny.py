@@ -119,6 +119,23 @@ test_dataloader = dict(dataset=dict(type='ImageFolderClsDataset', pipeline=[
     dict(type='mmpretrain.PackInputs')]))
 """
 
+
+def _aux_text():
+    """Defect-Aux-Net at 1/8 width with the magnetic-tile test pipeline
+    (mask loading and box derivation are dropped for inference)."""
+    from tests.test_models.test_defect_aux_net import tiny_cfg
+    return _RUNTIME + f"""
+model = {tiny_cfg().to_dict()!r}
+test_dataloader = dict(dataset=dict(type='MagneticTileSegDataset',
+    pipeline=[
+        dict(type='LoadImageChecked'),
+        dict(type='mmdet.Resize', scale=(64, 64), keep_ratio=False),
+        dict(type='LoadDefectMask', allow_missing=False),
+        dict(type='MaskToInstances', num_classes=2),
+        dict(type='PackMultiTaskInputs')]))
+"""
+
+
 TEXTS = dict(
     cls=CLS, mvgg=MVGG, det=DET, xray_det=XRAY_DET, seg=SEG, gallery=GALLERY)
 CLASSES = dict(
@@ -127,14 +144,15 @@ CLASSES = dict(
     det=DET_CLASSES,
     xray_det=DET_CLASSES,
     seg=SEG_CLASSES,
-    gallery=CLS_CLASSES)
+    gallery=CLS_CLASSES,
+    aux=SEG_CLASSES)
 
 
 def make_model(tmp_dir, kind, seed=0, meta_extra=None):
     """(config path, checkpoint path) of a tiny random model of ``kind``."""
     cfg_path = osp.join(str(tmp_dir), f'{kind}.py')
     with open(cfg_path, 'w') as f:
-        f.write(textwrap.dedent(TEXTS[kind]))
+        f.write(_aux_text() if kind == 'aux' else textwrap.dedent(TEXTS[kind]))
     cfg = Config.fromfile(cfg_path)
     torch.manual_seed(seed)
     with DefaultScope.overwrite_default_scope('defectzoo'):
@@ -144,8 +162,8 @@ def make_model(tmp_dir, kind, seed=0, meta_extra=None):
         model.set_gallery(
             torch.nn.functional.normalize(torch.randn(6, 16)),
             torch.tensor([0, 0, 1, 1, 2, 2]))
-    if kind == 'det':  # a confident prior so that boxes pass 0.5
-        head = model.bbox_head
+    if kind in ('det', 'aux'):  # a confident prior so that boxes pass 0.5
+        head = model.bbox_head if kind == 'det' else model.det_head
         torch.nn.init.constant_(head.retina_cls.bias, 2.0)
     meta = dict(dataset_meta=dict(classes=CLASSES[kind]))
     meta.update(meta_extra or {})

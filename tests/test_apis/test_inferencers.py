@@ -8,10 +8,10 @@ from mmdet.apis import DetInferencer
 from mmpretrain.apis import ImageClassificationInferencer
 from mmseg.apis import MMSegInferencer
 
-from defectzoo.apis import (DEFAULT_SCORE_THR, DefectClsInferencer,
-                            DefectDetInferencer, DefectGalleryInferencer,
-                            DefectSegInferencer, MahalanobisOOD,
-                            init_inferencer)
+from defectzoo.apis import (DEFAULT_SCORE_THR, DefectAuxNetInferencer,
+                            DefectClsInferencer, DefectDetInferencer,
+                            DefectGalleryInferencer, DefectSegInferencer,
+                            MahalanobisOOD, init_inferencer)
 from defectzoo.utils.checkpoint import CheckpointError
 from tests.test_apis._tiny import (CLS_CLASSES, DET_CLASSES, make_model,
                                    write_images)
@@ -127,6 +127,35 @@ def test_segmentor_masks(tmp_path):
         assert p['defect_fraction'] == pytest.approx(frac, abs=1e-4)
         assert 0 <= p['defect_score'] <= 1
         assert p['verdict'] == ('defect' if p['defect_score'] >= 0.5 else 'OK')
+
+
+def test_defect_aux_net_class_mask_and_boxes(tmp_path):
+    cfg, ckpt = make_model(tmp_path, 'aux')
+    inf = init_inferencer(cfg, ckpt, score_thr=0.3)
+    assert isinstance(inf, DefectAuxNetInferencer)
+    assert isinstance(inf, DetInferencer)
+    write_images(tmp_path / 'imgs', 2, size=40)
+    out = inf.run(str(tmp_path / 'imgs'), show_progress=False)
+    assert not out['skipped'] and len(out['predictions']) == 2
+    for p in out['predictions']:
+        assert p['tasks'] == ['cls', 'seg', 'det']
+        # whether: the classification head gives the verdict
+        assert p['pred_class'] in ('defect_free', 'defective')
+        assert p['defect_score'] == pytest.approx(p['scores']['defective'])
+        assert set(p['task_scores']) == {'cls', 'seg', 'det'}
+        assert p['verdict'] == ('defect' if p['defect_score'] >= 0.3 else 'OK')
+        # where: a mask at the image size; which: boxes above the threshold
+        assert p['mask'].shape == (40, 40)
+        assert p['num_boxes'] == len(p['boxes']) > 0
+        assert all(b['score'] >= 0.3 and b['class_name'] == 'defect'
+                   for b in p['boxes'])
+    # one overlay with mask, boxes and the class text; the report
+    res = inf.inspect(str(tmp_path / 'imgs'), str(tmp_path / 'out'))
+    assert len(res['predictions']) == 2
+    overlay = cv2.imread(
+        str(tmp_path / 'out' / res['predictions'][0]['overlay']))
+    assert overlay.shape == (40, 40, 3)
+    assert (tmp_path / 'out' / 'report.html').is_file()
 
 
 def test_gallery_classifier(tmp_path):

@@ -71,3 +71,32 @@ def test_k_per_class_detection_negatives(tmp_path):
     ds = build_dataset(
         dict(type='KPerClassSubset', k=2, dataset=inner, empty_group=False))
     assert len(ds) == 3
+
+
+def test_another_k_for_some_labels(tmp_path):
+    counts = dict(Blowhole=3, Crack=1, Free=5)
+    root = make_magnetic_tile(str(tmp_path / 'mt'), counts)
+    det = dict(type='MagneticTileDetDataset', data_root=root)
+
+    def paths(ds):
+        return {ds.get_data_info(i)['img_path'] for i in range(len(ds))}
+
+    plain = build_dataset(dict(type='KPerClassSubset', k=1, dataset=det))
+    ds = build_dataset(
+        dict(
+            type='KPerClassSubset',
+            k=1,
+            dataset=det,
+            k_by_label={EMPTY_GROUP: 4}))
+    groups = Counter(primary_label(ds.get_cat_ids(i)) for i in range(len(ds)))
+    assert groups == {0: 1, 2: 1, EMPTY_GROUP: 4}
+    assert paths(plain) <= paths(ds)  # the other classes' choice unchanged
+    # by folder label (magnetic-tile seg data: Free is folder label 4)
+    seg = dict(type='MagneticTileSegDataset', data_root=root)
+    ds = build_dataset(
+        dict(type='KPerClassSubset', k=1, dataset=seg, k_by_label={4: 3}))
+    assert Counter(ds.get_cat_ids(i)[0] for i in range(len(ds))) == {
+        0: 1,
+        2: 1,
+        4: 3
+    }

@@ -1,3 +1,0 @@
-# Benchmark ablation: no attention.
-_base_ = './defect-aux-net_r50-w16-se-sa-fpn_1xb8-adam-onecycle-5e_magnetic-tile-k40-128px.py'
-model = dict(backbone=dict(plugins=None))
