@@ -32,7 +32,7 @@ Writes ``benchmarks/results/defect_aux_net.json`` (tables ``latency``,
 
 Usage (run under the heavy-job lock)::
 
-    flock /tmp/dz-heavy.lock python benchmarks/defect_aux_net.py \\
+    python benchmarks/defect_aux_net.py \\
         --data-root ../shared/datasets/magnetic-tile
 """
 import argparse

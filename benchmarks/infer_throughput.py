@@ -4,7 +4,7 @@ loading, inference (reading, pipeline, forward, overlay drawing, OOD
 distance), and writing the report (HTML + CSV + JSON), from the timings the
 tool writes into ``results.json``; plus the wall time of the whole command.
 
-    flock /tmp/dz-heavy.lock python benchmarks/infer_throughput.py \\
+    python benchmarks/infer_throughput.py \\
         --neu-root NEU
 """
 import argparse
@@ -77,7 +77,7 @@ def main(argv=None):
             ])
     result = dict(
         benchmark='infer_throughput',
-        command='flock /tmp/dz-heavy.lock python '
+        command='python '
         'benchmarks/infer_throughput.py --neu-root NEU',
         date=datetime.date.today().isoformat(),
         machine=f'{platform.machine()} CPU, {a.threads} threads '

@@ -2,7 +2,7 @@
 teachers vs student alone vs distilled student, then FP32 vs INT8 vs
 channel-pruned student.
 
-Cut down to about 20 minutes of one CPU thread (see
+Cut down to about 50 minutes of one CPU thread (see
 configs/distill/benchmarks/_base_/neu-cls-100shot-64px.py): 64 px images, 100
 training images per class, a few epochs, teachers from random
 initialisation (no ImageNet weights offline). Every model is trained and
@@ -11,7 +11,7 @@ mmengine writes), quantised by tools/deployment/quantize.py and exported by
 tools/deployment/export_onnx.py. Latency is per image (batch 1), one
 thread, median of ``--runs`` calls after ``--warmup`` calls.
 
-    flock /tmp/dz-heavy.lock python benchmarks/lightweight.py \\
+    python benchmarks/lightweight.py \\
         --data-root ../shared/datasets/neu-det
 
 Resumable: a stage whose output exists is not run again (``--force`` reruns
@@ -32,11 +32,11 @@ REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 BENCH = 'configs/distill/benchmarks/'
 TEACHERS = {
     'ResNet-50 (teacher)': 'ce_r50_1xb32-adam-5e_neu-cls-100shot-64px',
-    'VGG19-BN (teacher)': 'ce_vgg19bn_1xb32-adam-2e_neu-cls-100shot-64px',
+    'VGG19-BN (teacher)': 'ce_vgg19bn_1xb32-adam-4e_neu-cls-100shot-64px',
 }
-STUDENT = 'ce_r18_1xb32-adam-1e_neu-cls-100shot-64px'
-KD = 'kd_r18-from-r50-vgg19bn_1xb32-adam-1e_neu-cls-100shot-64px'
-PRUNE = 'prune-50_r18_1xb32-adam-1e_neu-cls-100shot-64px'
+STUDENT = 'ce_r18_1xb32-adam-6e_neu-cls-100shot-64px'
+KD = 'kd_r18-from-r50-vgg19bn_1xb32-adam-6e_neu-cls-100shot-64px'
+PRUNE = 'prune-50_r18_1xb32-adam-2e_neu-cls-100shot-64px'
 METAFILE = 'configs/distill/metafile.yml'
 PAPER_MODELS = {  # metafile model -> row label
     'ce_r18_1xb64-adam-100e_neu-cls-224px': 'ResNet-18 (baseline)',
@@ -201,6 +201,8 @@ def deploy(args, name, config, ckpt, quantize):
 
 def main(argv=None):
     args = parse_args(argv)
+    # one thread per job, also in the tools/train.py / test.py children
+    os.environ['OMP_NUM_THREADS'] = '1'
     os.chdir(REPO)
     os.makedirs(args.work_dir, exist_ok=True)
     sys.path.insert(0, REPO)
@@ -318,9 +320,8 @@ def write(args, res, seconds):
               'images per class, tested on the 360-image test split; all '
               'from random initialisation (no ImageNet weights offline); '
               'students: same data, epochs and optimiser; KD alpha = 1, '
-              'T = 4. Wall times on 2 cores shared with other jobs (the '
-              'recorded KD run was paused for about 5.5 min of its 11.3 '
-              'while the pruning and INT8 stages ran).' +
+              'T = 4. Wall times: one thread, the other core running '
+              'another one-thread benchmark.' +
               (f' Not run yet: {", ".join(missing)}.' if missing else '')))
     ds, dk, dp = res['deploy_student'], res['deploy_kd'], res['deploy_pruned']
     dt = res['deploy_teacher']
@@ -329,9 +330,9 @@ def write(args, res, seconds):
         rows += _deploy_rows('ResNet-18 distilled', res['kd']['accuracy'], dk)
     if dp:
         rows.append([
-            'ResNet-18 alone, 50 % channels pruned + 1 epoch', 'FP32',
-            res['pruned']['accuracy'], dp['fp32_mb'], dp['fp32_ms'],
-            dp['onnx_ms'], ds['fp32_ms'] / dp['fp32_ms']
+            f'ResNet-18 alone, 50 % channels pruned + {_epochs(PRUNE)} '
+            'epochs', 'FP32', res['pruned']['accuracy'], dp['fp32_mb'],
+            dp['fp32_ms'], dp['onnx_ms'], ds['fp32_ms'] / dp['fp32_ms']
         ])
     if dt:
         rows += _deploy_rows('(ResNet-50 teacher)',
@@ -346,8 +347,8 @@ def write(args, res, seconds):
         ],
         rows=rows,
         note=(f'64 x 64 px, batch 1, one thread, median of {args.runs} runs '
-              f'after {args.warmup} (machine shared with other jobs: '
-              'latencies are noisy); sizes are TorchScript files; INT8: FX '
+              f'after {args.warmup} (the other core running another '
+              'one-thread benchmark); sizes are TorchScript files; INT8: FX '
               f'graph-mode post-training quantisation, x86 backend, '
               f'{args.calib} training images for calibration; INT8 top-1 '
               'by the config\'s test evaluator. Parameters: '
@@ -356,11 +357,10 @@ def write(args, res, seconds):
               f'. ONNX: the FP32 models, max |ONNX - PyTorch| = {diffs}.'))
     result = dict(
         benchmark='lightweight',
-        command=('flock /tmp/dz-heavy.lock python benchmarks/lightweight.py '
+        command=('OMP_NUM_THREADS=1 python benchmarks/lightweight.py '
                  f'--data-root {args.data_root}'),
         date=time.strftime('%Y-%m-%d'),
-        machine=f'{platform.machine()}, 2-core CPU shared with other '
-        'jobs, 1 thread',
+        machine=f'{platform.machine()}, 2-core CPU, 1 thread per job',
         wall_seconds=dict(
             total_this_run=round(seconds), training=round(train_s)),
         raw=res,

@@ -25,7 +25,7 @@ Writes ``benchmarks/results/magna_defect_gan.json`` (tables ``quality`` and
 ``downstream``; paper numbers from ``configs/magna_defect_gan/metafile.yml``)
 and copies the two sample grids to ``docs/images/``. Usage::
 
-    flock /tmp/dz-heavy.lock python benchmarks/magna_defect_gan.py \\
+    python benchmarks/magna_defect_gan.py \\
         --data-root ../shared/datasets/magnetic-tile
 """
 import argparse

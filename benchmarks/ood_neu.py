@@ -14,7 +14,7 @@ runs through the inferencer (``tools/infer.py``'s path) on:
 For each set: the share flagged at the calibrated threshold and the AUROC
 of the distance separating it from NEU test images (sklearn).
 
-    flock /tmp/dz-heavy.lock python benchmarks/ood_neu.py \\
+    python benchmarks/ood_neu.py \\
         --neu-root NEU --mt-root MT --xray-root data/synthetic_xray_zoo
 """
 import argparse
@@ -113,7 +113,7 @@ def main(argv=None):
         ])
     result = dict(
         benchmark='ood_neu',
-        command='flock /tmp/dz-heavy.lock python benchmarks/ood_neu.py '
+        command='python benchmarks/ood_neu.py '
         '--neu-root NEU --mt-root MT --xray-root data/synthetic_xray_zoo',
         date=datetime.date.today().isoformat(),
         machine=f'{platform.machine()} CPU, '

@@ -17,7 +17,7 @@ defectzoo / stock (target <= 1.03).
 Writes ``benchmarks/results/plugin_overhead.json`` (table ``overhead``,
 rendered into README.md by ``benchmarks/render_tables.py``)::
 
-    flock /tmp/dz-heavy.lock python benchmarks/plugin_overhead.py
+    python benchmarks/plugin_overhead.py
 """
 import argparse
 import datetime

@@ -1,7 +1,7 @@
 # Teacher 1 of the lightweight benchmark: ResNet-50 from random
 # initialisation (no ImageNet weights offline), 5 epochs on the cut-down
 # NEU-CLS of _base_/neu-cls-100shot-64px.py.
-_base_ = ['./ce_r18_1xb32-adam-1e_neu-cls-100shot-64px.py']
+_base_ = ['./ce_r18_1xb32-adam-6e_neu-cls-100shot-64px.py']
 # ---- frequently modified parameters ----------------------------------------
 max_epochs = 5
 # -----------------------------------------------------------------------------

@@ -1,10 +1,10 @@
 # Teacher 2 of the lightweight benchmark: this repository's VGG19-BN (the
 # MVGG19 backbone with the single block5_conv3 tap, i.e. the VGG19 baseline
-# of configs/mvgg19) from Kaiming initialisation, 2 epochs (the most
+# of configs/mvgg19) from Kaiming initialisation, 4 epochs (the most
 # expensive model here: about 4x a ResNet-50 at 64 px).
-_base_ = ['./ce_r18_1xb32-adam-1e_neu-cls-100shot-64px.py']
+_base_ = ['./ce_r18_1xb32-adam-6e_neu-cls-100shot-64px.py']
 # ---- frequently modified parameters ----------------------------------------
-max_epochs = 2
+max_epochs = 4
 # -----------------------------------------------------------------------------
 model = dict(
     backbone=dict(

@@ -1,16 +1,16 @@
 # The pruned student of the lightweight benchmark: the ResNet-18 (trained
-# alone, ce_r18_1xb32-adam-1e_neu-cls-100shot-64px.py) with 50 % of the
+# alone, ce_r18_1xb32-adam-6e_neu-cls-100shot-64px.py) with 50 % of the
 # channels of every convolution removed (L2 magnitude,
 # dependency-aware, torch-pruning; the head keeps its 6 outputs), then
-# fine-tuned for 1 epoch with cross-entropy on the same data.
+# fine-tuned for 2 epochs with cross-entropy on the same data.
 # Testing this config with the pruned checkpoint reshapes the model first.
-_base_ = ['./ce_r18_1xb32-adam-1e_neu-cls-100shot-64px.py']
+_base_ = ['./ce_r18_1xb32-adam-6e_neu-cls-100shot-64px.py']
 # ---- frequently modified parameters ----------------------------------------
 sparsity = 0.5
-max_epochs = 1
+max_epochs = 2
 lr = 5e-4
 load_from = ('work_dirs/lightweight/'
-             'ce_r18_1xb32-adam-1e_neu-cls-100shot-64px/epoch_1.pth')
+             'ce_r18_1xb32-adam-6e_neu-cls-100shot-64px/epoch_6.pth')
 # -----------------------------------------------------------------------------
 custom_hooks = [
     dict(type='RandomStateHook'),

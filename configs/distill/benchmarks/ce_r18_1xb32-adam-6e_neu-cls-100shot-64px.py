@@ -2,7 +2,7 @@
 # data, epochs and optimiser as the distilled student.
 _base_ = ['./_base_/neu-cls-100shot-64px.py']
 # ---- frequently modified parameters ----------------------------------------
-max_epochs = 1
+max_epochs = 6
 # -----------------------------------------------------------------------------
 model = dict(
     type='mmpretrain.ImageClassifier',
