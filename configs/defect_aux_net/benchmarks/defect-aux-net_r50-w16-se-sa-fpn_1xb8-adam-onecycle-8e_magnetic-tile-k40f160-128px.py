@@ -27,7 +27,12 @@ model = dict(
     cls_head=dict(in_channels=32 * width),
     seg_head=dict(in_channels=[fpn_channels] * 4, channels=32),
     det_head=dict(
-        in_channels=fpn_channels, feat_channels=fpn_channels, stacked_convs=2))
+        in_channels=fpn_channels,
+        feat_channels=fpn_channels,
+        stacked_convs=2,
+        # anchors for 128 px: 8 ... 200 px (the 600 px config: 32 ... 812),
+        # so that defects of a few pixels still get a positive anchor
+        anchor_generator=dict(octave_base_scale=1)))
 min_area = 4
 train_pipeline = [
     dict(type='LoadImageChecked'),

@@ -1,13 +1,13 @@
 # CAM-energy benchmark (benchmarks/cam_energy.py), cross-entropy side:
-# ResNet-18 from random initialisation on 10 magnetic-tile images per class
-# (6 classes incl. Free, from the 70 % train split), 64 px, 8 epochs.
-# Deliberately tiny (about 2 CPU-minutes) to run beside the other jobs.
+# ResNet-18 from random initialisation on 20 magnetic-tile images per class
+# (6 classes incl. Free, from the 70 % train split), 128 px, 40 epochs
+# (about 5 CPU-minutes); 128 px so that backbone.layer3 gives an 8 x 8 CAM.
 _base_ = ['../../_base_/default_runtime.py']
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
-k_per_class = 10
-img_size = 64
-max_epochs = 8
+k_per_class = 20
+img_size = 128
+max_epochs = 40
 lr = 1e-3
 # -----------------------------------------------------------------------------
 model = dict(

@@ -1,12 +1,12 @@
 # CAM-energy benchmark (benchmarks/cam_energy.py), SCL + ArcMargin side:
 # the same ResNet-18, data, epochs and optimiser as the cross-entropy
 # config, trained with the paper's 3-view self-contrastive + ArcFace loss
-# (configs/scl_arcmargin) and classifying by its reference gallery (the 10
+# (configs/scl_arcmargin) and classifying by its reference gallery (the 20
 # training images per class).
-_base_ = ['./ce_r18_1xb32-adam-8e_magnetic-tile-10shot-64px.py']
+_base_ = ['./ce_r18_1xb32-adam-40e_magnetic-tile-20shot-128px.py']
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
-k_per_class = 10
+k_per_class = 20
 # -----------------------------------------------------------------------------
 # configs/_base_/models/scl-arcmargin_resnet50.py with a ResNet-18.
 model = dict(
@@ -41,7 +41,7 @@ model = dict(
 random_view = [
     dict(
         type='mmpretrain.RandomResizedCrop',
-        scale=64,
+        scale={{_base_.img_size}},
         crop_ratio_range=(0.3, 1.0)),
     dict(type='RandomRot90'),
     dict(
