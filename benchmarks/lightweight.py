@@ -52,8 +52,9 @@ def parse_args(argv=None):
     parser.add_argument(
         '--calib',
         type=int,
-        default=128,
-        help='calibration images for INT8 (training set)')
+        default=600,
+        help='calibration images for INT8 (training set; 600: all of the '
+        '100-shot subset)')
     parser.add_argument('--warmup', type=int, default=20)
     parser.add_argument('--runs', type=int, default=200)
     parser.add_argument('--force', action='store_true')
@@ -350,7 +351,8 @@ def write(args, res, seconds):
               f'after {args.warmup} (the other core running another '
               'one-thread benchmark); sizes are TorchScript files; INT8: FX '
               f'graph-mode post-training quantisation, x86 backend, '
-              f'{args.calib} training images for calibration; INT8 top-1 '
+              f'{args.calib} training images for calibration, the output '
+              'layer (head.fc) kept in FP32; INT8 top-1 '
               'by the config\'s test evaluator. Parameters: '
               f'{ds["params"] / 1e6:.2f} M' +
               (f', pruned {dp["params"] / 1e6:.2f} M' if dp else '') +

@@ -8,16 +8,24 @@ TorchScript module: ``torch.jit.load`` runs it without defectzoo, mmengine
 or any OpenMMLab package.
 """
 import warnings
-from typing import Iterable
+from typing import Iterable, Optional, Sequence
 
 import torch
 import torch.nn as nn
 
 
+def last_linear(model: nn.Module) -> Optional[str]:
+    """Name of the last ``nn.Linear`` of ``model`` (a classifier's output
+    layer), or None."""
+    names = [n for n, m in model.named_modules() if isinstance(m, nn.Linear)]
+    return names[-1] if names else None
+
+
 def quantize_fx(model: nn.Module,
                 calibration: Iterable[torch.Tensor],
                 example: torch.Tensor,
-                backend: str = 'x86'):
+                backend: str = 'x86',
+                float_layers: Sequence[str] = ()):
     """Quantise ``model`` (eval mode, float inputs) to INT8.
 
     Args:
@@ -26,6 +34,9 @@ def quantize_fx(model: nn.Module,
         calibration: batches of inputs the observers see.
         example: one input, to trace the graph.
         backend: ``'x86'`` (default), ``'fbgemm'`` or ``'qnnpack'`` (ARM).
+        float_layers: module names kept in FP32 (e.g. the output layer,
+            :func:`last_linear`: its few weights cost nothing to keep and
+            quantising the logits costs the most accuracy).
 
     Returns:
         a frozen TorchScript module of the quantised model.
@@ -42,8 +53,15 @@ def quantize_fx(model: nn.Module,
     with warnings.catch_warnings():
         warnings.simplefilter('ignore')  # FX mode deprecation notice
         try:
-            prepared = prepare_fx(model, get_default_qconfig_mapping(backend),
-                                  (example, ))
+            mapping = get_default_qconfig_mapping(backend)
+            modules = dict(model.named_modules())
+            for name in float_layers:
+                if name not in modules:
+                    raise ValueError(
+                        f'float layer {name!r} is not a module of '
+                        f'{type(model).__name__}; e.g. {last_linear(model)}')
+                mapping = mapping.set_module_name(name, None)
+            prepared = prepare_fx(model, mapping, (example, ))
         except Exception as e:
             raise ValueError(
                 f'{type(model).__name__} cannot be traced by torch.fx for '

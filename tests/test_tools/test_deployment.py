@@ -213,6 +213,7 @@ def test_quantize_tool_end_to_end(tmp_path):
     tool('quantize').main([cfg, ckpt, '--calib', '8', '--out', str(out)])
     result = json.load(open(out / 'quantize.json'))
     assert result['calib_images'] == 8
+    assert result['float_layers'] == ['model.head.fc']  # the output layer
     assert result['int8_mb'] < 0.5 * result['fp32_mb']
     assert 0 <= result['accuracy'] <= 1
     assert abs(result['accuracy'] - result['fp32_accuracy']) <= 0.2
@@ -220,6 +221,18 @@ def test_quantize_tool_end_to_end(tmp_path):
     scores = torch.jit.load(str(out / 'model_int8.pt'))(
         torch.rand(3, 3, 32, 32) * 255)
     assert scores.shape == (3, 3)
+    # everything INT8 on request; a layer that does not exist is named
+    tool('quantize').main([
+        cfg, ckpt, '--calib', '8', '--out',
+        str(tmp_path / 'all'), '--float-layers', '--no-eval'
+    ])
+    assert json.load(open(tmp_path / 'all' /
+                          'quantize.json'))['float_layers'] == []
+    with pytest.raises(ValueError, match='head.fc'):
+        tool('quantize').main([
+            cfg, ckpt, '--calib', '8', '--out',
+            str(tmp_path / 'bad'), '--float-layers', 'model.head.fcc'
+        ])
 
 
 def test_defect_aux_net_all_three_outputs(tmp_path, capsys):

@@ -4,6 +4,8 @@ for Defect-Aux-Net, of its classification path (backbone -> C5 -> head).
     python tools/deployment/quantize.py CONFIG CHECKPOINT --calib 128 --out DIR
 
 Calibrates on ``--calib`` training images (through the test pipeline),
+keeps the output layer (``--float-layers``, default the last ``Linear``)
+in FP32,
 writes ``DIR/model_int8.pt`` (and ``DIR/model_fp32.pt``), frozen TorchScript
 modules that load with ``torch.jit.load`` alone — input ``(N, 3, H, W)``
 float 0-255 images in the test pipeline's channel order, output softmax
@@ -32,6 +34,7 @@ from defectzoo.apis import init_model, load_config  # noqa: E402
 from defectzoo.deploy import DeployClassifier, quantize_fx  # noqa: E402
 from defectzoo.deploy.evaluate import calibration_batches  # noqa: E402
 from defectzoo.deploy.evaluate import evaluate_classifier
+from defectzoo.deploy.quantize import last_linear  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -47,6 +50,13 @@ def parse_args(argv=None):
     parser.add_argument(
         '--backend', default='x86', help='x86 (default), fbgemm or qnnpack')
     parser.add_argument(
+        '--float-layers',
+        nargs='*',
+        default=None,
+        help='module names of the deploy wrapper kept in FP32 (default: '
+        'the output layer, the last nn.Linear; give the flag with no '
+        'names to quantise everything)')
+    parser.add_argument(
         '--no-eval', action='store_true', help='skip measuring test metrics')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
@@ -61,7 +71,11 @@ def main(argv=None):
     calib = list(calibration_batches(cfg, args.calib))
     example = calib[0][:1]
     start = time.time()
-    int8 = quantize_fx(model, calib, example, backend=args.backend)
+    float_layers = args.float_layers
+    if float_layers is None:
+        float_layers = [n for n in [last_linear(model)] if n]
+    int8 = quantize_fx(
+        model, calib, example, backend=args.backend, float_layers=float_layers)
     seconds = time.time() - start
     os.makedirs(args.out, exist_ok=True)
     int8_path = osp.join(args.out, 'model_int8.pt')
@@ -78,6 +92,7 @@ def main(argv=None):
         config=args.config,
         checkpoint=args.checkpoint,
         backend=args.backend,
+        float_layers=float_layers,
         calib_images=sum(len(x) for x in calib),
         quantize_seconds=seconds,
         int8_mb=osp.getsize(int8_path) / 2**20,
