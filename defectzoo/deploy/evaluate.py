@@ -17,7 +17,7 @@ def _stack(inputs) -> torch.Tensor:
     return torch.stack(list(inputs)).float()
 
 
-def _with_pipeline(dataset_cfg: dict, pipeline: list) -> dict:
+def with_pipeline(dataset_cfg: dict, pipeline: list) -> dict:
     """``dataset_cfg`` with every ``pipeline`` (also in wrapped datasets)
     replaced by ``pipeline``."""
     dataset_cfg = copy.deepcopy(dataset_cfg)
@@ -49,7 +49,7 @@ def calibration_batches(cfg: Config,
                 batch_size=1,
                 num_workers=0,
                 persistent_workers=False,
-                dataset=_with_pipeline(cfg.train_dataloader.dataset, pipeline),
+                dataset=with_pipeline(cfg.train_dataloader.dataset, pipeline),
                 sampler=dict(type='DefaultSampler', shuffle=False))).dataset
     order = torch.randperm(
         len(dataset), generator=torch.Generator().manual_seed(seed))

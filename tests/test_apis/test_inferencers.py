@@ -248,3 +248,12 @@ def test_fit_ood_tool_stores_statistics(tmp_path):
     assert saved['meta']['ood']['mean'].shape == (64, )
     assert init_inferencer(cfg,
                            out).ood.threshold == pytest.approx(ood.threshold)
+    # a wrapped training set (KPerClassSubset): the same images, k per class
+    ood = tool.main([
+        cfg, ckpt, '--out', out, '--calib-fraction', '0.2', '--cfg-options',
+        'train_dataloader.dataset.type=KPerClassSubset',
+        'train_dataloader.dataset.k=4',
+        'train_dataloader.dataset.dataset.type=ImageFolderClsDataset',
+        f'train_dataloader.dataset.dataset.data_root={tmp_path / "train"}'
+    ])
+    assert ood.num_fit + ood.num_calib == 12

@@ -48,8 +48,11 @@ def parse_args(argv=None):
 def training_images(cfg) -> list:
     """Image paths of the config's training set."""
     from mmengine.registry import DATASETS
-    ds_cfg = cfg.train_dataloader.dataset.copy()
-    ds_cfg['pipeline'] = []
+
+    from defectzoo.deploy.evaluate import with_pipeline
+
+    # no pipeline, also inside wrappers (KPerClassSubset, RepeatDataset, ...)
+    ds_cfg = with_pipeline(cfg.train_dataloader.dataset, [])
     with DATASETS.switch_scope_and_registry(
             cfg.get('default_scope', 'defectzoo')) as registry:
         ds = registry.build(ds_cfg)
