@@ -21,8 +21,8 @@ and run by the mmengine ``Runner``:
     down to about 40 minutes of one CPU thread (the configs under
     ``configs/defect_aux_net/benchmarks/`` say how: quarter-width
     ResNet-50, 128 px, 40 images per defect folder + 160 defect-free, 8
-    epochs, no ImageNet weights). Finished runs are kept (``result.json`` in their work dir)
-    and skipped when the benchmark is run again.
+    epochs, no ImageNet weights). Finished runs are kept (``result.json``
+    in their work dir) and skipped when the benchmark is run again.
 ``all``
     Both.
 
@@ -30,7 +30,7 @@ Writes ``benchmarks/results/defect_aux_net.json`` (tables ``latency``,
 ``ablation_params``, ``multitask``, ``ablation``; paper numbers from
 ``configs/defect_aux_net/metafile.yml``) for ``benchmarks/render_tables.py``.
 
-Usage (run under the heavy-job lock)::
+Usage::
 
     python benchmarks/defect_aux_net.py \\
         --data-root ../shared/datasets/magnetic-tile

@@ -25,7 +25,7 @@ by other benchmarks and only published and tested here: the Defect-Aux-Net
 cut-down (``benchmarks/defect_aux_net.py --part train``) and the distilled
 ResNet-18 (``benchmarks/lightweight.py``).
 
-Usage (run under the heavy-job lock)::
+Usage::
 
     python benchmarks/model_zoo.py \\
         --neu-root /data/neu-det --mt-root /data/magnetic-tile
