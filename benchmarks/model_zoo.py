@@ -296,12 +296,15 @@ def write_metafile_entry(name, entry):
     lines = [
         f'  - Name: {name}',
         f'    In Collection: {spec.get("collection", "Model zoo")}',
-        f'    Config: {config_of(name)}', '    Metadata:',
+        f'    Config: {config_of(name)}',
+        '    Metadata:',
         f'      Training Data: {spec["dataset"].split(" (")[0]}',
         f'      Epochs: {spec["epochs"]}',
-        f'      {SHA256_KEY}: {entry["sha256"]}',
-        f'      Weights Size: {entry["size"]}'
-    ]
+    ] + ([f'      Training Config: configs/{spec["folder"]}/{name}.py']
+         if spec.get('config') else []) + [
+             f'      {SHA256_KEY}: {entry["sha256"]}',
+             f'      Weights Size: {entry["size"]}'
+         ]
     if entry.get('metric') is not None:
         lines += [
             '    Results:', f'      - Task: {TASK_NAMES[spec["task"]]}',

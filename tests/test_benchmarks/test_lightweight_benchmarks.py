@@ -32,7 +32,7 @@ def test_lightweight_configs_exist_and_chain():
         assert f'/{name}/epoch_' in teacher['checkpoint']
     prune = Config.fromfile(osp.join(BENCH, bench.PRUNE + '.py'))
     assert f'/{bench.STUDENT}/epoch_' in prune.load_from
-    assert bench.parse_args([]).calib == 128
+    assert bench.parse_args([]).calib == 600  # the whole 100-shot subset
 
 
 def test_paper_table_from_metafile():
