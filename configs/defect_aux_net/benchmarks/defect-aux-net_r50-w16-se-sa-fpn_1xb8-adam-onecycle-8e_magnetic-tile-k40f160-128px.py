@@ -5,8 +5,8 @@
 # attention, FPN of 64 channels, 128 x 128 input, training on k=40 images
 # per defect folder (all of Crack and Fray: 182 defective images) and 160
 # defect-free ones (about as many defect-free as defective), 8 epochs from
-# scratch (no ImageNet weights exist here), no validation; tested on the
-# whole test split (269 images, 191 defect-free).
+# scratch (no ImageNet weights exist here), anchors scaled to the input, no
+# validation; tested on the whole test split (269 images, 191 defect-free).
 _base_ = '../defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_magnetic-tile-600px.py'
 # ---- frequently modified parameters ----------------------------------------
 data_root = 'data/magnetic-tile/'
