@@ -49,7 +49,8 @@ OK_CLASS_NAMES = ('ok', 'good', 'normal', 'free', 'background', 'none',
 IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp',
                   '.pgm', '.ppm')
 # annotation loading, and what derives targets from annotations
-_DROPPED_TRANSFORMS = ('LoadAnnotations', 'LoadDefectMask', 'MaskToInstances')
+ANNOTATION_TRANSFORMS = ('LoadAnnotations', 'LoadDefectMask',
+                         'MaskToInstances')
 
 InputType = Union[str, np.ndarray]
 
@@ -82,7 +83,7 @@ def inference_pipeline(pipeline_cfg: Sequence[dict]) -> List[dict]:
     out = []
     for t in copy.deepcopy(list(pipeline_cfg)):
         t = dict(t)
-        if any(t['type'].endswith(d) for d in _DROPPED_TRANSFORMS):
+        if any(t['type'].endswith(d) for d in ANNOTATION_TRANSFORMS):
             continue
         if 'meta_keys' in t:
             t['meta_keys'] = tuple(k for k in t['meta_keys'] if k != 'img_id')

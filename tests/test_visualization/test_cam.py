@@ -197,7 +197,8 @@ def test_mvgg19_multipath_and_gallery_classifier():
 
 def test_defect_aux_net_classification_head(tmp_path):
     """The tool explains Defect-Aux-Net's classification head (its last
-    ResNet stage by default) on an image through the config's pipeline."""
+    ResNet stage by default) on a bare image through the config's
+    magnetic-tile pipeline (mask loading and box derivation dropped)."""
     from tests.test_models.test_defect_aux_net import build as build_aux
     from tests.test_models.test_defect_aux_net import tiny_cfg
     model = build_aux().eval()
@@ -215,6 +216,8 @@ def test_defect_aux_net_classification_head(tmp_path):
         test_dataloader = dict(dataset=dict(pipeline=[
             dict(type='LoadImageChecked'),
             dict(type='mmdet.Resize', scale=(64, 64), keep_ratio=False),
+            dict(type='LoadDefectMask', allow_missing=False),
+            dict(type='MaskToInstances', num_classes=2),
             dict(type='PackMultiTaskInputs')]))
         """)
     img = str(tmp_path / 'part.png')

@@ -26,6 +26,7 @@ from mmengine.registry import DefaultScope
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.apis import init_model, load_config  # noqa: E402
+from defectzoo.apis.base import ANNOTATION_TRANSFORMS  # noqa: E402
 from defectzoo.deploy.evaluate import find_pipeline  # noqa: E402
 from defectzoo.visualization import DetectorCAM  # noqa
 from defectzoo.visualization import ClassifierCAM, cam_methods, to_rgb_float
@@ -63,7 +64,10 @@ def test_pipeline(cfg):
                            or find_pipeline(loader.dataset))
     if not pipeline:
         raise ValueError(f'{cfg.filename}: no test pipeline to load images')
-    pipeline = [t for t in pipeline if 'Annotations' not in t['type']]
+    # no annotations to load for a bare image (as the inferencers)
+    pipeline = [
+        t for t in pipeline if not t['type'].endswith(ANNOTATION_TRANSFORMS)
+    ]
     with DefaultScope.overwrite_default_scope(
             cfg.get('default_scope', 'defectzoo')):
         return Compose(pipeline)
