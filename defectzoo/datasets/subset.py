@@ -57,6 +57,12 @@ def k_per_class_indices(
     ]
     kept = [labels[i] for i in keep]
     special = {int(c): int(n) for c, n in (k_by_label or {}).items()}
+    unknown = sorted(set(special) - set(kept))
+    if unknown:
+        raise ValueError(
+            f'KPerClassSubset: k_by_label names labels {unknown} that no '
+            f'image of {type(dataset).__name__} has (its labels: '
+            f'{sorted(set(kept))}, from get_cat_ids)')
     # each class is drawn from its own seeded stream: the other classes'
     # choice is the same as without k_by_label, and subsets stay nested
     chosen = [i for i in k_per_class(kept, k, seed) if kept[i] not in special]

@@ -1,6 +1,8 @@
 """KPerClassSubset: k images per class of a built dataset."""
 from collections import Counter
 
+import pytest
+
 from defectzoo.datasets.neu import NEUClsDataset
 from defectzoo.datasets.subset import EMPTY_GROUP, primary_label
 from tests.test_datasets._defect_fixtures import make_magnetic_tile, make_neu
@@ -95,6 +97,9 @@ def test_another_k_for_some_labels(tmp_path):
     seg = dict(type='MagneticTileSegDataset', data_root=root)
     ds = build_dataset(
         dict(type='KPerClassSubset', k=1, dataset=seg, k_by_label={4: 3}))
+    with pytest.raises(ValueError, match=r'labels \[9\]'):
+        build_dataset(
+            dict(type='KPerClassSubset', k=1, dataset=seg, k_by_label={9: 3}))
     assert Counter(ds.get_cat_ids(i)[0] for i in range(len(ds))) == {
         0: 1,
         2: 1,
