@@ -1,7 +1,7 @@
 """Throughput of ``tools/infer.py`` with the zoo's NEU classifier on
 ``--images`` (1,000) NEU images and ``--threads`` (2) CPU threads: model
 loading, inference (reading, pipeline, forward, overlay drawing, OOD
-distance), and writing the report (HTML + CSV + JSON), from the timings the
+score), and writing the report (HTML + CSV + JSON), from the timings the
 tool writes into ``results.json``; plus the wall time of the whole command.
 
     python benchmarks/infer_throughput.py \\
@@ -30,6 +30,10 @@ def parse_args(argv=None):
     p.add_argument('--images', type=int, default=1000)
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--batch-sizes', type=int, nargs='+', default=[16])
+    p.add_argument(
+        '--shared-machine',
+        action='store_true',
+        help='say in the result that other jobs ran beside it')
     p.add_argument(
         '--out',
         default=osp.join(ROOT, 'benchmarks', 'results',
@@ -81,7 +85,8 @@ def main(argv=None):
         'benchmarks/infer_throughput.py --neu-root NEU',
         date=datetime.date.today().isoformat(),
         machine=f'{platform.machine()} CPU, {a.threads} threads '
-        '(OMP_NUM_THREADS), machine shared with other jobs',
+        '(OMP_NUM_THREADS)' + (', machine shared with other jobs' if
+                               a.shared_machine else ', nothing else running'),
         tables=dict(
             throughput=dict(
                 columns=[
@@ -94,7 +99,7 @@ def main(argv=None):
                 f'first {a.images} NEU images (200 px JPEG), zoo weights from '
                 'the cache; inference includes reading, the test pipeline, '
                 'the '
-                'forward pass, the OOD distance and drawing + writing one '
+                'forward pass, the OOD score and drawing + writing one '
                 'overlay PNG per image; report = HTML (thumbnails as data '
                 'URIs) + CSV + JSON.')))
     os.makedirs(osp.dirname(a.out), exist_ok=True)

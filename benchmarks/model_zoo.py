@@ -5,7 +5,7 @@ backbone starts from another zoo model comes after it) the stock tools run
 through the mmengine Runner:
 
 1. ``tools/train.py CONFIG`` (skipped when its last checkpoint exists);
-2. classifiers: ``tools/misc/fit_ood.py`` stores the Mahalanobis OOD
+2. classifiers: ``tools/misc/fit_ood.py`` stores the nearest-neighbour OOD
    statistics of the training images in the checkpoint;
 3. ``tools/misc/publish_model.py`` strips the training state and names the
    file ``<config>_<date>-<sha256[:8]>.pth`` in ``--release-dir``;

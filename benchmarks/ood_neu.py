@@ -2,7 +2,7 @@
 and synthetic X-ray images flagged while NEU test images are not?
 
 The published NEU-CLS classifier (``zoo://``; its checkpoint carries the
-Mahalanobis statistics that ``tools/misc/fit_ood.py`` fitted on NEU
+nearest-neighbour OOD statistics that ``tools/misc/fit_ood.py`` fitted on NEU
 *training* images, threshold = 99 % quantile of held-out training images)
 runs through the inferencer (``tools/infer.py``'s path) on:
 
@@ -12,7 +12,7 @@ runs through the inferencer (``tools/infer.py``'s path) on:
   NEU config reads any image).
 
 For each set: the share flagged at the calibrated threshold and the AUROC
-of the distance separating it from NEU test images (sklearn).
+of the OOD score separating it from NEU test images (sklearn).
 
     python benchmarks/ood_neu.py \\
         --neu-root NEU --mt-root MT --xray-root data/synthetic_xray_zoo
@@ -95,8 +95,7 @@ def main(argv=None):
         out = inf.run(paths, batch_size=16, show_progress=False)
         if out['skipped']:
             raise SystemExit(f'{name}: unreadable {out["skipped"][:3]}')
-        dist[name] = np.array(
-            [p['ood']['distance'] for p in out['predictions']])
+        dist[name] = np.array([p['ood']['score'] for p in out['predictions']])
     wall = time.perf_counter() - t0
     ind = dist['NEU-CLS test (in distribution)']
     rows = []
@@ -108,7 +107,7 @@ def main(argv=None):
             name,
             len(d),
             round(100 * float((d > inf.ood.threshold).mean()), 1),
-            round(float(np.median(d)), 1),
+            round(float(np.median(d)), 2),
             None if auroc is None else round(auroc, 4)
         ])
     result = dict(
@@ -122,15 +121,17 @@ def main(argv=None):
         tables=dict(
             ood=dict(
                 columns=[
-                    'images', 'n', 'flagged OOD (%)', 'median distance',
+                    'images', 'n', 'flagged OOD (%)', 'median OOD score',
                     'AUROC vs NEU test'
                 ],
                 rows=rows,
                 note=f'Model `{a.model}` '
-                f'({a.checkpoint or "zoo weights"}); Mahalanobis distance of '
-                'pooled backbone features to Ledoit-Wolf statistics of '
+                f'({a.checkpoint or "zoo weights"}); OOD score = larger of '
+                'the calibrated k-th nearest-neighbour distances '
+                f'(k={inf.ood.k}; cosine and standardized views) of the '
+                'pooled backbone features to a bank of '
                 f'{inf.ood.num_fit} NEU training images, threshold '
-                f'{inf.ood.threshold:.1f} = {inf.ood.quantile:.0%} '
+                f'{inf.ood.threshold:.2f} = {inf.ood.quantile:.0%} '
                 'quantile of '
                 f'{inf.ood.num_calib} held-out NEU training images.')))
     os.makedirs(osp.dirname(a.out), exist_ok=True)

@@ -5,13 +5,13 @@ from .inferencers import (INFERENCER_TYPES, DefectAuxNetInferencer,
                           DefectGalleryInferencer, DefectSegInferencer,
                           init_inferencer)
 from .model import init_model, load_config
-from .ood import MahalanobisOOD
+from .ood import NearestNeighbourOOD
 from .zoo import ZooError, ZooModel, fetch, get_model_info, list_models
 
 __all__ = [
     'DEFAULT_SCORE_THR', 'DefectAuxNetInferencer', 'DefectClsInferencer',
     'DefectDetInferencer', 'DefectGalleryInferencer', 'DefectInferencerMixin',
-    'DefectSegInferencer', 'INFERENCER_TYPES', 'MahalanobisOOD', 'ZooError',
-    'ZooModel', 'fetch', 'get_model_info', 'init_inferencer', 'init_model',
-    'list_models', 'load_config'
+    'DefectSegInferencer', 'INFERENCER_TYPES', 'NearestNeighbourOOD',
+    'ZooError', 'ZooModel', 'fetch', 'get_model_info', 'init_inferencer',
+    'init_model', 'list_models', 'load_config'
 ]

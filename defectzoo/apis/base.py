@@ -36,7 +36,7 @@ from rich.progress import track
 from defectzoo.datasets.transforms.inference_loading import LOADING_TRANSFORMS
 from defectzoo.utils.checkpoint import check_checkpoint_fits
 from defectzoo.utils.data.validation import InvalidDataError
-from .ood import FeatureCapture, MahalanobisOOD, feature_module
+from .ood import FeatureCapture, NearestNeighbourOOD, feature_module
 from .zoo import SCHEME, get_model_info
 
 #: The one threshold of the verdict: an image is ``defect`` when its defect
@@ -113,7 +113,8 @@ class DefectInferencerMixin:
         self.ok_classes = tuple(
             c.lower()
             for c in (OK_CLASS_NAMES if ok_classes is None else ok_classes))
-        self.ood = MahalanobisOOD.from_meta(meta)
+        self.ood = NearestNeighbourOOD.from_meta(
+            meta, str(getattr(self, 'weights', None) or 'the checkpoint'))
         self._capture = FeatureCapture(feature_module(self.model))
         self._display_loader = Compose([self._loader_cfg
                                         ]) if self._loader_cfg else None
@@ -207,18 +208,18 @@ class DefectInferencerMixin:
                 continue
             preds = self.model.test_step(self.collate(data))
             feats = self._capture.pop()
-            dists = None if self.ood is None or feats is None else \
-                self.ood.distance(feats).tolist()
+            scores = None if self.ood is None or feats is None else \
+                self.ood.score(feats).tolist()
             for i, ((name, src), pred) in enumerate(zip(ok, preds)):
                 res = dict(input=name, task=self.task)
                 res.update(self.pred_to_dict(pred))
                 res['verdict'] = 'defect' if res['defect_score'] >= \
                     self.score_thr else 'OK'
-                if dists is not None:
+                if scores is not None:
                     res['ood'] = dict(
-                        distance=round(dists[i], 3),
+                        score=round(scores[i], 3),
                         threshold=round(self.ood.threshold, 3),
-                        flag=bool(dists[i] > self.ood.threshold))
+                        flag=bool(scores[i] > self.ood.threshold))
                 if visualize is not None:
                     visualize(
                         res,

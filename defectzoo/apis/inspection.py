@@ -24,7 +24,7 @@ import mmcv
 import numpy as np
 
 CSV_FIELDS = ('input', 'verdict', 'defect_score', 'pred_class', 'pred_score',
-              'num_boxes', 'defect_fraction', 'ood_distance', 'ood_flag',
+              'num_boxes', 'defect_fraction', 'ood_score', 'ood_flag',
               'overlay')
 
 
@@ -122,7 +122,7 @@ def inspect(inferencer,
                     pred_score=p.get('pred_score'),
                     num_boxes=p.get('num_boxes'),
                     defect_fraction=p.get('defect_fraction'),
-                    ood_distance=ood.get('distance'),
+                    ood_score=ood.get('score'),
                     ood_flag=ood.get('flag'),
                     overlay=p.get('overlay')))
     with open(osp.join(out_dir, 'report.html'), 'w') as f:
@@ -202,8 +202,8 @@ def render_report(results: dict, thumbs, title: Optional[str] = None) -> str:
                          ' %</div>')
         if ood:
             flag = ('<span class="ood">OOD</span> ' if ood['flag'] else '')
-            lines.append(f'<div>{flag}OOD distance {_fmt(ood["distance"], 1)}'
-                         f' (threshold {_fmt(ood["threshold"], 1)})</div>')
+            lines.append(f'<div>{flag}OOD score {_fmt(ood["score"], 2)}'
+                         f' (threshold {_fmt(ood["threshold"], 2)})</div>')
         img = f'<img alt="{e(p["input"])}" src="{thumb}">' if thumb else ''
         cards.append(
             f'<div class="card {e(p["verdict"])}" data-verdict='

@@ -1,17 +1,18 @@
-"""Out-of-distribution flag: Mahalanobis distance of an image's pooled
-backbone features from the training images' features.
+"""Out-of-distribution flag: how far an image's pooled backbone features
+lie from the training images' features (:class:`NearestNeighbourOOD`).
 
-The statistics (mean, Ledoit-Wolf shrunk precision matrix, calibrated
-threshold) are fitted by ``tools/misc/fit_ood.py`` on the training images
-of a model and stored in its checkpoint under ``meta['ood']`` (tensors and
-numbers only, so the file still loads with ``weights_only=True``). The
-threshold is a quantile (default 99 %) of the distances of *held-out*
-training images -- images the covariance did not see -- so about 1 % of
-in-distribution images are flagged by construction.
+The statistics (a memory bank of training features, per-view scales and a
+calibrated threshold) are fitted by ``tools/misc/fit_ood.py`` on the
+training images of a model and stored in its checkpoint under
+``meta['ood']`` (tensors and numbers only, so the file still loads with
+``weights_only=True``). Scales and threshold come from *held-out* training
+images -- images the bank does not hold -- so about 1 % (the default
+quantile 99 %) of in-distribution images are flagged by construction.
 
 Features: the global average of the backbone's last feature map, captured
 by a forward hook during the ordinary test step (no second forward pass).
 """
+import warnings
 from typing import Dict, Optional, Sequence
 
 import numpy as np
@@ -62,67 +63,138 @@ def feature_module(model: nn.Module) -> nn.Module:
     return backbone
 
 
-class MahalanobisOOD:
-    """Mahalanobis distance to Ledoit-Wolf statistics, with a threshold."""
+class NearestNeighbourOOD:
+    """Out-of-distribution score: k-th nearest-neighbour distance to the
+    training images' features, in two views, calibrated on held-out
+    training images.
+
+    Views of a pooled feature ``x`` (``F`` = the fitted training features,
+    ``mu`` / ``sigma`` their per-channel mean and std):
+
+    - ``cosine``: :math:`d_{cos}(x) = \\lVert \\hat x - \\hat f_{(k)}
+      \\rVert` with :math:`\\hat v = v / \\lVert v \\rVert` -- deep
+      nearest neighbours (Sun et al., ICML 2022); sees a change of content;
+    - ``standardized``: :math:`d_{std}(x) = \\lVert (x - f_{(k)}) / \\sigma
+      \\rVert` -- sees a change of activation magnitude (contrast,
+      brightness, bit depth), which the normalisation above removes.
+
+    Each view is scaled by its held-out calibration distances
+    :math:`c_v` so that its median maps to 0 and its ``quantile`` to 1,
+    and the score is the larger of the two:
+    :math:`s(x) = \\max_v (d_v(x) - \\mathrm{med}\\,c_v) /
+    (q(c_v) - \\mathrm{med}\\,c_v)`. The threshold is the ``quantile``
+    of the calibration images' scores, so about ``1 - quantile`` of
+    in-distribution images are flagged by construction.
+    """
+    VIEWS = ('cosine', 'standardized')
 
     def __init__(self,
-                 mean: torch.Tensor,
-                 precision: torch.Tensor,
+                 bank: torch.Tensor,
+                 std: torch.Tensor,
+                 offsets: torch.Tensor,
+                 scales: torch.Tensor,
                  threshold: float,
+                 k: int = 1,
                  quantile: float = 0.99,
-                 num_fit: int = 0,
                  num_calib: int = 0):
-        self.mean = torch.as_tensor(mean, dtype=torch.float64)
-        self.precision = torch.as_tensor(precision, dtype=torch.float64)
+        self.bank = torch.as_tensor(bank, dtype=torch.float32)
+        self.std = torch.as_tensor(std, dtype=torch.float32)
+        self.offsets = torch.as_tensor(offsets, dtype=torch.float32)
+        self.scales = torch.as_tensor(scales, dtype=torch.float32)
         self.threshold = float(threshold)
-        self.quantile = float(quantile)
-        self.num_fit, self.num_calib = int(num_fit), int(num_calib)
+        self.k, self.quantile = int(k), float(quantile)
+        self.num_fit, self.num_calib = len(self.bank), int(num_calib)
+        if not 1 <= self.k <= self.num_fit:
+            raise ValueError(f'k={self.k} needs 1 <= k <= {self.num_fit} '
+                             'fitted features')
 
     @classmethod
     def fit(cls,
             fit_feats: np.ndarray,
             calib_feats: np.ndarray,
-            quantile: float = 0.99) -> 'MahalanobisOOD':
-        """Statistics from ``fit_feats`` (N, C); threshold = ``quantile``
-        of the distances of the held-out ``calib_feats``."""
-        from sklearn.covariance import LedoitWolf
-        fit_feats = np.asarray(fit_feats, np.float64)
-        lw = LedoitWolf().fit(fit_feats)
+            quantile: float = 0.99,
+            k: int = 1) -> 'NearestNeighbourOOD':
+        """Memory bank from ``fit_feats`` (N, C); view scales and threshold
+        from the held-out ``calib_feats``."""
+        bank = torch.as_tensor(np.asarray(fit_feats), dtype=torch.float32)
+        calib = torch.as_tensor(np.asarray(calib_feats), dtype=torch.float32)
+        if len(calib) < 2:
+            raise ValueError('calibration needs at least 2 held-out '
+                             f'features, got {len(calib)}')
         ood = cls(
-            torch.from_numpy(lw.location_),
-            torch.from_numpy(lw.precision_),
+            bank,
+            channel_scale(bank),
+            torch.zeros(2),
+            torch.ones(2),
             threshold=np.inf,
+            k=k,
             quantile=quantile,
-            num_fit=len(fit_feats),
-            num_calib=len(calib_feats))
-        dist = ood.distance(torch.as_tensor(np.asarray(calib_feats)))
-        ood.threshold = float(np.quantile(dist.numpy(), quantile))
+            num_calib=len(calib))
+        d = ood.view_distances(calib)
+        ood.offsets = torch.quantile(d, 0.5, dim=0)
+        ood.scales = (torch.quantile(d, quantile, dim=0) -
+                      ood.offsets).clamp(min=1e-6)
+        ood.threshold = float(torch.quantile(ood.score(calib), quantile))
         return ood
 
-    def distance(self, feats: torch.Tensor) -> torch.Tensor:
-        """(N,) Mahalanobis distances of (N, C) features."""
-        d = feats.to(torch.float64) - self.mean
-        return torch.einsum('nc,cd,nd->n', d, self.precision,
-                            d).clamp_(min=0).sqrt_()
+    def view_distances(self, feats: torch.Tensor) -> torch.Tensor:
+        """(N, 2) k-th nearest-neighbour distances (cosine, standardized)."""
+        x = torch.as_tensor(feats, dtype=torch.float32)
+        unit = torch.nn.functional.normalize
+        views = ((unit(x, dim=1), unit(self.bank, dim=1)),
+                 (x / self.std, self.bank / self.std))
+        return torch.stack([
+            torch.cdist(q, b,
+                        compute_mode='donot_use_mm_for_euclid_dist').topk(
+                            self.k, dim=1, largest=False).values[:, -1]
+            for q, b in views
+        ], 1)
+
+    def score(self, feats: torch.Tensor) -> torch.Tensor:
+        """(N,) OOD scores; above :attr:`threshold` = flagged."""
+        d = self.view_distances(feats)
+        return ((d - self.offsets) / self.scales).max(dim=1).values
 
     def to_meta(self) -> Dict:
         return dict(
-            mean=self.mean.float(),
-            precision=self.precision.float(),
+            method='knn',
+            bank=self.bank.clone(),
+            std=self.std.clone(),
+            offsets=self.offsets.clone(),
+            scales=self.scales.clone(),
             threshold=self.threshold,
+            k=self.k,
             quantile=self.quantile,
-            num_fit=self.num_fit,
             num_calib=self.num_calib,
             features='backbone, last stage, global average')
 
     @classmethod
-    def from_meta(cls, meta: Optional[Dict]) -> Optional['MahalanobisOOD']:
+    def from_meta(
+            cls,
+            meta: Optional[Dict],
+            source: str = 'the checkpoint') -> Optional['NearestNeighbourOOD']:
+        """The statistics saved in ``meta['ood']``; None (with a warning
+        for statistics of another kind) when there are none to use."""
         if not meta or META_KEY not in meta:
             return None
         m = meta[META_KEY]
-        return cls(m['mean'], m['precision'], m['threshold'],
-                   m.get('quantile', 0.99), m.get('num_fit', 0),
-                   m.get('num_calib', 0))
+        if m.get('method') != 'knn':
+            warnings.warn(
+                f'{source}: its OOD statistics are of an older kind (keys '
+                f'{sorted(m)}); images are not checked for being out of '
+                'distribution until they are fitted again with '
+                'tools/misc/fit_ood.py')
+            return None
+        return cls(m['bank'], m['std'], m['offsets'], m['scales'],
+                   m['threshold'], m['k'], m['quantile'], m['num_calib'])
+
+
+def channel_scale(feats: torch.Tensor) -> torch.Tensor:
+    """Per-channel std of ``feats`` (N, C), floored at 1 % of the median
+    channel's, so that a channel constant in training (a ReLU that never
+    fired) does not turn any activation of it into an infinite distance."""
+    std = feats.std(0)
+    return std.clamp(min=max(0.01 * float(std.median()), 1e-6))
 
 
 def split_fit_calib(n: int,

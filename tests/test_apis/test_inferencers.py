@@ -11,7 +11,7 @@ from mmseg.apis import MMSegInferencer
 from defectzoo.apis import (DEFAULT_SCORE_THR, DefectAuxNetInferencer,
                             DefectClsInferencer, DefectDetInferencer,
                             DefectGalleryInferencer, DefectSegInferencer,
-                            MahalanobisOOD, init_inferencer)
+                            NearestNeighbourOOD, init_inferencer)
 from defectzoo.utils.checkpoint import CheckpointError
 from tests.test_apis._tiny import (CLS_CLASSES, DET_CLASSES, make_model,
                                    write_images)
@@ -188,37 +188,78 @@ def test_checkpoint_of_another_config_refused(tmp_path):
 def test_ood_distance_and_flag(tmp_path):
     cfg, ckpt = make_model(tmp_path, 'cls')
     inf = init_inferencer(cfg, ckpt)
-    train = write_images(tmp_path / 'train', 24, seed=1)
-    feats = inf.features(train, batch_size=8)
-    assert feats.shape == (24, 64)
-    ood = MahalanobisOOD.fit(feats[:16], feats[16:], quantile=0.9)
+    train = write_images(tmp_path / 'train', 48, seed=1)
+    feats = inf.features(train, batch_size=16)
+    assert feats.shape == (48, 64)
+    ood = NearestNeighbourOOD.fit(feats[:32], feats[32:], quantile=0.9)
     # statistics saved with the model, read back by the inferencer
     ck = torch.load(ckpt, weights_only=True)
     ck['meta']['ood'] = ood.to_meta()
     torch.save(ck, tmp_path / 'with_ood.pth')
     inf = init_inferencer(cfg, str(tmp_path / 'with_ood.pth'))
-    flat = np.full((48, 48, 3), 255, np.uint8)  # unlike the noise images
-    preds = inf.run([train[0], flat], show_progress=False)['predictions']
+    stripes = np.zeros((48, 48, 3), np.uint8)  # unlike the noise images
+    stripes[:, np.arange(48) % 8 < 4] = 255
+    preds = inf.run([train[0], stripes], show_progress=False)['predictions']
     assert preds[0]['ood']['threshold'] == pytest.approx(
         ood.threshold, abs=1e-3)
-    assert preds[0]['ood']['distance'] == pytest.approx(
-        float(ood.distance(torch.from_numpy(feats[:1]))[0]), rel=1e-3)
-    assert preds[1]['ood']['flag'] and preds[1]['ood']['distance'] > \
-        preds[0]['ood']['distance']
+    assert preds[0]['ood']['score'] == pytest.approx(
+        float(ood.score(torch.from_numpy(feats[:1]))[0]), abs=1e-3)
+    in_bank = float((-ood.offsets / ood.scales).max())  # distances 0
+    assert preds[0]['ood']['score'] == pytest.approx(in_bank, abs=1e-3)
+    assert preds[1]['ood']['flag'] and not preds[0]['ood']['flag']
 
 
-def test_mahalanobis_by_hand():
+def test_nearest_neighbour_ood_by_hand():
+    """Both views, their calibration scaling and the threshold, computed
+    by hand with numpy on a known set."""
     rng = np.random.default_rng(0)
-    x = rng.normal(size=(200, 3)) * [1.0, 2.0, 0.5]
-    ood = MahalanobisOOD.fit(x[:150], x[150:], quantile=0.95)
-    from sklearn.covariance import LedoitWolf
-    lw = LedoitWolf().fit(x[:150])
-    d = x[150:] - lw.location_
-    want = np.sqrt(np.einsum('nc,cd,nd->n', d, lw.precision_, d))
-    got = ood.distance(torch.from_numpy(x[150:])).numpy()
-    np.testing.assert_allclose(got, want, rtol=1e-6)
-    assert ood.threshold == pytest.approx(np.quantile(want, 0.95))
+    x = rng.normal(size=(200, 3)) * [1.0, 2.0, 0.5] + 5
+    fit, calib = x[:150], x[150:]
+    ood = NearestNeighbourOOD.fit(fit, calib, quantile=0.95, k=2)
+    std = fit.std(0, ddof=1)
+    unit = lambda v: v / np.linalg.norm(v, axis=1, keepdims=True)  # noqa
+
+    def kth(q, b):
+        d = np.linalg.norm(q[:, None] - b[None], axis=2)
+        return np.sort(d, axis=1)[:, 1]  # k = 2
+
+    d = np.stack([kth(unit(calib), unit(fit)), kth(calib / std, fit / std)], 1)
+    med, q95 = np.median(d, 0), np.quantile(d, 0.95, axis=0)
+    np.testing.assert_allclose(ood.offsets, med, rtol=1e-4)
+    np.testing.assert_allclose(ood.scales, q95 - med, rtol=1e-4)
+    want = ((d - med) / (q95 - med)).max(1)
+    got = ood.score(torch.from_numpy(calib)).numpy()
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+    assert ood.threshold == pytest.approx(np.quantile(want, 0.95), rel=1e-4)
     assert (got > ood.threshold).mean() == pytest.approx(0.04, abs=0.021)
+    # each view catches its own kind of shift
+    direction = ood.view_distances(torch.tensor([[5.0, -5.0, 5.0]]))
+    assert direction[0, 0] > ood.offsets[0] + 3 * ood.scales[0]
+    brighter = torch.from_numpy(fit[:5] * 3)  # same directions, 3x larger
+    assert torch.allclose(  # the cosine view does not see it ...
+        ood.view_distances(brighter)[:, 0],
+        ood.view_distances(torch.from_numpy(fit[:5]))[:, 0],
+        atol=1e-4)
+    assert (ood.score(brighter) > ood.threshold).all()  # ... the other does
+
+
+def test_ood_statistics_round_trip_and_old_kind(tmp_path):
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(40, 4))
+    ood = NearestNeighbourOOD.fit(x[:30], x[30:])
+    path = tmp_path / 'meta.pth'
+    torch.save(dict(ood=ood.to_meta()), path)
+    back = NearestNeighbourOOD.from_meta(torch.load(path, weights_only=True))
+    q = torch.from_numpy(rng.normal(size=(5, 4)))
+    assert torch.allclose(back.score(q), ood.score(q))
+    assert (back.k, back.num_fit, back.num_calib) == (1, 30, 10)
+    assert NearestNeighbourOOD.from_meta({}) is None
+    old = dict(
+        ood=dict(mean=torch.zeros(4), precision=torch.eye(4), threshold=3.0))
+    with pytest.warns(UserWarning, match='older kind.*fit_ood.py'):
+        assert NearestNeighbourOOD.from_meta(old, 'a.pth') is None
+    with pytest.raises(ValueError, match='k=40'):
+        NearestNeighbourOOD.fit(x[:30], x[30:], k=40)
 
 
 def test_fit_ood_tool_stores_statistics(tmp_path):
@@ -245,7 +286,7 @@ def test_fit_ood_tool_stores_statistics(tmp_path):
     assert (ood.num_fit, ood.num_calib) == (12, 3)
     saved = torch.load(out, weights_only=True)
     assert saved['meta']['ood']['threshold'] == pytest.approx(ood.threshold)
-    assert saved['meta']['ood']['mean'].shape == (64, )
+    assert saved['meta']['ood']['bank'].shape == (12, 64)
     assert init_inferencer(cfg,
                            out).ood.threshold == pytest.approx(ood.threshold)
     # a wrapped training set (KPerClassSubset): the same images, k per class

@@ -3,12 +3,12 @@ checkpoint (``meta['ood']``), for the inferencers' OOD flag.
 
 Features: the pooled backbone features of the training images (the config's
 ``train_dataloader.dataset``, read with the *test* pipeline). A seeded
-``--calib-fraction`` of them is held out: the mean and the Ledoit-Wolf
-covariance come from the rest, the threshold is the ``--quantile`` of the
-held-out images' Mahalanobis distances::
+``--calib-fraction`` of them is held out: the rest form the nearest-neighbour
+memory bank, the held-out images set the view scales and the threshold (the
+``--quantile`` of their scores; see ``defectzoo.apis.ood``)::
 
     python tools/misc/fit_ood.py CONFIG CKPT --out CKPT_OOD.pth \\
-        [--max-images 600] [--calib-fraction 0.2] [--quantile 0.99]
+        [--max-images 1500] [--calib-fraction 0.2] [--quantile 0.99] [--k 1]
 
 Then publish ``CKPT_OOD.pth`` (``tools/misc/publish_model.py``).
 """
@@ -21,7 +21,7 @@ import torch
 from mmengine.config import DictAction
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.apis import MahalanobisOOD, init_inferencer  # noqa: E402
+from defectzoo.apis import NearestNeighbourOOD, init_inferencer  # noqa: E402
 from defectzoo.apis.ood import META_KEY, split_fit_calib  # noqa: E402
 from defectzoo.apis.zoo import resolve_checkpoint  # noqa: E402
 from defectzoo.utils.checkpoint import load_from_local  # noqa: E402
@@ -35,10 +35,12 @@ def parse_args(argv=None):
     p.add_argument(
         '--max-images',
         type=int,
-        default=600,
-        help='training images used (seeded subset)')
+        default=1500,
+        help='training images used (seeded subset; the bank holds '
+        '1 - calib-fraction of them)')
     p.add_argument('--calib-fraction', type=float, default=0.2)
     p.add_argument('--quantile', type=float, default=0.99)
+    p.add_argument('--k', type=int, default=1, help='k-th nearest neighbour')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--batch-size', type=int, default=16)
     p.add_argument('--cfg-options', nargs='+', action=DictAction)
@@ -78,12 +80,13 @@ def main(argv=None):
     feats = inferencer.features(
         paths, batch_size=args.batch_size, show_progress=True)
     fit, calib = split_fit_calib(len(feats), args.calib_fraction, args.seed)
-    ood = MahalanobisOOD.fit(feats[fit], feats[calib], args.quantile)
+    ood = NearestNeighbourOOD.fit(feats[fit], feats[calib], args.quantile,
+                                  args.k)
     checkpoint = load_from_local(ckpt_path, 'cpu')
     checkpoint.setdefault('meta', {})[META_KEY] = ood.to_meta()
     torch.save(checkpoint, args.out)
-    print(f'OOD statistics of {len(fit)} training images (feature dim '
-          f'{feats.shape[1]}), threshold {ood.threshold:.3f} = '
+    print(f'OOD memory bank of {len(fit)} training images (feature dim '
+          f'{feats.shape[1]}, k={ood.k}), threshold {ood.threshold:.3f} = '
           f'{args.quantile:.0%} quantile of {len(calib)} held-out training '
           f'images; written to {args.out}')
     return ood
