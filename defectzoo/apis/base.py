@@ -133,6 +133,9 @@ class DefectInferencerMixin:
     def _init_collate(self, cfg):
         return pseudo_collate
 
+    def _init_pipeline(self, cfg) -> Compose:
+        return Compose(self._inference_pipeline_cfg(cfg))
+
     def _inference_pipeline_cfg(self, cfg) -> List[dict]:
         steps = inference_pipeline(cfg.test_dataloader.dataset.pipeline)
         self._loader_cfg = next(t for t in steps

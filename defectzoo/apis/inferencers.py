@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 from mmdet.apis import DetInferencer
 from mmdet.models.detectors import BaseDetector
-from mmengine.dataset import Compose, default_collate
+from mmengine.dataset import default_collate
 from mmengine.registry import DATASETS, MODELS, VISUALIZERS, DefaultScope
 from mmpretrain.apis import ImageClassificationInferencer
 from mmpretrain.models.classifiers import BaseClassifier
@@ -151,10 +151,37 @@ def mask_class_meta(meta: dict, num_classes: int) -> dict:
 
 
 class _MMEngineLoadingMixin:
-    """``_load_weights_to_model`` of mmengine-based inferencers (mmdet,
-    mmseg): checked loading, dataset meta from the checkpoint / dataset
-    class, OOD statistics kept for ``_setup_defect``."""
+    """Construction of the mmengine-based inferencers (mmdet, mmseg) on a
+    defectzoo config or zoo name, and their ``_load_weights_to_model``
+    helper: checked loading, dataset meta from the checkpoint / dataset
+    class, OOD statistics kept for ``_setup_defect``.
+
+    Args:
+        model: config path, Config or zoo name.
+        weights: checkpoint path, URL or ``zoo://NAME`` (a zoo name's own
+            weights by default).
+        device: e.g. ``'cpu'``.
+        score_thr: verdict threshold (default :data:`DEFAULT_SCORE_THR`).
+        ok_classes: class names meaning "no defect".
+    """
     _ckpt_meta = None
+    #: extra keyword arguments of the library inferencer's ``__init__``
+    library_kwargs: dict = {}
+
+    def __init__(self,
+                 model,
+                 weights: Optional[str] = None,
+                 device: Optional[str] = 'cpu',
+                 score_thr: Optional[float] = None,
+                 ok_classes: Optional[Sequence[str]] = None):
+        cfg, self.weights = resolve_model(model, weights)
+        super().__init__(
+            model=cfg,
+            weights=self.weights,
+            device=device,
+            scope=scoped(cfg),
+            **self.library_kwargs)
+        self._setup_defect(score_thr, ok_classes, self._ckpt_meta)
 
     def _load_with_meta(self, model, checkpoint, cfg) -> dict:
         if checkpoint is not None:
@@ -217,9 +244,6 @@ class DefectClsInferencer(DefectInferencerMixin,
         self._setup_defect(score_thr, ok_classes, (checkpoint
                                                    or {}).get('meta'))
 
-    def _init_pipeline(self, cfg):
-        return Compose(self._inference_pipeline_cfg(cfg))
-
     def collate(self, data):
         return default_collate(data)
 
@@ -265,28 +289,11 @@ class DefectDetInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
     ``DetInferencer`` with defectzoo loading, scope and checks)."""
     task = 'detection'
     model_types = (BaseDetector, )
-
-    def __init__(self,
-                 model,
-                 weights: Optional[str] = None,
-                 device: Optional[str] = 'cpu',
-                 score_thr: Optional[float] = None,
-                 ok_classes: Optional[Sequence[str]] = None):
-        cfg, self.weights = resolve_model(model, weights)
-        super().__init__(
-            model=cfg,
-            weights=self.weights,
-            device=device,
-            scope=scoped(cfg),
-            show_progress=False)
-        self._setup_defect(score_thr, ok_classes, self._ckpt_meta)
+    library_kwargs = dict(show_progress=False)
 
     def _load_weights_to_model(self, model, checkpoint, cfg):
         self._load_with_meta(model, checkpoint, cfg)
         model.dataset_meta.setdefault('palette', 'random')
-
-    def _init_pipeline(self, cfg):
-        return Compose(self._inference_pipeline_cfg(cfg))
 
     def _init_visualizer(self, cfg):
         vis = _new_visualizer('mmdet.DetLocalVisualizer', 'defectzoo-det')
@@ -426,27 +433,16 @@ class DefectSegInferencer(_MMEngineLoadingMixin, DefectInferencerMixin,
     task = 'segmentation'
     model_types = (BaseSegmentor, )
 
-    def __init__(self,
-                 model,
-                 weights: Optional[str] = None,
-                 device: Optional[str] = 'cpu',
-                 score_thr: Optional[float] = None,
-                 ok_classes: Optional[Sequence[str]] = None):
-        cfg, self.weights = resolve_model(model, weights)
-        super().__init__(
-            model=cfg, weights=self.weights, device=device, scope=scoped(cfg))
+    def __init__(self, model, weights=None, **kwargs):
+        super().__init__(model, weights, **kwargs)
         meta = self.model.dataset_meta
         # mmseg's __init__ reset the visualiser to Cityscapes' classes.
         self.visualizer.set_dataset_meta(meta['classes'], meta['palette'])
-        self._setup_defect(score_thr, ok_classes, self._ckpt_meta)
 
     def _load_weights_to_model(self, model, checkpoint, cfg):
         mask_class_meta(
             self._load_with_meta(model, checkpoint, cfg),
             model.decode_head.num_classes)
-
-    def _init_pipeline(self, cfg):
-        return Compose(self._inference_pipeline_cfg(cfg))
 
     def _init_visualizer(self, cfg):
         return _new_visualizer(
