@@ -98,7 +98,18 @@ def inference_pipeline(pipeline_cfg: Sequence[dict]) -> List[dict]:
 
 
 class DefectInferencerMixin:
-    """Shared behaviour of the defectzoo inferencers (see module doc)."""
+    """Shared behaviour of the defectzoo inferencers (see module doc).
+
+    The arguments of every inferencer:
+
+    Args:
+        model: config path, Config or zoo name.
+        weights: checkpoint path, URL or ``zoo://NAME`` (a zoo name's own
+            weights by default).
+        device: e.g. ``'cpu'``.
+        score_thr: verdict threshold (default :data:`DEFAULT_SCORE_THR`).
+        ok_classes: class names meaning "no defect".
+    """
 
     task: str = ''
     #: model classes this inferencer handles (checked by ``init_inferencer``)

@@ -154,15 +154,8 @@ class _MMEngineLoadingMixin:
     """Construction of the mmengine-based inferencers (mmdet, mmseg) on a
     defectzoo config or zoo name, and their ``_load_weights_to_model``
     helper: checked loading, dataset meta from the checkpoint / dataset
-    class, OOD statistics kept for ``_setup_defect``.
-
-    Args:
-        model: config path, Config or zoo name.
-        weights: checkpoint path, URL or ``zoo://NAME`` (a zoo name's own
-            weights by default).
-        device: e.g. ``'cpu'``.
-        score_thr: verdict threshold (default :data:`DEFAULT_SCORE_THR`).
-        ok_classes: class names meaning "no defect".
+    class, OOD statistics kept for ``_setup_defect``. Arguments: see
+    :class:`DefectInferencerMixin`.
     """
     _ckpt_meta = None
     #: extra keyword arguments of the library inferencer's ``__init__``
@@ -208,15 +201,8 @@ class DefectClsInferencer(DefectInferencerMixin,
     mmpretrain's ``get_model`` builds every config in the ``mmpretrain``
     scope, where defectzoo's backbones (``MVGG19``) are unknown; here the
     model is built in the config's ``default_scope`` and handed to
-    mmpretrain's inferencer as a model.
-
-    Args:
-        model: config path, Config or zoo name.
-        weights: checkpoint path, URL or ``zoo://NAME`` (a zoo name's own
-            weights by default).
-        device: e.g. ``'cpu'``.
-        score_thr: verdict threshold (default :data:`DEFAULT_SCORE_THR`).
-        ok_classes: class names meaning "no defect".
+    mmpretrain's inferencer as a model. Arguments: see
+    :class:`DefectInferencerMixin`.
     """
     task = 'classification'
     model_types = (BaseClassifier, )
