@@ -43,6 +43,49 @@ def tiny_cls_model(num_classes=3, width=8):
             loss=dict(type='mmpretrain.CrossEntropyLoss')))
 
 
+def tiny_mvgg19_model(**preprocessor):
+    """MVGG19 (three taps) + MultiPathNeck + a 16-unit head, 3 classes."""
+    return dict(
+        type='mmpretrain.ImageClassifier',
+        data_preprocessor=dict(
+            type='mmpretrain.ClsDataPreprocessor',
+            num_classes=3,
+            **preprocessor),
+        backbone=dict(type='MVGG19', taps=('pool1', 'pool2', 'conv3_1')),
+        neck=dict(type='MultiPathNeck', in_channels=(64, 128, 256)),
+        head=dict(
+            type='LinearActNormClsHead',
+            num_classes=3,
+            in_channels=448,
+            mid_channels=(16, ),
+            loss=dict(type='mmpretrain.CrossEntropyLoss')))
+
+
+def tiny_scl_gallery_model(**preprocessor):
+    """SCL + ArcMargin on a width-16 ResNet-18 that classifies by its
+    reference gallery (``set_gallery`` before use), 3 classes."""
+    return dict(
+        type='SCLArcMarginClassifier',
+        data_preprocessor=dict(
+            type='mmpretrain.SelfSupDataPreprocessor', **preprocessor),
+        backbone=dict(
+            type='mmpretrain.ResNet',
+            depth=18,
+            init_cfg=None,
+            stem_channels=16,
+            base_channels=16),
+        neck=dict(
+            type='mmpretrain.NonLinearNeck',
+            in_channels=128,
+            hid_channels=32,
+            out_channels=16,
+            num_layers=2,
+            with_avg_pool=True),
+        head=dict(
+            type='mmpretrain.ArcFaceClsHead', num_classes=3, in_channels=16),
+        classifier='gallery')
+
+
 def tiny_cls_config(path, data_root, extra='', size=32):
     """A ResNet-18 (width 8) classifier on the folder set: 1 epoch, batch 4,
     test = train images."""

@@ -14,7 +14,8 @@ from defectzoo.deploy import (DeployClassifier, export_onnx, onnx_max_abs_diff,
 from defectzoo.registry import MODELS
 from tests.conftest import REPO_ROOT, write_config
 from tests.lightweight_fixtures import (make_folder_dataset, tiny_cls_config,
-                                        tiny_cls_model)
+                                        tiny_cls_model, tiny_mvgg19_model,
+                                        tiny_scl_gallery_model)
 
 MMDET_MODELS = osp.join(
     osp.dirname(importlib.util.find_spec('mmdet').origin), '.mim', 'configs',
@@ -63,45 +64,18 @@ def test_classifier_round_trip_dynamic_batch(tmp_path, capsys):
 
 
 def test_mvgg19_multipath(tmp_path):
-    model = dict(
-        type='mmpretrain.ImageClassifier',
-        data_preprocessor=dict(
-            type='mmpretrain.ClsDataPreprocessor',
-            num_classes=3,
-            to_rgb=True,
-            mean=[1., 2., 3.],
-            std=[50., 60., 70.]),
-        backbone=dict(type='MVGG19', taps=('pool1', 'pool2', 'conv3_1')),
-        neck=dict(type='MultiPathNeck', in_channels=(64, 128, 256)),
-        head=dict(
-            type='LinearActNormClsHead',
-            num_classes=3,
-            in_channels=448,
-            mid_channels=(16, ),
-            loss=dict(type='mmpretrain.CrossEntropyLoss')))
+    model = tiny_mvgg19_model(
+        to_rgb=True, mean=[1., 2., 3.], std=[50., 60., 70.])
     cfg = write_config(tmp_path / 'mvgg.py', f'model = {model!r}')
     assert export(tmp_path, cfg)['max_abs_diff'] < 1e-4
 
 
 def test_scl_gallery_classifier_with_its_gallery(tmp_path):
     model_cfg = dict(
-        type='SCLArcMarginClassifier',
-        data_preprocessor=dict(
-            type='mmpretrain.SelfSupDataPreprocessor',
+        tiny_scl_gallery_model(
             mean=[123.675, 116.28, 103.53],
             std=[58.395, 57.12, 57.375],
             to_rgb=True),
-        backbone=dict(type='mmpretrain.ResNet', **TINY_R18),
-        neck=dict(
-            type='mmpretrain.NonLinearNeck',
-            in_channels=128,
-            hid_channels=32,
-            out_channels=16,
-            num_layers=2,
-            with_avg_pool=True),
-        head=dict(
-            type='mmpretrain.ArcFaceClsHead', num_classes=3, in_channels=16),
-        classifier='gallery',
         gallery_reduce='max')
     model = build(model_cfg).eval()
     model.set_gallery(torch.randn(9, 16), torch.arange(9) % 3)

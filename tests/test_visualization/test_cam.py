@@ -17,7 +17,8 @@ from defectzoo.visualization import (ClassifierCAM, DetectorCAM,
                                      resolve_layer)
 from tests.conftest import REPO_ROOT, write_config
 from tests.lightweight_fixtures import (make_folder_dataset, tiny_cls_config,
-                                        tiny_cls_model)
+                                        tiny_cls_model, tiny_mvgg19_model,
+                                        tiny_scl_gallery_model)
 
 MMDET_MODELS = osp.join(
     osp.dirname(importlib.util.find_spec('mmdet').origin), '.mim', 'configs',
@@ -151,39 +152,8 @@ def test_detector_one_cam_per_box(tmp_path):
 
 
 def test_mvgg19_multipath_and_gallery_classifier():
-    mvgg = dict(
-        type='mmpretrain.ImageClassifier',
-        data_preprocessor=dict(
-            type='mmpretrain.ClsDataPreprocessor', num_classes=3),
-        backbone=dict(type='MVGG19', taps=('pool1', 'pool2', 'conv3_1')),
-        neck=dict(type='MultiPathNeck', in_channels=(64, 128, 256)),
-        head=dict(
-            type='LinearActNormClsHead',
-            num_classes=3,
-            in_channels=448,
-            mid_channels=(16, ),
-            loss=dict(type='mmpretrain.CrossEntropyLoss')))
-    scl = dict(
-        type='SCLArcMarginClassifier',
-        data_preprocessor=dict(
-            type='mmpretrain.SelfSupDataPreprocessor',
-            mean=[0, 0, 0],
-            std=[255, 255, 255]),
-        backbone=dict(
-            type='mmpretrain.ResNet',
-            depth=18,
-            stem_channels=16,
-            base_channels=16),
-        neck=dict(
-            type='mmpretrain.NonLinearNeck',
-            in_channels=128,
-            hid_channels=32,
-            out_channels=16,
-            num_layers=2,
-            with_avg_pool=True),
-        head=dict(
-            type='mmpretrain.ArcFaceClsHead', num_classes=3, in_channels=16),
-        classifier='gallery')
+    mvgg = tiny_mvgg19_model()
+    scl = tiny_scl_gallery_model(mean=[0, 0, 0], std=[255, 255, 255])
     torch.manual_seed(0)
     with DefaultScope.overwrite_default_scope('defectzoo'):
         models = [MODELS.build(mvgg).eval(), MODELS.build(scl).eval()]
