@@ -20,7 +20,6 @@ Writes benchmarks/results/cam_energy.json and example overlays under
 """
 import argparse
 import glob
-import json
 import os
 import os.path as osp
 import platform
@@ -32,6 +31,9 @@ import cv2
 import numpy as np
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, osp.join(REPO, 'benchmarks'))
+import render_tables  # noqa: E402
+
 BENCH = 'configs/distill/benchmarks/'
 MODELS = {
     'cross-entropy':
@@ -155,11 +157,10 @@ def main(argv=None):
             label, r['images'], r['accuracy_defect_images'],
             r['energy_in_mask'], r['mask_area'], r['ratio']
         ])
-    result = dict(
-        benchmark='cam_energy',
-        command=f'python benchmarks/cam_energy.py --data-root '
-        f'{args.data_root}',
-        date=time.strftime('%Y-%m-%d'),
+    path = render_tables.write_result(
+        'cam_energy',
+        f'python benchmarks/cam_energy.py --data-root {args.data_root}',
+        out=args.out,
         machine=f'{platform.machine()}, 2-core CPU, 1 thread',
         wall_seconds=round(time.time() - start),
         raw=raw,
@@ -176,10 +177,7 @@ def main(argv=None):
                       f'true class at {args.target_layer}; masks binarised '
                       'at 128, a cell of the 128-px input counts as defect '
                       'if any of its pixels is.'))))
-    os.makedirs(osp.dirname(args.out), exist_ok=True)
-    with open(args.out, 'w') as f:
-        json.dump(result, f, indent=1)
-    print(json.dumps(result['tables'], indent=1))
+    print(render_tables.render(render_tables.load(path), 'energy'))
 
 
 if __name__ == '__main__':

@@ -49,7 +49,9 @@ import torch
 import yaml
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)
+sys.path[:0] = [ROOT, osp.join(ROOT, 'benchmarks')]
+import render_tables  # noqa: E402
+
 CONFIGS = osp.join(ROOT, 'configs', 'defect_aux_net')
 RESULT = osp.join(ROOT, 'benchmarks', 'results', 'defect_aux_net.json')
 
@@ -396,18 +398,16 @@ def main(argv=None):
         for table in new_tables.values():
             table.update(command=command, date=today, machine=machine)
         tables.update(new_tables)
-        result = dict(
-            benchmark='defect_aux_net',
-            command=command,
+        path = render_tables.write_result(
+            'defect_aux_net',
+            command,
+            tables,
+            machine,
             date=today,
-            machine=machine,
+            out=args.out,
             wall_s=round(time.time() - start, 1),
-            params_full=params_full,
-            tables=tables)
-        os.makedirs(osp.dirname(args.out), exist_ok=True)
-        with open(args.out, 'w') as f:
-            json.dump(result, f, indent=1)
-        print(f'wrote {args.out}', flush=True)
+            params_full=params_full)
+        print(f'wrote {path}', flush=True)
 
     if args.part in ('latency', 'all'):
         lat = run_latency(args, paper)

@@ -8,7 +8,6 @@ tool writes into ``results.json``; plus the wall time of the whole command.
         --neu-root NEU
 """
 import argparse
-import datetime
 import json
 import os
 import os.path as osp
@@ -19,6 +18,9 @@ import tempfile
 import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, osp.join(ROOT, 'benchmarks'))
+import render_tables  # noqa: E402
+
 NEU_CLS = 'ce_r18-w32_1xb32-adam-4e_neu-cls-64px'
 
 
@@ -79,11 +81,10 @@ def main(argv=None):
                 round(size, 1),
                 round(wall, 1)
             ])
-    result = dict(
-        benchmark='infer_throughput',
-        command='python '
-        'benchmarks/infer_throughput.py --neu-root NEU',
-        date=datetime.date.today().isoformat(),
+    path = render_tables.write_result(
+        'infer_throughput',
+        'python benchmarks/infer_throughput.py --neu-root NEU',
+        out=a.out,
         machine=f'{platform.machine()} CPU, {a.threads} threads '
         '(OMP_NUM_THREADS)' + (', machine shared with other jobs' if
                                a.shared_machine else ', nothing else running'),
@@ -102,10 +103,8 @@ def main(argv=None):
                 'forward pass, the OOD score and drawing + writing one '
                 'overlay PNG per image; report = HTML (thumbnails as data '
                 'URIs) + CSV + JSON.')))
-    os.makedirs(osp.dirname(a.out), exist_ok=True)
-    with open(a.out, 'w') as f:
-        json.dump(result, f, indent=1)
-    print(json.dumps(result, indent=1))
+    result = render_tables.load(path)
+    print(render_tables.render(result, 'throughput'))
     return result
 
 

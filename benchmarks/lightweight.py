@@ -29,6 +29,9 @@ import sys
 import time
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+sys.path.insert(0, osp.join(REPO, 'benchmarks'))
+import render_tables  # noqa: E402
+
 BENCH = 'configs/distill/benchmarks/'
 TEACHERS = {
     'ResNet-50 (teacher)': 'ce_r50_1xb32-adam-5e_neu-cls-100shot-64px',
@@ -357,11 +360,10 @@ def write(args, res, seconds):
               f'{ds["params"] / 1e6:.2f} M' +
               (f', pruned {dp["params"] / 1e6:.2f} M' if dp else '') +
               f'. ONNX: the FP32 models, max |ONNX - PyTorch| = {diffs}.'))
-    result = dict(
-        benchmark='lightweight',
-        command=('OMP_NUM_THREADS=1 python benchmarks/lightweight.py '
-                 f'--data-root {args.data_root}'),
-        date=time.strftime('%Y-%m-%d'),
+    path = render_tables.write_result(
+        'lightweight', 'OMP_NUM_THREADS=1 python benchmarks/lightweight.py '
+        f'--data-root {args.data_root}',
+        out=args.out,
         machine=f'{platform.machine()}, 2-core CPU, 1 thread per job',
         wall_seconds=dict(
             total_this_run=round(seconds), training=round(train_s)),
@@ -369,10 +371,9 @@ def write(args, res, seconds):
         tables=dict(
             distillation=distill, deployment=deploy_table,
             paper=paper_table()))
-    os.makedirs(osp.dirname(args.out), exist_ok=True)
-    with open(args.out, 'w') as f:
-        json.dump(result, f, indent=1)
-    print(json.dumps(result['tables'], indent=1))
+    result = render_tables.load(path)
+    for table in result['tables']:
+        print(render_tables.render(result, table))
 
 
 def _params(config):

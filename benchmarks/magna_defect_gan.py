@@ -42,7 +42,9 @@ import time
 import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)
+sys.path[:0] = [ROOT, osp.join(ROOT, 'benchmarks')]
+import render_tables  # noqa: E402
+
 CFG = osp.join(ROOT, 'configs', 'magna_defect_gan', 'benchmarks')
 CLS = 'ce_r18-w16_1xb32-adam-10e_magnetic-tile-binary-{}64px.py'
 GAN = {
@@ -304,11 +306,11 @@ def write_tables(args, argv, quality, results, walls, wall_s, final):
             len(recs),
             round(wall), paper_acc
         ])
-    out = dict(
-        benchmark='magna_defect_gan',
-        command='python benchmarks/'
-        'magna_defect_gan.py ' + ' '.join(argv or sys.argv[1:]),
-        date=time.strftime('%Y-%m-%d'),
+    path = render_tables.write_result(
+        'magna_defect_gan',
+        'python benchmarks/magna_defect_gan.py ' +
+        ' '.join(argv or sys.argv[1:]),
+        out=args.out,
         machine=f'{os.cpu_count()}-core CPU ({platform.machine()}), '
         '1 thread',
         wall_s=round(wall_s),
@@ -344,11 +346,10 @@ def write_tables(args, argv, quality, results, walls, wall_s, final):
                 "ImageNet weights; (e') does not." +
                 ('' if final else ' Run stopped early: rows marked '
                  '"not measured" were not run.'))))
-    os.makedirs(osp.dirname(args.out), exist_ok=True)
-    with open(args.out, 'w') as f:
-        json.dump(out, f, indent=1, ensure_ascii=False)
     if final:
-        print(json.dumps(out['tables'], indent=1, ensure_ascii=False))
+        result = render_tables.load(path)
+        for table in result['tables']:
+            print(render_tables.render(result, table))
 
 
 if __name__ == '__main__':

@@ -33,7 +33,6 @@ Usage::
         ce_r18-w32_1xb32-adam-4e_neu-cls-64px
 """
 import argparse
-import datetime
 import glob
 import json
 import os
@@ -46,7 +45,8 @@ import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PY = sys.executable
-sys.path.insert(0, ROOT)
+sys.path[:0] = [ROOT, osp.join(ROOT, 'benchmarks')]
+import render_tables  # noqa: E402
 
 NEU_CLS = 'ce_r18-w32_1xb32-adam-4e_neu-cls-64px'
 NEU_DET = 'faster-rcnn-fpn_r18-w32-neu-cls_1xb8-sgd-1e_neu-det-160px'
@@ -336,11 +336,9 @@ def write_results(a, state):
             osp.basename(e['file']), e['sha256'],
             e.get('train_s')
         ])
-    result = dict(
-        benchmark='model_zoo',
-        command='python benchmarks/model_zoo.py '
-        '--neu-root NEU --mt-root MT',
-        date=datetime.date.today().isoformat(),
+    return render_tables.write_result(
+        'model_zoo',
+        'python benchmarks/model_zoo.py --neu-root NEU --mt-root MT',
         machine=f'{platform.machine()} CPU, 1 thread (OMP_NUM_THREADS=1)',
         tables=dict(
             models=dict(
@@ -352,11 +350,6 @@ def write_results(a, state):
                 note='Metric from `tools/test.py CONFIG zoo://NAME` on the '
                 'published file (mmengine test JSON); train s = wall time of '
                 'tools/train.py on one thread.')))
-    out = osp.join(ROOT, 'benchmarks', 'results', 'model_zoo.json')
-    os.makedirs(osp.dirname(out), exist_ok=True)
-    with open(out, 'w') as f:
-        json.dump(result, f, indent=1)
-    return out
 
 
 def main(argv=None):

@@ -18,9 +18,7 @@ of the OOD score separating it from NEU test images (sklearn).
         --neu-root NEU --mt-root MT --xray-root data/synthetic_xray_zoo
 """
 import argparse
-import datetime
 import glob
-import json
 import os
 import os.path as osp
 import platform
@@ -30,7 +28,9 @@ import time
 import numpy as np
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)
+sys.path[:0] = [ROOT, osp.join(ROOT, 'benchmarks')]
+import render_tables  # noqa: E402
+
 NEU_CLS = 'ce_r18-w32_1xb32-adam-4e_neu-cls-64px'
 
 
@@ -110,11 +110,10 @@ def main(argv=None):
             round(float(np.median(d)), 2),
             None if auroc is None else round(auroc, 4)
         ])
-    result = dict(
-        benchmark='ood_neu',
-        command='python benchmarks/ood_neu.py '
+    path = render_tables.write_result(
+        'ood_neu', 'python benchmarks/ood_neu.py '
         '--neu-root NEU --mt-root MT --xray-root data/synthetic_xray_zoo',
-        date=datetime.date.today().isoformat(),
+        out=a.out,
         machine=f'{platform.machine()} CPU, '
         f'{os.environ.get("OMP_NUM_THREADS", "all")} thread(s)',
         wall_s=round(wall, 1),
@@ -134,10 +133,8 @@ def main(argv=None):
                 f'{inf.ood.threshold:.2f} = {inf.ood.quantile:.0%} '
                 'quantile of '
                 f'{inf.ood.num_calib} held-out NEU training images.')))
-    os.makedirs(osp.dirname(a.out), exist_ok=True)
-    with open(a.out, 'w') as f:
-        json.dump(result, f, indent=1)
-    print(json.dumps(result, indent=1))
+    result = render_tables.load(path)
+    print(render_tables.render(result, 'ood'))
     return result
 
 

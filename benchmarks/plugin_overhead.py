@@ -20,8 +20,6 @@ rendered into README.md by ``benchmarks/render_tables.py``)::
     python benchmarks/plugin_overhead.py
 """
 import argparse
-import datetime
-import json
 import os
 import os.path as osp
 import platform
@@ -37,7 +35,9 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path.insert(0, ROOT)
+sys.path[:0] = [ROOT, osp.join(ROOT, 'benchmarks')]
+import render_tables  # noqa: E402
+
 BENCH = osp.join(ROOT, 'configs', 'xray', 'benchmarks')
 PAIRS = {
     'SimMIM Swin-T (w12)':
@@ -195,11 +195,10 @@ def main():
             row, times = time_pair(name, args, osp.join(tmp, str(len(rows))))
             rows.append(row)
             raw[name] = times
-    result = dict(
-        benchmark='plugin_overhead',
-        command='python benchmarks/plugin_overhead.py ' +
-        ' '.join(sys.argv[1:]),
-        date=datetime.date.today().isoformat(),
+    path = render_tables.write_result(
+        'plugin_overhead',
+        'python benchmarks/plugin_overhead.py ' + ' '.join(sys.argv[1:]),
+        out=args.out,
         machine=f'{os.cpu_count()}-core CPU ({platform.machine()}), '
         f'{args.threads} thread(s), torch {torch.__version__}',
         args=vars(args),
@@ -219,10 +218,7 @@ def main():
                       'machine) and of wall time. Configs in '
                       '`configs/xray/benchmarks/`.'))),
         times=raw)
-    os.makedirs(osp.dirname(args.out), exist_ok=True)
-    with open(args.out, 'w') as f:
-        json.dump(result, f, indent=1)
-    print(json.dumps(result['tables'], indent=1))
+    print(render_tables.render(render_tables.load(path), 'overhead'))
 
 
 if __name__ == '__main__':

@@ -70,11 +70,12 @@ def render(result, table):
     return '\n'.join(lines) + '\n'
 
 
-def write_result(name, command, tables, machine, date=None, **extra):
-    """Write ``benchmarks/results/<name>.json`` (``tables``: ``{table:
-    {columns, rows, note}}``); returns its path."""
+def write_result(name, command, tables, machine, date=None, out=None, **extra):
+    """Write a benchmark's result JSON -- ``benchmarks/results/<name>.json``
+    or ``out`` -- (``tables``: ``{table: {columns, rows, note}}``; ``extra``:
+    more top-level keys); returns its path. Every benchmark writes through
+    here, so every result has the same keys."""
     import datetime
-    os.makedirs(RESULTS, exist_ok=True)
     result = dict(
         benchmark=name,
         command=command,
@@ -82,7 +83,8 @@ def write_result(name, command, tables, machine, date=None, **extra):
         machine=machine,
         tables=tables,
         **extra)
-    path = osp.join(RESULTS, f'{name}.json')
+    path = out or osp.join(RESULTS, f'{name}.json')
+    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
     with open(path, 'w', encoding='utf-8') as f:
         json.dump(result, f, indent=1, ensure_ascii=False)
         f.write('\n')
@@ -109,7 +111,9 @@ def paper_metrics(paper, model=None):
 
 
 def load(name):
-    path = osp.join(RESULTS, f'{name}.json')
+    """The result of benchmark ``name`` (or the result file ``name``)."""
+    path = name if name.endswith('.json') else osp.join(
+        RESULTS, f'{name}.json')
     if not osp.isfile(path):
         raise FileNotFoundError(f'{path}: no result for benchmark {name!r}; '
                                 f'run benchmarks/{name}.py first')
