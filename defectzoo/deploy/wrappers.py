@@ -14,7 +14,7 @@ import torch.nn.functional as F
 
 
 def _is_defect_aux_net(model: nn.Module) -> bool:
-    return hasattr(model, 'tasks') and hasattr(model, '_cls_feats')
+    return hasattr(model, 'tasks') and hasattr(model, 'cls_logits')
 
 
 class _Normalize(nn.Module):
@@ -79,7 +79,7 @@ class DeployClassifier(nn.Module):
             return emb @ F.normalize(model.head.weight, dim=1).t() * \
                 model.head.scale
         if _is_defect_aux_net(model):  # the classification path only
-            return model.cls_head(model._cls_feats(tuple(model.backbone(x))))
+            return model.cls_logits(tuple(model.backbone(x)))
         logits = model(x, mode='tensor')
         if isinstance(logits, (tuple, list)):
             logits = logits[-1]
@@ -165,8 +165,7 @@ class DeployDefectAuxNet(nn.Module):
         stages, levels = model.extract_feat(self.normalize(image))
         outs = []
         if model.with_cls:
-            logits = model.cls_head(model._cls_feats(stages))
-            outs.append(logits.softmax(dim=1))
+            outs.append(model.cls_logits(stages).softmax(dim=1))
         if model.with_seg:
             outs.append(
                 F.interpolate(

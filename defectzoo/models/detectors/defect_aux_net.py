@@ -143,6 +143,11 @@ class DefectAuxNet(BaseDetector):
         feats = stages[-1:]
         return self.cls_neck(feats) if self.cls_neck is not None else feats
 
+    def cls_logits(self, stages: Tuple[Tensor, ...]) -> Tensor:
+        """(N, K) classification logits from the backbone ``stages`` (the
+        classification path alone: C5 -> head; no neck, no other head)."""
+        return self.cls_head(self._cls_feats(stages))
+
     def _det_feats(self, levels):
         if self.det_in_index is None:
             return levels
@@ -156,7 +161,7 @@ class DefectAuxNet(BaseDetector):
         stages, levels = self.extract_feat(batch_inputs)
         out = {}
         if self.with_cls:
-            out['cls'] = self.cls_head(self._cls_feats(stages))
+            out['cls'] = self.cls_logits(stages)
         if self.with_seg:
             out['seg'] = self.seg_head(levels)
         if self.with_det:
