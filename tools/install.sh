@@ -21,6 +21,8 @@
 #   MMCV_WITH_CUDA       =1 compiles mmcv's CUDA ops too (needs nvcc; FORCE_CUDA)
 #   MAX_JOBS             parallel compile jobs (default: the usable cores; not
 #                        `nproc`, which returns 1 under OMP_NUM_THREADS=1)
+#   DEFECTZOO_NO_UV      =1 installs with pip only (default: uv installs the
+#                        packages, pip builds mmcv; see "installer" below)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,12 +40,37 @@ python -c 'import sys; assert sys.version_info[:2] == (3, 11)' 2>/dev/null || \
   say "warning: Python $(python -c 'import platform; print(platform.python_version())') — tested with 3.11 only"
 start=$(date +%s)
 
+# Installer ---------------------------------------------------------------------
+# uv (from PyPI, into this venv) installs the packages: it keeps unpacked
+# wheels in its cache and links them into the venv, so a re-install of torch
+# and its CUDA libraries (~5 GB) takes seconds instead of minutes. uv does not
+# read pip's configuration: the indexes and find-links pip is configured with
+# are handed to it, and it may take a package from any of them, as pip does.
+# Without uv (DEFECTZOO_NO_UV=1, or it cannot be installed) pip does it all.
+INSTALL=("${PIP[@]}" install)
+if [ "${DEFECTZOO_NO_UV:-0}" != 1 ] && \
+   { python -m uv --version >/dev/null 2>&1 || "${PIP[@]}" install -q uv; }; then
+  pip_setting() {  # environment first, then pip's configuration files
+    local env_value=$1 key=$2
+    [ -n "$env_value" ] && { echo "$env_value"; return; }
+    "${PIP[@]}" config get "$key" 2>/dev/null | tr '\n' ' ' || true
+  }
+  extra=$(pip_setting "${PIP_EXTRA_INDEX_URL:-}" global.extra-index-url)
+  links=$(pip_setting "${PIP_FIND_LINKS:-}" global.find-links)
+  [ -n "${extra// /}" ] && export UV_EXTRA_INDEX_URL="${UV_EXTRA_INDEX_URL:-$extra}"
+  [ -n "${links// /}" ] && \
+    export UV_FIND_LINKS="${UV_FIND_LINKS:-$(echo $links | tr ' ' ',')}"
+  export UV_INDEX_STRATEGY=${UV_INDEX_STRATEGY:-unsafe-best-match}
+  INSTALL=(python -m uv pip install)
+  say "installing with $(python -m uv --version) (cache: $(python -m uv cache dir))"
+fi
+
 # 1. torch ------------------------------------------------------------------
 if [ "${DEFECTZOO_KEEP_TORCH:-0}" = 1 ] && python -c 'import torch' 2>/dev/null; then
   say "keeping installed torch $(python -c 'import torch; print(torch.__version__)')"
 else
   say "installing ${TORCH_SPEC[*]}"
-  "${PIP[@]}" install "${TORCH_SPEC[@]}" numpy
+  "${INSTALL[@]}" "${TORCH_SPEC[@]}" numpy
 fi
 TORCH_VERSION=$(python -c 'import torch; print(torch.__version__.split("+")[0])')
 
@@ -76,7 +103,7 @@ install_mmcv_wheel() {
   if [ -f "$wheel" ]; then
     say "installing cached $wheel (built by an earlier run of this script)"
     "${PIP[@]}" uninstall -y -q mmcv mmcv-lite 2>/dev/null || true
-    "${PIP[@]}" install "$wheel" && return 0
+    "${INSTALL[@]}" "$wheel" && return 0
   fi
   wheel="$WHEELS/$name"
   # The shared wheel was built against torch 2.14.1 for CPU; any other torch
@@ -84,7 +111,7 @@ install_mmcv_wheel() {
   if [ -f "$wheel" ] && [ "$TORCH_VERSION" = 2.14.1 ] && [ "${MMCV_WITH_CUDA:-0}" != 1 ]; then
     say "installing prebuilt $(basename "$wheel")"
     "${PIP[@]}" uninstall -y -q mmcv mmcv-lite 2>/dev/null || true
-    "${PIP[@]}" install "$wheel" && return 0
+    "${INSTALL[@]}" "$wheel" && return 0
   fi
   say "no matching prebuilt mmcv wheel in $WHEELS (python $tag, $plat, torch $TORCH_VERSION)"
   return 1
@@ -150,11 +177,11 @@ fi
 
 # 3. OpenMMLab libraries and defectzoo ----------------------------------------
 say "installing mmengine, mmdet, mmpretrain, mmsegmentation and defectzoo"
-"${PIP[@]}" install -e "$ROOT[tests,optional]"
+"${INSTALL[@]}" -e "$ROOT[tests,optional]"
 # openmim (mim search / download): its openxlab dependency pins setuptools 60,
 # so install it without dependencies, plus its real runtime dependencies.
-"${PIP[@]}" install -r "$ROOT/requirements/mim.txt"
-"${PIP[@]}" install --no-deps openmim==0.3.9
+"${INSTALL[@]}" -r "$ROOT/requirements/mim.txt"
+"${INSTALL[@]}" --no-deps openmim==0.3.9
 
 # 4. Verify -------------------------------------------------------------------
 mmcv_ops_ok || die "mmcv is installed WITHOUT its compiled ops (from mmcv.ops import nms, RoIAlign failed).
