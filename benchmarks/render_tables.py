@@ -65,8 +65,12 @@ def render(result, table):
     date = t.get('date', result.get('date', 'undated'))
     machine = t.get('machine', result.get('machine', 'machine not recorded'))
     command = t.get('command', result['command'])
+    # ``command_note``: how a recorded command reads today (renamed configs,
+    # options of an earlier benchmark version), so nobody copies a dead one.
+    note = t.get('command_note', result.get('command_note'))
     lines.append(f'Generated from `benchmarks/results/{result["benchmark"]}'
-                 f'.json` ({date}, {machine}): `{command}`')
+                 f'.json` ({date}, {machine}): `{command}`' +
+                 (f' -- {note}' if note else ''))
     return '\n'.join(lines) + '\n'
 
 

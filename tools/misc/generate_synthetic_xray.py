@@ -84,9 +84,11 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(
         description='Write the synthetic X-ray castings data set')
     parser.add_argument('out_dir', help='output folder (new or empty)')
-    parser.add_argument('--num-unlabelled', type=int, default=500)
-    parser.add_argument('--num-train', type=int, default=200)
-    parser.add_argument('--num-val', type=int, default=50)
+    # defaults = the configs' synthetic set (configs/_base_/datasets/xray_*),
+    # so that they find this folder as theirs instead of refusing it
+    parser.add_argument('--num-unlabelled', type=int, default=2000)
+    parser.add_argument('--num-train', type=int, default=400)
+    parser.add_argument('--num-val', type=int, default=100)
     parser.add_argument('--img-size', type=int, default=512)
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument(
