@@ -3,6 +3,7 @@ import logging
 import os
 import os.path as osp
 import sys
+from typing import Optional
 
 import torch
 import torch.distributed as torch_dist
@@ -306,6 +307,25 @@ class TrainingStarted(Hook):
         self.started = True
 
 
+def empty_epoch_error(loop) -> Optional[ValueError]:
+    """The reason when a built train loop has no batch in an epoch (the
+    schedulers then fail with ``epoch_length must be a positive integer,
+    but got 0``): fewer samples than one batch with ``drop_last=True``."""
+    loader = getattr(loop, 'dataloader', None)
+    try:
+        if loader is None or len(loader) > 0:
+            return None
+        num = len(loader.dataset)
+    except TypeError:  # an iterable without a length
+        return None
+    return ValueError(
+        f'the training set has {num} sample(s), fewer than one batch of '
+        f'{loader.batch_size}, and drop_last=True drops the incomplete '
+        'batch: an epoch has no iteration. Lower train_dataloader.'
+        'batch_size (--cfg-options train_dataloader.batch_size=N) or add '
+        'images.')
+
+
 def train_reporting_errors(runner) -> None:
     """``runner.train()``; an error ends with one clear message and exit
     code 1.
@@ -330,7 +350,10 @@ def train_reporting_errors(runner) -> None:
     except Exception as exc:
         loop = getattr(runner, '_train_loop', None)
         if not started.started or not isinstance(loop, BaseLoop):
-            fail('Could not start training', exc, logged=True)
+            fail(
+                'Could not start training',
+                empty_epoch_error(loop) or exc,
+                logged=True)
         message = safe_text(
             f'Training stopped after {runner.iter} iteration(s), '
             f'{runner.epoch} epoch(s) completed: '

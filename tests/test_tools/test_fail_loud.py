@@ -170,6 +170,22 @@ def test_setup_error_is_one_message(tmp_path):
     assert 'Traceback' not in out and 'During handling' not in out, out
 
 
+def test_training_set_smaller_than_one_batch_is_named(tmp_path):
+    """drop_last with fewer samples than a batch: no iteration per epoch;
+    said in those words, not as the scheduler's 'epoch_length ... got 0'."""
+    cfg = toy_config(
+        tmp_path,
+        extra=("train_dataloader = dict(loader, batch_size=32, "
+               "drop_last=True)\n"
+               "param_scheduler = dict(type='LinearLR', by_epoch=True, "
+               "convert_to_iter_based=True)\n"))
+    rc, out = cli('train', cfg, '--work-dir', tmp_path / 'w')
+    assert rc == 1, out
+    assert ('Could not start training: ValueError: the training set has 16 '
+            'sample(s), fewer than one batch of 32') in out, out
+    assert 'train_dataloader.batch_size' in out and 'Traceback' not in out
+
+
 @pytest.mark.parametrize('option, message', [
     ({
         'train_dataloader.batch_size': 'abc'
