@@ -61,6 +61,9 @@ if [ "${DEFECTZOO_NO_UV:-0}" != 1 ] && \
   [ -n "${links// /}" ] && \
     export UV_FIND_LINKS="${UV_FIND_LINKS:-$(echo $links | tr ' ' ',')}"
   export UV_INDEX_STRATEGY=${UV_INDEX_STRATEGY:-unsafe-best-match}
+  # Compile .pyc at install, as pip does: uv does not by default, and where
+  # PYTHONDONTWRITEBYTECODE is set every import would compile torch again.
+  export UV_COMPILE_BYTECODE=${UV_COMPILE_BYTECODE:-1}
   INSTALL=(python -m uv pip install)
   say "installing with $(python -m uv --version) (cache: $(python -m uv cache dir))"
 fi
