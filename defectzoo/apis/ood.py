@@ -18,6 +18,7 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 import torch
 import torch.nn as nn
+import torch.nn.functional as F
 from torch.utils.hooks import RemovableHandle
 
 META_KEY = 'ood'
@@ -68,8 +69,9 @@ class NearestNeighbourOOD:
     training images' features, in two views, calibrated on held-out
     training images.
 
-    Views of a pooled feature ``x`` (``F`` = the fitted training features,
-    ``mu`` / ``sigma`` their per-channel mean and std):
+    Views of a pooled feature ``x`` (:math:`f_{(k)}` = its k-th nearest
+    fitted training feature in that view, ``sigma`` = the training
+    features' per-channel std, see :func:`channel_scale`):
 
     - ``cosine``: :math:`d_{cos}(x) = \\lVert \\hat x - \\hat f_{(k)}
       \\rVert` with :math:`\\hat v = v / \\lVert v \\rVert` -- deep
@@ -86,8 +88,6 @@ class NearestNeighbourOOD:
     of the calibration images' scores, so about ``1 - quantile`` of
     in-distribution images are flagged by construction.
     """
-    VIEWS = ('cosine', 'standardized')
-
     def __init__(self,
                  bank: torch.Tensor,
                  std: torch.Tensor,
@@ -107,6 +107,9 @@ class NearestNeighbourOOD:
         if not 1 <= self.k <= self.num_fit:
             raise ValueError(f'k={self.k} needs 1 <= k <= {self.num_fit} '
                              'fitted features')
+        # the bank in both views, computed once (not per scored batch)
+        self._bank_views = (F.normalize(self.bank, dim=1),
+                            self.bank / self.std)
 
     @classmethod
     def fit(cls,
@@ -140,9 +143,7 @@ class NearestNeighbourOOD:
     def view_distances(self, feats: torch.Tensor) -> torch.Tensor:
         """(N, 2) k-th nearest-neighbour distances (cosine, standardized)."""
         x = torch.as_tensor(feats, dtype=torch.float32)
-        unit = torch.nn.functional.normalize
-        views = ((unit(x, dim=1), unit(self.bank, dim=1)),
-                 (x / self.std, self.bank / self.std))
+        views = zip((F.normalize(x, dim=1), x / self.std), self._bank_views)
         return torch.stack([
             torch.cdist(q, b,
                         compute_mode='donot_use_mm_for_euclid_dist').topk(
