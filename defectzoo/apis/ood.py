@@ -88,6 +88,7 @@ class NearestNeighbourOOD:
     of the calibration images' scores, so about ``1 - quantile`` of
     in-distribution images are flagged by construction.
     """
+
     def __init__(self,
                  bank: torch.Tensor,
                  std: torch.Tensor,
@@ -108,8 +109,8 @@ class NearestNeighbourOOD:
             raise ValueError(f'k={self.k} needs 1 <= k <= {self.num_fit} '
                              'fitted features')
         # the bank in both views, computed once (not per scored batch)
-        self._bank_views = (F.normalize(self.bank, dim=1),
-                            self.bank / self.std)
+        self._bank_views = (F.normalize(self.bank,
+                                        dim=1), self.bank / self.std)
 
     @classmethod
     def fit(cls,
