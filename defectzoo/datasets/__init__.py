@@ -11,6 +11,7 @@ from .mixedwm38 import MixedWM38Dataset
 from .neu import NEUClsDataset, NEUDetDataset
 from .severstal import SeverstalClsDataset, SeverstalSegDataset
 from .subset import KPerClassSubset
+from .superimposed_xray import SuperimposedXRayDataset
 from .synthetic_surface import SyntheticSurfaceDefectDataset
 from .validated_dataset import ValidatedDatasetMixin
 from .voc import VOCDetDataset
@@ -23,7 +24,7 @@ __all__ = [
     'MagneticTileBinaryClsDataset', 'MagneticTileClsDataset',
     'MagneticTileDefectPairDataset', 'MagneticTileDetDataset',
     'MagneticTileSegDataset', 'MixedWM38Dataset', 'NEUClsDataset',
-    'NEUDetDataset', 'SeverstalClsDataset', 'SeverstalSegDataset',
+    'NEUDetDataset', 'SeverstalClsDataset', 'SeverstalSegDataset', 'SuperimposedXRayDataset',
     'SyntheticSurfaceDefectDataset', 'SyntheticXRayDetDataset',
     'VOCDetDataset', 'ValidatedDatasetMixin', 'XRayDefectClsDataset',
     'XRayImageFolder'

@@ -11,4 +11,5 @@ from .losses import *  # noqa: F401,F403
 from .necks import *  # noqa: F401,F403
 from .plugins import *  # noqa: F401,F403
 from .selfsup import *  # noqa: F401,F403
+from .task_modules import *  # noqa: F401,F403
 from .wrappers import *  # noqa: F401,F403

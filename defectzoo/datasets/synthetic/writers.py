@@ -51,6 +51,13 @@ def _coco_annotations(sample: dict, image_id: int,
     return anns
 
 
+def _to_8bit(img: np.ndarray) -> np.ndarray:
+    """The 0.05-99.95th percentile range mapped linearly to 0-255."""
+    lo, hi = np.percentile(img, (0.05, 99.95))
+    out = (img.astype(np.float32) - lo) * (255 / max(hi - lo, 1))
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
 def _params(**kwargs) -> dict:
     """Generation parameters as stored in (and compared with) the
     manifest: JSON-normalised, plus the generator version."""
@@ -101,6 +108,9 @@ def _write_dataset(root: str, params: dict, show_progress: bool) -> None:
         k: params[k]
         for k in ('img_size', 'num_defects', 'critical_size', 'defect_weights')
     }
+    gen_args['max_defect_size'] = params.get('max_defect_size')
+    single_class = params.get('single_class', False)
+    classes = ('defect', ) if single_class else CLASSES
     bar = ProgressBar(sum(splits.values())) if show_progress else None
     os.makedirs(osp.join(root, 'annotations'))
     for split, count in splits.items():
@@ -113,7 +123,10 @@ def _write_dataset(root: str, params: dict, show_progress: bool) -> None:
             sample = generate_xray_sample(
                 params['seed'], i, split=split, **gen_args)
             name = f'{i:06d}.png'
-            cv2.imwrite(osp.join(root, split, name), sample['img'])
+            img = sample['img']
+            if params.get('bit_depth', 16) == 8:
+                img = _to_8bit(img)
+            cv2.imwrite(osp.join(root, split, name), img)
             if labelled:
                 cv2.imwrite(
                     osp.join(root, 'masks', split, name), sample['inst_map'])
@@ -123,6 +136,9 @@ def _write_dataset(root: str, params: dict, show_progress: bool) -> None:
                         file_name=name,
                         width=params['img_size'],
                         height=params['img_size']))
+                if single_class:
+                    for inst in sample['instances']:
+                        inst['label'] = 0
                 anns += _coco_annotations(sample, i + 1, len(anns) + 1)
             if bar is not None:
                 bar.update()
@@ -136,7 +152,7 @@ def _write_dataset(root: str, params: dict, show_progress: bool) -> None:
                 annotations=anns,
                 categories=[
                     dict(id=i + 1, name=c, supercategory='defect')
-                    for i, c in enumerate(CLASSES)
+                    for i, c in enumerate(classes)
                 ])
             with open(osp.join(root, 'annotations', f'{split}.json'),
                       'w') as f:
@@ -145,11 +161,11 @@ def _write_dataset(root: str, params: dict, show_progress: bool) -> None:
         generator='defectzoo.datasets.synthetic.xray_castings',
         params=params,
         counts=splits,
-        classes=list(CLASSES),
-        class_rule=CLASS_RULE,
+        classes=list(classes),
+        class_rule='one class' if single_class else CLASS_RULE,
         mask_format=MASK_FORMAT,
-        image_format='16-bit grayscale PNG, bright = more '
-        'transmitted X-rays (defects are brighter)')
+        image_format=f'{params.get("bit_depth", 16)}-bit grayscale PNG, '
+        'bright = more transmitted X-rays (defects are brighter)')
     with open(osp.join(root, MANIFEST), 'w') as f:  # written last
         json.dump(manifest, f, indent=2)
 
@@ -183,6 +199,9 @@ def generate_synthetic_xray(out_dir: str,
                             num_defects: Sequence[int] = (1, 5),
                             critical_size: float = 0.025,
                             defect_weights: Optional[Dict[str, float]] = None,
+                            bit_depth: int = 16,
+                            single_class: bool = False,
+                            max_defect_size: Optional[int] = None,
                             show_progress: Optional[bool] = None) -> str:
     """Write a synthetic X-ray castings data set once and return ``out_dir``.
 
@@ -210,8 +229,12 @@ def generate_synthetic_xray(out_dir: str,
 
     Args:
         num_unlabelled, num_train, num_val: images per split.
-        img_size, seed, num_defects, critical_size, defect_weights: see
-            :func:`generate_xray_sample`.
+        img_size, seed, num_defects, critical_size, defect_weights,
+            max_defect_size: see :func:`generate_xray_sample`.
+        bit_depth: 16 (the detector's counts) or 8 (the 0.05-99.95th
+            percentile range of each image mapped linearly to 0-255, as
+            published castings series are stored).
+        single_class: one category ``defect`` instead of the class rule.
         show_progress: mmengine progress bar; default: when >= 100 images.
     """
     from mmengine.dist import barrier, get_dist_info
@@ -226,7 +249,19 @@ def generate_synthetic_xray(out_dir: str,
         seed=int(seed),
         num_defects=[int(n) for n in num_defects],
         critical_size=float(critical_size),
-        defect_weights=defect_weights)
+        defect_weights=defect_weights,
+        # stored only when not the default, so earlier sets are reused
+        **{
+            k: v
+            for k, v in dict(
+                bit_depth=int(bit_depth),
+                single_class=bool(single_class),
+                max_defect_size=max_defect_size).items()
+            if v != dict(bit_depth=16, single_class=False,
+                         max_defect_size=None)[k]
+        })
+    if bit_depth not in (8, 16):
+        raise ValueError(f'bit_depth must be 8 or 16, got {bit_depth}')
     if show_progress is None:
         show_progress = num_unlabelled + num_train + num_val >= 100
     _existing_state(out_dir, params)  # every rank fails early on conflicts

@@ -168,6 +168,12 @@ def _crack(rng, s: int) -> np.ndarray:
     return out
 
 
+def _extent(mask: np.ndarray) -> Tuple[int, int]:
+    """Height and width of the bounding box of ``mask``."""
+    ys, xs = np.nonzero(mask)
+    return int(ys.max() - ys.min() + 1), int(xs.max() - xs.min() + 1)
+
+
 def _make_defect(rng, s: int, kind: str) -> np.ndarray:
     if kind == 'pore':
         return _ellipsoid(rng, s, max(s * rng.uniform(0.005, 0.011), 1.0),
@@ -186,7 +192,8 @@ def generate_xray_sample(
         num_defects: Sequence[int] = (1, 5),
         split: str = 'train',
         critical_size: float = 0.025,
-        defect_weights: Optional[Dict[str, float]] = None) -> dict:
+        defect_weights: Optional[Dict[str, float]] = None,
+        max_defect_size: Optional[int] = None) -> dict:
     """Generate one radiograph, a pure function of ``(seed, split, index)``.
 
     Args:
@@ -198,6 +205,8 @@ def generate_xray_sample(
         critical_size: class threshold, see the module docstring.
         defect_weights: relative frequency of ``pore``, ``void``, ``cavity``
             and ``crack`` (default :data:`DEFAULT_DEFECT_WEIGHTS`).
+        max_defect_size: largest box side in pixels; larger defects are
+            drawn again (default: no limit).
 
     Returns:
         dict with ``img`` (uint16, ``img_size`` x ``img_size``),
@@ -245,6 +254,8 @@ def generate_xray_sample(
             mask = patch > 0
             ph, pw = patch.shape
             if not mask.any() or ph + 2 * margin >= s or pw + 2 * margin >= s:
+                continue
+            if max_defect_size and max(_extent(mask)) > max_defect_size:
                 continue
             y0 = int(rng.integers(margin, s - ph - margin + 1))
             x0 = int(rng.integers(margin, s - pw - margin + 1))

@@ -5,10 +5,12 @@ from .inference_loading import LoadInferenceImage
 from .loading import LoadXRayImage
 from .multi_task import MaskToInstances, PackMultiTaskInputs, mask_to_instances
 from .rot90 import RandomRot90
+from .superimpose import SuperimposeEllipsoidDefects
 
 __all__ = [
     'DefectGuideVector', 'LoadDefectMask', 'LoadImageChecked',
     'LoadInferenceImage', 'LoadXRayImage', 'MaskToInstances',
     'PackDefectPairInputs', 'PackMultiTaskInputs', 'RandomRot90',
+    'SuperimposeEllipsoidDefects',
     'mask_to_instances'
 ]
