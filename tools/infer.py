@@ -6,6 +6,8 @@ Examples::
     python tools/infer.py ce_r18-w32_1xb32-adam-4e_neu-cls-64px images/ \\
         --out-dir out/                 # a model-zoo name (zoo:// weights)
     python tools/infer.py CONFIG zoo://NAME a.png b.tif --out-dir out/
+    python tools/infer.py CONFIG CKPT radiographs/ --out-dir out/ \\
+        --tile 512 --overlap 64        # sliced detection of large images
     python tools/infer.py --list-models
 
 Inputs: image files and folders (8/16-bit PNG/TIFF/JPEG/BMP; X-ray
@@ -13,6 +15,12 @@ configs window 16-bit images as in testing). Unreadable images are named,
 skipped and counted. Writes ``overlays/``, ``results.json``,
 ``summary.csv`` and ``report.html`` (one self-contained file) to
 ``--out-dir``; see :mod:`defectzoo.apis.inspection`.
+
+``--tile SIZE [--overlap PIXELS]`` (detectors): images larger than SIZE
+in either side are cut into SIZE x SIZE windows overlapping by PIXELS
+(X-ray windowing still computed on the whole image), each window is
+detected, and the boxes are merged by class-wise NMS in image coordinates;
+see :class:`~defectzoo.apis.DefectDetInferencer`.
 """
 import argparse
 import json
@@ -24,8 +32,22 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
 from defectzoo.apis import init_inferencer, list_models  # noqa: E402
 from defectzoo.apis.base import DEFAULT_SCORE_THR  # noqa: E402
 from defectzoo.apis.inspection import inspect  # noqa: E402
+from defectzoo.apis.slicing import MIN_TILE, TilingError, check_tiling
 from defectzoo.apis.zoo import ZooError  # noqa: E402
 from defectzoo.utils.checkpoint import CheckpointError  # noqa: E402
+
+
+def _integer(option):
+    """argparse type: an integer, named in the error."""
+
+    def parse(text):
+        try:
+            return int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f'{option} takes an integer (px), got {text!r}') from None
+
+    return parse
 
 
 def parse_args(argv=None):
@@ -47,7 +69,23 @@ def parse_args(argv=None):
         type=float,
         default=DEFAULT_SCORE_THR,
         help='verdict threshold on the defect score')
-    p.add_argument('--batch-size', type=int, default=1)
+    p.add_argument(
+        '--batch-size',
+        type=int,
+        default=1,
+        help='images (with --tile: windows) per forward pass')
+    p.add_argument(
+        '--tile',
+        type=_integer('--tile'),
+        metavar='SIZE',
+        help=f'sliced detection: cut images larger than SIZE px (>= '
+        f'{MIN_TILE}) into SIZE x SIZE windows (default: whole images)')
+    p.add_argument(
+        '--overlap',
+        type=_integer('--overlap'),
+        metavar='PIXELS',
+        help='overlap of neighbouring windows, 0 <= PIXELS < SIZE '
+        '(default 0); at least the largest defect\'s size')
     p.add_argument('--device', default='cpu')
     p.add_argument(
         '--no-overlays',
@@ -62,6 +100,14 @@ def parse_args(argv=None):
     args = p.parse_args(argv)
     if args.list_models:
         return args
+    if args.tile is None and args.overlap is not None:
+        p.error('--overlap needs --tile')
+    if args.tile is not None:
+        args.overlap = args.overlap or 0
+        try:
+            check_tiling(args.tile, args.overlap)
+        except TilingError as exc:
+            p.error(f'--tile {args.tile} --overlap {args.overlap}: {exc}')
     if not args.model or not args.inputs or not args.out_dir:
         p.error('needs CONFIG|ZOO_NAME [CHECKPOINT] INPUT... --out-dir D')
     first = args.inputs[0]
@@ -85,13 +131,16 @@ def main(argv=None):
     if missing:
         raise SystemExit(f'input(s) not found: {", ".join(missing)}')
     t0 = time.perf_counter()
+    tiling = {} if args.tile is None else dict(
+        tile=args.tile, overlap=args.overlap)
     try:
         inferencer = init_inferencer(
             args.model,
             args.checkpoint,
             device=args.device,
-            score_thr=args.score_thr)
-    except (ZooError, CheckpointError, FileNotFoundError) as exc:
+            score_thr=args.score_thr,
+            **tiling)
+    except (ZooError, CheckpointError, FileNotFoundError, TilingError) as exc:
         raise SystemExit(f'error: {exc}') from None
     load_s = time.perf_counter() - t0
     results = inspect(

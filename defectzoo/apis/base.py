@@ -114,6 +114,8 @@ class DefectInferencerMixin:
     task: str = ''
     #: model classes this inferencer handles (checked by ``init_inferencer``)
     model_types: Tuple[type, ...] = ()
+    #: takes ``tile`` / ``overlap`` (sliced inference of large images)
+    supports_tiling: bool = False
 
     # ---- construction -------------------------------------------------------
     def _setup_defect(self, score_thr: Optional[float],
@@ -201,7 +203,8 @@ class DefectInferencerMixin:
         show_progress: bool = True,
         visualize: Optional[Callable[[dict, np.ndarray], None]] = None
     ) -> Dict[str, list]:
-        """Predict every image; returns ``dict(predictions=[...],
+        """Predict every image, ``batch_size`` per forward pass (sliced
+        detection: windows); returns ``dict(predictions=[...],
         skipped=[{'input', 'error'}])``. ``visualize(result, overlay)`` is
         called per image with the visualiser's overlay (RGB) when given."""
         items = self.collect_inputs(inputs)
@@ -214,16 +217,13 @@ class DefectInferencerMixin:
             data, ok = [], []
             for name, src in chunk:
                 try:
-                    data.append(self.pipeline(self._pipeline_input(name, src)))
+                    data.append(self.prepare(name, src))
                     ok.append((name, src))
                 except (InvalidDataError, OSError, ValueError) as exc:
                     skipped.append(dict(input=name, error=str(exc)))
             if not data:
                 continue
-            preds = self.model.test_step(self.collate(data))
-            feats = self._capture.pop()
-            scores = None if self.ood is None or feats is None else \
-                self.ood.score(feats).tolist()
+            preds, scores = self.predict_prepared(data, batch_size)
             for i, ((name, src), pred) in enumerate(zip(ok, preds)):
                 res = dict(input=name, task=self.task)
                 res.update(self.pred_to_dict(pred))
@@ -269,6 +269,25 @@ class DefectInferencerMixin:
                 self.model.test_step(self.collate(data))
             out.append(self._capture.pop().numpy())
         return np.concatenate(out) if out else np.zeros((0, 0))
+
+    def prepare(self, name: str, src: InputType):
+        """The model input of one image (the test pipeline's output)."""
+        return self.pipeline(self._pipeline_input(name, src))
+
+    def predict_prepared(
+            self,
+            data: list,
+            batch_size: int = 1) -> Tuple[list, Optional[List[float]]]:
+        """Predictions and OOD scores (None without OOD statistics) of the
+        :meth:`prepare` outputs ``data``, in one forward pass."""
+        preds = self.model.test_step(self.collate(data))
+        return preds, self.ood_scores(self._capture.pop())
+
+    def ood_scores(self,
+                   feats: Optional[torch.Tensor]) -> Optional[List[float]]:
+        """OOD scores of pooled features (None without statistics)."""
+        return None if self.ood is None or feats is None else \
+            self.ood.score(feats).tolist()
 
     # ---- per task -----------------------------------------------------------
     def collate(self, data: list):

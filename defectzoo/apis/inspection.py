@@ -107,6 +107,9 @@ def inspect(inferencer,
         timing=dict(
             inference_s=round(infer_s, 3),
             images_per_s=round(n / infer_s, 3) if infer_s else None))
+    if getattr(inferencer, 'tile', None) is not None:
+        results['model'].update(
+            tile=inferencer.tile, overlap=inferencer.overlap)
     results.update(extra or {})
     with open(osp.join(out_dir, 'summary.csv'), 'w', newline='') as f:
         writer = csv.DictWriter(f, CSV_FIELDS)
@@ -221,6 +224,9 @@ def render_report(results: dict, thumbs, title: Optional[str] = None) -> str:
                f'{s["skipped"]} skipped (unreadable). Model: {e(m["task"])}, '
                f'weights {e(m["weights"])}, verdict threshold '
                f'{m["score_thr"]}.')
+    if m.get('tile'):
+        summary += (f' Sliced: {m["tile"]} px tiles, {m["overlap"]} px '
+                    'overlap.')
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <link rel="icon" href="data:,"><title>{e(title)}</title>

@@ -5,8 +5,10 @@ import textwrap
 import cv2
 import numpy as np
 import torch
+from mmdet.models.detectors import BaseDetector
 from mmengine.config import Config
 from mmengine.registry import MODELS, DefaultScope
+from mmengine.structures import InstanceData
 
 import defectzoo  # noqa: F401
 
@@ -136,8 +138,73 @@ test_dataloader = dict(dataset=dict(type='MagneticTileSegDataset',
 """
 
 
+# Sliced detection: a deterministic stand-in detector on 16-bit radiographs
+# windowed per image (1st-99th percentile), enlarged 2x (nearest).
+BLOB = _RUNTIME + """
+model = dict(
+    type='BrightBlobDetector',
+    data_preprocessor=dict(type='mmdet.DetDataPreprocessor', mean=[0.] * 3,
+                           std=[1.] * 3),
+    test_cfg=dict(nms=dict(type='nms', iou_threshold=0.5), max_per_img=20))
+test_dataloader = dict(dataset=dict(type='CocoDetDataset', pipeline=[
+    dict(type='LoadXRayImage', percentiles=(1, 99), to_rgb=True),
+    dict(type='mmdet.Resize', scale_factor=2.0, keep_ratio=True,
+         interpolation='nearest'),
+    dict(type='mmdet.PackDetInputs', meta_keys=(
+        'img_path', 'ori_shape', 'img_shape', 'scale_factor',
+        'xray_window'))]))
+"""
+
+
+@MODELS.register_module(force=True)
+class BrightBlobDetector(BaseDetector):
+    """One box (score 0.9, label 0) per 4-connected region brighter than
+    127 of each input, in its original coordinates. Keeps the input
+    batches (``seen``) and their metainfo (``seen_meta``)."""
+
+    def __init__(self, data_preprocessor=None, test_cfg=None, init_cfg=None):
+        super().__init__(
+            data_preprocessor=data_preprocessor, init_cfg=init_cfg)
+        self.backbone = torch.nn.Conv2d(3, 2, 1)  # the OOD feature hook
+        self.test_cfg = test_cfg
+        self.seen, self.seen_meta = [], []
+
+    def extract_feat(self, batch_inputs):
+        return self.backbone(batch_inputs)
+
+    def _forward(self, batch_inputs, batch_data_samples=None):
+        return self.extract_feat(batch_inputs)
+
+    def loss(self, batch_inputs, batch_data_samples):
+        raise NotImplementedError
+
+    def predict(self, batch_inputs, batch_data_samples, rescale=True):
+        self.extract_feat(batch_inputs)
+        self.seen.append(batch_inputs.clone())
+        self.seen_meta.append([s.metainfo for s in batch_data_samples])
+        for img, sample in zip(batch_inputs, batch_data_samples):
+            bright = (img[0] > 127).cpu().numpy().astype(np.uint8)
+            stats = cv2.connectedComponentsWithStats(bright, None, 4)[2]
+            boxes = torch.tensor([[x, y, x + w, y + h]
+                                  for x, y, w, h, _ in stats[1:]],
+                                 dtype=torch.float32).reshape(-1, 4)
+            if rescale:
+                boxes /= boxes.new_tensor(sample.scale_factor).repeat(2)
+            sample.pred_instances = InstanceData(
+                bboxes=boxes,
+                scores=torch.full((len(boxes), ), 0.9),
+                labels=torch.zeros(len(boxes), dtype=torch.long))
+        return batch_data_samples
+
+
 TEXTS = dict(
-    cls=CLS, mvgg=MVGG, det=DET, xray_det=XRAY_DET, seg=SEG, gallery=GALLERY)
+    cls=CLS,
+    mvgg=MVGG,
+    det=DET,
+    xray_det=XRAY_DET,
+    seg=SEG,
+    gallery=GALLERY,
+    blob=BLOB)
 CLASSES = dict(
     cls=CLS_CLASSES,
     mvgg=CLS_CLASSES,
@@ -145,11 +212,13 @@ CLASSES = dict(
     xray_det=DET_CLASSES,
     seg=SEG_CLASSES,
     gallery=CLS_CLASSES,
-    aux=SEG_CLASSES)
+    aux=SEG_CLASSES,
+    blob=('defect', ))
 
 
 def make_model(tmp_dir, kind, seed=0, meta_extra=None):
-    """(config path, checkpoint path) of a tiny random model of ``kind``."""
+    """(config path, checkpoint path) of a tiny random model of ``kind``
+    (``blob``: :class:`BrightBlobDetector`)."""
     cfg_path = osp.join(str(tmp_dir), f'{kind}.py')
     with open(cfg_path, 'w') as f:
         f.write(_aux_text() if kind == 'aux' else textwrap.dedent(TEXTS[kind]))
@@ -186,6 +255,24 @@ def write_images(folder, n=3, size=48, seed=0, bad=()):
         with open(osp.join(str(folder), name), 'wb') as f:
             f.write(b'\x89PNG\r\n\x1a\n not really a png')
     return paths
+
+
+#: (x1, y1, x2, y2) of the defects of :func:`radiograph`; with 128 px
+#: tiles overlapping by 32 px (x: 0-128, 96-224, 172-300; y: 0-128,
+#: 72-200): across x = 128, across y = 128, in four windows, in the last
+#: (shifted) window only, across both.
+DEFECTS = ((120, 30, 150, 50), (30, 120, 50, 150), (100, 80, 120, 110),
+           (260, 170, 290, 190), (122, 122, 140, 140))
+
+
+def radiograph(width=300, height=200, defects=DEFECTS):
+    """16-bit grey: a ramp 1000-3000 (left to right), defects at 20000.
+    Windowed per window instead of per image, defect-free windows would
+    stretch the ramp bright."""
+    img = np.repeat(np.linspace(1000, 3000, width)[None], height, 0)
+    for x1, y1, x2, y2 in defects:
+        img[y1:y2, x1:x2] = 20000
+    return img.astype(np.uint16)
 
 
 def infer_main(argv):

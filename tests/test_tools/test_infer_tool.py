@@ -99,3 +99,49 @@ def test_browser_check_sees_script_errors(tmp_path):
                     '</script></body></html>')
     _, console = open_in_browser(page)
     assert any('notDefined is not defined' in line for line in console)
+
+
+@pytest.mark.parametrize('extra, msg', [
+    (['--tile', '0'], 'tile must be an integer >= 32'),
+    (['--tile', '31'], 'tile must be an integer >= 32'),
+    (['--tile', '1.5'], '--tile takes an integer'),
+    (['--tile', '128', '--overlap', '128'], 'overlap must be an integer in '
+     r'0\.\.127 \(0 <= overlap < tile = 128\)'),
+    (['--tile', '128', '--overlap', '-1'], r'in 0\.\.127'),
+    (['--overlap', '8'], '--overlap needs --tile'),
+])
+def test_tile_options_refused(tmp_path, capsys, extra, msg):
+    with pytest.raises(SystemExit) as exc:
+        infer_main(['cfg.py', 'img.png', '--out-dir', str(tmp_path)] + extra)
+    assert exc.value.code == 2
+    assert re.search(msg, capsys.readouterr().err)
+
+
+def test_sliced_inspection(tmp_path):
+    """--tile 128 --overlap 32 on a 16-bit 300x200 radiograph: every
+    defect once, in image coordinates, on a full-size overlay."""
+    import cv2
+
+    from tests.test_apis._tiny import DEFECTS, radiograph
+    cfg, ckpt = make_model(tmp_path, 'blob')
+    path = str(tmp_path / 'radiograph.png')
+    cv2.imwrite(path, radiograph())
+    out = tmp_path / 'out'
+    res = infer_main([
+        cfg, ckpt, path, '--out-dir',
+        str(out), '--no-progress', '--tile', '128', '--overlap', '32',
+        '--batch-size', '3'
+    ])
+    (pred, ) = res['predictions']
+    assert pred['tiles'] == 6 and pred['num_boxes'] == len(DEFECTS)
+    assert sorted(b['bbox'] for b in pred['boxes']) == sorted(
+        list(map(float, d)) for d in DEFECTS)
+    assert (res['model']['tile'], res['model']['overlap']) == (128, 32)
+    assert cv2.imread(str(out / pred['overlay'])).shape == (200, 300, 3)
+    assert 'Sliced: 128 px tiles, 32 px overlap.' in open(
+        out / 'report.html').read()
+    with pytest.raises(SystemExit, match='for detectors'):
+        cls_cfg, cls_ckpt = make_model(tmp_path, 'cls')
+        infer_main(
+            [cls_cfg, cls_ckpt, path, '--out-dir',
+             str(out), '--tile', '128'])
