@@ -4,29 +4,28 @@
 # random 3-D ellipsoidal voids on every draw (SuperimposeEllipsoidDefects),
 # 256-px crops at native resolution, validated on labelled real defects.
 #   python tools/train.py configs/xray/rtmdet-p2_cspnext-tiny_1xb8-adamw-1k_xray-superimposed-640px.py \
-#       --data-root /my/good_radiographs
+#       --data-root /data/my_part
 _base_ = [
     '../_base_/models/rtmdet-p2_cspnext-tiny.py',
     '../_base_/default_runtime.py',
 ]
 # ---- frequently modified parameters ----------------------------------------
-# Your good (defect-free or unlabelled) radiographs, 8/16-bit PNG/TIFF; the
-# default generates synthetic castings (set synthetic_good=None for yours).
-good_root = 'data/xray_castings_good/'
-synthetic_good = dict(
-    num_unlabelled=200, num_train=0, num_val=0, img_size=640, seed=1,
-    num_defects=(0, 0), bit_depth=8)
+# Your part (--data-root /data/my_part): unlabelled/ holds good radiographs
+# (8/16-bit PNG/TIFF, any tree); optional val/ + annotations/val.json a few
+# labelled real defects (COCO, class 'defect') to validate on. Without them:
+# --cfg-options val_cfg=None val_dataloader=None val_evaluator=None
+# The default generates synthetic castings (8-bit, 640 px): 200 good parts,
+# and the generator's own defects (another defect model) to validate on.
+data_root = 'data/xray_castings/'
+synthetic = dict(
+    num_unlabelled=200, unlabelled_defects=(0, 0), num_train=200,
+    num_val=100, img_size=640, seed=0, bit_depth=8, single_class=True,
+    max_defect_size=40,
+    defect_weights=dict(pore=0.55, void=0.3, cavity=0.15, crack=0.0))
 part_mask_dir = None  # optional folder of part masks (PNG, non-zero = part)
 real_ann_file = ''  # optional COCO of known real defects (iscrowd=1: ignore)
-# A few labelled real defects for validation (COCO, one class 'defect');
-# the default: the generator's own defects (another defect model).
-val_root = 'data/xray_castings/'
-synthetic_val = dict(
-    num_unlabelled=0, num_train=200, num_val=100, img_size=640, seed=0,
-    bit_depth=8, single_class=True, max_defect_size=40,
-    defect_weights=dict(pore=0.55, void=0.3, cavity=0.15, crack=0.0))
 defects = dict(  # SuperimposeEllipsoidDefects: sizes in px of your images
-    num_defects=(2, 8), size_range=(4, 40), mu=(0.01, 0.04),
+    num_defects=(3, 10), size_range=(4, 40), mu=(0.01, 0.04),
     polarity='bright')
 crop_size = (256, 256)
 batch_size = 8
@@ -43,7 +42,7 @@ train_pipeline = [
     dict(type='SuperimposeEllipsoidDefects', window=window, **defects),
     clahe,
     dict(type='mmdet.RandomCrop', crop_size=crop_size,
-         allow_negative_crop=False),
+         allow_negative_crop=True),
     dict(type='mmdet.RandomFlip', prob=0.5,
          direction=['horizontal', 'vertical']),
     dict(type='RandomRot90'),
@@ -52,6 +51,7 @@ train_pipeline = [
 test_pipeline = [
     dict(type='LoadXRayImage', **window),
     clahe,
+    dict(type='mmdet.Resize', scale_factor=1.0, keep_ratio=True),  # native
     dict(type='mmdet.LoadAnnotations', with_bbox=True),
     dict(type='mmdet.PackDetInputs',
          meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
@@ -64,8 +64,8 @@ train_dataloader = dict(
     sampler=dict(type='InfiniteSampler', shuffle=True),
     dataset=dict(
         type='SuperimposedXRayDataset',
-        data_root=good_root,
-        synthetic=synthetic_good,
+        data_root=data_root,
+        synthetic=synthetic,
         part_mask_dir=part_mask_dir,
         real_ann_file=real_ann_file,
         pipeline=train_pipeline))
@@ -77,16 +77,16 @@ val_dataloader = dict(
     sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
         type='SyntheticXRayDetDataset',
-        data_root=val_root,
+        data_root=data_root,
         split='val',
-        synthetic=synthetic_val,
+        synthetic=synthetic,
         metainfo=dict(classes=('defect', )),
         test_mode=True,
         pipeline=test_pipeline))
 test_dataloader = val_dataloader
 val_evaluator = dict(
     type='XRayDetMetric',
-    ann_file=val_root + 'annotations/val.json',
+    ann_file=data_root + 'annotations/val.json',
     critical_class='defect',
     score_thr=score_thr)
 test_evaluator = val_evaluator
@@ -111,7 +111,7 @@ param_scheduler = [
          begin=max_iters // 2, end=max_iters, T_max=max_iters // 2),
 ]
 default_hooks = dict(
-    logger=dict(interval=20),
+    logger=dict(interval=20, log_metric_by_epoch=False),
     checkpoint=dict(by_epoch=False, interval=max_iters // 4,
                     max_keep_ckpts=1, save_best='det/AP50_voc',
                     rule='greater'),

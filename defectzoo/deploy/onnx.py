@@ -1,4 +1,5 @@
 """ONNX export with a dynamic batch axis, checked with ONNX Runtime."""
+import linecache
 import os
 import warnings
 from typing import Optional, Sequence
@@ -13,6 +14,14 @@ import torch.nn as nn
 SPATIAL_SIZE_ONLY = ('mmseg/models/utils/wrappers.py', )
 
 
+def _assertion(w: warnings.WarningMessage) -> bool:
+    """The warning comes from an ``assert`` (a check that passed: it
+    changes no path through the code, e.g. mmdet's box coders' shape
+    checks)."""
+    line = linecache.getline(w.filename, w.lineno).lstrip()
+    return line.startswith('assert ')
+
+
 def _name(model: nn.Module) -> str:
     return type(getattr(model, 'model', model)).__name__
 
@@ -22,10 +31,11 @@ def export_onnx(model: nn.Module,
                 path: str,
                 output_names: Optional[Sequence[str]] = None,
                 opset: int = 17,
-                strict: bool = True) -> str:
+                strict: bool = True,
+                dynamic_batch: bool = True) -> str:
     """Export ``model(example)`` to ``path`` with a dynamic batch axis (a
     model that upsamples to sizes read from shapes, e.g. mmseg heads, keeps
-    the example's H x W).
+    the example's H x W; ``dynamic_batch=False``: the example's batch).
 
     Uses the TorchScript-based exporter (``dynamo=False``) on the plain
     ``nn.Module`` wrappers of :mod:`defectzoo.deploy`. Tracing records one
@@ -48,7 +58,9 @@ def export_onnx(model: nn.Module,
     if output_names is None:
         output_names = ['output'] if n_out == 1 else \
             [f'output_{i}' for i in range(n_out)]
-    dynamic_axes = {name: {0: 'batch'} for name in ['image', *output_names]}
+    dynamic_axes = {name: {0: 'batch'}
+                    for name in ['image', *output_names]} \
+        if dynamic_batch else None
     try:
         with warnings.catch_warnings(record=True) as caught, torch.no_grad():
             warnings.simplefilter('always')
@@ -73,6 +85,7 @@ def export_onnx(model: nn.Module,
         w for w in caught
         if issubclass(w.category, torch.jit.TracerWarning) and not w.filename.
         startswith(torch_dir) and not w.filename.endswith(SPATIAL_SIZE_ONLY)
+        and not _assertion(w)
     ]
     if strict and tracer:
         w = tracer[0]

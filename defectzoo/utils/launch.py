@@ -209,6 +209,8 @@ def _datasets(node) -> list:
 def set_data_root(cfg: Config, data_root: str) -> list:
     """Move every dataloader's dataset and every evaluator of ``cfg`` to
     ``data_root`` (``--data-root`` of ``tools/train.py`` / ``test.py``).
+    A dataset that would generate synthetic data (``synthetic=dict(...)``)
+    reads the folder as it is instead (``synthetic=None``).
 
     The config's data root is the ``data_root`` of its datasets (one value
     for all of them). Each dataset gets ``data_root``; any other path of a
@@ -254,6 +256,10 @@ def set_data_root(cfg: Config, data_root: str) -> list:
                 if dataset.get('data_root') != data_root:
                     changed.append(f'{name}...dataset[{i}].data_root')
                 dataset['data_root'] = data_root
+                if dataset.get('synthetic') is not None:
+                    # your data, read as it is: nothing is generated there
+                    dataset['synthetic'] = None
+                    changed.append(f'{name}...dataset[{i}].synthetic')
     return changed
 
 

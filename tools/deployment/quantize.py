@@ -1,5 +1,6 @@
 """INT8 post-training quantisation of a classifier (PyTorch, x86 backend);
-for Defect-Aux-Net, of its classification path (backbone -> C5 -> head).
+for Defect-Aux-Net, of its classification path (backbone -> C5 -> head);
+of a one-stage detector with ONNX Runtime (see "Detectors" below).
 
     python tools/deployment/quantize.py CONFIG CHECKPOINT --calib 128 --out DIR
 
@@ -18,6 +19,17 @@ Run the saved model without defectzoo::
     import torch
     model = torch.jit.load('DIR/model_int8.pt')
     scores = model(image_batch)   # (N, num_classes)
+
+Detectors (one-stage mmdet, e.g. RTMDet; ``--shape H W`` unless the test
+pipeline resizes to a fixed size): the end-to-end graph of
+``export_onnx.py`` (``DIR/model_fp32.onnx``, boxes / scores / labels after
+NMS) is quantised by ONNX Runtime's static quantisation into
+``DIR/model_int8.onnx``: backbone, neck and head convolutions INT8 (QLinear
+operators), the head's output convolutions (``--float-layers``: ONNX node
+names) and the post-processing float. ``quantize.json`` adds both files'
+single-image latency (``--threads``), the speed-up, the INT8 detections'
+agreement with FP32 on the calibration images and both models' test
+metrics (``test_evaluator``, images padded to the graph's size).
 """
 import argparse
 import json
@@ -35,6 +47,8 @@ from defectzoo.deploy import DeployClassifier, quantize_fx  # noqa: E402
 from defectzoo.deploy.evaluate import calibration_batches  # noqa: E402
 from defectzoo.deploy.evaluate import evaluate_classifier
 from defectzoo.deploy.quantize import last_linear  # noqa: E402
+from defectzoo.deploy.detector import is_detector  # noqa: E402
+from defectzoo.deploy.quantize_ort import quantize_detector  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -54,8 +68,20 @@ def parse_args(argv=None):
         nargs='*',
         default=None,
         help='module names of the deploy wrapper kept in FP32 (default: '
-        'the output layer, the last nn.Linear; give the flag with no '
-        'names to quantise everything)')
+        'the output layer, the last nn.Linear; detectors: ONNX node names, '
+        'default the head\'s output convs; give the flag with no names to '
+        'quantise everything)')
+    parser.add_argument(
+        '--shape',
+        type=int,
+        nargs=2,
+        metavar=('H', 'W'),
+        help='detectors: the graph\'s fixed input size')
+    parser.add_argument(
+        '--threads',
+        type=int,
+        default=1,
+        help='detectors: ONNX Runtime threads for the latency (0: all)')
     parser.add_argument(
         '--no-eval', action='store_true', help='skip measuring test metrics')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
@@ -67,7 +93,25 @@ def main(argv=None):
     if args.calib <= 0:
         raise SystemExit('--calib must be > 0 (calibration images)')
     cfg = load_config(args.config, args.cfg_options)
-    model = DeployClassifier(init_model(cfg, args.checkpoint)).eval()
+    model = init_model(cfg, args.checkpoint)
+    if is_detector(model):
+        try:
+            result = quantize_detector(model, cfg, args.out, args.calib,
+                                       args.shape, args.float_layers,
+                                       args.threads, not args.no_eval)
+        except ValueError as e:
+            raise SystemExit(f'{args.config}: {e}')
+        result = dict(config=args.config, checkpoint=args.checkpoint,
+                      **result)
+        with open(osp.join(args.out, 'quantize.json'), 'w') as f:
+            json.dump(result, f, indent=1)
+        print(json.dumps(result, indent=1))
+        print(f'INT8 detector: {result["int8_path"]} ({result["int8_mb"]:.2f}'
+              f' MB, FP32 {result["fp32_mb"]:.2f} MB), '
+              f'{result["speedup"]:.2f}x faster ({result["int8_ms"]:.1f} vs '
+              f'{result["fp32_ms"]:.1f} ms, {args.threads} thread(s))')
+        return result
+    model = DeployClassifier(model).eval()
     calib = list(calibration_batches(cfg, args.calib))
     example = calib[0][:1]
     start = time.time()

@@ -120,8 +120,11 @@ def _write_dataset(root: str, params: dict, show_progress: bool) -> None:
             os.makedirs(osp.join(root, 'masks', split))
         images, anns = [], []
         for i in range(count):
+            args = dict(gen_args)
+            if split == 'unlabelled' and params.get('unlabelled_defects'):
+                args['num_defects'] = params['unlabelled_defects']
             sample = generate_xray_sample(
-                params['seed'], i, split=split, **gen_args)
+                params['seed'], i, split=split, **args)
             name = f'{i:06d}.png'
             img = sample['img']
             if params.get('bit_depth', 16) == 8:
@@ -202,6 +205,7 @@ def generate_synthetic_xray(out_dir: str,
                             bit_depth: int = 16,
                             single_class: bool = False,
                             max_defect_size: Optional[int] = None,
+                            unlabelled_defects: Optional[Sequence[int]] = None,
                             show_progress: Optional[bool] = None) -> str:
     """Write a synthetic X-ray castings data set once and return ``out_dir``.
 
@@ -235,6 +239,8 @@ def generate_synthetic_xray(out_dir: str,
             percentile range of each image mapped linearly to 0-255, as
             published castings series are stored).
         single_class: one category ``defect`` instead of the class rule.
+        unlabelled_defects: ``num_defects`` of the unlabelled split only;
+            ``(0, 0)`` makes it a folder of good (defect-free) parts.
         show_progress: mmengine progress bar; default: when >= 100 images.
     """
     from mmengine.dist import barrier, get_dist_info
@@ -256,9 +262,11 @@ def generate_synthetic_xray(out_dir: str,
             for k, v in dict(
                 bit_depth=int(bit_depth),
                 single_class=bool(single_class),
-                max_defect_size=max_defect_size).items()
+                max_defect_size=max_defect_size,
+                unlabelled_defects=None if unlabelled_defects is None else
+                [int(n) for n in unlabelled_defects]).items()
             if v != dict(bit_depth=16, single_class=False,
-                         max_defect_size=None)[k]
+                         max_defect_size=None, unlabelled_defects=None)[k]
         })
     if bit_depth not in (8, 16):
         raise ValueError(f'bit_depth must be 8 or 16, got {bit_depth}')

@@ -71,7 +71,10 @@ def state_dict_of(ckpt) -> Dict[str, torch.Tensor]:
 
 
 def detect_arch(state_dict: Dict[str, torch.Tensor]) -> str:
-    """``'swin'`` or ``'resnet'`` from the backbone keys."""
+    """``'swin'``, ``'resnet'`` or ``'same'`` (any other backbone, taken to
+    be the same class in the SSL model and the detector, e.g. mmdet's
+    ``CSPNeXt`` pretrained as ``type='mmdet.CSPNeXt'``: keys kept as they
+    are) from the backbone keys."""
     keys = [k for k in state_dict if k.startswith('backbone.')]
     if not keys:
         raise KeyError('no backbone.* keys: is this an mmpretrain '
@@ -80,8 +83,7 @@ def detect_arch(state_dict: Dict[str, torch.Tensor]) -> str:
         return 'swin'
     if any(k.startswith('backbone.layer1.') for k in keys):
         return 'resnet'
-    raise KeyError('unknown backbone: expected Swin (stages.*.blocks.*) or '
-                   'ResNet (layer1.*) keys')
+    return 'same'
 
 
 def resize_bias_table(table: torch.Tensor, window: int) -> torch.Tensor:
@@ -150,8 +152,9 @@ def convert_swin(sd: Dict[str, torch.Tensor],
 
 def convert_resnet(
         sd: Dict[str, torch.Tensor]) -> 'OrderedDict[str, torch.Tensor]':
-    """SimSiam (mmpretrain ResNet) -> mmdet ResNet: same names, backbone
-    only (projector ``neck.*`` and predictor ``head.*`` are dropped)."""
+    """SimSiam (mmpretrain ResNet) -> mmdet ResNet, and any backbone of the
+    same class on both sides: same names, backbone only (projector
+    ``neck.*`` and predictor ``head.*`` are dropped)."""
     return OrderedDict(
         (k, v) for k, v in sd.items() if k.startswith('backbone.'))
 

@@ -1,0 +1,241 @@
+"""One-stage mmdet detectors end to end: ``image -> boxes, scores, labels``.
+
+:class:`DeployDetector` rewrites the post-processing of mmdet's
+``BaseDenseHead.predict_by_feat`` (per-level top ``nms_pre`` above
+``score_thr``, box decoding, ``min_bbox_size``, class-wise NMS,
+``max_per_img``) with fixed-size tensor operators, so that the TorchScript
+exporter writes it as ONNX ``TopK`` / ``NonZero`` / ``NonMaxSuppression``.
+"""
+from typing import List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .wrappers import _Normalize
+
+#: Said by every refusal: what :class:`DeployDetector` exports.
+SUPPORTED = ('one-stage mmdet detectors (SingleStageDetector) whose '
+             'bbox_head uses BaseDenseHead.predict_by_feat with plain '
+             "'nms': RTMDet, RetinaNet, FCOS, ATSS, FSAF, ...")
+
+
+def is_detector(model: nn.Module) -> bool:
+    """An mmdet detector (Defect-Aux-Net has its own wrapper)."""
+    from mmdet.models.detectors import BaseDetector
+
+    from defectzoo.models import DefectAuxNet
+    return isinstance(model, BaseDetector) and \
+        not isinstance(model, DefectAuxNet)
+
+
+def unsupported(model: nn.Module) -> Optional[str]:
+    """Why ``model`` cannot be exported end to end, or None."""
+    from mmdet.models.dense_heads.base_dense_head import BaseDenseHead
+    from mmdet.models.detectors import SingleStageDetector
+    name = type(model).__name__
+    if getattr(model, 'with_rpn', False) or hasattr(model, 'roi_head'):
+        return f'{name} is a two-stage detector (RPN + RoI head)'
+    if not isinstance(model, SingleStageDetector):
+        return f'{name} is not a SingleStageDetector'
+    head = model.bbox_head
+    own = [
+        m for m in ('predict', 'predict_by_feat', '_predict_by_feat_single',
+                    '_bbox_post_process')
+        if getattr(type(head), m) is not getattr(BaseDenseHead, m)
+    ]
+    if own or type(model).predict is not SingleStageDetector.predict:
+        return (f'{name} ({type(head).__name__}) has its own '
+                f'{(own or ["predict"])[0]}')
+    if getattr(head.loss_cls, 'custom_cls_channels', False):
+        return f'{type(head).__name__} has custom classification channels'
+    nms = head.test_cfg.get('nms') or {}
+    if nms.get('type', 'nms') != 'nms':
+        return f"test_cfg.nms type {nms.get('type')!r} is not 'nms'"
+    return None
+
+
+def test_shape(cfg, shape: Optional[Sequence[int]] = None) -> tuple:
+    """A detector graph's fixed ``(H, W)``: ``shape`` if given, else the
+    test pipeline's fixed-size ``Resize`` (``keep_ratio=False``)."""
+    from .evaluate import find_pipeline
+    if shape:
+        return tuple(int(s) for s in shape)
+    data = (cfg.get('test_dataloader') or {}).get('dataset') or {}
+    for step in data.get('pipeline') or find_pipeline(data) or []:
+        scale = step.get('scale')
+        if step.get('type', '').endswith('Resize') and \
+                not step.get('keep_ratio', False) and scale is not None:
+            w, h = (scale, scale) if isinstance(scale, int) else scale
+            return int(h), int(w)
+    raise ValueError(
+        'give --shape H W: a detector graph takes one fixed image size '
+        '(the test pipeline has no fixed-size Resize to take it from)')
+
+
+def compare(ref: Sequence[np.ndarray], got: Sequence[np.ndarray]) -> dict:
+    """How far detections ``got`` (boxes, scores, labels) are from
+    ``ref``'s: same count and labels, max box / score differences, the
+    IoU of the top boxes."""
+    from torchvision.ops import box_iou
+    (rb, rs, rl), (gb, gs, gl) = ref, got
+    same = len(rs) == len(gs)
+    out = dict(
+        count=len(rs),
+        other_count=len(gs),
+        same_labels=bool(same and (rl == gl).all()),
+        max_box_diff=float(np.abs(rb - gb).max()) if same and len(rs) else
+        (0.0 if same else None),
+        max_score_diff=float(np.abs(rs - gs).max()) if same and len(rs) else
+        (0.0 if same else None))
+    if len(rs) and len(gs):
+        out['top_iou'] = float(
+            box_iou(torch.from_numpy(rb[:1]), torch.from_numpy(gb[:1])))
+        out['top_score_diff'] = float(abs(rs[0] - gs[0]))
+    return out
+
+
+def _clip(boxes: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    x1, y1, x2, y2 = boxes.unbind(1)
+    return torch.stack([
+        x1.clamp(0, width),
+        y1.clamp(0, height),
+        x2.clamp(0, width),
+        y2.clamp(0, height)
+    ], 1)
+
+
+class _Network(nn.Module):
+    """Normalise, pad, backbone, neck, dense head: the raw head outputs
+    (its ONNX nodes are named ``/network/...``)."""
+
+    def __init__(self, model: nn.Module, pad: Tuple[int, int]):
+        super().__init__()
+        self.normalize = _Normalize(model.data_preprocessor)
+        self.model = model
+        self.pad = pad
+
+    def forward(self, image: torch.Tensor) -> tuple:
+        x = F.pad(self.normalize(image), (0, self.pad[1], 0, self.pad[0]))
+        return self.model.bbox_head(self.model.extract_feat(x))
+
+
+class DeployDetector(nn.Module):
+    """``image (1, 3, H, W) -> boxes (n, 4), scores (n), labels (n)``.
+
+    ``image`` is float 0-255 in the test pipeline's channel order, of the
+    fixed ``shape`` ``(H, W)``; normalisation and the padding to the data
+    preprocessor's ``pad_size_divisor`` are inside. ``boxes`` are ``x1, y1,
+    x2, y2`` in input pixels, after the head's ``test_cfg`` (score
+    threshold, NMS, ``max_per_img``), highest score first.
+    """
+
+    def __init__(self, model: nn.Module, shape: Sequence[int]):
+        super().__init__()
+        reason = unsupported(model)
+        if reason:
+            raise ValueError(f'{reason}; supported: {SUPPORTED}')
+        self.shape = tuple(int(s) for s in shape)
+        div = getattr(model.data_preprocessor, 'pad_size_divisor', 1) or 1
+        self.network = _Network(model, tuple(-s % div for s in self.shape))
+        self.cfg = model.bbox_head.test_cfg
+        with torch.no_grad():
+            outs = self.network(torch.zeros(1, 3, *self.shape))
+        head = model.bbox_head
+        priors = head.prior_generator.grid_priors(
+            [c.shape[-2:] for c in outs[0]], device='cpu')
+        for i, p in enumerate(priors):  # constants of the fixed size
+            self.register_buffer(f'priors_{i}', p.float(), persistent=False)
+        # per level: how many (prior, class) scores go on (Python ints)
+        nms_pre = self.cfg.get('nms_pre', -1)
+        self.topk = [
+            c[0].numel() if nms_pre <= 0 else min(nms_pre, c[0].numel())
+            for c in outs[0]
+        ]
+        self.num_classes = head.cls_out_channels - (not head.use_sigmoid_cls)
+
+    @property
+    def model(self) -> nn.Module:
+        return self.network.model
+
+    @property
+    def pad_value(self) -> List[float]:
+        """Per input channel, the pixel value that normalises to 0 (the
+        mean, in the input's channel order): what mmdet pads with."""
+        norm = self.network.normalize
+        mean = norm.mean.flatten()
+        return (mean.flip(0) if norm.flip else mean).tolist()
+
+    def spec(self) -> dict:
+        """What a user of the ONNX file needs (the sidecar JSON's)."""
+        norm, cfg = self.network.normalize, self.cfg
+        nms = dict(cfg.get('nms') or {})
+        return dict(
+            input=dict(
+                name='image',
+                shape=[1, 3, *self.shape],
+                dtype='float32, 0-255',
+                channels='as the test pipeline loads (BGR for OpenCV)',
+                normalization='inside the graph',
+                rgb_flip=norm.flip,
+                mean=norm.mean.flatten().tolist(),
+                std=norm.std.flatten().tolist(),
+                pad_value=self.pad_value),
+            output_format=dict(
+                boxes='(n, 4) float32 x1, y1, x2, y2 in input pixels',
+                scores='(n, ) float32, highest first',
+                labels='(n, ) int64 class index'),
+            postprocess=dict(
+                score_thr=cfg.get('score_thr', 0),
+                nms_pre=cfg.get('nms_pre', -1),
+                min_bbox_size=cfg.get('min_bbox_size', -1),
+                iou_threshold=float(nms.get('iou_threshold', 0.5)),
+                class_agnostic=bool(nms.get('class_agnostic', False)),
+                max_per_img=cfg.get('max_per_img', 100)))
+
+    def _level(self, i: int, outs: tuple) -> Tuple[torch.Tensor, ...]:
+        """Level ``i``'s top ``nms_pre`` (score, label, decoded box,
+        score factor) of image 0."""
+        head = self.model.bbox_head
+        cls = outs[0][i][0].permute(1, 2, 0).reshape(-1, head.cls_out_channels)
+        scores = cls.sigmoid() if head.use_sigmoid_cls else \
+            cls.softmax(-1)[:, :-1]
+        scores, idx = scores.reshape(-1).topk(self.topk[i])
+        prior_idx = torch.div(idx, self.num_classes, rounding_mode='floor')
+        deltas = outs[1][i][0].permute(1, 2, 0).reshape(
+            -1, head.bbox_coder.encode_size)[prior_idx]
+        priors = getattr(self, f'priors_{i}')[prior_idx]
+        boxes = head.bbox_coder.decode(priors, deltas)
+        factor = None
+        if len(outs) > 2 and outs[2] is not None:
+            factor = outs[2][i][0].reshape(-1).sigmoid()[prior_idx]
+        return scores, idx % self.num_classes, boxes, factor
+
+    def forward(self, image: torch.Tensor) -> Tuple[torch.Tensor, ...]:
+        import torchvision
+        outs = self.network(image)
+        levels = [self._level(i, outs) for i in range(len(self.topk))]
+        scores, labels, boxes = (torch.cat([lv[j] for lv in levels])
+                                 for j in range(3))
+        keep = scores > self.cfg.get('score_thr', 0)
+        if getattr(self.model.bbox_head.bbox_coder, 'clip_border', True):
+            boxes = _clip(boxes, *self.shape)
+        if levels[0][3] is not None:
+            scores = scores * torch.cat([lv[3] for lv in levels])
+        min_size = self.cfg.get('min_bbox_size', -1)
+        if min_size >= 0:
+            keep = keep & (boxes[:, 2] - boxes[:, 0] > min_size) & \
+                (boxes[:, 3] - boxes[:, 1] > min_size)
+        keep = keep.nonzero().reshape(-1)
+        boxes, scores, labels = boxes[keep], scores[keep], labels[keep]
+        nms = self.cfg.get('nms') or {}
+        iou = float(nms.get('iou_threshold', 0.5))
+        offset = boxes
+        if not nms.get('class_agnostic', False):  # mmcv's batched_nms
+            # max(0, boxes.max()): a tensor even without boxes
+            top = torch.cat([boxes.reshape(-1), boxes.new_zeros(1)]).max()
+            offset = boxes + (labels.to(boxes) * (top + 1))[:, None]
+        keep = torchvision.ops.nms(offset, scores, iou)
+        keep = keep[:self.cfg.get('max_per_img', 100)]
+        return boxes[keep], scores[keep], labels[keep]
