@@ -51,8 +51,8 @@ DET_SSL = osp.join(
     'superimposed-640px.py')
 DET_UPPER = osp.join(
     CFG, 'rtmdet-p2_cspnext-tiny_1xb8-adamw-1k_xray-labelled-640px.py')
-SSL = osp.join(CFG, 'simsiam_cspnext-tiny_1xb32-sgd-coslr-60e_xray-good-'
-               '128px.py')
+SSL = osp.join(CFG, 'simsiam_cspnext-tiny_1xb32-sgd-coslr-40e_xray-good-'
+               '96px.py')
 GRID = osp.join(CFG, 'superimposed_defects.png')
 RESULT = 'xray_superimposed'
 BARS = dict(ap50=0.60, of_upper=0.8)

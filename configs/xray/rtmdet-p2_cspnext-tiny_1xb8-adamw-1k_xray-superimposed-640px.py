@@ -65,6 +65,7 @@ train_dataloader = dict(
     dataset=dict(
         type='SuperimposedXRayDataset',
         data_root=data_root,
+        data_prefix=dict(img_path='unlabelled/'),  # the good radiographs
         synthetic=synthetic,
         part_mask_dir=part_mask_dir,
         real_ann_file=real_ann_file,

@@ -96,6 +96,11 @@ def compare(ref: Sequence[np.ndarray], got: Sequence[np.ndarray]) -> dict:
     return out
 
 
+def _rounded(values: torch.Tensor) -> List[float]:
+    """float32 values as the decimals they were written as (7 digits)."""
+    return [float(f'{v:.7g}') for v in values.flatten().tolist()]
+
+
 def _clip(boxes: torch.Tensor, height: int, width: int) -> torch.Tensor:
     x1, y1, x2, y2 = boxes.unbind(1)
     return torch.stack([
@@ -179,9 +184,9 @@ class DeployDetector(nn.Module):
                 channels='as the test pipeline loads (BGR for OpenCV)',
                 normalization='inside the graph',
                 rgb_flip=norm.flip,
-                mean=norm.mean.flatten().tolist(),
-                std=norm.std.flatten().tolist(),
-                pad_value=self.pad_value),
+                mean=_rounded(norm.mean),
+                std=_rounded(norm.std),
+                pad_value=_rounded(torch.tensor(self.pad_value))),
             output_format=dict(
                 boxes='(n, 4) float32 x1, y1, x2, y2 in input pixels',
                 scores='(n, ) float32, highest first',

@@ -57,3 +57,40 @@ def test_model_zoo_names_existing_configs_in_dependency_order():
             if f'zoo://{dep}' in text:
                 assert names.index(dep) < names.index(name)
     assert bench.parse_args([]).release_dir is None
+
+
+def test_xray_superimposed_names_existing_configs_and_its_table():
+    bench = load('xray_superimposed')
+    for cfg in (bench.DET, bench.DET_SSL, bench.DET_UPPER, bench.SSL):
+        assert osp.isfile(osp.join(bench.ROOT, cfg)), cfg
+    assert bench.schedule_options(None) == []
+    opts = bench.schedule_options(800)
+    assert 'train_cfg.max_iters=800' in opts
+    assert 'param_scheduler.1.T_max=400' in opts
+
+    def run(ap, cpu):
+        return (dict(cpu_s=cpu, wall_s=cpu), {
+            'det/AP50_voc': ap,
+            'det/AP50_coco': ap,
+            'det/AP_coco': ap / 2,
+            'det/recall_defect': ap
+        })
+
+    results = dict(
+        ssl=run(0.72, 600), random=run(0.6, 600), upper=run(0.8, 600),
+        ssl_train=dict(cpu_s=300))
+
+    class Curve:
+
+        def curve(self):
+            return [(200, 0.1), (400, 0.5)]
+
+    from mmengine.config import Config
+    cfg = Config.fromfile(osp.join(bench.ROOT, bench.DET))
+    tables = bench.tables(results, dict.fromkeys(results, Curve()), cfg)
+    rows = tables['summary']['rows']
+    assert [r[6] for r in rows] == [0.9, 0.75, 1.0]  # AP50 / upper
+    assert rows[0][7] == 15.0  # SSL CPU minutes counted in its row
+    assert tables['curves']['columns'][1:] == [
+        'AP50 @ iter 200', 'AP50 @ iter 400'
+    ]

@@ -1,10 +1,10 @@
 # SimSiam (Intxausti et al. 2024: self-supervision on the user's own
 # unlabelled radiographs) for the small-defect detector's backbone:
 # mmdet's CSPNeXt-tiny, on the same good radiographs the detector's
-# defects are superimposed on, with 128 px views of 2-10 % of a 640 px
-# image (about the scale of the detector's 256 px crops), CPU-sized
+# defects are superimposed on, with 96 px views of 2-10 % of a 640 px
+# image (90-200 px regions: the scale of the detector's 256 px crops), CPU-sized
 # projector / predictor (512 / 128).
-#   python tools/train.py configs/xray/simsiam_cspnext-tiny_1xb32-sgd-coslr-60e_xray-good-128px.py
+#   python tools/train.py configs/xray/simsiam_cspnext-tiny_1xb32-sgd-coslr-40e_xray-good-96px.py
 # then: configs/xray/rtmdet-p2_cspnext-tiny-simsiam-xray_1xb8-adamw-1k_xray-superimposed-640px.py
 _base_ = './simsiam_r50_8xb32-sgd-coslr-100e_xray-224px.py'
 # ---- frequently modified parameters ----------------------------------------
@@ -16,10 +16,10 @@ synthetic = dict(
     num_val=100, img_size=640, seed=0, bit_depth=8, single_class=True,
     max_defect_size=40,
     defect_weights=dict(pore=0.55, void=0.3, cavity=0.15, crack=0.0))
-img_size = 128
+img_size = 96
 crop_ratio_range = (0.02, 0.1)
 batch_size = 32
-max_epochs = 60
+max_epochs = 40
 lr = 0.05 * batch_size / 256  # SimSiam rule
 # -----------------------------------------------------------------------------
 load = [
@@ -42,6 +42,7 @@ train_dataloader = dict(
     persistent_workers=True,
     dataset=dict(
         data_root=data_root,
+        data_prefix=dict(img_path='unlabelled/'),  # the good radiographs
         synthetic=synthetic,
         pipeline=[
             *load,
@@ -50,7 +51,11 @@ train_dataloader = dict(
         ]))
 # tools/test.py: the pretext loss on the val split of the same root
 test_dataloader = dict(
-    num_workers=1, dataset=dict(data_root=data_root, synthetic=synthetic))
+    num_workers=1,
+    dataset=dict(
+        data_root=data_root,
+        data_prefix=dict(img_path='val/'),
+        synthetic=synthetic))
 model = dict(
     backbone=dict(
         _delete_=True,
