@@ -8,6 +8,7 @@ Examples::
     bash tools/dist_train.sh CONFIG 2          # torchrun, 2 processes
 """
 import argparse
+import os
 import os.path as osp
 import sys
 
@@ -19,7 +20,8 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
 from defectzoo.utils.launch import add_tensorboard  # noqa: E402
 from defectzoo.utils.launch import (check_amp_available, check_cfg_options,
                                     check_work_dir_name, default_work_dir,
-                                    fail, set_data_root, set_local_rank_env,
+                                    ensure_safety_hooks, fail, lock_work_dir,
+                                    set_data_root, set_local_rank_env,
                                     setup_cpu_distributed,
                                     train_reporting_errors)
 
@@ -98,6 +100,7 @@ def merge_args(cfg, args):
         cfg.merge_from_dict(args.cfg_options)
     if args.tensorboard:
         add_tensorboard(cfg)
+    ensure_safety_hooks(cfg)
     return cfg
 
 
@@ -107,6 +110,8 @@ def main():
         cfg = Config.fromfile(args.config)
         check_cfg_options(cfg, args.cfg_options)
         cfg = merge_args(cfg, args)
+        if int(os.environ.get('RANK', 0)) == 0:  # one lock per run
+            lock_work_dir(cfg.work_dir)
         setup_cpu_distributed(cfg, args.launcher)
         runner = Runner.from_cfg(cfg) if 'runner_type' not in cfg \
             else RUNNERS.build(cfg)

@@ -228,11 +228,30 @@ def fetch(name: str, root: Optional[str] = None) -> str:
     return dest
 
 
+def read_verified(name: str, root: Optional[str] = None) -> bytes:
+    """The bytes of zoo model ``name``'s checkpoint, read once and checked
+    against the pinned sha256 *as read*: what is returned is what was
+    verified, even if the file is replaced on disk meanwhile."""
+    path = fetch(name, root)
+    info = get_model_info(name, root)
+    with open(path, 'rb') as f:
+        data = f.read()
+    got = hashlib.sha256(data).hexdigest()
+    if got != info.sha256:
+        raise ZooError(
+            f'sha256 mismatch for {path} (zoo://{info.name}) as read: '
+            f'expected {info.sha256}, got {got}. The file changed after it '
+            'was checked; it was not loaded.')
+    return data
+
+
 def load_from_zoo(filename: str, map_location=None):
-    """mmengine ``CheckpointLoader`` for ``zoo://NAME``: the verified file,
-    loaded through defectzoo's safe (``weights_only``) local loader."""
-    from defectzoo.utils.checkpoint import load_from_local
-    return load_from_local(fetch(filename), map_location)
+    """mmengine ``CheckpointLoader`` for ``zoo://NAME``: deserialised (safe,
+    ``weights_only``) from the very bytes whose sha256 was checked, so a
+    file swapped after the check is never loaded."""
+    from defectzoo.utils.checkpoint import load_from_bytes
+    return load_from_bytes(
+        read_verified(filename), filename, map_location)
 
 
 def resolve_checkpoint(checkpoint: Optional[str]) -> Optional[str]:

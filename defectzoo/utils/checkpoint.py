@@ -21,6 +21,7 @@ classes from old code) and that you trust, opt in for that file only::
 or call ``trust_checkpoint('/path/a.pth')``. Those files are loaded with
 ``weights_only=False`` (full pickle, which can run code). Default: none.
 """
+import io
 import logging
 import os
 import os.path as osp
@@ -149,18 +150,11 @@ def _safe_load(source: str,
             'then loaded with weights_only=False.') from None
 
 
-def load_from_local(filename, map_location):
-    """mmengine's local loader, loading through :func:`_safe_load`."""
-    filename = osp.expanduser(filename)
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'{filename} can not be found.')
-    if osp.getsize(filename) == 0:
-        raise CheckpointError(f'{filename}: empty checkpoint file (0 bytes)')
+def _load_checked(source: str, load: Callable[[bool], object],
+                  path: Optional[str] = None):
+    """:func:`_safe_load`, with a damaged file named as such."""
     try:
-        return _safe_load(
-            filename, lambda wo: torch.load(
-                filename, map_location=map_location, weights_only=wo),
-            filename)
+        return _safe_load(source, load, path)
     except UnsafeCheckpointError:
         raise
     except (RuntimeError, EOFError, OSError, KeyError, ValueError,
@@ -169,8 +163,31 @@ def load_from_local(filename, map_location):
         # EOFError / OSError / KeyError for other damaged files.
         reason = ' '.join(str(exc).split()) or type(exc).__name__
         raise CheckpointError(
-            f'{filename}: not a readable checkpoint, the file is truncated '
+            f'{source}: not a readable checkpoint, the file is truncated '
             f'or corrupt ({type(exc).__name__}: {reason[:200]})') from None
+
+
+def load_from_local(filename, map_location):
+    """mmengine's local loader, loading through :func:`_safe_load`."""
+    filename = osp.expanduser(filename)
+    if not osp.isfile(filename):
+        raise FileNotFoundError(f'{filename} can not be found.')
+    if osp.getsize(filename) == 0:
+        raise CheckpointError(f'{filename}: empty checkpoint file (0 bytes)')
+    return _load_checked(
+        filename, lambda wo: torch.load(
+            filename, map_location=map_location, weights_only=wo), filename)
+
+
+def load_from_bytes(data: bytes, source: str, map_location=None):
+    """Deserialise a checkpoint already read into memory (e.g. the exact
+    bytes whose sha256 was checked), safely; ``source`` names it in
+    errors."""
+    if not data:
+        raise CheckpointError(f'{source}: empty checkpoint file (0 bytes)')
+    return _load_checked(
+        source, lambda wo: torch.load(
+            io.BytesIO(data), map_location=map_location, weights_only=wo))
 
 
 def load_from_http(filename,

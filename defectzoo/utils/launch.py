@@ -3,7 +3,7 @@ import logging
 import os
 import os.path as osp
 import sys
-from typing import Optional
+from typing import List, Optional
 
 import torch
 import torch.distributed as torch_dist
@@ -417,3 +417,91 @@ def add_tensorboard(cfg: Config) -> None:
     if not any(b['type'].endswith('TensorboardVisBackend') for b in backends):
         backends.append(dict(type='TensorboardVisBackend'))
     cfg.visualizer.vis_backends = backends
+
+
+#: hooks the launcher keeps whatever ``custom_hooks`` says (a config may
+#: switch one off by name: ``disable_hooks = ['CheckFiniteHook']``)
+SAFETY_HOOKS = ('CheckFiniteHook', 'CheckpointFitHook')
+
+
+def ensure_safety_hooks(cfg: Config) -> List[str]:
+    """Add :data:`SAFETY_HOOKS` missing from ``cfg.custom_hooks`` (a
+    config's own ``custom_hooks`` replaces the runtime's list, and with it
+    the NaN stop); returns the names added, each said on the console."""
+    disabled = set(cfg.get('disable_hooks') or [])
+    unknown = disabled - set(SAFETY_HOOKS)
+    if unknown:
+        raise SystemExit(f'disable_hooks: {sorted(unknown)} are not '
+                         f'launcher hooks (these are: {list(SAFETY_HOOKS)})')
+    hooks = list(cfg.get('custom_hooks') or [])
+    present = {str(h.get('type', '')).split('.')[-1] for h in hooks}
+    added = [n for n in SAFETY_HOOKS if n not in present | disabled]
+    for name in added:
+        hooks.append(dict(type=f'defectzoo.{name}'))
+        print(f'custom_hooks has no {name}: added (switch it off with '
+              f"disable_hooks = ['{name}'] in the config)", flush=True)
+    cfg.custom_hooks = hooks
+    return added
+
+
+LOCK_NAME = '.train.lock'
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def lock_work_dir(work_dir: str) -> str:
+    """One training per work dir: create ``WORK_DIR/.train.lock`` holding
+    this PID, or refuse (``SystemExit``) naming the PID of a running
+    training that holds it. A lock whose PID is dead (a killed run) is
+    taken over with a message. Released when this process exits."""
+    import atexit
+    import socket
+    os.makedirs(work_dir, exist_ok=True)
+    path = osp.join(work_dir, LOCK_NAME)
+    me = f'{os.getpid()} {socket.gethostname()}\n'
+    for _ in range(2):
+        try:
+            fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                with open(path) as f:
+                    pid_text, _, host = f.read().strip().partition(' ')
+                pid = int(pid_text)
+            except (OSError, ValueError):
+                pid, host = None, ''
+            if pid is not None and (host != socket.gethostname()
+                                    or _alive(pid)):
+                raise SystemExit(
+                    f'{work_dir} is in use by another training (PID {pid}'
+                    f'{" on " + host if host else ""}, lock file {path}): '
+                    'two runs in one work dir overwrite each other\'s '
+                    'checkpoints. Use another --work-dir, or wait for it.')
+            print(f'{path}: taking over the lock of a training that is no '
+                  f'longer running (PID {pid})', flush=True)
+            try:
+                os.remove(path)
+            except FileNotFoundError:
+                pass
+            continue
+        with os.fdopen(fd, 'w') as f:
+            f.write(me)
+
+        def release():
+            try:
+                with open(path) as f:
+                    if f.read() == me:
+                        os.remove(path)
+            except OSError:
+                pass
+
+        atexit.register(release)
+        return path
+    raise SystemExit(f'{path}: could not take the work-dir lock')

@@ -19,12 +19,11 @@ import sys
 import numpy as np
 import torch
 from mmengine.config import DictAction
+from mmengine.runner.checkpoint import CheckpointLoader
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.apis import NearestNeighbourOOD, init_inferencer  # noqa: E402
 from defectzoo.apis.ood import META_KEY, split_fit_calib  # noqa: E402
-from defectzoo.apis.zoo import resolve_checkpoint  # noqa: E402
-from defectzoo.utils.checkpoint import load_from_local  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -68,8 +67,7 @@ def main(argv=None):
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
-    ckpt_path = resolve_checkpoint(args.checkpoint)
-    inferencer = init_inferencer(cfg, ckpt_path)
+    inferencer = init_inferencer(cfg, args.checkpoint)
     paths = training_images(cfg)
     rng = np.random.default_rng(args.seed)
     if len(paths) > args.max_images:
@@ -82,7 +80,8 @@ def main(argv=None):
     fit, calib = split_fit_calib(len(feats), args.calib_fraction, args.seed)
     ood = NearestNeighbourOOD.fit(feats[fit], feats[calib], args.quantile,
                                   args.k)
-    checkpoint = load_from_local(ckpt_path, 'cpu')
+    # zoo://: the verified bytes (defectzoo's loaders for every scheme)
+    checkpoint = CheckpointLoader.load_checkpoint(args.checkpoint, 'cpu')
     checkpoint.setdefault('meta', {})[META_KEY] = ood.to_meta()
     torch.save(checkpoint, args.out)
     print(f'OOD memory bank of {len(fit)} training images (feature dim '
