@@ -20,9 +20,9 @@ A new model family (e.g. Defect-Aux-Net) is a subclass of the inferencer
 of its task that overrides :meth:`pred_to_dict` (and ``model_types``).
 """
 import copy
-import os
 import os.path as osp
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import (Callable, Dict, Iterator, List, Optional, Sequence, Tuple,
+                    Union)
 
 import numpy as np
 import torch
@@ -36,6 +36,8 @@ from rich.progress import track
 from defectzoo.datasets.transforms.inference_loading import LOADING_TRANSFORMS
 from defectzoo.utils.checkpoint import check_checkpoint_fits
 from defectzoo.utils.data.validation import InvalidDataError
+from .inputs import IMG_EXTENSIONS  # noqa: F401 (its former home)
+from .inputs import InputType, collect_inputs
 from .ood import FeatureCapture, NearestNeighbourOOD, feature_module
 from .zoo import SCHEME, get_model_info
 
@@ -46,13 +48,9 @@ DEFAULT_SCORE_THR = 0.5
 #: Class names that mean "no defect" (case-insensitive).
 OK_CLASS_NAMES = ('ok', 'good', 'normal', 'free', 'background', 'none',
                   'no_defect', 'non_defective', 'defect_free')
-IMG_EXTENSIONS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp',
-                  '.pgm', '.ppm')
 # annotation loading, and what derives targets from annotations
 ANNOTATION_TRANSFORMS = ('LoadAnnotations', 'LoadDefectMask',
                          'MaskToInstances')
-
-InputType = Union[str, np.ndarray]
 
 
 def resolve_model(model: Union[str, Config, dict],
@@ -163,22 +161,13 @@ class DefectInferencerMixin:
 
     # ---- inputs -------------------------------------------------------------
     @staticmethod
-    def collect_inputs(inputs) -> List[Tuple[str, InputType]]:
+    def collect_inputs(inputs,
+                       recursive: Optional[bool] = None,
+                       **kwargs) -> List[Tuple[str, InputType]]:
         """``(name, source)`` per image: files, folders (sorted, image
-        extensions), numpy arrays (``array_0000``, ...)."""
-        if isinstance(inputs, (str, np.ndarray)):
-            inputs = [inputs]
-        items = []
-        for i, src in enumerate(inputs):
-            if isinstance(src, np.ndarray):
-                items.append((f'array_{i:04d}', src))
-            elif osp.isdir(src):
-                items += [(osp.join(src, f), osp.join(src, f))
-                          for f in sorted(os.listdir(src))
-                          if f.lower().endswith(IMG_EXTENSIONS)]
-            else:
-                items.append((str(src), str(src)))
-        return items
+        extensions; class sub-folders searched), numpy arrays
+        (``array_0000``, ...); see :func:`.inputs.collect_inputs`."""
+        return collect_inputs(inputs, recursive, **kwargs)
 
     def _pipeline_input(self, name: str, src: InputType) -> dict:
         if isinstance(src, np.ndarray):
@@ -195,20 +184,34 @@ class DefectInferencerMixin:
         return np.ascontiguousarray(img[..., ::-1])
 
     # ---- running ------------------------------------------------------------
-    @torch.no_grad()
-    def run(
-        self,
-        inputs,
-        batch_size: int = 1,
-        show_progress: bool = True,
-        visualize: Optional[Callable[[dict, np.ndarray], None]] = None
-    ) -> Dict[str, list]:
+    def run(self,
+            inputs,
+            batch_size: int = 1,
+            show_progress: bool = True,
+            visualize: Optional[Callable[[dict, np.ndarray], None]] = None,
+            recursive: Optional[bool] = None) -> Dict[str, list]:
         """Predict every image, ``batch_size`` per forward pass (sliced
         detection: windows); returns ``dict(predictions=[...],
         skipped=[{'input', 'error'}])``. ``visualize(result, overlay)`` is
         called per image with the visualiser's overlay (RGB) when given."""
-        items = self.collect_inputs(inputs)
-        predictions, skipped = [], []
+        out = dict(predictions=[], skipped=[])
+        for res in self.iter_run(
+                self.collect_inputs(inputs, recursive), batch_size,
+                show_progress, visualize):
+            out['skipped' if 'error' in res else 'predictions'].append(res)
+        return out
+
+    @torch.no_grad()
+    def iter_run(
+        self,
+        items: Sequence[Tuple[str, InputType]],
+        batch_size: int = 1,
+        show_progress: bool = True,
+        visualize: Optional[Callable[[dict, np.ndarray], None]] = None
+    ) -> Iterator[dict]:
+        """:meth:`run` on :meth:`collect_inputs` ``items``, yielding each
+        image's result as soon as it is predicted (an unreadable image:
+        ``{'input', 'error'}``)."""
         chunks = [
             items[i:i + batch_size] for i in range(0, len(items), batch_size)
         ]
@@ -220,7 +223,7 @@ class DefectInferencerMixin:
                     data.append(self.prepare(name, src))
                     ok.append((name, src))
                 except (InvalidDataError, OSError, ValueError) as exc:
-                    skipped.append(dict(input=name, error=str(exc)))
+                    yield dict(input=name, error=str(exc))
             if not data:
                 continue
             preds, scores = self.predict_prepared(data, batch_size)
@@ -240,12 +243,13 @@ class DefectInferencerMixin:
                         self.draw(
                             self.display_image(name, src), pred,
                             osp.basename(name)))
-                predictions.append(res)
-        return dict(predictions=predictions, skipped=skipped)
+                yield res
 
     def inspect(self, inputs, out_dir: str, **kwargs) -> dict:
-        """:meth:`run` plus overlays, ``results.json``, ``summary.csv`` and
-        the HTML report in ``out_dir`` (what ``tools/infer.py`` writes)."""
+        """:meth:`run` plus overlays, ``results.jsonl`` (streamed),
+        ``results.json``, ``summary.csv`` and the HTML report in
+        ``out_dir`` (what ``tools/infer.py`` writes; see
+        :func:`.inspection.inspect`)."""
         from .inspection import inspect
         return inspect(self, inputs, out_dir, **kwargs)
 

@@ -250,8 +250,7 @@ def load_from_zoo(filename: str, map_location=None):
     ``weights_only``) from the very bytes whose sha256 was checked, so a
     file swapped after the check is never loaded."""
     from defectzoo.utils.checkpoint import load_from_bytes
-    return load_from_bytes(
-        read_verified(filename), filename, map_location)
+    return load_from_bytes(read_verified(filename), filename, map_location)
 
 
 def resolve_checkpoint(checkpoint: Optional[str]) -> Optional[str]:

@@ -10,6 +10,6 @@ from .wrappers import (DeployClassifier, DeployDefectAuxNet, DeployDetectorRaw,
 
 __all__ = [
     'DeployClassifier', 'DeployDefectAuxNet', 'DeployDetector',
-    'DeployDetectorRaw', 'DeploySegmentor', 'export_onnx',
-    'onnx_max_abs_diff', 'quantize_fx', 'quantize_onnx'
+    'DeployDetectorRaw', 'DeploySegmentor', 'export_onnx', 'onnx_max_abs_diff',
+    'quantize_fx', 'quantize_onnx'
 ]

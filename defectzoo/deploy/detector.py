@@ -74,21 +74,26 @@ def test_shape(cfg, shape: Optional[Sequence[int]] = None) -> tuple:
         '(the test pipeline has no fixed-size Resize to take it from)')
 
 
-def compare(ref: Sequence[np.ndarray], got: Sequence[np.ndarray]) -> dict:
+def compare(ref: Sequence[np.ndarray],
+            got: Sequence[np.ndarray],
+            tol: float = 1e-4) -> dict:
     """How far detections ``got`` (boxes, scores, labels) are from
-    ``ref``'s: same count and labels, max box / score differences, the
-    IoU of the top boxes."""
+    ``ref``'s: counts, max score difference (in rank order), max box
+    difference (each of ``ref``'s boxes to the nearest of ``got``'s with
+    its label and a score within ``tol``: ties may come in either order),
+    the IoU of the top boxes."""
     from torchvision.ops import box_iou
-    (rb, rs, rl), (gb, gs, gl) = ref, got
-    same = len(rs) == len(gs)
-    out = dict(
-        count=len(rs),
-        other_count=len(gs),
-        same_labels=bool(same and (rl == gl).all()),
-        max_box_diff=float(np.abs(rb - gb).max()) if same and len(rs) else
-        (0.0 if same else None),
-        max_score_diff=float(np.abs(rs - gs).max()) if same and len(rs) else
-        (0.0 if same else None))
+    (rb, rs, rl), (gb, gs, gl) = (
+        tuple(np.asarray(a) for a in d) for d in (ref, got))
+    out = dict(count=len(rs), other_count=len(gs))
+    if len(rs) == len(gs):
+        dist = np.abs(rb[:, None] - gb[None]).max(-1)
+        dist[(np.abs(rs[:, None] - gs[None]) > tol) |
+             (rl[:, None] != gl[None])] = np.inf
+        out.update(
+            same_labels=sorted(rl.tolist()) == sorted(gl.tolist()),
+            max_score_diff=float(np.abs(rs - gs).max(initial=0)),
+            max_box_diff=float(dist.min(1).max(initial=0)))
     if len(rs) and len(gs):
         out['top_iou'] = float(
             box_iou(torch.from_numpy(rb[:1]), torch.from_numpy(gb[:1])))
@@ -120,9 +125,13 @@ class _Network(nn.Module):
         self.normalize = _Normalize(model.data_preprocessor)
         self.model = model
         self.pad = pad
+        self.pad_value = float(
+            getattr(model.data_preprocessor, 'pad_value', 0) or 0)
 
     def forward(self, image: torch.Tensor) -> tuple:
-        x = F.pad(self.normalize(image), (0, self.pad[1], 0, self.pad[0]))
+        x = F.pad(
+            self.normalize(image), (0, self.pad[1], 0, self.pad[0]),
+            value=self.pad_value)
         return self.model.bbox_head(self.model.extract_feat(x))
 
 
@@ -221,8 +230,8 @@ class DeployDetector(nn.Module):
         import torchvision
         outs = self.network(image)
         levels = [self._level(i, outs) for i in range(len(self.topk))]
-        scores, labels, boxes = (torch.cat([lv[j] for lv in levels])
-                                 for j in range(3))
+        scores, labels, boxes = (
+            torch.cat([lv[j] for lv in levels]) for j in range(3))
         keep = scores > self.cfg.get('score_thr', 0)
         if getattr(self.model.bbox_head.bbox_coder, 'clip_border', True):
             boxes = _clip(boxes, *self.shape)

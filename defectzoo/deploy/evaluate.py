@@ -125,8 +125,8 @@ def fit_image(image: torch.Tensor, shape: Sequence[int],
         raise ValueError(f'a {h}x{w} image does not fit the graph\'s '
                          f'{shape[0]}x{shape[1]} input: export with a '
                          'larger --shape')
-    out = torch.tensor(fill, dtype=torch.float32).reshape(-1, 1, 1).repeat(
-        1, *shape)
+    out = torch.tensor(
+        fill, dtype=torch.float32).reshape(-1, 1, 1).repeat(1, *shape)
     out[:, :h, :w] = image
     return out
 
@@ -146,8 +146,9 @@ def evaluate_detector(detect: Callable, cfg: Config, shape: Sequence[int],
     loader, evaluator = _test_loader(cfg)
     for batch in loader:
         for image, sample in zip(batch['inputs'], batch['data_samples']):
-            boxes, scores, labels = (torch.from_numpy(a) for a in detect(
-                fit_image(image.float(), shape, fill)[None].numpy()))
+            boxes, scores, labels = (
+                torch.from_numpy(a) for a in detect(
+                    fit_image(image.float(), shape, fill)[None].numpy()))
             h, w = image.shape[-2:]
             boxes = torch.stack([
                 boxes[:, 0].clamp(0, w), boxes[:, 1].clamp(0, h),

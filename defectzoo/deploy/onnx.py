@@ -82,10 +82,9 @@ def export_onnx(model: nn.Module,
     # channel check): those warnings are not about the model's code.
     torch_dir = os.path.dirname(torch.__file__)
     tracer = [
-        w for w in caught
-        if issubclass(w.category, torch.jit.TracerWarning) and not w.filename.
-        startswith(torch_dir) and not w.filename.endswith(SPATIAL_SIZE_ONLY)
-        and not _assertion(w)
+        w for w in caught if issubclass(w.category, torch.jit.TracerWarning)
+        and not w.filename.startswith(torch_dir)
+        and not w.filename.endswith(SPATIAL_SIZE_ONLY) and not _assertion(w)
     ]
     if strict and tracer:
         w = tracer[0]

@@ -2,10 +2,11 @@
 ONNX Runtime (for detectors: the network is quantised, the post-processing
 stays float).
 
-Only the nodes of the network (ONNX node names under ``/network/``,
-:class:`~defectzoo.deploy.detector.DeployDetector`'s backbone, neck, head) are quantised: weights per-channel INT8, activations UINT8
-calibrated (min / max) on training images; the QOperator format (fused
-``QLinearConv``, ``QLinearSigmoid``, ...; the fastest on x86 CPUs). The
+Only the network is quantised (the ONNX nodes under ``/network/``:
+:class:`~defectzoo.deploy.detector.DeployDetector`'s backbone, neck and
+head): weights per-channel INT8, activations UINT8 calibrated (min / max)
+on training images, in the QOperator format (fused ``QLinearConv``,
+``QLinearSigmoid``, ...: faster than QDQ on x86 CPUs in our tests). The
 output layers (the convolutions feeding the post-processing) stay float
 unless ``quantize_outputs``: quantised logits cost the most score accuracy.
 """
@@ -37,8 +38,8 @@ def output_layers(graph) -> List[str]:
     producer = {o: n for n in graph.node for o in n.output}
     inner = {n.name for n in graph.node if n.name.startswith(NETWORK)}
     stack = [
-        producer[i] for n in graph.node if n.name not in inner
-        for i in n.input if i in producer and producer[i].name in inner
+        producer[i] for n in graph.node if n.name not in inner for i in n.input
+        if i in producer and producer[i].name in inner
     ]
     found = set()
     while stack:
@@ -70,7 +71,7 @@ def quantize_onnx(fp32: str,
                   out: str,
                   calibration: Iterable[np.ndarray],
                   quantize_outputs: bool = False,
-                  exclude: Sequence[str] = ()) -> dict:
+                  exclude: Sequence[str] = ()):
     """Quantise the network nodes of ``fp32`` into ``out``; returns what
     was quantised (``nodes``) and kept float (``float_nodes``)."""
     import onnx
@@ -87,8 +88,15 @@ def quantize_onnx(fp32: str,
     if not network:
         raise ValueError(f'{fp32}: no node named {NETWORK}...: not a graph '
                          'exported from a defectzoo.deploy wrapper')
-    floats = set(exclude) | (set() if quantize_outputs else set(
-        output_layers(graph)))
+    unknown = sorted(set(exclude) - set(network))
+    if unknown:
+        raise ValueError(f'float layer(s) {unknown} are not network nodes '
+                         f'of {fp32}; e.g. {output_layers(graph)[:2]}')
+    floats = set(exclude) | (
+        set() if quantize_outputs else set(output_layers(graph)))
+    todo = [n for n in network if n not in floats]
+    if not todo:  # ORT would read an empty list as "all nodes"
+        raise ValueError(f'{fp32}: every network node is kept float')
     images = list(calibration)
     if not images:
         raise ValueError('no calibration images: give --calib N > 0')
@@ -104,14 +112,12 @@ def quantize_onnx(fp32: str,
             per_channel=True,
             activation_type=QuantType.QUInt8,
             weight_type=QuantType.QInt8,
-            nodes_to_quantize=[n for n in network if n not in floats])
+            nodes_to_quantize=todo)
     finally:
         root.setLevel(level)
         tmp.cleanup()
     return dict(
-        calib_images=len(images),
-        nodes=len(network) - len(floats & set(network)),
-        float_nodes=sorted(floats))
+        calib_images=len(images), nodes=len(todo), float_nodes=sorted(floats))
 
 
 def latency_ms(path: str,
@@ -140,18 +146,17 @@ def agreement(fp32: str, int8: str, images: Sequence[np.ndarray]) -> dict:
     a, b = session(fp32, 1), session(int8, 1)
     name = a.get_inputs()[0].name
     found = [
-        compare(a.run(None, {name: x}), b.run(None, {name: x}))
-        for x in images
+        compare(a.run(None, {name: x}), b.run(None, {name: x})) for x in images
     ]
     top = [c for c in found if 'top_iou' in c]
     return dict(
         images=len(found),
         mean_count_fp32=float(np.mean([c['count'] for c in found])),
         mean_count_int8=float(np.mean([c['other_count'] for c in found])),
-        mean_top_iou=float(np.mean([c['top_iou'] for c in top]))
-        if top else None,
-        mean_top_score_diff=float(
-            np.mean([c['top_score_diff'] for c in top])) if top else None,
+        mean_top_iou=float(np.mean([c['top_iou']
+                                    for c in top])) if top else None,
+        mean_top_score_diff=float(np.mean([c['top_score_diff']
+                                           for c in top])) if top else None,
         top_box_moved=sum(c['top_iou'] < 0.5 for c in top))
 
 
@@ -171,14 +176,14 @@ def quantize_detector(model,
     import torch
 
     from .detector import DeployDetector, test_shape
-    from .evaluate import (calibration_batches, class_names,
-                           evaluate_detector, fit_image)
+    from .evaluate import (calibration_batches, class_names, evaluate_detector,
+                           fit_image)
     from .onnx import export_onnx
     wrapper = DeployDetector(model, test_shape(cfg, shape)).eval()
     shape = wrapper.shape
     os.makedirs(out_dir, exist_ok=True)
-    fp32, int8 = (osp.join(out_dir, f'model_{k}.onnx')
-                  for k in ('fp32', 'int8'))
+    fp32, int8 = (
+        osp.join(out_dir, f'model_{k}.onnx') for k in ('fp32', 'int8'))
     gen = torch.Generator().manual_seed(0)
     export_onnx(
         wrapper,

@@ -150,7 +150,8 @@ def _safe_load(source: str,
             'then loaded with weights_only=False.') from None
 
 
-def _load_checked(source: str, load: Callable[[bool], object],
+def _load_checked(source: str,
+                  load: Callable[[bool], object],
                   path: Optional[str] = None):
     """:func:`_safe_load`, with a damaged file named as such."""
     try:

@@ -438,8 +438,10 @@ def ensure_safety_hooks(cfg: Config) -> List[str]:
     added = [n for n in SAFETY_HOOKS if n not in present | disabled]
     for name in added:
         hooks.append(dict(type=f'defectzoo.{name}'))
-        print(f'custom_hooks has no {name}: added (switch it off with '
-              f"disable_hooks = ['{name}'] in the config)", flush=True)
+        print(
+            f'custom_hooks has no {name}: added (switch it off with '
+            f"disable_hooks = ['{name}'] in the config)",
+            flush=True)
     cfg.custom_hooks = hooks
     return added
 
@@ -484,8 +486,10 @@ def lock_work_dir(work_dir: str) -> str:
                     f'{" on " + host if host else ""}, lock file {path}): '
                     'two runs in one work dir overwrite each other\'s '
                     'checkpoints. Use another --work-dir, or wait for it.')
-            print(f'{path}: taking over the lock of a training that is no '
-                  f'longer running (PID {pid})', flush=True)
+            print(
+                f'{path}: taking over the lock of a training that is no '
+                f'longer running (PID {pid})',
+                flush=True)
             try:
                 os.remove(path)
             except FileNotFoundError:

@@ -42,10 +42,11 @@ def save(model, tmp_path, name):
     return path
 
 
-def export(tmp_path, config, ckpt=None, shape=(32, 32)):
+def export(tmp_path, config, ckpt=None, shape=(32, 32), extra=()):
     out = str(tmp_path / 'model.onnx')
     tool('export_onnx').main([config] + ([ckpt] if ckpt else []) +
-                             ['--out', out, '--shape', *map(str, shape)])
+                             ['--out', out, '--shape', *map(str, shape)] +
+                             list(extra))
     return json.load(open(out + '.json'))
 
 
@@ -122,6 +123,7 @@ def test_segmentor(tmp_path):
 @pytest.mark.parametrize('base,head', [('retinanet_r50_fpn.py', 'bbox_head'),
                                        ('faster-rcnn_r50_fpn.py', 'rpn_head')])
 def test_detectors_raw_outputs(tmp_path, base, head, capsys):
+    """--raw: the dense heads' outputs (end to end: test_deploy_detector)"""
     cfg = write_config(
         tmp_path / 'det.py', f"""
         _base_ = [{osp.join(MMDET_MODELS, base)!r}]
@@ -130,7 +132,7 @@ def test_detectors_raw_outputs(tmp_path, base, head, capsys):
                      neck=dict(in_channels=[16, 32, 64, 128], out_channels=16))
         model['{head}'] = dict(in_channels=16, feat_channels=16)
         """)
-    result = export(tmp_path, cfg, shape=(64, 64))
+    result = export(tmp_path, cfg, shape=(64, 64), extra=['--raw'])
     assert result['max_abs_diff'] < 1e-4
     prefix = 'cls_score' if head == 'bbox_head' else 'rpn_cls_score'
     assert result['outputs'][0] == f'{prefix}_0'

@@ -4,33 +4,11 @@ import csv
 import json
 import os.path as osp
 import re
-import shutil
-import subprocess
 
 import pytest
 
+from tests.browser import open_in_browser
 from tests.test_apis._tiny import infer_main, make_model, write_images
-
-
-def chromium():
-    exe = shutil.which('chromium') or shutil.which('chromium-browser')
-    assert exe, ('chromium is needed for the report test: apt-get install '
-                 'chromium (.ci/run installs it)')
-    return exe
-
-
-def open_in_browser(html_path):
-    """(DOM after scripts ran, console messages) of a local page."""
-    out = subprocess.run([
-        chromium(), '--headless', '--no-sandbox', '--disable-gpu',
-        '--enable-logging=stderr', '--v=0', '--dump-dom',
-        'file://' + osp.abspath(html_path)
-    ],
-                         capture_output=True,
-                         text=True,
-                         timeout=120)
-    console = [line for line in out.stderr.splitlines() if ':CONSOLE' in line]
-    return out.stdout, console
 
 
 @pytest.fixture(scope='module')
@@ -67,15 +45,21 @@ def test_outputs(inspection):
 
 
 def test_report_in_headless_chromium(inspection):
-    report = osp.join(inspection['out'], 'report.html')
+    out = inspection['out']
+    report = osp.join(out, 'report.html')
     html = open(report).read()
-    assert 'src="data:image/jpeg;base64,' in html
-    assert not re.search(r'(src|href)="(?!data:)', html)  # self-contained
+    assert 'data:image' not in html  # thumbnails are files beside the page
+    for link in re.findall(r'(?:src|href)="([^"]+)"', html):
+        assert link == 'data:,' or osp.isfile(osp.join(out, link)), link
+    assert html.index('id="stats"') < html.index('id="table"')  # summary 1st
+    assert '<svg' in html  # the score histogram
     dom, console = open_in_browser(report)
     assert console == [], console
-    assert dom.count('<div class="card ') == 3  # one card per image
+    assert dom.count('<tr class="row defect">') == 3  # one row per image
     assert '<span id="shown">3</span>' in dom  # the script ran
-    assert 'broken.png' in dom and 'Skipped (1)' in dom
+    for thumb in re.findall(r'<img[^>]* src="([^"]+)"', dom):
+        assert osp.isfile(osp.join(out, thumb)), thumb
+    assert 'broken.png' in dom and 'id="nskipped">1<' in dom
 
 
 def test_inspect_through_the_inferencer(tmp_path):
@@ -142,6 +126,7 @@ def test_sliced_inspection(tmp_path):
         out / 'report.html').read()
     with pytest.raises(SystemExit, match='for detectors'):
         cls_cfg, cls_ckpt = make_model(tmp_path, 'cls')
-        infer_main(
-            [cls_cfg, cls_ckpt, path, '--out-dir',
-             str(out), '--tile', '128'])
+        infer_main([
+            cls_cfg, cls_ckpt, path, '--out-dir',
+            str(tmp_path / 'out_cls'), '--tile', '128'
+        ])

@@ -7,8 +7,8 @@ import sys
 import pytest
 from mmengine.config import Config
 
-from defectzoo.utils.launch import LOCK_NAME, ensure_safety_hooks, \
-    lock_work_dir
+from defectzoo.utils.launch import (LOCK_NAME, ensure_safety_hooks,
+                                    lock_work_dir)
 from tests.test_tools.test_fail_loud import cli, toy_config
 
 
@@ -22,8 +22,8 @@ def test_lock_refuses_a_live_holder_and_takes_over_a_dead_one(
         tmp_path, capsys):
     import socket
     lock = tmp_path / LOCK_NAME
-    holder = subprocess.Popen([sys.executable, '-c',
-                               'import time; time.sleep(60)'])
+    holder = subprocess.Popen(
+        [sys.executable, '-c', 'import time; time.sleep(60)'])
     try:
         lock.write_text(f'{holder.pid} {socket.gethostname()}\n')
         with pytest.raises(SystemExit, match=f'PID {holder.pid}'):
@@ -42,8 +42,8 @@ def test_second_training_into_a_busy_work_dir_is_refused(tmp_path):
     import socket
     work = tmp_path / 'work'
     work.mkdir()
-    holder = subprocess.Popen([sys.executable, '-c',
-                               'import time; time.sleep(120)'])
+    holder = subprocess.Popen(
+        [sys.executable, '-c', 'import time; time.sleep(120)'])
     try:
         (work / LOCK_NAME).write_text(f'{holder.pid} {socket.gethostname()}')
         rc, out = cli('train', toy_config(tmp_path), '--work-dir', work)
@@ -69,8 +69,9 @@ def test_safety_hooks_are_added_unless_disabled_by_name(capsys):
     ]
     assert "disable_hooks = ['CheckFiniteHook']" in capsys.readouterr().out
     cfg = Config(
-        dict(custom_hooks=[dict(type='defectzoo.CheckFiniteHook')],
-             disable_hooks=['CheckpointFitHook']))
+        dict(
+            custom_hooks=[dict(type='defectzoo.CheckFiniteHook')],
+            disable_hooks=['CheckpointFitHook']))
     assert ensure_safety_hooks(cfg) == []
     with pytest.raises(SystemExit, match='not launcher hooks'):
         ensure_safety_hooks(Config(dict(disable_hooks=['EMAHook'])))

@@ -116,7 +116,7 @@ def check_detector(path, wrapper, gen):
         with torch.no_grad():
             ref = [t.numpy() for t in wrapper(x)]
         c = compare(ref, sess.run(None, {'image': x.numpy()}))
-        if c['max_box_diff'] is None or not c['same_labels']:
+        if not c.get('same_labels'):
             raise AssertionError(f'{path}: ONNX Runtime finds other '
                                  f'detections than PyTorch: {c}')
         worst['counts'].append(c['count'])
@@ -162,8 +162,7 @@ def main(argv=None):
             with torch.no_grad():
                 n_dense = len(wrapper(example)) - model.with_cls - \
                     model.with_seg
-            output_names = DeployDefectAuxNet.output_names(
-                model, n_dense // 2)
+            output_names = DeployDefectAuxNet.output_names(model, n_dense // 2)
         elif isinstance(wrapper, DeployDetectorRaw):
             with torch.no_grad():
                 levels = len(wrapper(example)) // 2
@@ -172,8 +171,7 @@ def main(argv=None):
             output_names = ['seg_logits']
         else:
             output_names = ['scores']
-        export_onnx(
-            wrapper, example, args.out, output_names, opset=args.opset)
+        export_onnx(wrapper, example, args.out, output_names, opset=args.opset)
         # Another batch size than the export's: the batch axis is dynamic.
         check = torch.rand(3, 3, *shape, generator=gen) * 255
         diff = onnx_max_abs_diff(args.out, wrapper, check)

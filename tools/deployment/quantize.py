@@ -44,10 +44,10 @@ from mmengine.config import DictAction
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.apis import init_model, load_config  # noqa: E402
 from defectzoo.deploy import DeployClassifier, quantize_fx  # noqa: E402
+from defectzoo.deploy.detector import is_detector  # noqa: E402
 from defectzoo.deploy.evaluate import calibration_batches  # noqa: E402
 from defectzoo.deploy.evaluate import evaluate_classifier
 from defectzoo.deploy.quantize import last_linear  # noqa: E402
-from defectzoo.deploy.detector import is_detector  # noqa: E402
 from defectzoo.deploy.quantize_ort import quantize_detector  # noqa: E402
 
 
@@ -101,8 +101,7 @@ def main(argv=None):
                                        args.threads, not args.no_eval)
         except ValueError as e:
             raise SystemExit(f'{args.config}: {e}')
-        result = dict(config=args.config, checkpoint=args.checkpoint,
-                      **result)
+        result = dict(config=args.config, checkpoint=args.checkpoint, **result)
         with open(osp.join(args.out, 'quantize.json'), 'w') as f:
             json.dump(result, f, indent=1)
         print(json.dumps(result, indent=1))
