@@ -81,7 +81,8 @@ def compare(ref: Sequence[np.ndarray],
     ``ref``'s: counts, max score difference (in rank order), max box
     difference (each of ``ref``'s boxes to the nearest of ``got``'s with
     its label and a score within ``tol``: ties may come in either order),
-    the IoU of the top boxes."""
+    the IoU of the top boxes, the share of ``ref``'s boxes that one of
+    ``got``'s of the same label overlaps with IoU >= 0.5 (``matched``)."""
     from torchvision.ops import box_iou
     (rb, rs, rl), (gb, gs, gl) = (
         tuple(np.asarray(a) for a in d) for d in (ref, got))
@@ -95,9 +96,12 @@ def compare(ref: Sequence[np.ndarray],
             max_score_diff=float(np.abs(rs - gs).max(initial=0)),
             max_box_diff=float(dist.min(1).max(initial=0)))
     if len(rs) and len(gs):
-        out['top_iou'] = float(
-            box_iou(torch.from_numpy(rb[:1]), torch.from_numpy(gb[:1])))
-        out['top_score_diff'] = float(abs(rs[0] - gs[0]))
+        iou = box_iou(torch.from_numpy(rb), torch.from_numpy(gb)).numpy()
+        iou[rl[:, None] != gl[None]] = 0
+        out.update(
+            top_iou=float(iou[0, 0]),
+            top_score_diff=float(abs(rs[0] - gs[0])),
+            matched=float((iou.max(1) >= 0.5).mean()))
     return out
 
 

@@ -127,6 +127,20 @@ def rtmdet(tmp_path_factory):
     return cfg, ckpt, model.eval()
 
 
+def tiny_mmdet(path, base, **head):
+    """mmdet's ``_base_/models/<base>`` with a 16-channel ResNet-18 + FPN;
+    ``head``: the head's key and its overrides (16 channels)."""
+    (key, cfg), = head.items()
+    return write_config(
+        path, f"""
+        _base_ = [{osp.join(MMDET_MODELS, base)!r}]
+        default_scope = 'mmdet'
+        model = dict(backbone=dict({TINY_R18!r}),
+                     neck=dict(in_channels=[16, 32, 64, 128], out_channels=16))
+        model[{key!r}] = dict(in_channels=16, feat_channels=16, **{cfg!r})
+        """)
+
+
 def mmdet_predict(model, img):
     data = model.data_preprocessor(
         dict(inputs=[img], data_samples=[sample(img)]), False)
@@ -172,15 +186,10 @@ def test_rtmdet_onnx_matches_mmdet_predict(rtmdet, tmp_path, capsys):
 def test_no_detection_and_retinanet(tmp_path):
     """An image with no box above the threshold gives (0, 4) boxes; an
     anchor-based head (RetinaNet, 3 classes) matches mmdet too."""
-    cfg = write_config(
-        tmp_path / 'retina.py', f"""
-        _base_ = [{osp.join(MMDET_MODELS, 'retinanet_r50_fpn.py')!r}]
-        default_scope = 'mmdet'
-        model = dict(backbone=dict({TINY_R18!r}),
-                     neck=dict(in_channels=[16, 32, 64, 128], out_channels=16),
-                     bbox_head=dict(in_channels=16, feat_channels=16,
-                                    stacked_convs=1, num_classes=3))
-        """)
+    cfg = tiny_mmdet(
+        tmp_path / 'retina.py',
+        'retinanet_r50_fpn.py',
+        bbox_head=dict(stacked_convs=1, num_classes=3))
     torch.manual_seed(0)
     model = init_model(cfg)
     img = synthetic(7, 96)[0]
@@ -219,7 +228,7 @@ def test_quantize_rtmdet(rtmdet, tmp_path):
     ]
     assert result['int8_mb'] < 0.5 * result['fp32_mb']
     agree = result['agreement_on_calibration']
-    assert agree['mean_top_iou'] > 0.5 and agree['top_box_moved'] <= 1
+    assert agree['fp32_boxes_found'] > 0.7 and agree['mean_top_iou'] > 0.5
     assert abs(agree['mean_count_int8'] / agree['mean_count_fp32'] - 1) < .3
     ap_int8 = result['metrics_int8']['coco/bbox_mAP_50']
     ap_fp32 = result['metrics_fp32']['coco/bbox_mAP_50']
@@ -239,14 +248,8 @@ def test_quantize_rtmdet(rtmdet, tmp_path):
 
 
 def test_two_stage_detector_is_refused(tmp_path):
-    cfg = write_config(
-        tmp_path / 'frcnn.py', f"""
-        _base_ = [{osp.join(MMDET_MODELS, 'faster-rcnn_r50_fpn.py')!r}]
-        default_scope = 'mmdet'
-        model = dict(backbone=dict({TINY_R18!r}),
-                     neck=dict(in_channels=[16, 32, 64, 128], out_channels=16),
-                     rpn_head=dict(in_channels=16, feat_channels=16))
-        """)
+    cfg = tiny_mmdet(
+        tmp_path / 'frcnn.py', 'faster-rcnn_r50_fpn.py', rpn_head={})
     ckpt = str(tmp_path / 'frcnn.pth')
     torch.save(dict(state_dict=init_model(cfg).state_dict()), ckpt)
     for name, args in (('export_onnx', ['--out',
