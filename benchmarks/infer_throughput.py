@@ -101,8 +101,8 @@ def main(argv=None):
                 'the cache; inference includes reading, the test pipeline, '
                 'the '
                 'forward pass, the OOD score and drawing + writing one '
-                'overlay PNG per image; report = HTML (thumbnails as data '
-                'URIs) + CSV + JSON.')))
+                'overlay PNG + thumbnail per image; report = HTML + '
+                'report_data.js + CSV + JSON.')))
     result = render_tables.load(path)
     print(render_tables.render(result, 'throughput'))
     return result
