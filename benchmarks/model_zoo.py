@@ -101,7 +101,7 @@ ZOO = {
     dict(
         folder='xray',
         checkpoint=f'{XRAY_BENCH}/ssl/epoch_40.pth',
-        made_by='benchmarks/xray_superimposed.py',
+        made_by='benchmarks/xray_superimposed.py --iters 600',
         data='xray',
         task='self-supervised',
         collection='XRay-Zoo',
@@ -112,8 +112,8 @@ ZOO = {
     XRAY_DET:
     dict(
         folder='xray',
-        checkpoint=f'{XRAY_BENCH}/det_ssl/iter_1000.pth',
-        made_by='benchmarks/xray_superimposed.py',
+        checkpoint=f'{XRAY_BENCH}/det_ssl/iter_600.pth',
+        made_by='benchmarks/xray_superimposed.py --iters 600',
         data='xray',
         task='detection',
         collection='XRay-Zoo',
@@ -121,7 +121,7 @@ ZOO = {
         metric_name='AP50',
         dataset='synthetic X-ray castings (100 val images, the generator\'s '
         'own defects)',
-        iters=1000),
+        iters=600),
     # Defect-Aux-Net cut-down of benchmarks/defect_aux_net.py (the
     # multi-task run of its table): class + mask + boxes in one model.
     AUX_NET:

@@ -25,10 +25,13 @@ place, so an interrupted transfer never leaves a file that looks complete; a
 file whose sha256 differs is deleted and refused with both hashes named.
 """
 import difflib
+import glob
 import hashlib
 import os
 import os.path as osp
+import sys
 import tempfile
+import time
 import urllib.request
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional
@@ -47,6 +50,13 @@ DEFAULT_BASE_URL = \
 SCHEME = 'zoo://'
 SHA256_KEY = 'Weights SHA256'
 _CHUNK = 1 << 20
+#: overall deadline of one download (s) and the slowest rate accepted
+#: (bytes/s, averaged over :data:`RATE_WINDOW` s after the first window)
+DEADLINE_ENV, MIN_RATE_ENV = 'DEFECTZOO_DOWNLOAD_DEADLINE', \
+    'DEFECTZOO_DOWNLOAD_MIN_RATE'
+DEFAULT_DEADLINE, DEFAULT_MIN_RATE, RATE_WINDOW = 3600.0, 10240.0, 30.0
+#: a ``.part`` file not written to for this long belongs to a dead transfer
+STALE_PART_S = 600
 
 
 class ZooError(RuntimeError):
@@ -71,11 +81,18 @@ class ZooModel:
 
 def zoo_root() -> str:
     """The folder holding ``model-index.yml`` and ``configs/``:
-    ``$DEFECTZOO_ZOO_INDEX`` if set (a private zoo), else the repository of
+    ``$DEFECTZOO_ZOO_INDEX`` if set (a private zoo: its
+    ``model-index.yml`` or the folder holding it), else the repository of
     a development checkout, else the installed package's ``.mim`` folder
     (what ``mmengine``'s inferencers use too)."""
     if os.environ.get(ZOO_INDEX_ENV):
-        return os.environ[ZOO_INDEX_ENV]
+        index = osp.expanduser(os.environ[ZOO_INDEX_ENV])
+        if osp.isfile(index):  # the model-index.yml itself
+            return osp.dirname(osp.abspath(index))
+        if not osp.isfile(osp.join(index, 'model-index.yml')):
+            raise ZooError(f'{ZOO_INDEX_ENV}={index}: no model-index.yml '
+                           'there (give the file or its folder)')
+        return index
     pkg = osp.dirname(osp.dirname(osp.abspath(__file__)))
     repo = osp.dirname(pkg)
     if osp.isfile(osp.join(repo, 'model-index.yml')):
@@ -158,14 +175,67 @@ def verify(path: str, expected: str, source: str) -> None:
             'file, or a release that does not match this defectzoo).')
 
 
+class _Transfer:
+    """Deadline, minimum rate and a progress line of one transfer."""
+
+    def __init__(self, source: str, size: Optional[int]):
+        self.source, self.size = source, size
+        self.deadline = float(os.environ.get(DEADLINE_ENV) or DEFAULT_DEADLINE)
+        self.min_rate = float(os.environ.get(MIN_RATE_ENV) or DEFAULT_MIN_RATE)
+        self.start = self.mark_t = self.shown = time.monotonic()
+        self.n = self.mark_n = 0
+        self.tty = sys.stderr.isatty()
+
+    def update(self, n: int) -> None:
+        self.n += n
+        now = time.monotonic()
+        if now - self.start > self.deadline:
+            raise ZooError(f'transfer of {self.source} took longer than '
+                           f'{self.deadline:.0f} s ({self.n} bytes received; '
+                           f'{DEADLINE_ENV}); nothing was kept')
+        if now - self.mark_t >= RATE_WINDOW:
+            rate = (self.n - self.mark_n) / (now - self.mark_t)
+            if rate < self.min_rate:
+                raise ZooError(
+                    f'transfer of {self.source} too slow: {rate:.0f} B/s '
+                    f'over the last {now - self.mark_t:.0f} s (minimum '
+                    f'{self.min_rate:.0f} B/s, {MIN_RATE_ENV}); nothing was '
+                    'kept')
+            self.mark_t, self.mark_n = now, self.n
+        if now - self.shown >= (0.5 if self.tty else
+                                10) or (self.size and self.n >= self.size):
+            self.shown = now
+            rate = self.n / max(now - self.start, 1e-6)
+            total = f'/{self.size / 2**20:.1f}' if self.size else ''
+            line = (f'{osp.basename(self.source)}: {self.n / 2**20:.1f}'
+                    f'{total} MiB, {rate / 2**20:.2f} MiB/s')
+            print(
+                ('\r' + line) if self.tty else line,
+                end='' if self.tty else '\n',
+                file=sys.stderr,
+                flush=True)
+
+
+def _remove_stale_parts(dest: str) -> None:
+    """Delete ``.part`` files of ``dest`` left by killed transfers."""
+    for part in glob.glob(dest + '.*.part'):
+        try:
+            if time.time() - osp.getmtime(part) > STALE_PART_S:
+                os.remove(part)
+        except OSError:
+            pass
+
+
 def _copy_verified(src_open,
                    dest: str,
                    expected: str,
                    source: str,
                    size: Optional[int] = None) -> None:
-    """Stream ``src_open()`` into a temporary file beside ``dest``; check
-    its length and sha256; rename into place only if both are right."""
+    """Stream ``src_open()`` into a temporary file beside ``dest`` (within
+    the deadline and above the minimum rate, showing progress); check its
+    length and sha256; rename into place only if both are right."""
     os.makedirs(osp.dirname(dest), exist_ok=True)
+    _remove_stale_parts(dest)
     fd, tmp = tempfile.mkstemp(
         dir=osp.dirname(dest), prefix=osp.basename(dest) + '.', suffix='.part')
     try:
@@ -174,10 +244,13 @@ def _copy_verified(src_open,
             if size is None and hasattr(src, 'headers'):
                 length = src.headers.get('Content-Length')
                 size = int(length) if length else None
-            for chunk in iter(lambda: src.read(_CHUNK), b''):
+            transfer = _Transfer(source, size)
+            read = getattr(src, 'read1', src.read)  # what has arrived
+            for chunk in iter(lambda: read(_CHUNK), b''):
                 out.write(chunk)
                 h.update(chunk)
                 n += len(chunk)
+                transfer.update(len(chunk))
         if size is not None and n != size:
             raise ZooError(f'incomplete transfer of {source}: {n} of {size} '
                            'bytes received; nothing was kept')
@@ -198,6 +271,22 @@ def _copy_verified(src_open,
         raise
 
 
+def _mirror_error(mirror: str, info: ZooModel) -> ZooError:
+    """The mirror does not hold the pinned file: say what it holds."""
+    stem = info.name + '_'
+    held = sorted(f for f in os.listdir(mirror)
+                  if f.startswith(stem)) if osp.isdir(mirror) else None
+    what = ('the folder does not exist'
+            if held is None else f'it holds {", ".join(held)} instead'
+            if held else 'it holds no file of this model')
+    return ZooError(
+        f'{ZOO_MIRROR_ENV}={mirror} has no {info.filename} (sha256 '
+        f'{info.sha256}, pinned by the metafile of {info.name}): {what}. '
+        'The release in the mirror and this checkout\'s metafiles disagree '
+        '(rebuild the release from this checkout, or point '
+        f'{ZOO_MIRROR_ENV} at the release these metafiles pin).')
+
+
 def fetch(name: str, root: Optional[str] = None) -> str:
     """Local path of the verified checkpoint of zoo model ``name``
     (cache, then mirror, then download)."""
@@ -213,13 +302,20 @@ def fetch(name: str, root: Optional[str] = None) -> str:
     if mirror and osp.isfile(osp.join(mirror, info.filename)):
         src = osp.join(mirror, info.filename)
         print_log(f'zoo://{info.name}: copying {src}', logger='current')
-        _copy_verified(
-            lambda: open(src, 'rb'),
-            dest,
-            info.sha256,
-            src,
-            size=osp.getsize(src))
+        try:
+            _copy_verified(
+                lambda: open(src, 'rb'),
+                dest,
+                info.sha256,
+                src,
+                size=osp.getsize(src))
+        except ZooError as exc:
+            raise ZooError(
+                f'{exc} The release in {ZOO_MIRROR_ENV}={mirror} and the '
+                f'metafile of {info.name} disagree.') from None
         return dest
+    if mirror and not os.environ.get(ZOO_URL_ENV):
+        raise _mirror_error(mirror, info)
     url = base_url() + info.filename
     print_log(
         f'zoo://{info.name}: downloading {url} to {dest}', logger='current')
@@ -280,9 +376,22 @@ def verify_file(path: str, root: Optional[str] = None) -> ZooModel:
     raise ZooError(f'{name} is not a released file of the model zoo')
 
 
+def where(info: ZooModel) -> str:
+    """``'cache'``, ``'mirror'`` or ``'release URL only'``: where
+    :func:`fetch` would take the file of ``info`` from (not hashed here)."""
+    if info.filename and osp.isfile(osp.join(cache_dir(), info.filename)):
+        return 'cache'
+    mirror = os.environ.get(ZOO_MIRROR_ENV)
+    if mirror and info.filename and osp.isfile(
+            osp.join(mirror, info.filename)):
+        return 'mirror'
+    return 'release URL only'
+
+
 def main(argv=None):
     """``python -m defectzoo.apis verify FILE...`` / ``fetch NAME...`` /
-    ``list``."""
+    ``list`` (name, file, sha256, where it is: cache / mirror / release
+    URL only)."""
     import argparse
     p = argparse.ArgumentParser(prog='python -m defectzoo.apis')
     p.add_argument('command', choices=['list', 'fetch', 'verify'])
@@ -291,7 +400,7 @@ def main(argv=None):
     try:
         if args.command == 'list':
             for name, m in list_models(released_only=True).items():
-                print(f'{name}\t{m.filename}\t{m.sha256}')
+                print(f'{name}\t{m.filename}\t{m.sha256}\t{where(m)}')
         for item in args.items:
             if args.command == 'fetch':
                 print(fetch(item))

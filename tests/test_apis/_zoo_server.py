@@ -12,8 +12,9 @@ from tests.test_apis._tiny import make_model
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serves ``server.root``; ``server.truncate`` names files sent with a
-    Content-Length larger than what is sent (an interrupted transfer);
-    ``server.hits`` counts GETs."""
+    Content-Length larger than what is sent (an interrupted transfer),
+    ``server.slow`` files sent a byte every 0.2 s; ``server.hits`` counts
+    GETs."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, directory=args[2].root, **kwargs)
@@ -21,6 +22,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):
         self.server.hits.append(self.path)
         name = self.path.lstrip('/')
+        if name in self.server.slow:  # one byte every 0.2 s
+            import time
+            data = open(osp.join(self.server.root, name), 'rb').read()
+            self.send_response(200)
+            self.send_header('Content-Length', str(len(data)))
+            self.end_headers()
+            try:
+                for i in range(len(data)):
+                    self.wfile.write(data[i:i + 1])
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            except OSError:  # the client gave up
+                pass
+            self.close_connection = True
+            return
         if name in self.server.truncate:
             data = open(osp.join(self.server.root, name), 'rb').read()
             self.send_response(200)
@@ -42,6 +58,7 @@ def serve(root):
     ``root``."""
     server = http.server.ThreadingHTTPServer(('127.0.0.1', 0), _Handler)
     server.root, server.truncate, server.hits = str(root), set(), []
+    server.slow = set()
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
