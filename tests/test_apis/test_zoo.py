@@ -10,24 +10,9 @@ from mmengine.runner import CheckpointLoader
 from defectzoo.apis import zoo
 from defectzoo.apis.zoo import ZooError
 from tests.conftest import REPO_ROOT
-from tests.test_apis._zoo_server import make_zoo, no_partial_files, serve
+from tests.test_apis._zoo_server import no_partial_files, serve
 
 NAME = 'tiny-cls_zoo'
-
-
-@pytest.fixture
-def tiny_zoo(tmp_path, monkeypatch):
-    root, release, filename, sha = make_zoo(tmp_path)
-    cache = tmp_path / 'cache'
-    monkeypatch.setenv(zoo.ZOO_INDEX_ENV, root)
-    monkeypatch.setenv(zoo.CACHE_ENV, str(cache))
-    monkeypatch.delenv(zoo.ZOO_MIRROR_ENV, raising=False)
-    return dict(
-        root=root,
-        release=release,
-        filename=filename,
-        sha=sha,
-        cache=str(cache))
 
 
 def test_first_fetch_then_cache_hit(tiny_zoo, monkeypatch):

@@ -9,11 +9,10 @@ import pytest
 from defectzoo.apis import zoo
 from defectzoo.apis.zoo import ZooError
 from tests.test_apis._zoo_server import no_partial_files, serve
-from tests.test_apis.test_zoo import NAME, tiny_zoo  # noqa: F401
+from tests.test_apis.test_zoo import NAME
 
 
-def test_slow_server_is_dropped_at_the_minimum_rate(tiny_zoo,
-                                                    monkeypatch):  # noqa: F811
+def test_slow_server_is_dropped_at_the_minimum_rate(tiny_zoo, monkeypatch):
     monkeypatch.setattr(zoo, 'RATE_WINDOW', 0.5)
     monkeypatch.setenv(zoo.MIN_RATE_ENV, '1000')
     with serve(tiny_zoo['release']) as (url, server):
@@ -26,7 +25,7 @@ def test_slow_server_is_dropped_at_the_minimum_rate(tiny_zoo,
     assert no_partial_files(tiny_zoo['cache'])
 
 
-def test_overall_deadline(tiny_zoo, monkeypatch):  # noqa: F811
+def test_overall_deadline(tiny_zoo, monkeypatch):
     monkeypatch.setenv(zoo.DEADLINE_ENV, '0.5')
     monkeypatch.setenv(zoo.MIN_RATE_ENV, '0')
     with serve(tiny_zoo['release']) as (url, server):
@@ -37,8 +36,7 @@ def test_overall_deadline(tiny_zoo, monkeypatch):  # noqa: F811
     assert no_partial_files(tiny_zoo['cache'])
 
 
-def test_stale_part_files_are_cleaned_on_the_next_fetch(
-        tiny_zoo, monkeypatch):  # noqa: F811
+def test_stale_part_files_are_cleaned_on_the_next_fetch(tiny_zoo, monkeypatch):
     os.makedirs(tiny_zoo['cache'])
     dest = osp.join(tiny_zoo['cache'], tiny_zoo['filename'])
     stale, fresh = dest + '.old1.part', dest + '.live.part'
@@ -52,7 +50,7 @@ def test_stale_part_files_are_cleaned_on_the_next_fetch(
 
 
 def test_mirror_without_the_pinned_file_says_what_it_holds(
-        tiny_zoo, tmp_path, monkeypatch):  # noqa: F811
+        tiny_zoo, tmp_path, monkeypatch):
     mirror = tmp_path / 'mirror'
     mirror.mkdir()
     other = NAME + '_20991231-deadbeef.pth'
@@ -71,8 +69,7 @@ def test_mirror_without_the_pinned_file_says_what_it_holds(
         zoo.fetch(NAME)
 
 
-def test_list_says_where_each_file_is(tiny_zoo, monkeypatch,
-                                      capsys):  # noqa: F811
+def test_list_says_where_each_file_is(tiny_zoo, monkeypatch, capsys):
     monkeypatch.delenv(zoo.ZOO_MIRROR_ENV, raising=False)
     zoo.main(['list'])
     assert capsys.readouterr().out.rstrip().endswith('release URL only')
@@ -84,8 +81,7 @@ def test_list_says_where_each_file_is(tiny_zoo, monkeypatch,
     assert capsys.readouterr().out.rstrip().endswith('cache')
 
 
-def test_index_env_takes_the_yml_or_its_folder(tiny_zoo,
-                                               monkeypatch):  # noqa: F811
+def test_index_env_takes_the_yml_or_its_folder(tiny_zoo, monkeypatch):
     yml = osp.join(tiny_zoo['root'], 'model-index.yml')
     monkeypatch.setenv(zoo.ZOO_INDEX_ENV, yml)
     assert zoo.zoo_root() == osp.abspath(tiny_zoo['root'])

@@ -9,10 +9,10 @@ import torch
 
 from defectzoo.apis import zoo
 from defectzoo.apis.zoo import ZooError
-from tests.test_apis.test_zoo import NAME, tiny_zoo  # noqa: F401
+from tests.test_apis.test_zoo import NAME
 
 
-def test_swapped_cache_file_is_never_loaded(tiny_zoo, monkeypatch):  # noqa
+def test_swapped_cache_file_is_never_loaded(tiny_zoo, monkeypatch):
     monkeypatch.setenv(zoo.ZOO_MIRROR_ENV, tiny_zoo['release'])
     path = zoo.fetch(NAME)
     good = torch.load(path, weights_only=True)
@@ -55,7 +55,7 @@ def test_swapped_cache_file_is_never_loaded(tiny_zoo, monkeypatch):  # noqa
           '0 loaded other weights')
 
 
-def test_read_verified_names_a_changed_file(tiny_zoo, monkeypatch):  # noqa
+def test_read_verified_names_a_changed_file(tiny_zoo, monkeypatch):
     monkeypatch.setenv(zoo.ZOO_MIRROR_ENV, tiny_zoo['release'])
     path = zoo.fetch(NAME)
     data = zoo.read_verified(NAME)
