@@ -44,7 +44,7 @@ from defectzoo.apis.inspection import inspect
 from defectzoo.apis.run_dir import OutDirError, prepare_out_dir, safe_text
 from defectzoo.apis.slicing import MIN_TILE, TilingError, check_tiling
 from defectzoo.apis.zoo import ZooError  # noqa: E402
-from defectzoo.utils.checkpoint import CheckpointError  # noqa: E402
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 
 
 def _integer(option, minimum=None, unit=' (px)'):
@@ -184,6 +184,7 @@ def parse_args(argv=None):
     return args
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     if args.list_models:
@@ -205,6 +206,8 @@ def main(argv=None):
     t0 = time.perf_counter()
     tiling = {} if args.tile is None else dict(
         tile=args.tile, overlap=args.overlap)
+    # a checkpoint that is unsafe, unreadable or does not fit the model:
+    # one line by @reporting_errors
     try:
         inferencer = init_inferencer(
             args.model,
@@ -212,7 +215,7 @@ def main(argv=None):
             device=args.device,
             score_thr=args.score_thr,
             **tiling)
-    except (ZooError, CheckpointError, FileNotFoundError, TilingError) as exc:
+    except (ZooError, FileNotFoundError, TilingError) as exc:
         raise SystemExit(f'error: {exc}') from None
     load_s = time.perf_counter() - t0
     try:

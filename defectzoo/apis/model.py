@@ -26,13 +26,17 @@ def init_model(config: Union[str, Config],
     of ``checkpoint``, in eval mode on ``device``.
 
     A checkpoint of a channel-pruned model (``ChannelPruningHook``) loads
-    too: the layers are reshaped to its tensors first. The checkpoint's
+    too: the layers are reshaped to its tensors first. A checkpoint that
+    does not fit the model (another model, another width: a weight missing
+    or of another shape) is refused with a
+    :class:`~defectzoo.utils.checkpoint.CheckpointError`. The checkpoint's
     ``dataset_meta`` (class names) is kept as ``model.dataset_meta``.
     Without a checkpoint the weights are PyTorch's default initialisation
     (``init_cfg`` is not run: no download).
     """
     from defectzoo.models.utils import fit_to_state_dict
     from defectzoo.registry import MODELS
+    from defectzoo.utils.checkpoint import check_checkpoint_fits
     cfg = load_config(config, cfg_options)
     if cfg.get('model') is None:
         raise ValueError(f'{cfg.filename}: the config has no `model`')
@@ -49,6 +53,7 @@ def init_model(config: Union[str, Config],
         ckpt = _load_checkpoint(checkpoint, map_location='cpu')
         state_dict = ckpt.get('state_dict', ckpt)
         fit_to_state_dict(model, state_dict)
+        check_checkpoint_fits(model, state_dict, checkpoint)
         _load_checkpoint_to_model(model, ckpt, strict=strict)
         meta = ckpt.get('meta', {}) if isinstance(ckpt, dict) else {}
         model.dataset_meta = dict(meta.get('dataset_meta') or {})

@@ -509,3 +509,56 @@ def lock_work_dir(work_dir: str) -> str:
         atexit.register(release)
         return path
     raise SystemExit(f'{path}: could not take the work-dir lock')
+
+
+def end_workers_on_signal() -> None:
+    """On SIGTERM / SIGINT, end this process's data-loader workers (and
+    other multiprocessing children) before stopping with exit code 128 +
+    signal: a stopped training leaves no orphan workers. The stop unwinds
+    normally (``SystemExit``), so exit handlers (the work-dir lock) run."""
+    import multiprocessing
+    import signal
+
+    def stop(signum, frame):
+        children = multiprocessing.active_children()
+        for child in children:
+            child.terminate()
+        for child in children:
+            child.join(timeout=5)
+        name = signal.Signals(signum).name
+        print(f'Training stopped by {name}; {len(children)} worker '
+              'process(es) ended.', file=sys.stderr, flush=True)
+        raise SystemExit(128 + signum)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, stop)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: its non-empty lines joined with ``'; '``."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return '; '.join([line.rstrip('.;') for line in lines[:-1]] + lines[-1:])
+
+
+def reporting_errors(main):
+    """Decorate a tool's ``main()``: a clear error (an unsafe, unreadable or
+    unfitting checkpoint, bad data, non-finite values: see
+    :func:`is_clear_error`) ends with one line on stderr, ``<tool>: <Type>:
+    <message naming the file>``, and exit code 1 instead of a traceback
+    (``DEFECTZOO_DEBUG=1``: the traceback). Other errors keep theirs."""
+    import functools
+
+    @functools.wraps(main)
+    def run(*args, **kwargs):
+        try:
+            return main(*args, **kwargs)
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV) or not is_clear_error(exc):
+                raise
+            print(
+                f'{osp.basename(sys.argv[0])}: {one_line(error_message(exc))}',
+                file=sys.stderr,
+                flush=True)
+            raise SystemExit(1) from None
+
+    return run

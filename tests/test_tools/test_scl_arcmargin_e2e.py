@@ -191,6 +191,23 @@ def check_build_gallery(tmp_path, cfg_path, ckpt_path, data_root):
     proc = subprocess.run(args, capture_output=True, text=True, cwd=REPO_ROOT)
     assert proc.returncode != 0 and 'exists' in proc.stderr
     assert out.read_bytes() == written
+    # new class names (a new line's defects): inference reports them
+    new = tmp_path / 'new_refs'
+    for name, src in (('burr', 'crazing'), ('dent', 'scratches')):
+        os.makedirs(new / name)
+        for n in (1, 2, 3):
+            shutil.copy(
+                osp.join(data_root, 'IMAGES', f'{src}_{n}.jpg'), new / name)
+    out2 = tmp_path / 'new.pth'
+    run_cli([
+        PYTHON, tool, cfg_path,
+        str(ckpt_path), '--folder',
+        str(new), '--out',
+        str(out2), '--classes', 'burr', 'dent'
+    ])
+    state = torch.load(out2, map_location='cpu', weights_only=False)
+    assert tuple(state['meta']['dataset_meta']['classes']) == ('burr', 'dent')
+    assert state['state_dict']['gallery_labels'].tolist() == [0] * 3 + [1] * 3
 
 
 @pytest.mark.parametrize('path', [BASE])

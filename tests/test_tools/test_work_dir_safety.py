@@ -88,3 +88,41 @@ def test_nan_stops_a_run_whose_custom_hooks_forgot_check_finite(tmp_path):
     assert rc == 1, out
     assert 'non-finite loss at iteration 10' in out, out
     assert 'custom_hooks has no CheckFiniteHook: added' in out
+
+
+def _children(pid):
+    with open(f'/proc/{pid}/task/{pid}/children') as f:
+        return [int(p) for p in f.read().split()]
+
+
+def test_sigterm_ends_the_dataloader_workers(tmp_path):
+    import signal
+    import time
+
+    from tests.conftest import start_train
+    cfg = toy_config(
+        tmp_path,
+        max_epochs=100000,
+        extra=("train_dataloader = dict(loader, num_workers=2, "
+               "persistent_workers=True, dataset=dict(type='ToyDataset', "
+               'size=4096))\n'))
+    proc = start_train(cfg, tmp_path / 'w')
+    try:
+        deadline = time.time() + 240
+        workers = []
+        while time.time() < deadline and len(workers) < 2:
+            time.sleep(1)
+            assert proc.poll() is None, proc.stdout.read()
+            workers = _children(proc.pid)
+        assert len(workers) >= 2, 'no data-loader workers started'
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 128 + signal.SIGTERM, out
+    assert 'Training stopped by SIGTERM' in out, out
+    time.sleep(1)
+    alive = [p for p in workers if os.path.exists(f'/proc/{p}')]
+    assert not alive, f'orphan workers {alive}'
+    assert not (tmp_path / 'w' / LOCK_NAME).exists()

@@ -31,6 +31,7 @@ from mmengine.runner import Runner
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.evaluation.few_shot import format_table  # noqa: E402
 from defectzoo.utils.launch import check_cfg_options  # noqa: E402
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 from defectzoo.utils.launch import default_work_dir
 
 RESULT_FILE = 'few_shot.json'
@@ -121,6 +122,7 @@ def result_rows(metrics: dict, args) -> list:
     ]
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args)

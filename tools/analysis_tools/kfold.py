@@ -42,6 +42,7 @@ from defectzoo.evaluation.kfold import (METRIC_KEYS, fold_dataset_cfgs,
                                         train_indices, write_csv)
 from defectzoo.evaluation.repeats import write_json_atomic  # noqa: E402
 from defectzoo.utils.data.splits import stratified_kfold  # noqa: E402
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 from defectzoo.utils.process import run_logged  # noqa: E402
 
 SPLIT_FILE = 'folds.json'
@@ -242,6 +243,7 @@ def report(work_dir: str, split: dict, results: dict) -> None:
         print(f'confusion matrix (summed over folds): {png}')
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args)

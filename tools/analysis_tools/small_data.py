@@ -48,6 +48,7 @@ from defectzoo.evaluation.repeats import (format_small_data_table,
                                           set_subset_args,
                                           summarize_small_data,
                                           write_json_atomic, write_rows_csv)
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 from defectzoo.utils.process import run_logged  # noqa: E402
 
 RESULT_FILE = 'result.json'
@@ -230,6 +231,7 @@ def report(work_dir: str, results: dict, ks, seeds) -> str:
     return table
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args)

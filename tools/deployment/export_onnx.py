@@ -47,6 +47,7 @@ from defectzoo.deploy.detector import DeployDetector  # noqa: E402
 from defectzoo.deploy.detector import compare, is_detector, test_shape
 from defectzoo.deploy.evaluate import class_names  # noqa: E402
 from defectzoo.deploy.quantize_ort import session  # noqa: E402
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 
 DETECTOR_NOT_EXPORTED = [
     'anchor generation and box decoding (bbox_head.predict_by_feat)',
@@ -125,6 +126,7 @@ def check_detector(path, wrapper, gen):
     return worst
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args.config, args.cfg_options)

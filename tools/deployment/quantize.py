@@ -49,6 +49,7 @@ from defectzoo.deploy.evaluate import calibration_batches  # noqa: E402
 from defectzoo.deploy.evaluate import evaluate_classifier
 from defectzoo.deploy.quantize import last_linear  # noqa: E402
 from defectzoo.deploy.quantize_ort import quantize_detector  # noqa: E402
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -88,6 +89,7 @@ def parse_args(argv=None):
     return parser.parse_args(argv)
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     if args.calib <= 0:

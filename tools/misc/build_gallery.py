@@ -30,6 +30,7 @@ from defectzoo.engine.hooks.reference_gallery_hook import (choose_references,
                                                            extract_embeddings)
 from defectzoo.registry import MODELS  # noqa: E402
 from defectzoo.utils.launch import check_cfg_options  # noqa: E402
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -95,6 +96,7 @@ def remap_labels(labels, folder_classes, classes, folder):
     return table[labels]
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     if osp.exists(args.out):
@@ -126,7 +128,16 @@ def main(argv=None):
     state['gallery_labels'] = model.gallery_labels.cpu()
     if 'state_dict' not in checkpoint:
         checkpoint = dict(state_dict=state)
-    checkpoint.setdefault('meta', {})['gallery'] = dict(
+    meta = checkpoint.setdefault('meta', {})
+    if args.classes:  # new class names: what inference will report
+        old = meta.get('dataset_meta') or {}
+        meta['dataset_meta'] = dict(
+            {k: v
+             for k, v in old.items() if k != 'palette'},
+            classes=tuple(classes))
+        if old.get('classes') and list(old['classes']) != classes:
+            print(f'class names: {list(old["classes"])} -> {classes}')
+    meta['gallery'] = dict(
         folder=osp.abspath(args.folder),
         source=args.checkpoint,
         refs_per_class=args.refs_per_class,

@@ -24,6 +24,7 @@ from mmengine.runner.checkpoint import CheckpointLoader
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.apis import NearestNeighbourOOD, init_inferencer  # noqa: E402
 from defectzoo.apis.ood import META_KEY, split_fit_calib  # noqa: E402
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -61,6 +62,7 @@ def training_images(cfg) -> list:
     return [ds.get_data_info(i)['img_path'] for i in range(len(ds))]
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     from mmengine.config import Config

@@ -23,6 +23,7 @@ import torch
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.apis.zoo import sha256sum  # noqa: E402
 from defectzoo.utils.checkpoint import load_from_local  # noqa: E402
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 
 DROPPED = ('optimizer', 'param_schedulers', 'hook_msgs', 'message_hub')
 
@@ -67,6 +68,7 @@ def process_checkpoint(in_file: str, out_file: str, date: str = None) -> dict:
     return dict(file=final, size=osp.getsize(final), sha256=sha)
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     info = process_checkpoint(args.in_file, args.out_file, args.date)

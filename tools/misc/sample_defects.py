@@ -40,6 +40,7 @@ import torch
 from mmengine.config import DictAction
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 
 ATTRIBUTES = ('defect_type', 'brightness', 'texture')
 
@@ -153,15 +154,15 @@ def write_grid(path, masks, images, rows=8):
         (grid[0].numpy() * 255).round().astype(np.uint8)).save(path)
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
-    from mmengine.runner import load_checkpoint
     from mmengine.utils import ProgressBar
 
+    from defectzoo.apis import init_model
     from defectzoo.datasets.synthetic.mask_sampler import MaskSampler
-    from defectzoo.registry import MODELS
     cfg = Config.fromfile(args.config)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
@@ -170,9 +171,8 @@ def main(argv=None):
     types = list(guide_cfg['defect_types'])
     fixed = parse_fixed_guide(args.guide, guide_cfg)
 
-    model = MODELS.build(cfg.model)
-    load_checkpoint(model, args.checkpoint, map_location='cpu')
-    model.eval()
+    # refuses a checkpoint that is unsafe, unreadable or of another model
+    model = init_model(cfg, args.checkpoint)
 
     masks, guides = collect_real_masks(cfg, args.max_masks)
     sampler = MaskSampler(

@@ -25,6 +25,7 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 import defectzoo  # noqa: E402,F401  (safe checkpoint loading)
 from defectzoo.models.utils.selfsup_to_det import \
     convert_selfsup_to_det  # noqa: E402
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 
 
 def parse_args():
@@ -46,6 +47,7 @@ def parse_args():
     return parser.parse_args()
 
 
+@reporting_errors
 def main():
     args = parse_args()
     from mmengine.runner.checkpoint import CheckpointLoader

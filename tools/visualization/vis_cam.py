@@ -28,6 +28,7 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.apis import init_model, load_config  # noqa: E402
 from defectzoo.apis.base import ANNOTATION_TRANSFORMS  # noqa: E402
 from defectzoo.deploy.evaluate import find_pipeline  # noqa: E402
+from defectzoo.utils.launch import reporting_errors  # noqa: E402
 from defectzoo.visualization import DetectorCAM  # noqa
 from defectzoo.visualization import ClassifierCAM, cam_methods, to_rgb_float
 
@@ -91,6 +92,7 @@ def overlay(image, cam, box=None):
     return vis
 
 
+@reporting_errors
 def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args.config, args.cfg_options)

@@ -124,3 +124,22 @@ def test_built_from_config_in_a_pipeline():
     out = pipeline(
         dict(img=np.zeros((5, 7, 3), np.uint8), img_shape=(5, 7), gt_label=0))
     assert tuple(out['inputs'].shape) == (3, 7, 5)
+
+
+@pytest.mark.parametrize('k', [1, 2, 3])
+def test_boxes_and_masks_turn_with_the_image(k):
+    from mmdet.structures.bbox import HorizontalBoxes
+    from mmdet.structures.mask import BitmapMasks
+    img = np.zeros((40, 60, 3), np.uint8)
+    img[5:12, 30:50] = 255  # rows 5-11, columns 30-49
+    mask = (img[..., 0] > 0).astype(np.uint8)[None]
+    results = dict(
+        img=img,
+        gt_bboxes=HorizontalBoxes(np.array([[30., 5., 50., 12.]])),
+        gt_masks=BitmapMasks(mask, 40, 60))
+    out = RandomRot90(ks=(k, ))(results)
+    ys, xs = np.nonzero(out['img'][..., 0])
+    expected = [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]
+    assert out['gt_bboxes'].tensor[0].tolist() == expected
+    assert (out['gt_masks'].to_ndarray()[0] == (out['img'][..., 0] > 0)).all()
+    assert out['gt_masks'].height, out['gt_masks'].width == out['img'].shape[:2]
