@@ -186,7 +186,22 @@ say "installing mmengine, mmdet, mmpretrain, mmsegmentation and defectzoo"
 "${INSTALL[@]}" -r "$ROOT/requirements/mim.txt"
 "${INSTALL[@]}" --no-deps openmim==0.3.9
 
-# 4. Verify -------------------------------------------------------------------
+# 4. A headless browser for the HTML-report tests -----------------------------
+# The system's chromium (Debian / Ubuntu), installed when this user can (root
+# and apt-get), else a line saying how; DEFECTZOO_NO_BROWSER=1 skips it.
+if command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; then
+  say "browser for the report tests: $(command -v chromium || command -v chromium-browser)"
+elif [ "${DEFECTZOO_NO_BROWSER:-0}" = 1 ]; then
+  say "warning: no chromium (DEFECTZOO_NO_BROWSER=1): the report's browser tests will fail"
+elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  say "installing chromium (apt-get) for the report's browser tests"
+  { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } || \
+    die "apt-get install chromium failed; install it yourself, or set DEFECTZOO_NO_BROWSER=1"
+else
+  say "warning: the report's browser tests need chromium and this user cannot install it: run 'sudo apt-get install chromium' (or your system's package)"
+fi
+
+# 5. Verify -------------------------------------------------------------------
 mmcv_ops_ok || die "mmcv is installed WITHOUT its compiled ops (from mmcv.ops import nms, RoIAlign failed).
   mmcv builds without ops silently when torch is missing from its build environment.
   Re-run this script, or compile by hand: see 'Install' in README.md."
