@@ -13,7 +13,7 @@ _base_ = [
 # Your part (--data-root /data/my_part): unlabelled/ holds good radiographs
 # (8/16-bit PNG/TIFF, any tree); optional val/ + annotations/val.json a few
 # labelled real defects (COCO, class 'defect') to validate on. Without them:
-# --cfg-options val_cfg=None val_dataloader=None val_evaluator=None
+# tools/train.py --no-validate
 # The default generates synthetic castings (8-bit, 640 px): 200 good parts,
 # and the generator's own defects (another defect model) to validate on.
 data_root = 'data/xray_castings/'
