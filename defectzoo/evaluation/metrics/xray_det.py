@@ -147,7 +147,10 @@ class XRayDetMetric(BaseMetric):
             dataset=classes,
             logger='silent',
             eval_mode=self._voc.eval_mode,
-            use_legacy_coordinate=True)
+            use_legacy_coordinate=True,
+            # no worker pool: forking a process that runs torch / data
+            # loader threads can deadlock (seen: a training hung 12 min)
+            nproc=1)
         out = OrderedDict(AP50_voc=float(mean_ap))
         for name, res in zip(classes, per_class):
             out[f'AP50_voc_{name}'] = float(res['ap'])
