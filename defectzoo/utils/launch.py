@@ -519,7 +519,13 @@ def end_workers_on_signal() -> None:
     import multiprocessing
     import signal
 
+    main_pid = os.getpid()
+
     def stop(signum, frame):
+        if os.getpid() != main_pid:  # a forked worker (data loader, pool)
+            signal.signal(signum, signal.SIG_DFL)
+            os.kill(os.getpid(), signum)
+            return
         children = multiprocessing.active_children()
         for child in children:
             child.terminate()
