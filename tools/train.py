@@ -20,10 +20,9 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
 from defectzoo.utils.launch import add_tensorboard  # noqa: E402
 from defectzoo.utils.launch import (check_amp_available, check_cfg_options,
                                     check_work_dir_name, default_work_dir,
-                                    end_workers_on_signal,
-                                    ensure_safety_hooks, fail, lock_work_dir,
-                                    set_data_root, set_local_rank_env,
-                                    setup_cpu_distributed,
+                                    end_workers_on_signal, ensure_safety_hooks,
+                                    fail, lock_work_dir, set_data_root,
+                                    set_local_rank_env, setup_cpu_distributed,
                                     train_reporting_errors)
 
 

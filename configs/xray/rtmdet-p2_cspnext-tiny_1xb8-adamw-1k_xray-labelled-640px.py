@@ -6,10 +6,14 @@ train_pipeline = [
     dict(type='LoadXRayImage', percentiles=(0.5, 99.5), to_rgb=True),
     dict(type='mmdet.LoadAnnotations', with_bbox=True),
     dict(type='mmseg.CLAHE', clip_limit=4.0, tile_grid_size=(8, 8)),
-    dict(type='mmdet.RandomCrop', crop_size=(256, 256),
-         allow_negative_crop=True),
-    dict(type='mmdet.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmdet.RandomCrop',
+        crop_size=(256, 256),
+        allow_negative_crop=True),
+    dict(
+        type='mmdet.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='RandomRot90'),
     dict(type='mmdet.PackDetInputs'),
 ]

@@ -18,14 +18,22 @@ _base_ = [
 # and the generator's own defects (another defect model) to validate on.
 data_root = 'data/xray_castings/'
 synthetic = dict(
-    num_unlabelled=200, unlabelled_defects=(0, 0), num_train=200,
-    num_val=100, img_size=640, seed=0, bit_depth=8, single_class=True,
+    num_unlabelled=200,
+    unlabelled_defects=(0, 0),
+    num_train=200,
+    num_val=100,
+    img_size=640,
+    seed=0,
+    bit_depth=8,
+    single_class=True,
     max_defect_size=40,
     defect_weights=dict(pore=0.55, void=0.3, cavity=0.15, crack=0.0))
 part_mask_dir = None  # optional folder of part masks (PNG, non-zero = part)
 real_ann_file = ''  # optional COCO of known real defects (iscrowd=1: ignore)
 defects = dict(  # SuperimposeEllipsoidDefects: sizes in px of your images
-    num_defects=(3, 10), size_range=(4, 40), mu=(0.01, 0.04),
+    num_defects=(3, 10),
+    size_range=(4, 40),
+    mu=(0.01, 0.04),
     polarity='bright')
 crop_size = (256, 256)
 batch_size = 8
@@ -41,10 +49,13 @@ train_pipeline = [
     dict(type='mmdet.LoadAnnotations', with_bbox=True),
     dict(type='SuperimposeEllipsoidDefects', window=window, **defects),
     clahe,
-    dict(type='mmdet.RandomCrop', crop_size=crop_size,
-         allow_negative_crop=True),
-    dict(type='mmdet.RandomFlip', prob=0.5,
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmdet.RandomCrop', crop_size=crop_size,
+        allow_negative_crop=True),
+    dict(
+        type='mmdet.RandomFlip',
+        prob=0.5,
+        direction=['horizontal', 'vertical']),
     dict(type='RandomRot90'),
     dict(type='mmdet.PackDetInputs'),
 ]
@@ -53,9 +64,10 @@ test_pipeline = [
     clahe,
     dict(type='mmdet.Resize', scale_factor=1.0, keep_ratio=True),  # native
     dict(type='mmdet.LoadAnnotations', with_bbox=True),
-    dict(type='mmdet.PackDetInputs',
-         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
-                    'scale_factor')),
+    dict(
+        type='mmdet.PackDetInputs',
+        meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                   'scale_factor')),
 ]
 train_dataloader = dict(
     batch_size=batch_size,
@@ -92,10 +104,12 @@ val_evaluator = dict(
     score_thr=score_thr)
 test_evaluator = val_evaluator
 model = dict(
-    backbone=dict(init_cfg=ssl_checkpoint and dict(
-        type='Pretrained', checkpoint=ssl_checkpoint, prefix='backbone.')))
+    backbone=dict(
+        init_cfg=ssl_checkpoint and dict(
+            type='Pretrained', checkpoint=ssl_checkpoint, prefix='backbone.')))
 train_cfg = dict(
-    type='IterBasedTrainLoop', max_iters=max_iters,
+    type='IterBasedTrainLoop',
+    max_iters=max_iters,
     val_interval=max_iters // 4)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
@@ -106,16 +120,23 @@ optim_wrapper = dict(
         norm_decay_mult=0, bias_decay_mult=0, bypass_duplicate=True),
     clip_grad=dict(max_norm=10, norm_type=2))
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0,
-         end=100),
-    dict(type='CosineAnnealingLR', eta_min=lr * 0.05, by_epoch=False,
-         begin=max_iters // 2, end=max_iters, T_max=max_iters // 2),
+    dict(type='LinearLR', start_factor=1e-3, by_epoch=False, begin=0, end=100),
+    dict(
+        type='CosineAnnealingLR',
+        eta_min=lr * 0.05,
+        by_epoch=False,
+        begin=max_iters // 2,
+        end=max_iters,
+        T_max=max_iters // 2),
 ]
 default_hooks = dict(
     logger=dict(interval=20, log_metric_by_epoch=False),
-    checkpoint=dict(by_epoch=False, interval=max_iters // 4,
-                    max_keep_ckpts=1, save_best='det/AP50_voc',
-                    rule='greater'),
+    checkpoint=dict(
+        by_epoch=False,
+        interval=max_iters // 4,
+        max_keep_ckpts=1,
+        save_best='det/AP50_voc',
+        rule='greater'),
     visualization=dict(type='mmdet.DetVisualizationHook'))
 log_processor = dict(by_epoch=False)
 visualizer = dict(type='mmdet.DetLocalVisualizer')

@@ -12,8 +12,14 @@ _base_ = './simsiam_r50_8xb32-sgd-coslr-100e_xray-224px.py'
 # default: the synthetic castings of the detector config
 data_root = 'data/xray_castings/'
 synthetic = dict(
-    num_unlabelled=200, unlabelled_defects=(0, 0), num_train=200,
-    num_val=100, img_size=640, seed=0, bit_depth=8, single_class=True,
+    num_unlabelled=200,
+    unlabelled_defects=(0, 0),
+    num_train=200,
+    num_val=100,
+    img_size=640,
+    seed=0,
+    bit_depth=8,
+    single_class=True,
     max_defect_size=40,
     defect_weights=dict(pore=0.55, void=0.3, cavity=0.15, crack=0.0))
 img_size = 96
@@ -27,14 +33,26 @@ load = [
     dict(type='mmseg.CLAHE', clip_limit=4.0, tile_grid_size=(8, 8)),
 ]
 view = [
-    dict(type='mmpretrain.RandomResizedCrop', scale=img_size,
-         crop_ratio_range=crop_ratio_range, backend='pillow'),
-    dict(type='mmpretrain.RandomApply', prob=0.8, transforms=[
-        dict(type='mmpretrain.ColorJitter', brightness=0.4, contrast=0.4)]),
-    dict(type='mmpretrain.GaussianBlur', magnitude_range=(0.1, 2.0),
-         magnitude_std='inf', prob=0.5),
-    dict(type='mmpretrain.RandomFlip', prob=[0.25, 0.25],
-         direction=['horizontal', 'vertical']),
+    dict(
+        type='mmpretrain.RandomResizedCrop',
+        scale=img_size,
+        crop_ratio_range=crop_ratio_range,
+        backend='pillow'),
+    dict(
+        type='mmpretrain.RandomApply',
+        prob=0.8,
+        transforms=[
+            dict(type='mmpretrain.ColorJitter', brightness=0.4, contrast=0.4)
+        ]),
+    dict(
+        type='mmpretrain.GaussianBlur',
+        magnitude_range=(0.1, 2.0),
+        magnitude_std='inf',
+        prob=0.5),
+    dict(
+        type='mmpretrain.RandomFlip',
+        prob=[0.25, 0.25],
+        direction=['horizontal', 'vertical']),
 ]
 train_dataloader = dict(
     batch_size=batch_size,
@@ -73,13 +91,20 @@ model = dict(
         predictor=dict(in_channels=512, hid_channels=128, out_channels=512)))
 optim_wrapper = dict(optimizer=dict(lr=lr))
 param_scheduler = [
-    dict(type='CosineAnnealingLR', T_max=max_epochs, by_epoch=True,
-         begin=0, end=max_epochs)
+    dict(
+        type='CosineAnnealingLR',
+        T_max=max_epochs,
+        by_epoch=True,
+        begin=0,
+        end=max_epochs)
 ]
 train_cfg = dict(max_epochs=max_epochs)
 custom_hooks = [
-    dict(type='mmpretrain.SimSiamHook', priority='HIGH', fix_pred_lr=True,
-         lr=lr),
+    dict(
+        type='mmpretrain.SimSiamHook',
+        priority='HIGH',
+        fix_pred_lr=True,
+        lr=lr),
     dict(type='RandomStateHook'),
     dict(type='CheckFiniteHook'),
     dict(type='CheckpointFitHook'),

@@ -24,8 +24,8 @@ __all__ = [
     'MagneticTileBinaryClsDataset', 'MagneticTileClsDataset',
     'MagneticTileDefectPairDataset', 'MagneticTileDetDataset',
     'MagneticTileSegDataset', 'MixedWM38Dataset', 'NEUClsDataset',
-    'NEUDetDataset', 'SeverstalClsDataset', 'SeverstalSegDataset', 'SuperimposedXRayDataset',
-    'SyntheticSurfaceDefectDataset', 'SyntheticXRayDetDataset',
-    'VOCDetDataset', 'ValidatedDatasetMixin', 'XRayDefectClsDataset',
-    'XRayImageFolder'
+    'NEUDetDataset', 'SeverstalClsDataset', 'SeverstalSegDataset',
+    'SuperimposedXRayDataset', 'SyntheticSurfaceDefectDataset',
+    'SyntheticXRayDetDataset', 'VOCDetDataset', 'ValidatedDatasetMixin',
+    'XRayDefectClsDataset', 'XRayImageFolder'
 ]

@@ -49,8 +49,10 @@ class SuperimposedXRayDataset(XRayImageFolder):
         if self.data_root and not osp.isabs(path):
             path = osp.join(self.data_root, path)
         coco = read_coco_json(path)
-        names = {im['id']: osp.basename(im['file_name'])
-                 for im in coco['images']}
+        names = {
+            im['id']: osp.basename(im['file_name'])
+            for im in coco['images']
+        }
         out = defaultdict(list)
         for ann in coco.get('annotations', []):
             if ann['image_id'] not in names:

@@ -532,8 +532,11 @@ def end_workers_on_signal() -> None:
         for child in children:
             child.join(timeout=5)
         name = signal.Signals(signum).name
-        print(f'Training stopped by {name}; {len(children)} worker '
-              'process(es) ended.', file=sys.stderr, flush=True)
+        print(
+            f'Training stopped by {name}; {len(children)} worker '
+            'process(es) ended.',
+            file=sys.stderr,
+            flush=True)
         raise SystemExit(128 + signum)
 
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -57,17 +57,17 @@ def save_superimposed_grid(out_dir: str,
                     src = cv2.cvtColor(src, cv2.COLOR_BGR2GRAY)
                 before = _display(src, lo, hi)
         boxes = [(a['bbox'][0], a['bbox'][1], a['bbox'][0] + a['bbox'][2],
-                  a['bbox'][1] + a['bbox'][3])
-                 for a in coco['annotations']
+                  a['bbox'][1] + a['bbox'][3]) for a in coco['annotations']
                  if a['image_id'] == info['id'] and not a['iscrowd']]
         full = after.copy()
         for x1, y1, x2, y2 in boxes:
             cv2.rectangle(full, (int(x1) - 3, int(y1) - 3),
-                          (int(np.ceil(x2)) + 2, int(np.ceil(y2)) + 2), RED,
-                          2)
+                          (int(np.ceil(x2)) + 2, int(np.ceil(y2)) + 2), RED, 2)
         scale = cell / max(full.shape[:2])
-        cells = [cv2.resize(full, None, fx=scale, fy=scale,
-                            interpolation=cv2.INTER_AREA)]
+        cells = [
+            cv2.resize(
+                full, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        ]
         for box in boxes[:zooms]:
             if before is not None:
                 cells.append(_zoom(before, box, cell))

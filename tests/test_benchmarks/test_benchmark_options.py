@@ -77,7 +77,9 @@ def test_xray_superimposed_names_existing_configs_and_its_table():
         })
 
     results = dict(
-        ssl=run(0.72, 600), random=run(0.6, 600), upper=run(0.8, 600),
+        ssl=run(0.72, 600),
+        random=run(0.6, 600),
+        upper=run(0.8, 600),
         ssl_train=dict(cpu_s=300))
 
     class Curve:

@@ -17,13 +17,19 @@ DET = osp.join(
 DET_SSL = osp.join(
     XRAY, 'rtmdet-p2_cspnext-tiny-simsiam-xray_1xb8-adamw-1k_xray-'
     'superimposed-640px.py')
-UPPER = osp.join(XRAY,
-                 'rtmdet-p2_cspnext-tiny_1xb8-adamw-1k_xray-labelled-640px.py')
+UPPER = osp.join(
+    XRAY, 'rtmdet-p2_cspnext-tiny_1xb8-adamw-1k_xray-labelled-640px.py')
 SSL = osp.join(XRAY,
                'simsiam_cspnext-tiny_1xb32-sgd-coslr-40e_xray-good-96px.py')
 TINY = dict(
-    num_unlabelled=4, unlabelled_defects=(0, 0), num_train=2, num_val=2,
-    img_size=128, seed=0, bit_depth=8, single_class=True,
+    num_unlabelled=4,
+    unlabelled_defects=(0, 0),
+    num_train=2,
+    num_val=2,
+    img_size=128,
+    seed=0,
+    bit_depth=8,
+    single_class=True,
     max_defect_size=24)
 
 

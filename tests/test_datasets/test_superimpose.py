@@ -52,15 +52,22 @@ def test_grey_value_change_follows_the_attenuation_law():
     # pixel: I' = o + (I - o) exp(mu L)
     img = _flat(1000)
     out, defects = superimpose_ellipsoids(
-        img, np.random.default_rng(0), num_defects=(1, 1),
-        size_range=(12, 12), aspect_range=(1, 1), depth_range=(1, 1),
-        mu=(0.02, 0.02), psf_sigma=(0, 0), offset=100.0,
-        part_mask=np.ones(img.shape, bool), supersample=1)
+        img,
+        np.random.default_rng(0),
+        num_defects=(1, 1),
+        size_range=(12, 12),
+        aspect_range=(1, 1),
+        depth_range=(1, 1),
+        mu=(0.02, 0.02),
+        psf_sigma=(0, 0),
+        offset=100.0,
+        part_mask=np.ones(img.shape, bool),
+        supersample=1)
     (d, ) = defects
     cx, cy = d['centre']
     ys, xs = np.nonzero(d['mask'])
-    L = 2 * np.sqrt(np.clip(36 - (xs + 0.5 - cx)**2 - (ys + 0.5 - cy)**2, 0,
-                            None))
+    L = 2 * np.sqrt(
+        np.clip(36 - (xs + 0.5 - cx)**2 - (ys + 0.5 - cy)**2, 0, None))
     expected = 100 + 900 * np.exp(0.02 * L)
     np.testing.assert_allclose(out[ys, xs], np.rint(expected), atol=0.5)
     assert out[ys, xs].max() == pytest.approx(100 + 900 * np.exp(0.24), 3)
@@ -71,7 +78,9 @@ def test_grey_value_change_follows_the_attenuation_law():
 def test_box_is_the_projected_extent_and_mask_is_where_L_is_positive():
     img = _flat(3000, 128)
     out, defects = superimpose_ellipsoids(
-        img, np.random.default_rng(3), num_defects=(5, 5),
+        img,
+        np.random.default_rng(3),
+        num_defects=(5, 5),
         part_mask=np.ones(img.shape, bool))
     assert len(defects) == 5
     for d in defects:
@@ -94,8 +103,12 @@ def test_defects_stay_inside_the_part_and_out_of_ignore_regions():
     forbidden[60:100, 60:100] = True
     for seed in range(5):
         out, defects = superimpose_ellipsoids(
-            img, np.random.default_rng(seed), num_defects=(8, 8),
-            size_range=(4, 20), part_mask=part, forbidden=forbidden,
+            img,
+            np.random.default_rng(seed),
+            num_defects=(8, 8),
+            size_range=(4, 20),
+            part_mask=part,
+            forbidden=forbidden,
             margin=2)
         assert defects
         union = np.zeros_like(part)
@@ -111,8 +124,11 @@ def test_defects_stay_inside_the_part_and_out_of_ignore_regions():
 def test_bit_depth_is_kept(dtype):
     img = _flat(120 if dtype == np.uint8 else 20000, 64, dtype)
     out, defects = superimpose_ellipsoids(
-        img, np.random.default_rng(0), num_defects=(2, 2),
-        part_mask=np.ones(img.shape, bool), size_range=(6, 10))
+        img,
+        np.random.default_rng(0),
+        num_defects=(2, 2),
+        part_mask=np.ones(img.shape, bool),
+        size_range=(6, 10))
     assert out.dtype == dtype and defects
     assert out.max() > img.max()
 
@@ -120,19 +136,23 @@ def test_bit_depth_is_kept(dtype):
 def test_dark_polarity_makes_voids_darker():
     img = _flat(40000, 64)
     out, defects = superimpose_ellipsoids(
-        img, np.random.default_rng(0), num_defects=(1, 1), polarity='dark',
-        part_mask=np.ones(img.shape, bool), size_range=(10, 10))
+        img,
+        np.random.default_rng(0),
+        num_defects=(1, 1),
+        polarity='dark',
+        part_mask=np.ones(img.shape, bool),
+        size_range=(10, 10))
     assert out[defects[0]['mask']].max() < 40000
 
 
 def test_same_rng_same_defects():
     img = _flat(5000, 96)
-    a = superimpose_ellipsoids(img, np.random.default_rng(7),
-                               part_mask=np.ones(img.shape, bool))
-    b = superimpose_ellipsoids(img, np.random.default_rng(7),
-                               part_mask=np.ones(img.shape, bool))
+    a = superimpose_ellipsoids(
+        img, np.random.default_rng(7), part_mask=np.ones(img.shape, bool))
+    b = superimpose_ellipsoids(
+        img, np.random.default_rng(7), part_mask=np.ones(img.shape, bool))
     assert (a[0] == b[0]).all() and [d['bbox'] for d in a[1]
-                                      ] == [d['bbox'] for d in b[1]]
+                                     ] == [d['bbox'] for d in b[1]]
 
 
 def test_part_mask_separates_the_part_from_the_air():
@@ -159,8 +179,8 @@ def _write_radiographs(folder, n=2, size=96):
     yy, xx = np.mgrid[:size, :size]
     for i in range(n):
         img = np.full((size, size), 50000, np.uint16)
-        img[(xx - size / 2)**2 + (yy - size / 2)**2 < (size * 0.4)**2] = (
-            12000 + 1000 * i)
+        img[(xx - size / 2)**2 +
+            (yy - size / 2)**2 < (size * 0.4)**2] = (12000 + 1000 * i)
         cv2.imwrite(osp.join(folder, f'good_{i}.png'), img)
 
 
@@ -169,8 +189,13 @@ def _coco_ignore(path, name, box):
         dict(
             images=[dict(id=1, file_name=name, width=96, height=96)],
             annotations=[
-                dict(id=1, image_id=1, category_id=1, bbox=box, area=1,
-                     iscrowd=1)
+                dict(
+                    id=1,
+                    image_id=1,
+                    category_id=1,
+                    bbox=box,
+                    area=1,
+                    iscrowd=1)
             ],
             categories=[dict(id=1, name='defect')]), open(path, 'w'))
 
@@ -178,8 +203,7 @@ def _coco_ignore(path, name, box):
 def test_dataset_and_transform_superimpose_on_the_fly(tmp_path):
     good = str(tmp_path / 'good')
     _write_radiographs(good)
-    _coco_ignore(str(tmp_path / 'known.json'), 'good_0.png',
-                 [40, 40, 16, 16])
+    _coco_ignore(str(tmp_path / 'known.json'), 'good_0.png', [40, 40, 16, 16])
     with DefaultScope.overwrite_default_scope('defectzoo'):
         _check_dataset(tmp_path, good)
 
@@ -189,17 +213,18 @@ def _check_dataset(tmp_path, good):
         data_root=good,
         real_ann_file=str(tmp_path / 'known.json'),
         pipeline=[
-            dict(type='LoadXRayImage', keep_raw=True,
-                 percentiles=(0.5, 99.5)),
+            dict(type='LoadXRayImage', keep_raw=True, percentiles=(0.5, 99.5)),
             dict(type='mmdet.LoadAnnotations', with_bbox=True),
-            dict(type='SuperimposeEllipsoidDefects', num_defects=(3, 3),
-                 size_range=(4, 12), with_mask=True),
+            dict(
+                type='SuperimposeEllipsoidDefects',
+                num_defects=(3, 3),
+                size_range=(4, 12),
+                with_mask=True),
         ])
     assert ds.metainfo['classes'] == ('defect', )
     assert len(ds) == 2
     first = ds[0]
-    assert first['img'].dtype == np.uint8 and first['img'].shape == (96, 96,
-                                                                       3)
+    assert first['img'].dtype == np.uint8 and first['img'].shape == (96, 96, 3)
     assert first['img_raw'].dtype == np.uint16
     boxes = first['gt_bboxes'].tensor.numpy()
     flags = first['gt_ignore_flags']
@@ -232,8 +257,9 @@ def test_part_mask_file_of_the_wrong_size_is_named(tmp_path):
     _write_radiographs(str(tmp_path), n=1)
     cv2.imwrite(str(tmp_path / 'm.png'), np.ones((10, 10), np.uint8))
     results = LoadXRayImage(keep_raw=True)(
-        dict(img_path=str(tmp_path / 'good_0.png'),
-             part_mask_path=str(tmp_path / 'm.png')))
+        dict(
+            img_path=str(tmp_path / 'good_0.png'),
+            part_mask_path=str(tmp_path / 'm.png')))
     with pytest.raises(InvalidDataError, match='m.png.*10x10'):
         SuperimposeEllipsoidDefects()(results)
 
@@ -243,8 +269,11 @@ def test_ignore_region_priors_get_no_target():
         dict(type='mmdet.DynamicSoftLabelAssigner', topk=3))
     xs, ys = np.meshgrid(np.arange(2, 64, 4), np.arange(2, 64, 4))
     priors = torch.tensor(
-        np.stack([xs.ravel(), ys.ravel(),
-                  np.full(xs.size, 4), np.full(xs.size, 4)], 1),
+        np.stack(
+            [xs.ravel(),
+             ys.ravel(),
+             np.full(xs.size, 4),
+             np.full(xs.size, 4)], 1),
         dtype=torch.float32)
     pred = InstanceData(
         priors=priors,
@@ -276,13 +305,14 @@ def test_superimpose_tool_writes_a_reproducible_coco_set(tmp_path, capsys):
     from tools.dataset_converters.superimpose_defects import main
     good = str(tmp_path / 'good')
     _write_radiographs(good)
-    _coco_ignore(str(tmp_path / 'known.json'), 'good_1.png',
-                 [30, 30, 20, 20])
+    _coco_ignore(str(tmp_path / 'known.json'), 'good_1.png', [30, 30, 20, 20])
     for out in ('a', 'b'):
         main([
-            good, str(tmp_path / out), '--copies', '2', '--seed', '5',
-            '--ignore-ann', str(tmp_path / 'known.json'), '--size-range',
-            '4', '12', '--grid', '2'
+            good,
+            str(tmp_path / out), '--copies', '2', '--seed', '5',
+            '--ignore-ann',
+            str(tmp_path / 'known.json'), '--size-range', '4', '12', '--grid',
+            '2'
         ])
     assert _sha(str(tmp_path / 'a')) == _sha(str(tmp_path / 'b'))
     coco = json.load(open(tmp_path / 'a' / 'annotations.json'))
@@ -302,8 +332,11 @@ def test_superimpose_tool_writes_a_reproducible_coco_set(tmp_path, capsys):
             m = mask_utils.decode(ann['segmentation'])
             ys, xs = np.nonzero(m)
             x, y, w, h = ann['bbox']
-            assert [x, y, x + w, y + h] == [
-                xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]
+            assert [x, y, x + w,
+                    y + h] == [xs.min(),
+                               ys.min(),
+                               xs.max() + 1,
+                               ys.max() + 1]
     assert (tmp_path / 'a' / 'sample_grid.png').is_file()
     with pytest.raises(SystemExit, match='not an empty folder'):
         main([good, str(tmp_path / 'a')])

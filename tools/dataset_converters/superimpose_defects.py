@@ -22,13 +22,11 @@ import os.path as osp
 import sys
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.datasets.synthetic.superimposed_writer import (  # noqa: E402
-    write_superimposed_set)
+from defectzoo.datasets.synthetic.superimposed_writer import \
+    write_superimposed_set  # noqa: E402
 from defectzoo.utils.data.validation import InvalidDataError  # noqa: E402
 from defectzoo.visualization.superimposed_grid import \
     save_superimposed_grid  # noqa: E402
-
-
 
 
 def parse_args(argv=None):
@@ -37,35 +35,67 @@ def parse_args(argv=None):
         'radiographs (COCO out)')
     p.add_argument('in_dir', help='folder of 8/16-bit PNG/TIFF radiographs')
     p.add_argument('out_dir', help='new or empty output folder')
-    p.add_argument('--num-defects', type=int, nargs=2, default=(1, 6),
-                   metavar=('MIN', 'MAX'), help='defects per image')
-    p.add_argument('--size-range', type=float, nargs=2, default=(4, 40),
-                   metavar=('MIN', 'MAX'),
-                   help='projected diameter in px (log-uniform)')
-    p.add_argument('--depth-range', type=float, nargs=2, default=(0.5, 2.0),
-                   metavar=('MIN', 'MAX'),
-                   help='depth axis / in-plane axis')
-    p.add_argument('--mu', type=float, nargs=2, default=(0.01, 0.04),
-                   metavar=('MIN', 'MAX'),
-                   help='attenuation per px of path (contrast)')
-    p.add_argument('--psf-sigma', type=float, nargs=2, default=(0.5, 1.0),
-                   metavar=('MIN', 'MAX'), help='detector blur (px)')
-    p.add_argument('--offset', type=float, default=0.0,
-                   help='grey value of no transmission (dark offset)')
-    p.add_argument('--polarity', choices=('bright', 'dark'),
-                   default='bright',
-                   help='bright: voids brighter (default); dark: inverted')
-    p.add_argument('--copies', type=int, default=1,
-                   help='defect sets per image')
+    p.add_argument(
+        '--num-defects',
+        type=int,
+        nargs=2,
+        default=(1, 6),
+        metavar=('MIN', 'MAX'),
+        help='defects per image')
+    p.add_argument(
+        '--size-range',
+        type=float,
+        nargs=2,
+        default=(4, 40),
+        metavar=('MIN', 'MAX'),
+        help='projected diameter in px (log-uniform)')
+    p.add_argument(
+        '--depth-range',
+        type=float,
+        nargs=2,
+        default=(0.5, 2.0),
+        metavar=('MIN', 'MAX'),
+        help='depth axis / in-plane axis')
+    p.add_argument(
+        '--mu',
+        type=float,
+        nargs=2,
+        default=(0.01, 0.04),
+        metavar=('MIN', 'MAX'),
+        help='attenuation per px of path (contrast)')
+    p.add_argument(
+        '--psf-sigma',
+        type=float,
+        nargs=2,
+        default=(0.5, 1.0),
+        metavar=('MIN', 'MAX'),
+        help='detector blur (px)')
+    p.add_argument(
+        '--offset',
+        type=float,
+        default=0.0,
+        help='grey value of no transmission (dark offset)')
+    p.add_argument(
+        '--polarity',
+        choices=('bright', 'dark'),
+        default='bright',
+        help='bright: voids brighter (default); dark: inverted')
+    p.add_argument(
+        '--copies', type=int, default=1, help='defect sets per image')
     p.add_argument('--seed', type=int, default=0)
-    p.add_argument('--part-mask-dir',
-                   help='part masks (<stem>.png, non-zero = part); '
-                   'default: found automatically')
-    p.add_argument('--ignore-ann',
-                   help='COCO file of known real defects (iscrowd=1: '
-                   'ignore regions); kept free of new defects')
-    p.add_argument('--grid', type=int, default=8,
-                   help='images in OUT/sample_grid.png (0: none)')
+    p.add_argument(
+        '--part-mask-dir',
+        help='part masks (<stem>.png, non-zero = part); '
+        'default: found automatically')
+    p.add_argument(
+        '--ignore-ann',
+        help='COCO file of known real defects (iscrowd=1: '
+        'ignore regions); kept free of new defects')
+    p.add_argument(
+        '--grid',
+        type=int,
+        default=8,
+        help='images in OUT/sample_grid.png (0: none)')
     args = p.parse_args(argv)
     for name in ('num_defects', 'size_range', 'mu', 'depth_range'):
         lo, hi = getattr(args, name)
@@ -81,12 +111,18 @@ def main(argv=None):
     args = parse_args(argv)
     try:
         coco = write_superimposed_set(
-            args.in_dir, args.out_dir, seed=args.seed, copies=args.copies,
-            part_mask_dir=args.part_mask_dir, ann_file=args.ignore_ann,
+            args.in_dir,
+            args.out_dir,
+            seed=args.seed,
+            copies=args.copies,
+            part_mask_dir=args.part_mask_dir,
+            ann_file=args.ignore_ann,
             num_defects=tuple(args.num_defects),
             size_range=tuple(args.size_range),
-            depth_range=tuple(args.depth_range), mu=tuple(args.mu),
-            psf_sigma=tuple(args.psf_sigma), offset=args.offset,
+            depth_range=tuple(args.depth_range),
+            mu=tuple(args.mu),
+            psf_sigma=tuple(args.psf_sigma),
+            offset=args.offset,
             polarity=args.polarity)
     except (InvalidDataError, FileExistsError) as err:
         sys.exit(f'{type(err).__name__}: {err}')

@@ -132,8 +132,10 @@ def main(argv=None):
     if args.classes:  # new class names: what inference will report
         old = meta.get('dataset_meta') or {}
         meta['dataset_meta'] = dict(
-            {k: v
-             for k, v in old.items() if k != 'palette'},
+            {
+                k: v
+                for k, v in old.items() if k != 'palette'
+            },
             classes=tuple(classes))
         if old.get('classes') and list(old['classes']) != classes:
             print(f'class names: {list(old["classes"])} -> {classes}')

@@ -42,13 +42,12 @@ def rotation_matrix(angles: Sequence[float]) -> np.ndarray:
                    [0, np.sin(al), np.cos(al)]])
     ry = np.array([[np.cos(be), 0, np.sin(be)], [0, 1, 0],
                    [-np.sin(be), 0, np.cos(be)]])
-    rz = np.array([[np.cos(ga), -np.sin(ga), 0],
-                   [np.sin(ga), np.cos(ga), 0], [0, 0, 1]])
+    rz = np.array([[np.cos(ga), -np.sin(ga), 0], [np.sin(ga),
+                                                  np.cos(ga), 0], [0, 0, 1]])
     return rz @ ry @ rx
 
 
-def ellipsoid_path_length(u: np.ndarray, v: np.ndarray,
-                          axes: Sequence[float],
+def ellipsoid_path_length(u: np.ndarray, v: np.ndarray, axes: Sequence[float],
                           rotation: np.ndarray) -> np.ndarray:
     """Path length ``L`` of the beam (along ``z``) through an ellipsoid
     centred at ``u = v = 0`` (see the module docstring); 0 outside."""
@@ -91,8 +90,7 @@ def estimate_noise_sigma(img: np.ndarray) -> float:
     f = img.astype(np.float32)
     med = cv2.medianBlur(f, 3)
     d = (f - med).ravel()
-    return float(1.4826 * np.median(np.abs(d - np.median(d))) *
-                 np.sqrt(9 / 8))
+    return float(1.4826 * np.median(np.abs(d - np.median(d))) * np.sqrt(9 / 8))
 
 
 def find_part_mask(img: np.ndarray,
@@ -124,10 +122,12 @@ def find_part_mask(img: np.ndarray,
     return part
 
 
-def sample_ellipsoid(rng: np.random.Generator,
-                     size_range: Sequence[float] = DEFAULT_SIZE_RANGE,
-                     aspect_range: Sequence[float] = (0.5, 1.0),
-                     depth_range: Sequence[float] = (0.5, 2.0)) -> dict:
+def sample_ellipsoid(
+    rng: np.random.Generator,
+    size_range: Sequence[float] = DEFAULT_SIZE_RANGE,
+    aspect_range: Sequence[float] = (0.5, 1.0),
+    depth_range: Sequence[float] = (0.5, 2.0)
+) -> dict:
     """A random ellipsoid: largest in-plane diameter log-uniform in
     ``size_range`` (px), second axis ``aspect`` times the first, depth
     axis ``c = depth * a``, random 3-D orientation (in-plane angle uniform,
@@ -149,8 +149,8 @@ def _fits(footprint: np.ndarray, x0: int, y0: int, allowed: np.ndarray,
     if margin:
         k = np.ones((2 * margin + 1, 2 * margin + 1), np.uint8)
         ys, xs = np.nonzero(
-            cv2.dilate(
-                np.pad(footprint.astype(np.uint8), margin), k).astype(bool))
+            cv2.dilate(np.pad(footprint.astype(np.uint8), margin),
+                       k).astype(bool))
         ys, xs = ys - margin, xs - margin
     ys, xs = ys + y0, xs + x0
     if ys.min() < 0 or xs.min() < 0 or ys.max() >= h or xs.max() >= w:

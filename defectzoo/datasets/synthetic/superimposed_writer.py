@@ -41,9 +41,8 @@ def list_radiographs(in_dir: str) -> List[str]:
     if not osp.isdir(in_dir):
         raise InvalidDataError(in_dir, 'input folder does not exist')
     files = sorted(
-        osp.relpath(osp.join(d, f), in_dir)
-        for d, _, fs in os.walk(in_dir) for f in fs
-        if f.lower().endswith(IMAGE_EXTENSIONS))
+        osp.relpath(osp.join(d, f), in_dir) for d, _, fs in os.walk(in_dir)
+        for f in fs if f.lower().endswith(IMAGE_EXTENSIONS))
     if not files:
         raise InvalidDataError(
             in_dir, f'no radiographs found (searched recursively for '
@@ -92,7 +91,8 @@ def write_superimposed_set(in_dir: str,
         if part_mask_dir and osp.isfile(
                 osp.join(part_mask_dir, stem + '.png')):
             part = read_image_checked(
-                osp.join(part_mask_dir, stem + '.png'), 'grayscale',
+                osp.join(part_mask_dir, stem + '.png'),
+                'grayscale',
                 what='part mask') > 0
         else:
             part = find_part_mask(raw, polarity)
@@ -113,30 +113,43 @@ def write_superimposed_set(in_dir: str,
             cv2.imwrite(osp.join(out_dir, 'images', name), img)
             image_id = len(images) + 1
             images.append(
-                dict(id=image_id, file_name=name, width=w, height=h,
-                     source=rel))
+                dict(
+                    id=image_id, file_name=name, width=w, height=h,
+                    source=rel))
             for (x, y, bw, bh), crowd in regions:
                 anns.append(
-                    dict(id=len(anns) + 1, image_id=image_id, category_id=1,
-                         bbox=[x, y, bw, bh], area=bw * bh, iscrowd=crowd))
+                    dict(
+                        id=len(anns) + 1,
+                        image_id=image_id,
+                        category_id=1,
+                        bbox=[x, y, bw, bh],
+                        area=bw * bh,
+                        iscrowd=crowd))
             for d in defects:
                 x1, y1, x2, y2 = d['bbox']
                 anns.append(
-                    dict(id=len(anns) + 1, image_id=image_id, category_id=1,
-                         bbox=[x1, y1, x2 - x1, y2 - y1],
-                         area=int(d['mask'].sum()), iscrowd=0,
-                         segmentation=_rle(d['mask']),
-                         ellipsoid=dict(
-                             axes=[round(a, 3) for a in d['axes']],
-                             angles=[round(a, 4) for a in d['angles']],
-                             mu=round(d['mu'], 5))))
+                    dict(
+                        id=len(anns) + 1,
+                        image_id=image_id,
+                        category_id=1,
+                        bbox=[x1, y1, x2 - x1, y2 - y1],
+                        area=int(d['mask'].sum()),
+                        iscrowd=0,
+                        segmentation=_rle(d['mask']),
+                        ellipsoid=dict(
+                            axes=[round(a, 3) for a in d['axes']],
+                            angles=[round(a, 4) for a in d['angles']],
+                            mu=round(d['mu'], 5))))
             if bar is not None:
                 bar.update()
     coco = dict(
-        info=dict(description='defectzoo superimposed ellipsoidal defects',
-                  source_folder=osp.basename(osp.normpath(in_dir)),
-                  seed=int(seed)),
-        licenses=[], images=images, annotations=anns,
+        info=dict(
+            description='defectzoo superimposed ellipsoidal defects',
+            source_folder=osp.basename(osp.normpath(in_dir)),
+            seed=int(seed)),
+        licenses=[],
+        images=images,
+        annotations=anns,
         categories=[dict(id=1, name='defect', supercategory='defect')])
     with open(osp.join(out_dir, 'annotations.json'), 'w') as f:
         json.dump(coco, f)

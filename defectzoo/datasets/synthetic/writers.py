@@ -263,10 +263,13 @@ def generate_synthetic_xray(out_dir: str,
                 bit_depth=int(bit_depth),
                 single_class=bool(single_class),
                 max_defect_size=max_defect_size,
-                unlabelled_defects=None if unlabelled_defects is None else
-                [int(n) for n in unlabelled_defects]).items()
-            if v != dict(bit_depth=16, single_class=False,
-                         max_defect_size=None, unlabelled_defects=None)[k]
+                unlabelled_defects=None if unlabelled_defects is
+                None else [int(n) for n in unlabelled_defects]).items()
+            if v != dict(
+                bit_depth=16,
+                single_class=False,
+                max_defect_size=None,
+                unlabelled_defects=None)[k]
         })
     if bit_depth not in (8, 16):
         raise ValueError(f'bit_depth must be 8 or 16, got {bit_depth}')

@@ -185,15 +185,14 @@ def _make_defect(rng, s: int, kind: str) -> np.ndarray:
     return _crack(rng, s)
 
 
-def generate_xray_sample(
-        seed: int,
-        index: int,
-        img_size: int = 512,
-        num_defects: Sequence[int] = (1, 5),
-        split: str = 'train',
-        critical_size: float = 0.025,
-        defect_weights: Optional[Dict[str, float]] = None,
-        max_defect_size: Optional[int] = None) -> dict:
+def generate_xray_sample(seed: int,
+                         index: int,
+                         img_size: int = 512,
+                         num_defects: Sequence[int] = (1, 5),
+                         split: str = 'train',
+                         critical_size: float = 0.025,
+                         defect_weights: Optional[Dict[str, float]] = None,
+                         max_defect_size: Optional[int] = None) -> dict:
     """Generate one radiograph, a pure function of ``(seed, split, index)``.
 
     Args:

@@ -11,6 +11,5 @@ __all__ = [
     'DefectGuideVector', 'LoadDefectMask', 'LoadImageChecked',
     'LoadInferenceImage', 'LoadXRayImage', 'MaskToInstances',
     'PackDefectPairInputs', 'PackMultiTaskInputs', 'RandomRot90',
-    'SuperimposeEllipsoidDefects',
-    'mask_to_instances'
+    'SuperimposeEllipsoidDefects', 'mask_to_instances'
 ]

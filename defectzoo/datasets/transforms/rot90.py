@@ -77,9 +77,8 @@ class RandomRot90(BaseTransform):
             results['gt_bboxes'] = rot90_boxes(results['gt_bboxes'], k, h, w)
         if results.get('gt_masks') is not None:
             masks = results['gt_masks']
-            results['gt_masks'] = type(masks)(
-                np.ascontiguousarray(
-                    np.rot90(masks.to_ndarray(), k, axes=(1, 2))), h, w)
+            results['gt_masks'] = type(masks)(np.ascontiguousarray(
+                np.rot90(masks.to_ndarray(), k, axes=(1, 2))), h, w)
         return results
 
     def __repr__(self) -> str:

@@ -82,7 +82,10 @@ class SuperimposeEllipsoidDefects(BaseTransform):
             polarity=polarity,
             margin=margin)
         self.label = label
-        window = {**dict(percentiles=(0.5, 99.5), to_rgb=True), **(window or {})}
+        window = {
+            **dict(percentiles=(0.5, 99.5), to_rgb=True),
+            **(window or {})
+        }
         self.loader = LoadXRayImage(keep_raw=True, **window)
         self.with_mask = with_mask
         self.seed = seed
@@ -125,12 +128,16 @@ class SuperimposeEllipsoidDefects(BaseTransform):
         forbidden = np.zeros((h, w), bool)
         boxes = results.get('gt_bboxes')
         if boxes is not None:
-            for x1, y1, x2, y2 in np.asarray(boxes.tensor if hasattr(
-                    boxes, 'tensor') else boxes).reshape(-1, 4):
+            for x1, y1, x2, y2 in np.asarray(
+                    boxes.tensor if hasattr(boxes, 'tensor') else boxes
+            ).reshape(-1, 4):
                 forbidden[max(int(np.floor(y1)), 0):int(np.ceil(y2)),
                           max(int(np.floor(x1)), 0):int(np.ceil(x2))] = True
         img, defects = superimpose_ellipsoids(
-            raw, self._rng(results), part_mask=part, forbidden=forbidden,
+            raw,
+            self._rng(results),
+            part_mask=part,
+            forbidden=forbidden,
             **self.kwargs)
         self.loader.from_array(img, results.get('img_path', ''), results)
         self._add_instances(results, defects, h, w)
@@ -143,8 +150,9 @@ class SuperimposeEllipsoidDefects(BaseTransform):
     def _add_instances(self, results: dict, defects: list, h: int, w: int):
         new = np.array([d['bbox'] for d in defects], np.float32).reshape(-1, 4)
         old = results.get('gt_bboxes')
-        old = (old.tensor.numpy() if old is not None else np.zeros(
-            (0, 4), np.float32))
+        old = (
+            old.tensor.numpy() if old is not None else np.zeros(
+                (0, 4), np.float32))
         results['gt_bboxes'] = HorizontalBoxes(np.concatenate([old, new]))
         labels = results.get('gt_bboxes_labels', np.zeros(0, np.int64))
         results['gt_bboxes_labels'] = np.concatenate(

@@ -2,7 +2,6 @@
 the loss (COCO ``iscrowd=1``: real defects known but not labelled)."""
 from typing import Optional
 
-import torch
 from mmdet.models.task_modules.assigners import AssignResult, BaseAssigner
 from mmengine.structures import InstanceData
 

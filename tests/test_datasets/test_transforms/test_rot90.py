@@ -142,4 +142,5 @@ def test_boxes_and_masks_turn_with_the_image(k):
     expected = [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]
     assert out['gt_bboxes'].tensor[0].tolist() == expected
     assert (out['gt_masks'].to_ndarray()[0] == (out['img'][..., 0] > 0)).all()
-    assert out['gt_masks'].height, out['gt_masks'].width == out['img'].shape[:2]
+    assert out['gt_masks'].height, out['gt_masks'].width == out[
+        'img'].shape[:2]
