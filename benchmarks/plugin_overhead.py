@@ -15,7 +15,7 @@ too. The ratio is the median over rounds of the per-round ratio
 defectzoo / stock (target <= 1.03).
 
 Writes ``benchmarks/results/plugin_overhead.json`` (table ``overhead``,
-rendered into README.md by ``benchmarks/render_tables.py``)::
+rendered into CONTRIBUTING.md by ``benchmarks/render_tables.py``)::
 
     python benchmarks/plugin_overhead.py
 """

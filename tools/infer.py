@@ -3,7 +3,8 @@
 Examples::
 
     python tools/infer.py CONFIG CHECKPOINT images/ --out-dir out/
-    python tools/infer.py ce_r18-w32_1xb32-adam-4e_neu-cls-64px images/ \\
+    python tools/infer.py \\
+        ce_cspnext-tiny_1xb32-adamw-coslr-40e_neu-cls-160px images/ \\
         --out-dir out/                 # a model-zoo name (zoo:// weights)
     python tools/infer.py CONFIG zoo://NAME a.png b.tif --out-dir out/
     python tools/infer.py CONFIG CKPT radiographs/ --out-dir out/ \\

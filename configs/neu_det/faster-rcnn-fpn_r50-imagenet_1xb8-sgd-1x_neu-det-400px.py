@@ -1,7 +1,7 @@
 # Faster R-CNN R50-FPN on NEU-DET (6 classes, 200 px images shown at 400 px),
 # mmdet's model and 1x schedule, ImageNet-initialised backbone (mmdet's
 # torchvision://resnet50). Full recipe; the zoo's CPU-sized detector is
-# faster-rcnn-fpn_r18-w32-neu-cls_1xb8-sgd-1e_neu-det-160px.py.
+# rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-20e_neu-det-192px.py.
 #   python tools/train.py configs/neu_det/faster-rcnn-fpn_r50-imagenet_1xb8-sgd-1x_neu-det-400px.py
 _base_ = [
     'mmdet::_base_/models/faster-rcnn_r50_fpn.py',

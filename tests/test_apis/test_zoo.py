@@ -1,5 +1,6 @@
 """zoo://: verified download from a local HTTP server, cache, mirror,
 refusals, unknown names, and the scheme in mmengine's loaders."""
+import os
 import os.path as osp
 import sys
 
@@ -145,6 +146,43 @@ def test_publish_model_strips_training_state(tmp_path):
     ckpt = torch.load(info['file'], weights_only=True)
     assert set(ckpt) == {'state_dict', 'meta'}
     assert not osp.exists(tmp_path / 'model.tmp.pth')
+
+
+def test_publish_model_is_reproducible_and_fp16(tmp_path):
+    """Run-specific meta (time, experiment name, config text with paths)
+    is dropped, so two trainings' identical weights publish to identical
+    bytes; ``fp16`` halves float weights and keeps integer buffers."""
+    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'misc'))
+    from publish_model import process_checkpoint
+    state = {'w': torch.arange(4.) / 3, 'n': torch.tensor(7)}
+    files = []
+    for run, out in (('a', 'x'), ('b', 'y')):
+        src = tmp_path / f'{run}.pth'
+        torch.save(
+            dict(
+                state_dict=state,
+                random_states={'seed': run},
+                meta=dict(
+                    epoch=3,
+                    time=f'2026120{len(files)}_1200',
+                    experiment_name=f'run_{run}',
+                    cfg=f"work_dir = '/home/{run}'",
+                    dataset_meta=dict(classes=('a', )))), src)
+        os.makedirs(tmp_path / out)
+        files.append(
+            process_checkpoint(
+                str(src),
+                str(tmp_path / out / 'model.pth'),
+                date='20261207',
+                fp16=True))
+    assert files[0]['sha256'] == files[1]['sha256']
+    ckpt = torch.load(files[0]['file'], weights_only=True)
+    assert set(ckpt) == {'state_dict', 'meta'}
+    assert ckpt['meta'] == dict(epoch=3, dataset_meta=dict(classes=('a', )))
+    assert ckpt['state_dict']['w'].dtype == torch.float16
+    assert ckpt['state_dict']['n'].dtype == torch.int64
+    torch.testing.assert_close(
+        ckpt['state_dict']['w'].float(), state['w'], atol=1e-3, rtol=0)
 
 
 def test_zoo_scheme_in_init_cfg(tiny_zoo, monkeypatch):

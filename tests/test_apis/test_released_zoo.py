@@ -1,0 +1,123 @@
+"""The released zoo models on real images, through ``zoo://`` like a user.
+
+They run when the release folder is mirrored (``$DEFECTZOO_ZOO_MIRROR``
+holds the files the metafiles pin; ``.ci/run`` points it at the published
+release) and NEU-DET is on disk (``$DEFECTZOO_NEU_ROOT``, ``IMAGES/`` +
+``ANNOTATIONS/``), and skip saying which of the two is missing otherwise.
+A mirrored file whose hash is not the pinned one is an error, not a skip.
+"""
+import json
+import os
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from defectzoo.apis import get_model_info, init_inferencer, zoo
+from tests.conftest import REPO_ROOT
+
+NEU_CLS = 'ce_cspnext-tiny_1xb32-adamw-coslr-40e_neu-cls-160px'
+NEU_DET = 'rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-20e_neu-det-192px'
+NEU_ROOT_ENV = 'DEFECTZOO_NEU_ROOT'
+
+
+def released(name):
+    """Skip unless ``name``'s pinned file is in the mirror."""
+    mirror = os.environ.get(zoo.ZOO_MIRROR_ENV)
+    if not mirror:
+        pytest.skip(f'{zoo.ZOO_MIRROR_ENV} is not set (the published '
+                    'release is not mirrored here)')
+    info = get_model_info(name)
+    if not osp.isfile(osp.join(mirror, info.filename)):
+        pytest.skip(f'the mirror {mirror} has no {info.filename} (the '
+                    'release pinned by the metafiles is not published yet)')
+    return f'zoo://{name}'
+
+
+@pytest.fixture(scope='module')
+def neu_root():
+    root = os.environ.get(NEU_ROOT_ENV)
+    if not root or not osp.isdir(osp.join(root, 'IMAGES')):
+        pytest.skip(f'{NEU_ROOT_ENV} does not name a NEU-DET folder '
+                    '(IMAGES/ + ANNOTATIONS/)')
+    return root
+
+
+def held_out(neu_root, kind, per_class):
+    """The first ``per_class`` held-out (test split) images of each class."""
+    from defectzoo.datasets import NEUClsDataset, NEUDetDataset
+    cls = NEUClsDataset if kind == 'cls' else NEUDetDataset
+    kwargs = {} if kind == 'cls' else dict(test_mode=True)
+    data = cls(data_root=osp.join(neu_root, ''), split='test', **kwargs)
+    taken, out = {}, []
+    for info in data.data_list:
+        name = osp.basename(info['img_path']).rsplit('_', 1)[0]
+        if taken.get(name, 0) < per_class:
+            taken[name] = taken.get(name, 0) + 1
+            out.append(info)
+    return out
+
+
+def test_neu_classifier_meets_its_bar_on_60_held_out_images(neu_root):
+    weights = released(NEU_CLS)
+    samples = held_out(neu_root, 'cls', 10)
+    assert len(samples) == 60
+    inf = init_inferencer(NEU_CLS, weights)
+    out = inf.run([s['img_path'] for s in samples],
+                  show_progress=False)['predictions']
+    classes = inf.model.dataset_meta['classes']
+    right = sum(p['pred_class'] == classes[s['gt_label']]
+                for p, s in zip(out, samples))
+    assert right / len(samples) >= 0.99, f'{right} of 60 right'
+
+
+def test_neu_detector_finds_the_defects_of_20_held_out_images(neu_root):
+    from mmdet.evaluation import eval_map
+    weights = released(NEU_DET)
+    samples = held_out(neu_root, 'det', 4)[:20]
+    inf = init_inferencer(NEU_DET, weights, score_thr=0.01)
+    out = inf.run([s['img_path'] for s in samples],
+                  show_progress=False)['predictions']
+    n_cls = len(inf.model.dataset_meta['classes'])
+    dets, gts = [], []
+    for p, s in zip(out, samples):
+        per_class = [np.zeros((0, 5), np.float32) for _ in range(n_cls)]
+        for b in p['boxes']:
+            per_class[b['label']] = np.vstack(
+                [per_class[b['label']], [*b['bbox'], b['score']]])
+        dets.append(per_class)
+        inst = [i for i in s['instances'] if not i['ignore_flag']]
+        gts.append(
+            dict(
+                bboxes=np.array([i['bbox'] for i in inst], np.float32),
+                labels=np.array([i['bbox_label'] for i in inst])))
+    mean_ap, _ = eval_map(dets, gts, iou_thr=0.5, logger='silent', nproc=1)
+    assert mean_ap >= 0.6, f'mAP50 {mean_ap:.3f} on 20 test images'
+
+
+def test_infer_tool_writes_a_report_on_real_images(neu_root, tmp_path):
+    released(NEU_CLS)
+    images = tmp_path / 'parts'
+    images.mkdir()
+    for s in held_out(neu_root, 'cls', 2):
+        os.symlink(s['img_path'], images / osp.basename(s['img_path']))
+    proc = subprocess.run([
+        sys.executable,
+        osp.join(REPO_ROOT, 'tools', 'infer.py'), NEU_CLS,
+        str(images), '--out-dir',
+        str(tmp_path / 'report')
+    ],
+                          capture_output=True,
+                          text=True,
+                          cwd=REPO_ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = [
+        json.loads(line)
+        for line in open(tmp_path / 'report' / 'results.jsonl')
+    ]
+    assert len(rows) == 12
+    right = sum(r['pred_class'] in r['input'] for r in rows)
+    assert right >= 11, [(r['input'], r['pred_class']) for r in rows]
+    assert (tmp_path / 'report' / 'report.html').stat().st_size > 1000
