@@ -112,8 +112,9 @@ RUNNER_CONSTRUCTORS = Registry(
 # ``FewShotEpisodeMetric``).
 LOOPS = Registry('loop', parent=MMENGINE_LOOPS, locations=['defectzoo.engine'])
 
-# Hooks: ``ReferenceGalleryHook``, ``DetPredGridHook``,
-# ``RandomStateHook``.
+# Hooks: checks (``CheckFiniteHook``, ``CheckpointFitHook``), reproducibility
+# (``RandomStateHook``), pictures (``DetPredGridHook``,
+# ``GANSampleGridHook``), ``ReferenceGalleryHook``, ``ChannelPruningHook``.
 HOOKS = Registry('hook', parent=MMENGINE_HOOKS, locations=['defectzoo.engine'])
 
 # Log processors (none of defectzoo's own).
@@ -132,7 +133,8 @@ OPTIM_WRAPPERS = Registry(
     parent=MMENGINE_OPTIM_WRAPPERS,
     locations=['defectzoo.engine'])
 
-# Optimizer-wrapper constructors (none of defectzoo's own).
+# Optimizer-wrapper constructors: ``MultiOptimWrapperConstructor`` (the
+# GAN's generator / discriminator optimizers).
 OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     'optimizer wrapper constructor',
     parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,
@@ -158,13 +160,15 @@ DATA_SAMPLERS = Registry(
     locations=['defectzoo.datasets'])
 
 # Data transforms: checked image / mask loading, X-ray loading with
-# intensity windowing, ``RandomRot90``.
+# intensity windowing, inference loading, ``RandomRot90``, superimposed
+# X-ray defects, multi-task and defect-pair packing.
 TRANSFORMS = Registry(
     'transform',
     parent=MMENGINE_TRANSFORMS,
     locations=['defectzoo.datasets.transforms'])
 
-# Backbones, necks, heads, losses and algorithms (MVGG19, SCL + ArcMargin,
+# Backbones, necks, heads, losses, data preprocessors and algorithms
+# (MVGG19, SCL + ArcMargin, Defect-Aux-Net, Magna-Defect-GAN, distillation,
 # SimMIM / SimSiam with pretext-loss evaluation).
 MODELS = Registry(
     'model', parent=MMENGINE_MODELS, locations=['defectzoo.models'])
@@ -181,16 +185,18 @@ WEIGHT_INITIALIZERS = Registry(
     parent=MMENGINE_WEIGHT_INITIALIZERS,
     locations=['defectzoo.models'])
 
-# Batch-level augmentations (no parent, as in mmpretrain: a second child
-# of MMENGINE_MODELS with scope 'defectzoo' would clash with MODELS).
+# Batch-level augmentations (none of defectzoo's own; no parent, as in
+# mmpretrain: a second child of MMENGINE_MODELS with scope 'defectzoo'
+# would clash with MODELS).
 BATCH_AUGMENTS = Registry('batch augment', locations=['defectzoo.models'])
 
-# Task utilities (none of defectzoo's own).
+# Task utilities: ``IgnoreRegionAssigner`` (ignore regions out of the loss).
 TASK_UTILS = Registry(
     'task util', parent=MMENGINE_TASK_UTILS, locations=['defectzoo.models'])
 
-# Metrics: X-ray detection AP, one-vs-rest AUC, few-shot episode
-# accuracy, pretext loss, per-image prediction dumps.
+# Metrics: detection AP (VOC + COCO, ``XRayDetMetric``), ``OneVsRestAUC``,
+# few-shot episode accuracy, pretext loss, defect IoU, multi-task, GAN
+# quality, per-image prediction dumps.
 METRICS = Registry(
     'metric', parent=MMENGINE_METRICS, locations=['defectzoo.evaluation'])
 
@@ -198,7 +204,7 @@ METRICS = Registry(
 EVALUATOR = Registry(
     'evaluator', parent=MMENGINE_EVALUATOR, locations=['defectzoo.evaluation'])
 
-# Visualisers (none of defectzoo's own yet).
+# Visualisers (none of defectzoo's own).
 VISUALIZERS = Registry(
     'visualizer',
     parent=MMENGINE_VISUALIZERS,
@@ -210,6 +216,8 @@ VISBACKENDS = Registry(
     parent=MMENGINE_VISBACKENDS,
     locations=['defectzoo.visualization'])
 
-# Inferencers (none of defectzoo's own yet).
+# Inferencers: ``DefectClsInferencer``, ``DefectDetInferencer``,
+# ``DefectSegInferencer``, ``DefectAuxNetInferencer``,
+# ``DefectGalleryInferencer`` (``defectzoo.apis``).
 INFERENCERS = Registry(
     'inferencer', parent=MMENGINE_INFERENCERS, locations=['defectzoo.apis'])

@@ -38,3 +38,28 @@ def test_name_of_several_libraries_asks_for_a_prefix():
 def test_unknown_name_is_none():
     assert MODELS.get('NoSuchModel') is None
     assert 'NoSuchModel' not in MODELS
+
+
+def test_registry_comments_say_what_each_holds():
+    """A registry whose comment in ``registry.py`` says it has "none of
+    defectzoo's own" is empty, and every other one names a registered
+    module (after every package that registers something is imported)."""
+    import importlib
+    import inspect
+    import re
+
+    import defectzoo.registry as registry
+    for package in ('engine', 'datasets', 'datasets.transforms', 'models',
+                    'evaluation', 'visualization', 'apis'):
+        importlib.import_module(f'defectzoo.{package}')
+    source = inspect.getsource(registry)
+    blocks = re.findall(r'((?:^# .*\n)+)(\w+) = Registry\(', source, re.M)
+    assert len(blocks) == len(registry.__all__)
+    for comment, name in blocks:
+        modules = getattr(registry, name).module_dict
+        if "none of defectzoo's own" in comment:
+            assert not modules, (name, sorted(modules))
+        else:
+            text = ' '.join(comment.split())
+            named = [m for m in modules if m in text]
+            assert named, (name, comment)
