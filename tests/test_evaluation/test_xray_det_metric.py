@@ -70,6 +70,27 @@ def test_match_recall_one_to_one():
     assert match_recall(gt, pred[:0], np.zeros(0), 0.5) == 0
 
 
-def test_needs_ann_file():
-    with pytest.raises(ValueError, match='ann_file'):
-        XRayDetMetric()
+def test_coco_ap_without_ann_file_from_the_samples_instances():
+    """A VOC-style set (no COCO json): COCO AP converts the ground truth
+    the samples carry (``instances`` meta key); perfect boxes give 1."""
+    metric = XRayDetMetric(critical_class='a')
+    metric.dataset_meta = dict(classes=('a', 'b'))
+    boxes = torch.tensor([[2., 3., 30., 40.], [50., 10., 90., 60.]])
+    labels = torch.tensor([0, 1])
+    sample = dict(
+        img_id=0,
+        ori_shape=(100, 100),
+        instances=[
+            dict(bbox=b.tolist(), bbox_label=int(l), ignore_flag=0)
+            for b, l in zip(boxes, labels)
+        ],
+        gt_instances=dict(bboxes=boxes, labels=labels),
+        ignored_instances=dict(
+            bboxes=torch.zeros((0, 4)), labels=torch.zeros(0).long()),
+        pred_instances=dict(
+            bboxes=boxes, scores=torch.tensor([0.9, 0.8]), labels=labels))
+    metric.process({}, [sample])
+    out = metric.compute_metrics(metric.results)
+    assert out['AP50_voc'] == pytest.approx(1.0)
+    assert out['AP_coco'] == pytest.approx(1.0)
+    assert out['recall_a'] == pytest.approx(1.0)
