@@ -21,7 +21,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 sys.path.insert(0, osp.join(ROOT, 'benchmarks'))
 import render_tables  # noqa: E402
 
-NEU_CLS = 'ce_r18-w32_1xb32-adam-4e_neu-cls-64px'
+NEU_CLS = 'ce_cspnext-tiny_1xb32-adamw-coslr-40e_neu-cls-160px'
 
 
 def parse_args(argv=None):
