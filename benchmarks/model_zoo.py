@@ -49,6 +49,7 @@ ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PY = sys.executable
 sys.path[:0] = [ROOT, osp.join(ROOT, 'benchmarks')]
 import render_tables  # noqa: E402
+from xray_superimposed import schedule_options  # noqa: E402
 
 NEU_CLS = 'ce_cspnext-tiny_1xb32-adamw-coslr-40e_neu-cls-160px'
 NEU_DET = 'rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-20e_neu-det-192px'
@@ -59,20 +60,6 @@ XRAY_ITERS = 600  # of the config's 1,000 (benchmarks/xray_superimposed.py)
 FP16_TOLERANCE = 0.1  # points of the test metric fp16 storage may move
 BUILD_COMMAND = ('python benchmarks/model_zoo.py --neu-root NEU-DET '
                  '--mt-root MAGNETIC_TILE --release-dir DIR --date YYYYMMDD')
-
-
-def xray_schedule(iters):
-    """``--cfg-options`` that cut the X-ray detector's schedule to ``iters``
-    (what ``benchmarks/xray_superimposed.py --iters`` does)."""
-    return [
-        f'train_cfg.max_iters={iters}',
-        f'train_cfg.val_interval={iters // 4}',
-        f'param_scheduler.1.begin={iters // 2}',
-        f'param_scheduler.1.end={iters}',
-        f'param_scheduler.1.T_max={iters - iters // 2}',
-        f'default_hooks.checkpoint.interval={iters}',
-    ]
-
 
 # name -> folder (configs/<folder>/<name>.py), data ('neu' / 'mt' / None:
 # the config generates its own), lane, the metric the bar is set on
@@ -114,7 +101,7 @@ ZOO = {
         metric=('det/AP50_voc', 'AP50', 60.0),
         also={'det/AP_coco': 'AP (COCO)'},
         scale=100,
-        options=xray_schedule(XRAY_ITERS),
+        options=schedule_options(XRAY_ITERS),
         dataset="synthetic X-ray castings (100 val images, the generator's "
         'own defects)',
         iters=XRAY_ITERS),
