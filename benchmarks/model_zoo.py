@@ -53,8 +53,8 @@ from xray_superimposed import schedule_options  # noqa: E402
 
 NEU_CLS = 'ce_cspnext-tiny_1xb32-adamw-coslr-40e_neu-cls-160px'
 NEU_DET = 'rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-20e_neu-det-192px'
-MT_CLS = ('ce_cspnext-tiny-gem-neu-cls_1xb32-adamw-coslr-25e_'
-          'magnetic-tile-192px')
+MT_CLS = ('mask-sup_cspnext-tiny-neu-cls_1xb32-adamw-coslr-25e_'
+          'magnetic-tile-224px')
 XRAY_DET = 'rtmdet-p2_cspnext-tiny_1xb8-adamw-1k_xray-superimposed-640px'
 XRAY_ITERS = 600  # of the config's 1,000 (benchmarks/xray_superimposed.py)
 FP16_TOLERANCE = 0.1  # points of the test metric fp16 storage may move
@@ -369,7 +369,7 @@ def published_classes(file):
 def write_metafile_entry(name, entry, zoo_root=ROOT):
     """Set Weights / Weights SHA256 / Results of ``name`` in its metafile
     (text edit of that entry only, so comments elsewhere stay)."""
-    from defectzoo.apis.zoo import DEFAULT_BASE_URL, SHA256_KEY
+    from defectzoo.utils.zoo import DEFAULT_BASE_URL, SHA256_KEY
     spec = ZOO[name]
     path = osp.join(zoo_root, 'configs', spec['folder'], 'metafile.yml')
     with open(path) as f:

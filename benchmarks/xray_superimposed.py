@@ -96,6 +96,30 @@ def run_timed(cmd, log_path, label, threads=1):
     return round(usage.ru_utime + usage.ru_stime), round(time.time() - start)
 
 
+def run_lanes(*lanes):
+    """Run each function in its own thread (a one-thread lane of the
+    2-core machine); the first error is raised after every lane ended."""
+    errors = []
+
+    def guarded(fn):
+
+        def run():
+            try:
+                fn()
+            except Exception as exc:  # reported after all lanes end
+                errors.append(exc)
+
+        return run
+
+    threads = [threading.Thread(target=guarded(f)) for f in lanes]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if errors:
+        raise errors[0]
+
+
 def last_checkpoint(work_dir):
     ckpts = glob.glob(osp.join(work_dir, 'iter_*.pth')) + glob.glob(
         osp.join(work_dir, 'epoch_*.pth'))
@@ -222,7 +246,7 @@ def main(argv=None):
         random=Stage(a, wd, 'det_random', DET, opts),
         # after both lanes, alone on the machine: two threads
         upper=Stage(a, wd, 'det_upper', DET_UPPER, opts, threads=2))
-    results, errors = {}, []
+    results = {}
 
     def lane_a():
         results['ssl_train'] = ssl.train()
@@ -235,23 +259,7 @@ def main(argv=None):
     def lane_b():
         results['random'] = (stages['random'].train(), stages['random'].test())
 
-    def guarded(fn):
-
-        def run():
-            try:
-                fn()
-            except Exception as exc:  # reported after both lanes end
-                errors.append(exc)
-
-        return run
-
-    lanes = [threading.Thread(target=guarded(f)) for f in (lane_a, lane_b)]
-    for t in lanes:
-        t.start()
-    for t in lanes:
-        t.join()
-    if errors:
-        raise errors[0]
+    run_lanes(lane_a, lane_b)
     results['upper'] = (stages['upper'].train(), stages['upper'].test())
     render_tables.write_result(
         a.result,

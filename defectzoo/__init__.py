@@ -2,14 +2,17 @@
 
 Importing the package is what ``custom_imports=dict(imports=['defectzoo'])``
 does: it checks the OpenMMLab versions, makes checkpoint loading work with
-``torch.load(weights_only=True)`` and makes the registries' modules reachable.
+``torch.load(weights_only=True)`` (and registers ``zoo://``) and makes the
+registries' modules reachable. It loads ``defectzoo.utils`` and
+``defectzoo.version`` only: the registries import the rest when a config
+first asks for a module (``register_all_modules``, which imports every
+part, is :mod:`defectzoo.setup_env`).
 """
 import mmcv
 import mmengine
 from mmengine.utils import digit_version
 
 from .utils.checkpoint import enable_safe_checkpoint_loading
-from .utils.setup_env import register_all_modules
 from .version import __version__
 
 MMCV_MIN, MMCV_MAX = '2.0.0', '2.2.0'
@@ -26,4 +29,4 @@ assert digit_version(MMENGINE_MIN) <= digit_version(mmengine.__version__), (
 
 enable_safe_checkpoint_loading()
 
-__all__ = ['__version__', 'register_all_modules']
+__all__ = ['__version__']

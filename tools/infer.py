@@ -44,8 +44,8 @@ from defectzoo.apis.inputs import NoImagesError, collect_inputs
 from defectzoo.apis.inspection import inspect
 from defectzoo.apis.run_dir import OutDirError, prepare_out_dir, safe_text
 from defectzoo.apis.slicing import MIN_TILE, TilingError, check_tiling
-from defectzoo.apis.zoo import ZooError  # noqa: E402
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
+from defectzoo.utils.zoo import ZooError  # noqa: E402
 
 
 def _integer(option, minimum=None, unit=' (px)'):

@@ -36,10 +36,11 @@ from rich.progress import track
 from defectzoo.datasets.transforms.inference_loading import LOADING_TRANSFORMS
 from defectzoo.utils.checkpoint import check_checkpoint_fits
 from defectzoo.utils.data.validation import InvalidDataError
+from defectzoo.utils.zoo import SCHEME, get_model_info
+from . import inspection
 from .inputs import IMG_EXTENSIONS  # noqa: F401 (its former home)
 from .inputs import InputType, collect_inputs
 from .ood import FeatureCapture, NearestNeighbourOOD, feature_module
-from .zoo import SCHEME, get_model_info
 
 #: The one threshold of the verdict: an image is ``defect`` when its defect
 #: score (classification: 1 - P(OK classes); detection: highest box score;
@@ -250,8 +251,7 @@ class DefectInferencerMixin:
         ``results.json``, ``summary.csv`` and the HTML report in
         ``out_dir`` (what ``tools/infer.py`` writes; see
         :func:`.inspection.inspect`)."""
-        from .inspection import inspect
-        return inspect(self, inputs, out_dir, **kwargs)
+        return inspection.inspect(self, inputs, out_dir, **kwargs)
 
     def features(self,
                  inputs,

@@ -175,6 +175,9 @@ class MagneticTileClsDataset(_MagneticTileMixin, ClsBaseDataset):
             split on the fly) or None for all.
         split_ratios: Defaults to (0.7, 0.1, 0.2).
         split_seed: Defaults to 0.
+        with_mask: each sample also names its mask (``seg_map_path``,
+            ``mask_threshold``) for ``LoadDefectMask``, e.g. to train
+            ``DefectMapClsHead``. Defaults to False.
         skip_invalid, check_images: see
             :mod:`defectzoo.datasets.validated_dataset`.
         **kwargs: :class:`mmpretrain.datasets.BaseDataset` arguments.
@@ -188,11 +191,13 @@ class MagneticTileClsDataset(_MagneticTileMixin, ClsBaseDataset):
                  split: Optional[str] = None,
                  split_ratios: Sequence[float] = DEFAULT_RATIOS,
                  split_seed: int = 0,
+                 with_mask: bool = False,
                  skip_invalid: bool = False,
                  check_images: str = 'header',
                  **kwargs):
         self._init_validation(skip_invalid, check_images)
         self._init_mt(split, split_ratios, split_seed, 128)
+        self.with_mask = with_mask
         super().__init__(ann_file=ann_file, data_root=data_root, **kwargs)
 
     def load_data_list(self) -> List[dict]:
@@ -202,9 +207,14 @@ class MagneticTileClsDataset(_MagneticTileMixin, ClsBaseDataset):
         def parse(sample: MTSample):
             if sample.folder_class not in classes:
                 return None  # class left out of metainfo
-            return dict(
+            info = dict(
                 img_path=sample.img_path,
                 gt_label=classes.index(sample.folder_class))
+            if self.with_mask:
+                info.update(
+                    seg_map_path=sample.mask_path,
+                    mask_threshold=self.mask_threshold)
+            return info
 
         return self._parse_all(self._samples(log), parse, log)
 

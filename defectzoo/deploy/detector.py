@@ -13,7 +13,9 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .wrappers import _Normalize
+from defectzoo.models.detectors import DefectAuxNet
+from defectzoo.models.utils.normalize import PreprocessNormalize
+from .evaluate import find_pipeline
 
 #: Said by every refusal: what :class:`DeployDetector` exports.
 SUPPORTED = ('one-stage mmdet detectors (SingleStageDetector) whose '
@@ -24,8 +26,6 @@ SUPPORTED = ('one-stage mmdet detectors (SingleStageDetector) whose '
 def is_detector(model: nn.Module) -> bool:
     """An mmdet detector (Defect-Aux-Net has its own wrapper)."""
     from mmdet.models.detectors import BaseDetector
-
-    from defectzoo.models import DefectAuxNet
     return isinstance(model, BaseDetector) and \
         not isinstance(model, DefectAuxNet)
 
@@ -59,7 +59,6 @@ def unsupported(model: nn.Module) -> Optional[str]:
 def test_shape(cfg, shape: Optional[Sequence[int]] = None) -> tuple:
     """A detector graph's fixed ``(H, W)``: ``shape`` if given, else the
     test pipeline's fixed-size ``Resize`` (``keep_ratio=False``)."""
-    from .evaluate import find_pipeline
     if shape:
         return tuple(int(s) for s in shape)
     data = (cfg.get('test_dataloader') or {}).get('dataset') or {}
@@ -126,7 +125,7 @@ class _Network(nn.Module):
 
     def __init__(self, model: nn.Module, pad: Tuple[int, int]):
         super().__init__()
-        self.normalize = _Normalize(model.data_preprocessor)
+        self.normalize = PreprocessNormalize(model.data_preprocessor)
         self.model = model
         self.pad = pad
         self.pad_value = float(

@@ -18,6 +18,12 @@ import time
 from typing import Iterable, List, Optional, Sequence
 
 import numpy as np
+import torch
+
+from .detector import DeployDetector, compare, test_shape
+from .evaluate import (calibration_batches, class_names, evaluate_detector,
+                       fit_image)
+from .onnx import export_onnx
 
 NETWORK = '/network/'
 
@@ -143,7 +149,6 @@ def agreement(fp32: str, int8: str, images: Sequence[np.ndarray]) -> dict:
     FP32 boxes INT8 finds too (same label, IoU >= 0.5), the IoU and score
     difference of the top boxes, images whose top box moved (IoU < 0.5;
     with several objects of about the same score, not an error)."""
-    from .detector import compare
     a, b = session(fp32, 1), session(int8, 1)
     name = a.get_inputs()[0].name
     found = [
@@ -177,12 +182,6 @@ def quantize_detector(model,
     ``calib`` training images into ``out_dir/model_int8.onnx``; returns
     sizes, latencies, speed-up, agreement and (``evaluate``) both models'
     test metrics."""
-    import torch
-
-    from .detector import DeployDetector, test_shape
-    from .evaluate import (calibration_batches, class_names, evaluate_detector,
-                           fit_image)
-    from .onnx import export_onnx
     wrapper = DeployDetector(model, test_shape(cfg, shape)).eval()
     shape = wrapper.shape
     os.makedirs(out_dir, exist_ok=True)

@@ -12,32 +12,11 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from defectzoo.models.utils.normalize import PreprocessNormalize
+
 
 def _is_defect_aux_net(model: nn.Module) -> bool:
     return hasattr(model, 'tasks') and hasattr(model, 'cls_logits')
-
-
-class _Normalize(nn.Module):
-
-    def __init__(self, preprocessor: nn.Module):
-        super().__init__()
-        mean = getattr(preprocessor, 'mean', None)
-        std = getattr(preprocessor, 'std', None)
-        self.register_buffer('mean',
-                             (mean if mean is not None else torch.zeros(
-                                 3, 1, 1)).detach().float().reshape(
-                                     1, -1, 1, 1).clone())
-        self.register_buffer('std', (std if std is not None else torch.ones(
-            3, 1, 1)).detach().float().reshape(1, -1, 1, 1).clone())
-        self.flip = bool(
-            getattr(preprocessor, '_channel_conversion', False)
-            or getattr(preprocessor, 'to_rgb', False)
-            or getattr(preprocessor, 'bgr_to_rgb', False))
-
-    def forward(self, image: torch.Tensor) -> torch.Tensor:
-        if self.flip:
-            image = image.flip(1)
-        return (image - self.mean) / self.std
 
 
 class DeployClassifier(nn.Module):
@@ -63,7 +42,7 @@ class DeployClassifier(nn.Module):
                 f'{type(model).__name__} has an empty reference gallery: '
                 'export a checkpoint saved with its gallery '
                 '(ReferenceGalleryHook, tools/misc/build_gallery.py)')
-        self.normalize = _Normalize(model.data_preprocessor)
+        self.normalize = PreprocessNormalize(model.data_preprocessor)
         self.model = model
         self.softmax = softmax
 
@@ -96,7 +75,7 @@ class DeploySegmentor(nn.Module):
 
     def __init__(self, model: nn.Module):
         super().__init__()
-        self.normalize = _Normalize(model.data_preprocessor)
+        self.normalize = PreprocessNormalize(model.data_preprocessor)
         self.model = model
 
     def forward(self, image: torch.Tensor) -> torch.Tensor:
@@ -124,7 +103,7 @@ class DeployDetectorRaw(nn.Module):
 
     def __init__(self, model: nn.Module):
         super().__init__()
-        self.normalize = _Normalize(model.data_preprocessor)
+        self.normalize = PreprocessNormalize(model.data_preprocessor)
         self.model = model
 
     def forward(self, image: torch.Tensor) -> Tuple[torch.Tensor, ...]:
@@ -157,7 +136,7 @@ class DeployDefectAuxNet(nn.Module):
 
     def __init__(self, model: nn.Module):
         super().__init__()
-        self.normalize = _Normalize(model.data_preprocessor)
+        self.normalize = PreprocessNormalize(model.data_preprocessor)
         self.model = model
 
     def forward(self, image: torch.Tensor) -> Tuple[torch.Tensor, ...]:

@@ -1,11 +1,12 @@
-"""Utilities: environment set-up, safe checkpoint loading, data checks,
-splits and RLE (:mod:`.data`), the dataset-check back-end
-(:mod:`.dataset_check`) and the child-process helper (:mod:`.process`)."""
+"""Utilities, the bottom layer of the package (they import nothing else of
+defectzoo): safe checkpoint loading (:mod:`.checkpoint`), the model zoo's
+files (:mod:`.zoo`), data checks, splits and RLE (:mod:`.data`), image
+grids (:mod:`.image_grid`), tool launching (:mod:`.launch`) and the
+child-process helper (:mod:`.process`)."""
 from .checkpoint import (CheckpointError, check_checkpoint_fits,
                          enable_safe_checkpoint_loading)
-from .setup_env import register_all_modules
 
 __all__ = [
     'CheckpointError', 'check_checkpoint_fits',
-    'enable_safe_checkpoint_loading', 'register_all_modules'
+    'enable_safe_checkpoint_loading'
 ]

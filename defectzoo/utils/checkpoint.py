@@ -12,6 +12,8 @@ checkpoint loaders, which every mmengine entry point uses (``load_from``,
 ``resume``, ``init_cfg=dict(type='Pretrained')``, ``load_checkpoint``,
 ``torchvision://``, ``open-mmlab://``, ``mmcls://``), so that a file holding
 anything else is refused with an explanation instead of torch's raw error.
+It also registers ``zoo://NAME`` (:func:`load_from_zoo`) and
+``selfsup://PATH`` (:mod:`defectzoo.utils.selfsup_to_det`).
 
 Trusted files: to load a checkpoint that holds other objects (e.g. pickled
 classes from old code) and that you trust, opt in for that file only::
@@ -34,6 +36,9 @@ import torch
 from mmengine.dist import get_dist_info
 from mmengine.logging import HistoryBuffer, print_log
 from mmengine.runner import checkpoint as mmengine_checkpoint
+
+from .selfsup_to_det import register_selfsup_scheme
+from .zoo import read_verified
 
 TRUSTED_ENV = 'DEFECTZOO_TRUSTED_CHECKPOINTS'
 _trusted = set()
@@ -219,18 +224,12 @@ def load_from_http(filename,
     return checkpoint
 
 
-def _load_selfsup(filename, map_location=None):
-    """``selfsup://PATH`` (imported on use, keeping ``import defectzoo``
-    light)."""
-    from defectzoo.models.utils.selfsup_to_det import load_selfsup_for_det
-    return load_selfsup_for_det(filename, map_location)
-
-
-def _load_zoo(filename, map_location=None):
-    """``zoo://NAME``: a verified model-zoo file (:mod:`defectzoo.apis.zoo`,
-    imported on use)."""
-    from defectzoo.apis.zoo import load_from_zoo
-    return load_from_zoo(filename, map_location)
+def load_from_zoo(filename: str, map_location=None):
+    """mmengine ``CheckpointLoader`` for ``zoo://NAME``
+    (:mod:`defectzoo.utils.zoo`): deserialised (safe, ``weights_only``)
+    from the very bytes whose sha256 was checked, so a file swapped after
+    the check is never loaded."""
+    return load_from_bytes(read_verified(filename), filename, map_location)
 
 
 def enable_safe_checkpoint_loading() -> None:
@@ -243,10 +242,10 @@ def enable_safe_checkpoint_loading() -> None:
     loader.register_scheme('', load_from_local, force=True)
     loader.register_scheme(('http://', 'https://'), load_from_http, force=True)
     # selfsup://PATH: an mmpretrain SSL checkpoint converted on the fly to
-    # mmdet backbone keys (defectzoo.models.utils.selfsup_to_det).
-    loader.register_scheme('selfsup://', _load_selfsup, force=True)
+    # mmdet backbone keys (defectzoo.utils.selfsup_to_det).
+    register_selfsup_scheme()
     # zoo://NAME: a released model, cached and sha256-checked.
-    loader.register_scheme('zoo://', _load_zoo, force=True)
+    loader.register_scheme('zoo://', load_from_zoo, force=True)
     # torchvision://, open-mmlab:// and mmcls:// call this module global.
     mmengine_checkpoint.load_from_http = load_from_http
 

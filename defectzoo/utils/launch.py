@@ -11,6 +11,9 @@ from mmengine.config import Config
 from mmengine.hooks import Hook
 from mmengine.logging import print_log
 
+from .checkpoint import CheckpointError, UnsafeCheckpointError
+from .data.validation import InvalidDataError
+
 #: Top-level config keys that ``Runner.from_cfg`` (and mmengine's Config,
 #: the stock tools) read. Any other top-level key is a config *variable*:
 #: its value was copied where it is used when the file was parsed, so
@@ -294,9 +297,6 @@ def fail(what: str, exc: BaseException, logged: bool = False) -> None:
 def is_clear_error(exc: BaseException) -> bool:
     """Errors whose message says everything (bad data, non-finite values,
     unreadable / unfitting / unsafe checkpoints): no traceback needed."""
-    from defectzoo.utils.checkpoint import (CheckpointError,
-                                            UnsafeCheckpointError)
-    from defectzoo.utils.data.validation import InvalidDataError
     return isinstance(exc, (InvalidDataError, CheckpointError,
                             UnsafeCheckpointError, FloatingPointError))
 

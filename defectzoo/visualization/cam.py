@@ -15,7 +15,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
-from defectzoo.deploy.wrappers import DeployClassifier, _Normalize
+from defectzoo.deploy.wrappers import DeployClassifier
+from defectzoo.models.utils.normalize import PreprocessNormalize
 
 
 def signed_2d_projection(activations: np.ndarray) -> np.ndarray:
@@ -161,7 +162,7 @@ class _DetectorOutputs(nn.Module):
     def __init__(self, model: nn.Module):
         super().__init__()
         self.model = model
-        self.normalize = _Normalize(model.data_preprocessor)
+        self.normalize = PreprocessNormalize(model.data_preprocessor)
 
     def forward(self, images: torch.Tensor) -> List[dict]:
         from mmdet.structures import DetDataSample

@@ -12,7 +12,7 @@ import mmcv
 import numpy as np
 
 from ..utils.data.validation import read_mask_checked
-from .image_grid import tile_images
+from ..utils.image_grid import tile_images
 
 _COLORS = [(60, 20, 220), (200, 130, 0), (75, 180, 60), (48, 130, 245),
            (180, 30, 145), (0, 200, 240), (240, 240, 70), (230, 50, 240),

@@ -6,7 +6,7 @@ import os.path as osp
 import cv2
 import numpy as np
 
-from .image_grid import tile_images
+from ..utils.image_grid import tile_images
 
 RED = (40, 40, 230)
 

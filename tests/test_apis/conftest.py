@@ -1,7 +1,7 @@
 """Fixtures of the API tests: a one-model zoo index."""
 import pytest
 
-from defectzoo.apis import zoo
+from defectzoo.utils import zoo
 from tests.test_apis._zoo_server import make_zoo
 
 

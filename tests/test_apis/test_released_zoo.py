@@ -15,7 +15,8 @@ import sys
 import numpy as np
 import pytest
 
-from defectzoo.apis import get_model_info, init_inferencer, zoo
+from defectzoo.apis import get_model_info, init_inferencer
+from defectzoo.utils import zoo
 from tests.conftest import REPO_ROOT
 
 NEU_CLS = 'ce_cspnext-tiny_1xb32-adamw-coslr-40e_neu-cls-160px'

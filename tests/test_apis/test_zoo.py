@@ -8,8 +8,8 @@ import pytest
 import torch
 from mmengine.runner import CheckpointLoader
 
-from defectzoo.apis import zoo
-from defectzoo.apis.zoo import ZooError
+from defectzoo.utils import zoo
+from defectzoo.utils.zoo import ZooError
 from tests.conftest import REPO_ROOT
 from tests.test_apis._zoo_server import no_partial_files, serve
 

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from defectzoo.apis import zoo
-from defectzoo.apis.zoo import ZooError
+from defectzoo.utils import zoo
+from defectzoo.utils.zoo import ZooError
 from tests.test_apis._zoo_server import no_partial_files, serve
 from tests.test_apis.test_zoo import NAME
 

@@ -7,8 +7,9 @@ import threading
 
 import torch
 
-from defectzoo.apis import zoo
-from defectzoo.apis.zoo import ZooError
+from defectzoo.utils import zoo
+from defectzoo.utils.checkpoint import load_from_zoo
+from defectzoo.utils.zoo import ZooError
 from tests.test_apis.test_zoo import NAME
 
 
@@ -39,7 +40,7 @@ def test_swapped_cache_file_is_never_loaded(tiny_zoo, monkeypatch):
     try:
         for _ in range(200):
             try:
-                ckpt = zoo.load_from_zoo(f'zoo://{NAME}')
+                ckpt = load_from_zoo(f'zoo://{NAME}')
             except ZooError:
                 refused += 1
                 continue

@@ -5,7 +5,7 @@ import re
 import cv2
 import numpy as np
 
-from defectzoo.utils.dataset_check import prepare_dataset_cfg
+from defectzoo.datasets.dataset_check import prepare_dataset_cfg
 from tests.test_datasets._defect_fixtures import (make_magnetic_tile, make_neu,
                                                   truncate)
 from tests.test_datasets._helpers import load_tool, run_check_dataset

@@ -51,6 +51,35 @@ def test_cls_dataset(mt):
     assert counts == Counter(MT_COUNTS)
 
 
+def test_cls_dataset_with_masks_feeds_the_defect_map_head(mt):
+    """``with_mask=True``: the mask goes through the geometric transforms
+    with the image and is packed as ``gt_seg_map`` (0 / 1)."""
+    from mmengine.dataset import Compose
+    from mmengine.registry import init_default_scope
+    init_default_scope('defectzoo')
+    ds = MagneticTileClsDataset(data_root=mt, with_mask=True)
+    info = ds.get_data_info(0)
+    assert info['seg_map_path'].endswith('.png')
+    assert info['mask_threshold'] == 128
+    assert 'seg_map_path' not in MagneticTileClsDataset(
+        data_root=mt).get_data_info(0)
+    pipeline = Compose([
+        dict(type='LoadImageChecked'),
+        dict(type='LoadDefectMask'),
+        dict(type='mmdet.Resize', scale=(24, 24), keep_ratio=False),
+        dict(type='RandomRot90', ks=(1, )),
+        dict(type='mmpretrain.PackInputs', algorithm_keys=('gt_seg_map', )),
+    ])
+    for i in range(len(ds)):
+        out = pipeline(ds.get_data_info(i))
+        sample = out['data_samples']
+        mask = np.asarray(sample.gt_seg_map)
+        assert out['inputs'].shape[-2:] == mask.shape == (24, 24)
+        assert set(np.unique(mask)) <= {0, 1}
+        free = MT_CLASSES[int(sample.gt_label)] == 'Free'
+        assert mask.any() != free
+
+
 def test_seg_dataset_and_pipeline(mt):
     ds = build_dataset(
         base_dataset_cfg(

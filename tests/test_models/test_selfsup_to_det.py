@@ -8,9 +8,9 @@ from mmpretrain.models import ResNet as PretrainResNet
 from mmpretrain.models import SimMIMSwinTransformer
 from torch import nn
 
-from defectzoo.models.utils.selfsup_to_det import (convert_selfsup_to_det,
-                                                   relative_position_index,
-                                                   resize_bias_table)
+from defectzoo.utils.selfsup_to_det import (convert_selfsup_to_det,
+                                            relative_position_index,
+                                            resize_bias_table)
 
 ARCH = dict(embed_dims=32, depths=[2, 2, 2, 2], num_heads=[1, 2, 2, 4])
 

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from defectzoo.apis import zoo
+from defectzoo.utils import zoo
 from tests.conftest import REPO_ROOT
 from tests.test_apis._zoo_server import make_zoo, serve
 

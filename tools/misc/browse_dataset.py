@@ -17,7 +17,7 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.utils.dataset_check import SPLITS, build_for_check  # noqa: E402
+from defectzoo.datasets.dataset_check import SPLITS, build_for_check
 from defectzoo.visualization import write_sample_grids  # noqa: E402
 
 

@@ -21,8 +21,8 @@ from mmengine.config import Config, DictAction
 from mmengine.registry import init_default_scope
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.utils.dataset_check import SPLITS  # noqa: E402
-from defectzoo.utils.dataset_check import build_for_check, check_dataset
+from defectzoo.datasets.dataset_check import SPLITS  # noqa: E402
+from defectzoo.datasets.dataset_check import build_for_check, check_dataset
 
 
 def parse_args(argv=None):

@@ -29,7 +29,7 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.datasets.synthetic import generate_synthetic_xray  # noqa: E402
 from defectzoo.datasets.synthetic.xray_castings import CLASSES  # noqa: E402
 from defectzoo.datasets.transforms.loading import window_to_uint8  # noqa
-from defectzoo.visualization.image_grid import tile_images  # noqa: E402
+from defectzoo.utils.image_grid import tile_images  # noqa: E402
 
 COLORS = [(40, 40, 230), (0, 190, 255)]  # BGR: critical red, minor amber
 

@@ -25,9 +25,9 @@ import sys
 import torch
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.apis.zoo import sha256sum  # noqa: E402
 from defectzoo.utils.checkpoint import load_from_local  # noqa: E402
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
+from defectzoo.utils.zoo import sha256sum  # noqa: E402
 
 DROPPED = ('optimizer', 'param_schedulers', 'hook_msgs', 'message_hub',
            'random_states', 'ema_state_dict')

@@ -4,7 +4,7 @@ ResNet) to an mmdet detector-backbone checkpoint.
 Keeps ``backbone.*`` (drops ``mask_token``, SimMIM decoder/head, SimSiam
 projector/predictor), maps SimMIM Swin keys to mmdet ``SwinTransformer``
 keys and resizes the relative-position bias tables to the detector's window
-(see ``defectzoo/models/utils/selfsup_to_det.py``)::
+(see ``defectzoo/utils/selfsup_to_det.py``)::
 
     python tools/model_converters/selfsup_to_det.py \\
         work_dirs/simmim_swin/epoch_100.pth checkpoints/simmim_det.pth \\
@@ -23,9 +23,8 @@ import torch
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 import defectzoo  # noqa: E402,F401  (safe checkpoint loading)
-from defectzoo.models.utils.selfsup_to_det import \
-    convert_selfsup_to_det  # noqa: E402
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
+from defectzoo.utils.selfsup_to_det import convert_selfsup_to_det  # noqa: E402
 
 
 def parse_args():

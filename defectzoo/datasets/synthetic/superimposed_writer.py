@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from ...utils.data.validation import InvalidDataError, read_image_checked
+from ..coco import read_coco_json
 from .ellipsoid_defects import find_part_mask, superimpose_ellipsoids
 
 IMAGE_EXTENSIONS = ('.png', '.tif', '.tiff')
@@ -26,7 +27,6 @@ def _ignore_boxes(ann_file: Optional[str]) -> dict:
     """``{file name: [(xywh, iscrowd)]}`` of a COCO file."""
     if not ann_file:
         return {}
-    from ..coco import read_coco_json
     coco = read_coco_json(ann_file)
     names = {im['id']: osp.basename(im['file_name']) for im in coco['images']}
     out = {}

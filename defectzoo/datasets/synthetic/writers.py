@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Sequence
 import cv2
 import numpy as np
 
-from ...visualization.image_grid import tile_images
+from ...utils.image_grid import tile_images
 from .surface_defects import DEFECT_CLASSES, PALETTE
 from .xray_castings import (CLASS_RULE, CLASSES, DEFAULT_DEFECT_WEIGHTS,
                             GENERATOR_VERSION, LABELLED_SPLITS, MANIFEST,

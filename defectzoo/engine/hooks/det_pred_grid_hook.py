@@ -6,8 +6,9 @@ from typing import Optional, Sequence
 import cv2
 from mmengine.hooks import Hook
 
+from defectzoo.datasets.transforms.loading import LoadXRayImage
 from defectzoo.registry import HOOKS
-from ...visualization.image_grid import tile_images
+from ...utils.image_grid import tile_images
 
 
 @HOOKS.register_module()
@@ -54,8 +55,6 @@ class DetPredGridHook(Hook):
         if not self._samples:
             return
         from mmdet.visualization import DetLocalVisualizer
-
-        from defectzoo.datasets.transforms.loading import LoadXRayImage
         load = LoadXRayImage(percentiles=self.percentiles, to_rgb=True)
         vis = DetLocalVisualizer(
             name=f'defectzoo_grid_{id(self)}', line_width=1)

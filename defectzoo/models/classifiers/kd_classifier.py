@@ -11,11 +11,13 @@ from typing import List, Optional, Sequence, Union
 
 import torch
 import torch.nn as nn
+from mmengine.config import Config
 from mmpretrain.models.classifiers import ImageClassifier
 from mmpretrain.structures import DataSample
 
 from defectzoo.registry import MODELS
 from ..losses.kd_loss import soften
+from ..utils.build import init_model
 
 
 def _num_classes(model: nn.Module) -> Optional[int]:
@@ -29,8 +31,9 @@ class KDImageClassifier(ImageClassifier):
     ``head``) trained from frozen teachers.
 
     The teachers are never trained: they are built from their own config
-    and checkpoint, kept in eval mode (BN statistics and dropout frozen),
-    run without gradients, and left out of this model's ``state_dict`` — a
+    and checkpoint (:func:`~defectzoo.models.utils.init_model`), kept in
+    eval mode (BN statistics and dropout frozen), run without gradients,
+    and left out of this model's ``state_dict`` — a
     checkpoint of this model is a plain student checkpoint, which loads into
     the student's own config for testing, quantisation, pruning and export.
 
@@ -85,7 +88,6 @@ class KDImageClassifier(ImageClassifier):
 
     # ---- teachers ------------------------------------------------------
     def _build_teacher(self, index: int, spec: dict) -> nn.Module:
-        from defectzoo.apis import init_model
         spec = dict(spec)
         checkpoint = spec.pop('checkpoint', None)
         config, model_cfg = spec.pop('config', None), spec.pop('model', None)
@@ -105,7 +107,6 @@ class KDImageClassifier(ImageClassifier):
                 f'teacher {index}: checkpoint {checkpoint} does not exist; '
                 f'train the teacher first or fix teachers[{index}].checkpoint')
         if config is None:
-            from mmengine.config import Config
             config = Config(dict(model=model_cfg, default_scope='defectzoo'))
         teacher = init_model(config, checkpoint)
         name = config if isinstance(config, str) else \

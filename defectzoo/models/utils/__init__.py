@@ -1,12 +1,11 @@
-"""Model utilities: building in another library's scope, SSL checkpoint
-conversion for detectors, channel pruning."""
-from .build import build_in_own_scope
+"""Model utilities: building models (in another library's scope, or from a
+config and checkpoint), the data preprocessor's normalisation as a module,
+channel pruning."""
+from .build import build_in_own_scope, init_model, load_config
+from .normalize import PreprocessNormalize
 from .pruning import count_params, fit_to_state_dict, prune_channels
-from .selfsup_to_det import (convert_selfsup_to_det, register_selfsup_scheme,
-                             relative_position_index, resize_bias_table)
 
 __all__ = [
-    'build_in_own_scope', 'convert_selfsup_to_det', 'count_params',
-    'fit_to_state_dict', 'prune_channels', 'register_selfsup_scheme',
-    'relative_position_index', 'resize_bias_table'
+    'PreprocessNormalize', 'build_in_own_scope', 'count_params',
+    'fit_to_state_dict', 'init_model', 'load_config', 'prune_channels'
 ]

@@ -1,8 +1,10 @@
 """Self-supervised (mmpretrain) checkpoint -> mmdet detector backbone.
 
-Used by ``tools/model_converters/selfsup_to_det.py`` and by the
-``selfsup://`` checkpoint scheme, so a detector config can also read an SSL
-checkpoint directly::
+A checkpoint conversion (state-dict keys and tensors; it needs no defectzoo
+model), so it sits with checkpoint loading in ``utils``. Used by
+``tools/model_converters/selfsup_to_det.py`` and by the ``selfsup://``
+checkpoint scheme (registered on ``import defectzoo``), so a detector
+config can also read an SSL checkpoint directly::
 
     backbone=dict(init_cfg=dict(
         type='Pretrained',
@@ -51,6 +53,7 @@ from typing import Dict, Optional
 
 import torch
 import torch.nn.functional as F
+from mmengine.runner.checkpoint import CheckpointLoader
 
 BIAS_TABLE = 'relative_position_bias_table'
 REL_INDEX = 'relative_position_index'
@@ -185,7 +188,6 @@ def load_selfsup_for_det(filename, map_location=None):
     tables itself, and the ``relative_position_index`` buffers (fixed by the
     window, rebuilt by mmdet) are left out, so a window change loads without
     a size mismatch. The offline tool writes a complete checkpoint."""
-    from mmengine.runner.checkpoint import CheckpointLoader
     path = filename[len('selfsup://'):]
     ckpt = CheckpointLoader.load_checkpoint(path, map_location=map_location)
     out = convert_selfsup_to_det(ckpt)
@@ -196,8 +198,9 @@ def load_selfsup_for_det(filename, map_location=None):
 
 
 def register_selfsup_scheme() -> None:
-    """Register ``selfsup://`` with mmengine's ``CheckpointLoader``."""
-    from mmengine.runner.checkpoint import CheckpointLoader
+    """Register ``selfsup://`` with mmengine's ``CheckpointLoader`` (done
+    on ``import defectzoo``, by
+    :func:`~defectzoo.utils.checkpoint.enable_safe_checkpoint_loading`)."""
     CheckpointLoader.register_scheme(
         'selfsup://', load_selfsup_for_det, force=True)
 

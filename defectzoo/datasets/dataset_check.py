@@ -21,10 +21,11 @@ from typing import List, Optional, Sequence
 import numpy as np
 from mmengine.registry import DATASETS, DefaultScope
 
-from ..datasets.validated_dataset import ValidatedDatasetMixin
-from .data.validation import (DEFAULT_MAX_PIXELS, DEFAULT_MIN_SIZE,
-                              InvalidDataError, check_mask_shape, check_sample,
-                              collect_invalid_samples, read_mask_checked)
+from ..utils.data.validation import (DEFAULT_MAX_PIXELS, DEFAULT_MIN_SIZE,
+                                     InvalidDataError, check_mask_shape,
+                                     check_sample, collect_invalid_samples,
+                                     read_mask_checked)
+from .validated_dataset import ValidatedDatasetMixin
 
 SPLITS = ('train', 'val', 'test')
 
