@@ -37,6 +37,11 @@ def test_image_logits_are_top_k_log_odds_against_background():
     # 4 -> (4 + 0) / 2 = 2; background 0
     assert s.tolist() == [[1.5, 2.0, 0.0]]
     assert head(topk=10).image_logits(z)[0, 0] == pytest.approx(0.25)
+    # the decision bias: prediction uses tau, the loss does not
+    biased = head(topk=2, background_logit=1.75)
+    assert biased.image_logits(z, 1.75).tolist() == [[1.5, 2.0, 1.75]]
+    feats = (torch.randn(1, 4, 2, 2), torch.randn(1, 8, 1, 1))
+    assert biased.eval()(feats)[0, BG] == 1.75
 
 
 def test_pixel_targets_keep_small_defects_and_ignore_empty_defect_masks():

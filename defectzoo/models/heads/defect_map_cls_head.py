@@ -8,9 +8,9 @@ The head fuses the backbone levels at the finest one's stride into
 per-pixel logits ``z`` over the classes, the defect-free class standing
 for the background ``b``. A defect class's image logit is the mean of its
 ``k`` highest pixel log-odds against the background; the defect-free
-logit is 0::
+logit is a constant ``tau`` (0 in training, a decision bias at test)::
 
-    s_c = mean(top-k_p [z_c(p) - z_b(p)])   (c != b),   s_b = 0
+    s_c = mean(top-k_p [z_c(p) - z_b(p)])   (c != b),   s_b = tau
 
 so one small blowhole (a few pixels of the map) decides the image, and
 a defect-free tile must have no pixel that looks like a defect.
@@ -49,6 +49,9 @@ class DefectMapClsHead(ClsHead):
         feat_channels: width of the fused map. Defaults to 64.
         topk: map cells averaged per class (``k``). Defaults to 4.
         seg_weight: weight of the per-pixel loss. Defaults to 1.0.
+        background_logit: ``tau``, the defect-free logit at inference (how
+            sure of a defect a cell must be to flag the image; choose it on
+            validation data). Training always uses 0. Defaults to 0.
         norm_cfg, act_cfg: of the fusion convs.
         loss: the image loss. Defaults to mmpretrain's cross-entropy.
         **kwargs: :class:`mmpretrain.models.ClsHead` arguments
@@ -62,6 +65,7 @@ class DefectMapClsHead(ClsHead):
                  feat_channels: int = 64,
                  topk: int = 4,
                  seg_weight: float = 1.0,
+                 background_logit: float = 0.0,
                  norm_cfg: dict = dict(type='BN'),
                  act_cfg: dict = dict(type='SiLU'),
                  loss: dict = dict(
@@ -75,6 +79,7 @@ class DefectMapClsHead(ClsHead):
         self.background_index = background_index
         self.k = topk
         self.seg_weight = seg_weight
+        self.background_logit = background_logit
         self.laterals = nn.ModuleList(
             ConvModule(
                 c, feat_channels, 1, norm_cfg=norm_cfg, act_cfg=act_cfg)
@@ -107,17 +112,20 @@ class DefectMapClsHead(ClsHead):
         """(N, num_classes, h, w) logits ``z`` at the finest level."""
         return self.classifier(self.fused(feats))
 
-    def image_logits(self, z: torch.Tensor) -> torch.Tensor:
-        """(N, num_classes) ``s``: top-k mean log-odds, background 0."""
+    def image_logits(self, z: torch.Tensor, tau: float = 0.0) -> torch.Tensor:
+        """(N, num_classes) ``s``: top-k mean log-odds, background
+        ``tau``."""
         b = self.background_index
         odds = (z - z[:, b:b + 1]).flatten(2)
         k = min(self.k, odds.shape[-1])
         s = odds.topk(k, dim=-1).values.mean(-1)
-        s[:, b] = 0
+        s[:, b] = tau
         return s
 
     def forward(self, feats: Tuple[torch.Tensor, ...]) -> torch.Tensor:
-        return self.image_logits(self.pixel_logits(feats))
+        """Image logits for prediction (``tau = background_logit``)."""
+        return self.image_logits(
+            self.pixel_logits(feats), self.background_logit)
 
     def pixel_targets(self, data_samples: List[DataSample],
                       size: Tuple[int, int]) -> torch.Tensor:
