@@ -42,24 +42,17 @@ pipeline = [
     dict(type='mmpretrain.MultiView', num_views=2, transforms=[view]),
     dict(type='mmpretrain.PackInputs'),
 ]
+dataset = dict(
+    _delete_=True,
+    type='MagneticTileClsDataset',
+    data_root=data_root,
+    pipeline=pipeline)
 # the training split only (labels unused): no test image is seen
 train_dataloader = dict(
-    batch_size=batch_size,
-    dataset=dict(
-        _delete_=True,
-        type='MagneticTileClsDataset',
-        data_root=data_root,
-        split='train',
-        pipeline=pipeline))
+    batch_size=batch_size, dataset=dict(dataset, split='train'))
 # tools/test.py: the pretext loss on the validation split
 test_dataloader = dict(
-    batch_size=batch_size,
-    dataset=dict(
-        _delete_=True,
-        type='MagneticTileClsDataset',
-        data_root=data_root,
-        split='val',
-        pipeline=pipeline))
+    batch_size=batch_size, dataset=dict(dataset, split='val'))
 param_scheduler = [
     dict(
         type='CosineAnnealingLR',

@@ -43,22 +43,24 @@ def released(name):
     return f'zoo://{name}'
 
 
+def data_root(env, marker, what):
+    """``$env`` when it names a folder holding ``marker``, else skip."""
+    root = os.environ.get(env)
+    if not root or not osp.isdir(osp.join(root, marker)):
+        pytest.skip(f'{env} does not name a {what}')
+    return root
+
+
 @pytest.fixture(scope='module')
 def neu_root():
-    root = os.environ.get(NEU_ROOT_ENV)
-    if not root or not osp.isdir(osp.join(root, 'IMAGES')):
-        pytest.skip(f'{NEU_ROOT_ENV} does not name a NEU-DET folder '
-                    '(IMAGES/ + ANNOTATIONS/)')
-    return root
+    return data_root(NEU_ROOT_ENV, 'IMAGES',
+                     'NEU-DET folder (IMAGES/ + ANNOTATIONS/)')
 
 
 @pytest.fixture(scope='module')
 def mt_root():
-    root = os.environ.get(MT_ROOT_ENV)
-    if not root or not osp.isdir(osp.join(root, 'MT_Free')):
-        pytest.skip(f'{MT_ROOT_ENV} does not name a magnetic-tile folder '
-                    '(MT_<Class>/Imgs/)')
-    return root
+    return data_root(MT_ROOT_ENV, 'MT_Free',
+                     'magnetic-tile folder (MT_<Class>/Imgs/)')
 
 
 def held_out(neu_root, kind, per_class):

@@ -133,23 +133,24 @@ class DefectMapClsHead(ClsHead):
         cell (max-pooled, so a 3-pixel blowhole keeps its cell), else
         background; all ignored (-100) for a defect image without mask
         pixels."""
-        out = []
-        for sample in data_samples:
-            if 'gt_seg_map' not in sample:
-                raise KeyError('DefectMapClsHead trains on masks: load them '
-                               "(LoadDefectMask) and pack 'gt_seg_map' "
-                               "(PackInputs(algorithm_keys=('gt_seg_map',)))")
-            mask = torch.as_tensor(np.asarray(sample.gt_seg_map) > 0)
-            cells = F.adaptive_max_pool2d(mask[None, None].float(),
-                                          size)[0, 0] > 0
-            label = int(sample.gt_label)
-            target = torch.full(size, self.background_index, dtype=torch.long)
-            if label != self.background_index:
-                target[cells] = label
-                if not cells.any():
-                    target[:] = -100
-            out.append(target)
-        return torch.stack(out)
+        if any('gt_seg_map' not in s for s in data_samples):
+            raise KeyError('DefectMapClsHead trains on masks: load them '
+                           "(LoadDefectMask) and pack 'gt_seg_map' "
+                           "(PackInputs(algorithm_keys=('gt_seg_map',)))")
+        masks = torch.stack([
+            torch.as_tensor(np.asarray(s.gt_seg_map) > 0) for s in data_samples
+        ])
+        cells = F.adaptive_max_pool2d(masks[:, None].float(), size)[:, 0] > 0
+        labels = torch.as_tensor([int(s.gt_label) for s in data_samples])
+        defect = labels != self.background_index
+        target = torch.full((len(labels), *size),
+                            self.background_index,
+                            dtype=torch.long)
+        target = torch.where(cells & defect[:, None, None],
+                             labels[:, None, None], target)
+        unmasked = defect & ~cells.flatten(1).any(1)
+        target[unmasked] = -100
+        return target
 
     def loss(self, feats: Tuple[torch.Tensor, ...],
              data_samples: List[DataSample], **kwargs) -> dict:
