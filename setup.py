@@ -75,6 +75,10 @@ setup(
     packages=find_packages(
         exclude=('configs', 'tools', 'tests', 'benchmarks')),
     include_package_data=True,
+    # the inspection report's page (template, style, script)
+    package_data={
+        'defectzoo.visualization.report': ['*.html', '*.css', '*.js']
+    },
     install_requires=read_requirements('runtime.txt'),
     extras_require={
         'tests': read_requirements('tests.txt'),

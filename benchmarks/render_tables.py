@@ -74,12 +74,34 @@ def render(result, table):
     return '\n'.join(lines) + '\n'
 
 
+# data folders of this machine -> the placeholders the docs use
+_DATA_PLACEHOLDERS = (('neu-det', 'NEU-DET'), ('magnetic-tile',
+                                               'MAGNETIC_TILE'))
+
+
+def public_paths(obj):
+    """``obj`` (str / list / dict) with this machine's data folders
+    (``../shared/datasets/<set>``, absolute or relative) as the placeholders
+    the docs use (``NEU-DET``, ``MAGNETIC_TILE``, ``DATA``)."""
+    if isinstance(obj, dict):
+        return {k: public_paths(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [public_paths(v) for v in obj]
+    if not isinstance(obj, str) or 'shared' not in obj:
+        return obj
+    for folder, name in _DATA_PLACEHOLDERS:
+        obj = re.sub(r'[\w./-]*shared/datasets/' + folder, name, obj)
+    return re.sub(r'[\w./-]*shared/datasets/[\w.-]+', 'DATA', obj)
+
+
 def write_result(name, command, tables, machine, date=None, out=None, **extra):
     """Write a benchmark's result JSON -- ``benchmarks/results/<name>.json``
     or ``out`` -- (``tables``: ``{table: {columns, rows, note}}``; ``extra``:
     more top-level keys); returns its path. Every benchmark writes through
-    here, so every result has the same keys."""
+    here, so every result has the same keys (and no path of this
+    machine's data folders: :func:`public_paths`)."""
     import datetime
+    command, tables, extra = map(public_paths, (command, tables, extra))
     result = dict(
         benchmark=name,
         command=command,

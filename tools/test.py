@@ -7,6 +7,7 @@ Examples::
     python tools/test.py CONFIG CHECKPOINT --out predictions.json
     python tools/test.py CONFIG CHECKPOINT --show-dir vis  # painted images
     python tools/test.py CONFIG CHECKPOINT --show-grid preds.png  # detectors
+    python tools/test.py CONFIG CHECKPOINT --tta  # test-time augmentation
     bash tools/dist_test.sh CONFIG CHECKPOINT 2
 """
 import argparse
@@ -21,9 +22,10 @@ from mmengine.runner import Runner
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
 from defectzoo.evaluation.metrics import DumpPredictionsJSON  # noqa: E402
 from defectzoo.utils.launch import add_tensorboard  # noqa: E402
-from defectzoo.utils.launch import (check_cfg_options, default_work_dir, fail,
-                                    is_clear_error, set_data_root,
-                                    set_local_rank_env, setup_cpu_distributed,
+from defectzoo.utils.launch import (apply_tta, check_cfg_options,
+                                    default_work_dir, fail, is_clear_error,
+                                    set_data_root, set_local_rank_env,
+                                    setup_cpu_distributed,
                                     trigger_visualization_hook)
 
 
@@ -55,6 +57,12 @@ def parse_args():
         help='detectors: save a grid of ground truth | predictions of the '
         'first --grid-images test images (DetPredGridHook)')
     parser.add_argument('--grid-images', type=int, default=16)
+    parser.add_argument(
+        '--tta',
+        action='store_true',
+        help="test-time augmentation: the config's tta_model / tta_pipeline "
+        "(mmdet's DetTTAModel, mmpretrain's AverageClsScoreTTA), or flip TTA "
+        'when the config has none')
     parser.add_argument('--grid-score-thr', type=float, default=0.3)
     parser.add_argument(
         '--data-root',
@@ -89,6 +97,8 @@ def build_runner(args):
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or default_work_dir(
         args.config)
     cfg.load_from = args.checkpoint
+    if args.tta:
+        apply_tta(cfg)
     # the checkpoint must fit the model (CheckpointFitHook, also in
     # default_runtime.py): add it when a config's custom_hooks lack it
     hooks = list(cfg.get('custom_hooks', []))

@@ -23,6 +23,10 @@ lr = 1e-3
 backbone_checkpoint = \
     'zoo://ce_cspnext-tiny_1xb32-adamw-coslr-40e_neu-cls-160px'
 # -----------------------------------------------------------------------------
+# the top-level preprocessor (the data set base's, RGB) matches the model's:
+# test-time augmentation wraps the model and would otherwise take it
+data_preprocessor = dict(
+    mean=[103.53, 116.28, 123.675], std=[57.375, 57.12, 58.395], to_rgb=False)
 train_pipeline = [
     dict(type='LoadImageChecked'),
     dict(

@@ -21,6 +21,10 @@ num_workers = 1
 max_epochs = 40
 lr = 2e-3
 # -----------------------------------------------------------------------------
+# the top-level preprocessor (the data set base's, RGB) matches the model's:
+# test-time augmentation wraps the model and would otherwise take it
+data_preprocessor = dict(
+    mean=[103.53, 116.28, 123.675], std=[57.375, 57.12, 58.395], to_rgb=False)
 train_pipeline = [
     dict(type='LoadImageChecked'),
     dict(

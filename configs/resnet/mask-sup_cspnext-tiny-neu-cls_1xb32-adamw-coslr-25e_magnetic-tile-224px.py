@@ -53,3 +53,30 @@ model = dict(
         # split is too small to tune it, so it stays at the training value.
         background_logit=0.0,
         loss=dict(type='mmpretrain.CrossEntropyLoss', loss_weight=1.0)))
+# test-time augmentation (``tools/test.py --tta``): mean class scores over
+# the tile, its two flips and both at once (a 180-degree turn)
+tta_model = dict(type='mmpretrain.AverageClsScoreTTA')
+tta_pipeline = [
+    dict(type='LoadImageChecked'),
+    dict(type='mmpretrain.Resize', scale=(img_size, img_size)),
+    dict(
+        type='TestTimeAug',
+        transforms=[
+            [
+                dict(type='mmpretrain.RandomFlip', prob=0.),
+                dict(
+                    type='mmpretrain.RandomFlip',
+                    prob=1.,
+                    direction='horizontal'),
+                dict(
+                    type='mmpretrain.RandomFlip',
+                    prob=1.,
+                    direction='vertical'),
+                dict(
+                    type='mmpretrain.RandomFlip',
+                    prob=1.,
+                    direction='diagonal'),
+            ],
+            [dict(type='mmpretrain.PackInputs')],
+        ])
+]

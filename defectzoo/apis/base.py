@@ -18,9 +18,14 @@ work on defectzoo configs and adds what an inspection needs:
 
 A new model family (e.g. Defect-Aux-Net) is a subclass of the inferencer
 of its task that overrides :meth:`pred_to_dict` (and ``model_types``).
+
+:class:`MMEngineLoadingMixin` is what the mmengine-based parents (mmdet,
+mmseg) need besides: construction on a defectzoo config and the
+``BaseInferencer`` hooks (weights, collate function) done the defectzoo way.
 """
 import copy
 import os.path as osp
+from datetime import datetime
 from typing import (Callable, Dict, Iterator, List, Optional, Sequence, Tuple,
                     Union)
 
@@ -28,19 +33,20 @@ import numpy as np
 import torch
 from mmengine.config import Config, ConfigDict
 from mmengine.dataset import Compose, pseudo_collate
-from mmengine.registry import init_default_scope
-from mmengine.runner.checkpoint import _load_checkpoint
+from mmengine.registry import DATASETS, VISUALIZERS, init_default_scope
+from mmengine.runner import CheckpointLoader
 from mmengine.utils import import_modules_from_strings
 from rich.progress import track
 
 from defectzoo.datasets.transforms.inference_loading import LOADING_TRANSFORMS
+from defectzoo.models.ood import (FeatureCapture, NearestNeighbourOOD,
+                                  feature_module)
 from defectzoo.utils.checkpoint import check_checkpoint_fits
 from defectzoo.utils.data.validation import InvalidDataError
 from defectzoo.utils.zoo import SCHEME, get_model_info
 from . import inspection
 from .inputs import IMG_EXTENSIONS  # noqa: F401 (its former home)
 from .inputs import InputType, collect_inputs
-from .ood import FeatureCapture, NearestNeighbourOOD, feature_module
 
 #: The one threshold of the verdict: an image is ``defect`` when its defect
 #: score (classification: 1 - P(OK classes); detection: highest box score;
@@ -141,9 +147,6 @@ class DefectInferencerMixin:
             for k, v in state_dict.items()
         }
         model.load_state_dict(state_dict, strict=True)
-
-    def _init_collate(self, cfg):
-        return pseudo_collate
 
     def _init_pipeline(self, cfg) -> Compose:
         return Compose(self._inference_pipeline_cfg(cfg))
@@ -317,4 +320,74 @@ def scoped(cfg) -> str:
 def load_checkpoint_dict(weights: str) -> dict:
     """The checkpoint dict of a path, URL or ``zoo://`` name (safe
     loaders)."""
-    return _load_checkpoint(weights, map_location='cpu')
+    return CheckpointLoader.load_checkpoint(weights, map_location='cpu')
+
+
+def dataset_metainfo(cfg) -> dict:
+    """``METAINFO`` of the test dataset's class (not built: building may
+    read or even generate data)."""
+    try:
+        ds_type = cfg.test_dataloader.dataset.type
+        return dict(getattr(DATASETS.get(ds_type), 'METAINFO', {}) or {})
+    except Exception:  # no test dataloader / unknown type
+        return {}
+
+
+def dataset_meta_of(checkpoint: Optional[dict], cfg) -> dict:
+    """The model's ``dataset_meta`` (keys lower-case): the checkpoint's,
+    completed by the test dataset class's ``METAINFO``."""
+    meta = dict((checkpoint or {}).get('meta', {}).get('dataset_meta') or {})
+    meta = {k.lower(): v for k, v in meta.items()}
+    for k, v in dataset_metainfo(cfg).items():
+        meta.setdefault(k.lower(), v)
+    return meta
+
+
+def new_visualizer(cfg_type: str, name_prefix: str, **kwargs):
+    """A new visualiser instance of ``cfg_type`` (a unique name: mmengine
+    keeps visualisers by name)."""
+    return VISUALIZERS.build(
+        dict(
+            type=cfg_type,
+            name=f'{name_prefix}-{datetime.now().timestamp()}',
+            **kwargs))
+
+
+class MMEngineLoadingMixin:
+    """Construction of the mmengine-based inferencers (mmdet, mmseg) on a
+    defectzoo config or zoo name, and their ``BaseInferencer`` hooks:
+    :meth:`_load_with_meta` for ``_load_weights_to_model`` (checked
+    loading, dataset meta from the checkpoint / dataset class, OOD
+    statistics kept for ``_setup_defect``) and ``_init_collate``.
+    Arguments: see :class:`DefectInferencerMixin`.
+    """
+    _ckpt_meta = None
+    #: extra keyword arguments of the library inferencer's ``__init__``
+    library_kwargs: dict = {}
+
+    def __init__(self,
+                 model,
+                 weights: Optional[str] = None,
+                 device: Optional[str] = 'cpu',
+                 score_thr: Optional[float] = None,
+                 ok_classes: Optional[Sequence[str]] = None):
+        cfg, self.weights = resolve_model(model, weights)
+        super().__init__(
+            model=cfg,
+            weights=self.weights,
+            device=device,
+            scope=scoped(cfg),
+            **self.library_kwargs)
+        self._setup_defect(score_thr, ok_classes, self._ckpt_meta)
+
+    def _load_with_meta(self, model, checkpoint, cfg) -> dict:
+        if checkpoint is not None:
+            self._load_checked(model, checkpoint, self.weights)
+            self._ckpt_meta = checkpoint.get('meta', {})
+        model.dataset_meta = dataset_meta_of(checkpoint, cfg)
+        return model.dataset_meta
+
+    def _init_collate(self, cfg):
+        # mmengine's looks ``test_dataloader.collate_fn`` up by name and
+        # raises on the ``dict(type=...)`` form of the configs
+        return pseudo_collate

@@ -45,3 +45,23 @@ def test_missing_result_or_table_names_what_is_missing(tmp_path, monkeypatch):
         }))
     with pytest.raises(KeyError, match='no table'):
         render.fill('<!-- results:demo:t -->\n<!-- /results -->')
+
+
+def test_results_name_data_folders_by_placeholder(tmp_path):
+    """A benchmark run with this machine's data folders records the docs'
+    placeholders: no path outside the repository reaches a README."""
+    rt = load('render_tables')
+    path = rt.write_result(
+        'x', 'python b.py --data-root ../shared/datasets/magnetic-tile '
+        '--neu-root /work/shared/datasets/neu-det/IMAGES',
+        dict(t=dict(columns=['a'], rows=[['../shared/datasets/gc10/x']])),
+        'cpu',
+        out=str(tmp_path / 'x.json'),
+        root='../shared/datasets/neu-det')
+    with open(path) as f:
+        result = json.load(f)
+    assert result['command'] == ('python b.py --data-root MAGNETIC_TILE '
+                                 '--neu-root NEU-DET/IMAGES')
+    assert result['tables']['t']['rows'] == [['DATA/x']]
+    assert result['root'] == 'NEU-DET'
+    assert 'shared' not in json.dumps(result)

@@ -23,7 +23,7 @@ ALL = sorted(
 
 def tasks_of(path):
     name = osp.basename(path)
-    if name.startswith('ce_r50'):
+    if name.startswith('ce_'):
         return ('cls', )
     if name.startswith('semantic-fpn'):
         return ('seg', )
@@ -47,7 +47,7 @@ def test_config_builds_its_model(path):
     name = osp.basename(path)
     attention = [
         p['cfg']['type'].split('.')[-1]
-        for p in (cfg.model.backbone.plugins or [])
+        for p in (cfg.model.backbone.get('plugins') or [])
     ]
     if '-se-sa-' in name:
         assert attention == ['SEAttention', 'SpatialAttention']

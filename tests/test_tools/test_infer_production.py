@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
-from defectzoo.apis.inferencers import DefectClsInferencer
+from defectzoo.apis import DefectClsInferencer
 from tests.browser import open_in_browser
 from tests.test_apis._tiny import infer_main, make_model, write_images
 

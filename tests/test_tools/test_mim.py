@@ -1,7 +1,8 @@
 """The installed package carries configs, tools and model-index.yml in
 ``defectzoo/.mim`` (setup.py's add_mim_extension), so ``mim search`` lists
 the zoo and ``mim download`` fetches a checkpoint (from a local HTTP server
-on 127.0.0.1), which ``python -m defectzoo.apis verify`` checks."""
+on 127.0.0.1), which ``python -m defectzoo.apis verify`` checks; it
+carries the report page's files (package data)."""
 import os
 import os.path as osp
 import shutil
@@ -62,6 +63,10 @@ def test_mim_search_and_download(tmp_path):
         assert (mim_dir / 'model-index.yml').is_file()
         assert (mim_dir / 'configs' / 'tiny' / 'tiny-cls_zoo.py').is_file()
         assert (mim_dir / 'tools' / 'infer.py').is_file()
+        # package data: the report page's template, style and script
+        page = target / 'defectzoo' / 'visualization' / 'report'
+        for name in ('report.html', 'report.css', 'report.js'):
+            assert (page / name).is_file(), name
 
         found = _run([sys.executable, '-m', 'mim', 'search', 'defectzoo'], env,
                      str(tmp_path))

@@ -5,7 +5,7 @@ Features: the pooled backbone features of the training images (the config's
 ``train_dataloader.dataset``, read with the *test* pipeline). A seeded
 ``--calib-fraction`` of them is held out: the rest form the nearest-neighbour
 memory bank, the held-out images set the view scales and the threshold (the
-``--quantile`` of their scores; see ``defectzoo.apis.ood``)::
+``--quantile`` of their scores; see ``defectzoo.models.ood``)::
 
     python tools/misc/fit_ood.py CONFIG CKPT --out CKPT_OOD.pth \\
         [--max-images 1500] [--calib-fraction 0.2] [--quantile 0.99] [--k 1]
@@ -22,8 +22,8 @@ from mmengine.config import DictAction
 from mmengine.runner.checkpoint import CheckpointLoader
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.apis import NearestNeighbourOOD, init_inferencer  # noqa: E402
-from defectzoo.apis.ood import META_KEY, split_fit_calib  # noqa: E402
+from defectzoo.apis import init_inferencer  # noqa: E402
+from defectzoo.models.ood import META_KEY, NearestNeighbourOOD, split_fit_calib
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
 
 

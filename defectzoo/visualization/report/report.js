@@ -1,28 +1,3 @@
-"""The page of the inspection report: the summary (rendered in Python),
-then a table of all images that the page's script fills one page of rows
-at a time from ``report_data.js`` (filters and sort over all images).
-The view is kept in the address's fragment, e.g.
-``report.html#filter=ood&sort=name&page=3``, so it can be linked."""
-
-CSS = """
-body{font-family:system-ui,sans-serif;margin:1em;background:#f4f4f4}
-h1{font-size:1.3em}h2{font-size:1.1em}.bar{margin:.6em 0}
-.bar label,.bar button{margin-right:.8em}
-#stats{display:flex;flex-wrap:wrap;gap:10px;margin:.6em 0}
-#stats div{background:#fff;border-radius:6px;padding:6px 12px;
- box-shadow:0 1px 3px #0003}#stats b{font-size:1.3em;display:block}
-#stats .defect b{color:#d22}.charts{display:flex;flex-wrap:wrap;gap:20px;
- align-items:flex-start}figure{margin:0;background:#fff;padding:6px}
-figcaption{font-size:.8em;color:#555}table{border-collapse:collapse;
- background:#fff}td,th{padding:2px 8px;border-bottom:1px solid #ccc;
- text-align:left;font-size:.9em;vertical-align:middle}
-#table img{max-width:96px;max-height:96px;display:block}
-.name{word-break:break-all;max-width:420px}.verdict{font-weight:bold}
-.defect .verdict{color:#d22}.OK .verdict{color:#2a2}
-.ood{background:#f90;color:#fff;border-radius:3px;padding:0 4px}
-"""
-
-JS = """
 (function(){
   'use strict';
   function $(id){return document.getElementById(id);}
@@ -36,7 +11,7 @@ JS = """
   Object.keys(classes).sort().forEach(function(c){
     var o=document.createElement('option'); o.value='='+c;
     o.textContent=c; $('cls').appendChild(o);});
-  function fmt(v,d){return v===null||v===undefined?'\\u2014':v.toFixed(d);}
+  function fmt(v,d){return v===null||v===undefined?'\u2014':v.toFixed(d);}
   function url(path){return path.split('/').map(encodeURIComponent)
     .join('/');}
   function cell(tr,text,cls){var td=document.createElement('td');
@@ -52,10 +27,10 @@ JS = """
       a.appendChild(img); td.appendChild(a);}
     cell(tr,r[C.name],'name'); cell(tr,r[C.verdict],'verdict');
     cell(tr,fmt(r[C.score],3));
-    cell(tr,r[C.cls]===null?'\\u2014':r[C.cls]+
+    cell(tr,r[C.cls]===null?'\u2014':r[C.cls]+
       (r[C.cls_score]===null?'':' '+fmt(r[C.cls_score],3)));
     cell(tr,r[C.boxes]!==null?r[C.boxes]+' box(es)':r[C.area]!==null?
-      (100*r[C.area]).toFixed(2)+' % area':'\\u2014');
+      (100*r[C.area]).toFixed(2)+' % area':'\u2014');
     td=cell(tr);
     if(r[C.ood_flag]){var s=document.createElement('span');
       s.className='ood'; s.textContent='OOD'; td.appendChild(s);
@@ -118,36 +93,3 @@ JS = """
   if(performance.memory){html.setAttribute('data-heap-mb',
     Math.round(performance.memory.usedJSHeapSize/1048576));}
 })();
-"""
-
-PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8">
-<link rel="icon" href="data:,"><title>{title}</title>
-<style>{css}</style></head><body>
-<h1>{title}</h1><p id="summary">{summary}</p>
-{stats}
-<h2>Images</h2>
-<div class="bar"><label>show <select id="filter">
-<option value="all">all</option><option value="defect">defect</option>
-<option value="OK">OK</option><option value="ood">out of distribution</option>
-</select></label><label>class <select id="cls"><option value="*">any
-</option></select></label><label>name <input id="q" type="search"
-placeholder="contains"></label><label>sort by <select id="sort">
-<option value="score-desc">defect score, high first</option>
-<option value="score-asc">defect score, low first</option>
-<option value="ood">OOD score, high first</option>
-<option value="name">name</option></select></label>
-<span><span id="shown">0</span> shown</span></div>
-<div class="bar"><button id="prev">&larr; previous</button><span
-id="page"></span> <button id="next">next &rarr;</button><label>rows per
-page <select id="size"><option>50</option><option>100</option>
-<option>250</option></select></label><span id="status"></span></div>
-<table id="table"><thead><tr><th></th><th>image</th><th>verdict</th>
-<th>defect score</th><th>class</th><th>detail</th><th>OOD score</th></tr>
-</thead><tbody id="rows"></tbody></table>
-<div id="skipped" hidden><h2>Skipped (<span id="nskipped"></span>)</h2>
-<table><thead><tr><th>image</th><th>problem</th></tr></thead>
-<tbody id="skipped-rows"></tbody></table><p id="skipped-more"></p></div>
-<script src="report_data.js"></script>
-<script>{js}</script></body></html>
-"""
