@@ -56,7 +56,8 @@ DATASETS = {
             random=('random init', ['model.backbone.init_cfg=None']),
             neu_cls=(f'NEU-CLS classifier (zoo: {NEU_CLS})', [])),
         metric=('single-label/recall', 'balanced acc'),
-        result='mt_init'),
+        result='mt_init',
+        placeholder='MAGNETIC_TILE'),
     'neu':
     dict(
         cls=NEU_CLS,
@@ -66,7 +67,8 @@ DATASETS = {
         cls_sched=1,
         inits=dict(random=('random init (the zoo recipe)', [])),
         metric=('accuracy/top1', 'top-1'),
-        result='neu_init'),
+        result='neu_init',
+        placeholder='NEU-DET'),
 }
 
 
@@ -198,7 +200,7 @@ def main(argv=None):
     render_tables.write_result(
         a.result,
         f'python benchmarks/ssl_init.py --dataset {a.dataset} --data-root '
-        f'{a.dataset.upper()} --epochs {e} --ssl-epochs {se}',
+        f'{d["placeholder"]} --epochs {e} --ssl-epochs {se}',
         dict(init=table),
         '2-core CPU, two 1-thread lanes',
         wall_min=round((time.time() - start) / 60, 1))

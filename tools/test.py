@@ -21,7 +21,10 @@ from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
 from defectzoo.evaluation.metrics import DumpPredictionsJSON  # noqa: E402
+from defectzoo.utils.classes_from_data import \
+    set_classes_from_data  # noqa: E402
 from defectzoo.utils.launch import add_tensorboard  # noqa: E402
+from defectzoo.utils.launch import quiet_console  # noqa: E402
 from defectzoo.utils.launch import (apply_tta, check_cfg_options,
                                     default_work_dir, fail, is_clear_error,
                                     set_data_root, set_local_rank_env,
@@ -79,6 +82,12 @@ def parse_args():
         default='none',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
         help='job launcher')
+    parser.add_argument(
+        '--verbose',
+        action='store_true',
+        help="also print mmengine's hook table, its per-parameter "
+        'optimizer-option lines and known third-party deprecation notices '
+        '(the log file always has them)')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
     args = parser.parse_args()
     set_local_rank_env(args.local_rank)
@@ -97,6 +106,7 @@ def build_runner(args):
     cfg.work_dir = args.work_dir or cfg.get('work_dir') or default_work_dir(
         args.config)
     cfg.load_from = args.checkpoint
+    set_classes_from_data(cfg, args.checkpoint)  # num_classes='from_data'
     if args.tta:
         apply_tta(cfg)
     # the checkpoint must fit the model (CheckpointFitHook, also in
@@ -140,6 +150,7 @@ def build_runner(args):
 
 def main():
     args = parse_args()
+    quiet_console(args.verbose)
     try:
         runner = build_runner(args)
     except Exception as exc:  # SystemExit (clear messages) passes

@@ -17,7 +17,11 @@ from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..'))
+from defectzoo.utils.classes_from_data import \
+    set_classes_from_data  # noqa: E402
+from defectzoo.utils.launch import add_progress_hook  # noqa: E402
 from defectzoo.utils.launch import add_tensorboard  # noqa: E402
+from defectzoo.utils.launch import quiet_console  # noqa: E402
 from defectzoo.utils.launch import (check_amp_available, check_cfg_options,
                                     check_work_dir_name, default_work_dir,
                                     end_workers_on_signal, ensure_safety_hooks,
@@ -66,6 +70,12 @@ def parse_args():
         help='also log to TensorBoard (mmengine TensorboardVisBackend, '
         'events in WORK_DIR/<timestamp>/vis_data)')
     parser.add_argument(
+        '--verbose',
+        action='store_true',
+        help="also print mmengine's hook table, its per-parameter "
+        'optimizer-option lines and known third-party deprecation notices '
+        '(the log file always has them)')
+    parser.add_argument(
         '--launcher',
         default='none',
         choices=['none', 'pytorch', 'slurm', 'mpi'],
@@ -98,14 +108,18 @@ def merge_args(cfg, args):
         set_data_root(cfg, args.data_root)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
+    # num_classes='from_data': the classes of the training set
+    set_classes_from_data(cfg)
     if args.tensorboard:
         add_tensorboard(cfg)
     ensure_safety_hooks(cfg)
+    add_progress_hook(cfg)
     return cfg
 
 
 def main():
     args = parse_args()
+    quiet_console(args.verbose)
     end_workers_on_signal()
     try:
         cfg = Config.fromfile(args.config)

@@ -42,6 +42,7 @@ from defectzoo.datasets.transforms.inference_loading import LOADING_TRANSFORMS
 from defectzoo.models.ood import (FeatureCapture, NearestNeighbourOOD,
                                   feature_module)
 from defectzoo.utils.checkpoint import check_checkpoint_fits
+from defectzoo.utils.classes_from_data import set_classes_from_data
 from defectzoo.utils.data.validation import InvalidDataError
 from defectzoo.utils.zoo import SCHEME, get_model_info
 from . import inspection
@@ -78,6 +79,8 @@ def resolve_model(model: Union[str, Config, dict],
         raise FileNotFoundError(f'config file {model} not found')
     if cfg.get('custom_imports'):
         import_modules_from_strings(**cfg.custom_imports)
+    if weights is not None:  # num_classes='from_data': the checkpoint's
+        set_classes_from_data(cfg, weights, verbose=False)
     return cfg, weights
 
 

@@ -7,6 +7,7 @@ import numpy as np
 
 from defectzoo.models.detectors import DefectAuxNet
 from defectzoo.registry import INFERENCERS
+from defectzoo.utils.det_boxes import clip_boxes_for_drawing
 from .base import new_visualizer
 from .fields import (background_index, cls_fields, det_fields, mask_class_meta,
                      seg_fields)
@@ -103,7 +104,7 @@ class DefectAuxNetInferencer(DefectDetInferencer):
             self.visualizer.add_datasample(
                 name,
                 img,
-                boxes,
+                clip_boxes_for_drawing(boxes, img.shape),
                 draw_gt=False,
                 show=False,
                 pred_score_thr=self.score_thr)

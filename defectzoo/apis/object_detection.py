@@ -12,6 +12,7 @@ from mmengine.dataset import Compose
 
 from defectzoo.datasets.transforms.inference_loading import LoadInferenceImage
 from defectzoo.registry import INFERENCERS
+from defectzoo.utils.det_boxes import clip_boxes_for_drawing
 from .base import (DefectInferencerMixin, InputType, MMEngineLoadingMixin,
                    new_visualizer)
 from .fields import det_fields
@@ -152,7 +153,7 @@ class DefectDetInferencer(MMEngineLoadingMixin, DefectInferencerMixin,
         self.visualizer.add_datasample(
             name,
             image,
-            pred,
+            clip_boxes_for_drawing(pred, image.shape),
             draw_gt=False,
             show=False,
             pred_score_thr=self.score_thr)

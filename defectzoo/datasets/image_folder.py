@@ -87,6 +87,10 @@ class ImageFolderClsDataset(ValidatedDatasetMixin, CustomDataset):
             raise InvalidDataError(root, 'missing image folder')
         folders = sorted(
             d for d in os.listdir(root) if osp.isdir(osp.join(root, d)))
+        if not folders:
+            raise InvalidDataError(
+                root, 'no class sub-folders (expected '
+                f'{osp.join(root, "<class>", "<image>")})')
         classes = self.CLASSES
         if not classes:
             classes = tuple(folders)

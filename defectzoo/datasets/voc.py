@@ -65,7 +65,8 @@ class VOCDetDataset(ValidatedDatasetMixin, XMLDataset):
         skip_invalid: skip bad images with one summary warning.
         check_images: ``'none'`` | ``'header'`` | ``'full'``.
         **kwargs: :class:`mmdet.datasets.BaseDetDataset` arguments
-            (``data_root``, ``metainfo`` with ``classes``, ``filter_cfg``,
+            (``data_root``, ``metainfo`` with ``classes``: without them,
+            the sorted object names of the XML files, ``filter_cfg``,
             ``pipeline``, ``test_mode`` ...).
     """
 
@@ -134,20 +135,52 @@ class VOCDetDataset(ValidatedDatasetMixin, XMLDataset):
         return ()
 
     def load_data_list(self) -> List[dict]:
-        """Parse and check every XML of :meth:`_sample_ids`."""
+        """Parse and check every XML of :meth:`_sample_ids`; without
+        ``metainfo['classes']``, the classes are the sorted object names
+        of those XML files (:meth:`classes_from_xml`)."""
+        ann_dir = osp.join(self.root_dir, self.ann_subdir)
+        samples = self._sample_ids()
         classes = self._metainfo.get('classes')
         if not classes:
-            raise ValueError(f'{type(self).__name__} needs '
-                             "metainfo=dict(classes=(...))")
+            classes = self.classes_from_xml(samples, ann_dir)
+            self._metainfo['classes'] = classes
         self.cat2label = {c: i for i, c in enumerate(classes)}
-        ann_dir = osp.join(self.root_dir, self.ann_subdir)
 
         def parse(item):
             img_id, img_path = item
             return self.parse_xml(img_id, img_path,
                                   osp.join(ann_dir, img_id + '.xml'))
 
-        return self._parse_all(self._sample_ids(), parse)
+        return self._parse_all(samples, parse)
+
+    @staticmethod
+    def classes_from_xml(samples: Sequence[Tuple[str, str]],
+                         ann_dir: str) -> Tuple[str, ...]:
+        """The sorted ``<object><name>``s of the XML files of ``samples``
+        (``[(id, image path)]``). An unreadable file is left to the parse
+        that follows, which reports (or skips) it.
+
+        Raises:
+            InvalidDataError: no annotation folder, or no named object in
+                any of its files.
+        """
+        if not osp.isdir(ann_dir):
+            raise InvalidDataError(ann_dir, 'missing annotation folder')
+        names = set()
+        for img_id, _ in samples:
+            try:
+                root = read_voc_xml(osp.join(ann_dir, img_id + '.xml'))
+            except InvalidDataError:
+                continue
+            names.update((obj.findtext('name') or '').strip()
+                         for obj in root.findall('object'))
+        names.discard('')
+        if not names:
+            raise InvalidDataError(
+                ann_dir, f'no annotated object in the XML files of the '
+                f'{len(samples)} image(s): no classes to learn (or name '
+                'them: metainfo=dict(classes=(...)))')
+        return tuple(sorted(names))
 
     def parse_xml(self, img_id: str, img_path: str, xml_path: str) -> dict:
         """One ``data_list`` entry from a VOC XML (mmdet's keys)."""

@@ -2,7 +2,9 @@
 import logging
 import os
 import os.path as osp
+import re
 import sys
+import warnings
 from copy import deepcopy
 from typing import List, Optional
 
@@ -461,6 +463,8 @@ def add_tensorboard(cfg: Config) -> None:
 #: hooks the launcher keeps whatever ``custom_hooks`` says (a config may
 #: switch one off by name: ``disable_hooks = ['CheckFiniteHook']``)
 SAFETY_HOOKS = ('CheckFiniteHook', 'CheckpointFitHook')
+#: every hook the launcher adds (``disable_hooks`` may name these)
+LAUNCHER_HOOKS = SAFETY_HOOKS + ('ProgressHook', )
 
 
 def ensure_safety_hooks(cfg: Config) -> List[str]:
@@ -468,10 +472,10 @@ def ensure_safety_hooks(cfg: Config) -> List[str]:
     config's own ``custom_hooks`` replaces the runtime's list, and with it
     the NaN stop); returns the names added, each said on the console."""
     disabled = set(cfg.get('disable_hooks') or [])
-    unknown = disabled - set(SAFETY_HOOKS)
+    unknown = disabled - set(LAUNCHER_HOOKS)
     if unknown:
         raise SystemExit(f'disable_hooks: {sorted(unknown)} are not '
-                         f'launcher hooks (these are: {list(SAFETY_HOOKS)})')
+                         f'launcher hooks (these are: {list(LAUNCHER_HOOKS)})')
     hooks = list(cfg.get('custom_hooks') or [])
     present = {str(h.get('type', '')).split('.')[-1] for h in hooks}
     added = [n for n in SAFETY_HOOKS if n not in present | disabled]
@@ -483,6 +487,114 @@ def ensure_safety_hooks(cfg: Config) -> List[str]:
             flush=True)
     cfg.custom_hooks = hooks
     return added
+
+
+def add_progress_hook(cfg: Config) -> bool:
+    """Add :class:`~defectzoo.engine.hooks.ProgressHook` (progress lines at
+    iterations 1, 2, 4, ... until the ``LoggerHook``'s first line; the cost
+    of a CPU run) to ``cfg.custom_hooks`` unless it is there or named in
+    ``disable_hooks``. Returns whether it was added (silently)."""
+    hooks = list(cfg.get('custom_hooks') or [])
+    present = {str(h.get('type', '')).split('.')[-1] for h in hooks}
+    if {'ProgressHook'} & (present | set(cfg.get('disable_hooks') or [])):
+        return False
+    cfg.custom_hooks = hooks + [dict(type='defectzoo.ProgressHook')]
+    return True
+
+
+#: Console lines dropped by :func:`quiet_console` (regular expressions
+#: matched at the start of the message): mmengine's hook table, its line
+#: per parameter with a ``paramwise_cfg`` option (hundreds for a Swin) or
+#: shared by two modules with ``bypass_duplicate=True`` (RTMDet's head),
+#: and the deprecation notices mmengine's own ``CheckpointHook`` triggers
+#: (it creates a ``FileClient``).
+QUIET_LOG_MESSAGES = (
+    r'Hooks will be executed in the following order',
+    r'paramwise_options -- ',
+    r'\S+ is duplicate\. It is skipped since bypass_duplicate=True',
+    r'"FileClient" will be deprecated in future',
+    r'"HardDiskBackend" is the alias of "LocalBackend"',
+)
+#: Python warnings hidden by :func:`quiet_console`: (category, message
+#: regex, module regex of the code that triggers them). Raised by
+#: third-party code, and nothing a defectzoo user can act on.
+QUIET_WARNINGS = (
+    # mmdet 3.3's CSPDarknet / SELayer call torch.cuda.amp.autocast
+    (FutureWarning, r'`torch\.cuda\.amp\.autocast\(args\.\.\.\)` is '
+     r'deprecated', r'mmdet\.'),
+    # mmdet 3.3's MlvlPointGenerator (RTMDet priors); torch reports it
+    # from torch.functional, whoever calls
+    (UserWarning, r'torch\.meshgrid: in an upcoming release, it will be '
+     r'required to pass the indexing argument', r'torch\.functional'),
+    # mmseg 1.2's BaseDecodeHead builds its losses with its own deprecated
+    # build_loss (Defect-Aux-Net's and the segmentors' heads)
+    (UserWarning, r'``build_loss`` would be deprecated soon',
+     r'mmseg\.models\.builder'),
+    # mmdet's DetVisualizationHook (tools/test.py --show-dir) draws boxes
+    # clipped to the image, x2 == width, which mmengine takes as outside
+    # (defectzoo's own drawing clips them: clip_boxes_for_drawing)
+    (UserWarning, r'Warning: The (bbox|polygon) is out of bounds',
+     r'mmengine\.visualization\.visualizer'),
+)
+
+
+class ConsoleFilter(logging.Filter):
+    """Drop the log records whose message matches one of
+    :data:`QUIET_LOG_MESSAGES` (on a console handler: the log file keeps
+    them)."""
+    PATTERN = re.compile('|'.join(f'(?:{p})' for p in QUIET_LOG_MESSAGES))
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (isinstance(record.msg, str)
+                    and self.PATTERN.match(record.msg))
+
+
+_console = dict(verbose=True)
+
+
+def hide_on_console(logger: logging.Logger) -> None:
+    """Add a :class:`ConsoleFilter` to ``logger``'s console handlers (not
+    to its file handlers) unless it has one."""
+    for handler in logger.handlers:
+        if isinstance(handler, logging.FileHandler) or any(
+                isinstance(f, ConsoleFilter) for f in handler.filters):
+            continue
+        handler.addFilter(ConsoleFilter())
+
+
+def quiet_console(verbose: bool = False) -> None:
+    """A clean console for a tool's runs (``tools/train.py`` /
+    ``tools/test.py`` without ``--verbose``).
+
+    The logger of every Runner built afterwards in this process gets a
+    :class:`ConsoleFilter` on its console handler (mmengine's
+    ``Runner.build_logger`` is wrapped): mmengine's table "Hooks will be
+    executed in the following order" (mmengine has no switch for it), its
+    per-parameter ``paramwise_cfg`` lines and its ``FileClient``
+    deprecation notices (:data:`QUIET_LOG_MESSAGES`) are not printed; the
+    log file in the work directory keeps them. The Python warnings of
+    :data:`QUIET_WARNINGS` (third-party code) are ignored. With
+    ``verbose=True`` the Runners built afterwards print everything, as
+    mmengine does.
+    """
+    from mmengine.runner import Runner
+    _console['verbose'] = verbose
+    if not getattr(Runner.build_logger, '_defectzoo_quiet', False):
+        build_logger = Runner.build_logger
+
+        def build_quiet_logger(self, *args, **kwargs):
+            logger = build_logger(self, *args, **kwargs)
+            if not _console['verbose']:
+                hide_on_console(logger)
+            return logger
+
+        build_quiet_logger._defectzoo_quiet = True
+        build_quiet_logger.__doc__ = build_logger.__doc__
+        Runner.build_logger = build_quiet_logger
+    if not verbose:
+        for category, message, module in QUIET_WARNINGS:
+            warnings.filterwarnings(
+                'ignore', message=message, category=category, module=module)
 
 
 LOCK_NAME = '.train.lock'

@@ -8,6 +8,7 @@ from mmengine.hooks import Hook
 
 from defectzoo.datasets.transforms.loading import LoadXRayImage
 from defectzoo.registry import HOOKS
+from defectzoo.utils.det_boxes import clip_boxes_for_drawing
 from ...utils.image_grid import tile_images
 
 
@@ -65,7 +66,7 @@ class DetPredGridHook(Hook):
             vis.add_datasample(
                 osp.basename(sample.img_path),
                 img,
-                sample,
+                clip_boxes_for_drawing(sample, img.shape),
                 draw_gt=True,
                 draw_pred=True,
                 show=False,
