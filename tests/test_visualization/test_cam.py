@@ -194,4 +194,6 @@ def test_defect_aux_net_classification_head(tmp_path):
     cv2.imwrite(img, np.full((80, 96, 3), 120, np.uint8))
     out = vis_cam().main([cfg, ckpt, img, '--out-dir', str(tmp_path / 'cam')])
     assert out == [str(tmp_path / 'cam' / 'part_gradcam.png')]
-    assert cv2.imread(out[0]).shape == (64, 64, 3)
+    # drawn on the input image, at its size (the model saw 64 x 64)
+    painted = cv2.imread(out[0])
+    assert painted.shape == (80, 96, 3)

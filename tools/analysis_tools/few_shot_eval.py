@@ -32,6 +32,7 @@ sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.evaluation.few_shot import format_table  # noqa: E402
 from defectzoo.utils.launch import check_cfg_options  # noqa: E402
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
+from defectzoo.utils.launch import set_data_root  # noqa: E402
 from defectzoo.utils.launch import default_work_dir
 
 RESULT_FILE = 'few_shot.json'
@@ -76,6 +77,10 @@ def parse_args(argv=None):
         help='the dir to save logs and '
         f'{RESULT_FILE} (default ./work_dirs/<config>)')
     parser.add_argument(
+        '--data-root',
+        help='move the config\'s datasets (and evaluator paths) to this '
+        'data root, as on tools/train.py and tools/test.py')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         action=DictAction,
@@ -96,6 +101,8 @@ def few_shot_metric(args) -> dict:
 
 def load_config(args) -> Config:
     cfg = Config.fromfile(args.config)
+    if args.data_root:
+        set_data_root(cfg, args.data_root)
     check_cfg_options(cfg, args.cfg_options)
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)

@@ -43,6 +43,7 @@ from defectzoo.evaluation.kfold import (METRIC_KEYS, fold_dataset_cfgs,
 from defectzoo.evaluation.repeats import write_json_atomic  # noqa: E402
 from defectzoo.utils.data.splits import stratified_kfold  # noqa: E402
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
+from defectzoo.utils.launch import set_data_root  # noqa: E402
 from defectzoo.utils.process import run_logged  # noqa: E402
 
 SPLIT_FILE = 'folds.json'
@@ -77,6 +78,10 @@ def parse_args(argv=None):
         help="keep each fold's last checkpoint (default: "
         'none are written)')
     parser.add_argument(
+        '--data-root',
+        help='move the config\'s datasets (and evaluator paths) to this '
+        'data root, as on tools/train.py and tools/test.py')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         default=[],
@@ -88,6 +93,8 @@ def parse_args(argv=None):
 
 def load_config(args) -> Config:
     cfg = Config.fromfile(args.config)
+    if args.data_root:
+        set_data_root(cfg, args.data_root)
     if args.cfg_options:
         options = argparse.ArgumentParser()
         options.add_argument('--o', nargs='+', action=DictAction)
@@ -220,6 +227,8 @@ def run_fold_subprocess(args, work_dir: str, fold: int) -> bool:
     ]
     if args.save_checkpoints:
         cmd.append('--save-checkpoints')
+    if args.data_root:
+        cmd += ['--data-root', args.data_root]
     if args.cfg_options:
         cmd += ['--cfg-options', *args.cfg_options]
     return run_logged(cmd, osp.join(fold_dir, 'fold.log'), f'fold {fold}',

@@ -49,6 +49,7 @@ from defectzoo.evaluation.repeats import (format_small_data_table,
                                           summarize_small_data,
                                           write_json_atomic, write_rows_csv)
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
+from defectzoo.utils.launch import set_data_root  # noqa: E402
 from defectzoo.utils.process import run_logged  # noqa: E402
 
 RESULT_FILE = 'result.json'
@@ -89,6 +90,10 @@ def parse_args(argv=None):
         help="keep each run's last checkpoint (weights "
         'only; default: none are written)')
     parser.add_argument(
+        '--data-root',
+        help='move the config\'s datasets (and evaluator paths) to this '
+        'data root, as on tools/train.py and tools/test.py')
+    parser.add_argument(
         '--cfg-options',
         nargs='+',
         default=[],
@@ -106,6 +111,8 @@ def parse_args(argv=None):
 def load_config(args) -> Config:
     from defectzoo.utils.launch import check_cfg_options
     cfg = Config.fromfile(args.config)
+    if args.data_root:
+        set_data_root(cfg, args.data_root)
     if args.cfg_options:
         options = argparse.ArgumentParser()
         options.add_argument('--o', nargs='+', action=DictAction)
@@ -213,6 +220,8 @@ def run_subprocess(args, work_dir: str, k: int, seed: int) -> bool:
     ]
     if args.save_checkpoints:
         cmd.append('--save-checkpoints')
+    if args.data_root:
+        cmd += ['--data-root', args.data_root]
     if args.cfg_options:
         cmd += ['--cfg-options', *args.cfg_options]
     return run_logged(cmd, osp.join(run_dir(work_dir, k, seed),

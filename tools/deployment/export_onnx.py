@@ -104,6 +104,10 @@ def parse_args(argv=None):
         action='store_true',
         help='detectors: raw head outputs, no box decoding / NMS')
     parser.add_argument('--opset', type=int, default=17)
+    parser.add_argument(
+        '--data-root',
+        help='move the config\'s datasets (and evaluator paths) to this '
+        'data root, as on tools/train.py and tools/test.py')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
@@ -129,7 +133,7 @@ def check_detector(path, wrapper, gen):
 @reporting_errors
 def main(argv=None):
     args = parse_args(argv)
-    cfg = load_config(args.config, args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options, args.data_root)
     model = init_model(cfg, args.checkpoint)
     try:
         wrapper, not_exported = wrap(model, args.shape, args.raw)

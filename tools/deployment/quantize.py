@@ -85,6 +85,10 @@ def parse_args(argv=None):
         help='detectors: ONNX Runtime threads for the latency (0: all)')
     parser.add_argument(
         '--no-eval', action='store_true', help='skip measuring test metrics')
+    parser.add_argument(
+        '--data-root',
+        help='move the config\'s datasets (and evaluator paths) to this '
+        'data root, as on tools/train.py and tools/test.py')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
@@ -94,7 +98,7 @@ def main(argv=None):
     args = parse_args(argv)
     if args.calib <= 0:
         raise SystemExit('--calib must be > 0 (calibration images)')
-    cfg = load_config(args.config, args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options, args.data_root)
     model = init_model(cfg, args.checkpoint)
     if is_detector(model):
         try:

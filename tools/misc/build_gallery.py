@@ -31,6 +31,7 @@ from defectzoo.engine.hooks.reference_gallery_hook import (choose_references,
 from defectzoo.registry import MODELS  # noqa: E402
 from defectzoo.utils.launch import check_cfg_options  # noqa: E402
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
+from defectzoo.utils.launch import set_data_root  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -55,6 +56,10 @@ def parse_args(argv=None):
         help='at most this many random references per class')
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--batch-size', type=int, default=32)
+    parser.add_argument(
+        '--data-root',
+        help='move the config\'s datasets (and evaluator paths) to this '
+        'data root, as on tools/train.py and tools/test.py')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
@@ -105,6 +110,8 @@ def main(argv=None):
     if not osp.isdir(args.folder):
         raise SystemExit(f'{args.folder}: no such folder')
     cfg = Config.fromfile(args.config)
+    if args.data_root:
+        set_data_root(cfg, args.data_root)
     check_cfg_options(cfg, args.cfg_options)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)

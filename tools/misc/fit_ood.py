@@ -22,7 +22,7 @@ from mmengine.config import DictAction
 from mmengine.runner.checkpoint import CheckpointLoader
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
-from defectzoo.apis import init_inferencer  # noqa: E402
+from defectzoo.apis import init_inferencer, load_config  # noqa: E402
 from defectzoo.models.ood import META_KEY, NearestNeighbourOOD, split_fit_calib
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
 
@@ -43,6 +43,10 @@ def parse_args(argv=None):
     p.add_argument('--k', type=int, default=1, help='k-th nearest neighbour')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--batch-size', type=int, default=16)
+    p.add_argument(
+        '--data-root',
+        help='move the config\'s datasets to this data root, as on '
+        'tools/train.py and tools/test.py')
     p.add_argument('--cfg-options', nargs='+', action=DictAction)
     return p.parse_args(argv)
 
@@ -65,10 +69,7 @@ def training_images(cfg) -> list:
 @reporting_errors
 def main(argv=None):
     args = parse_args(argv)
-    from mmengine.config import Config
-    cfg = Config.fromfile(args.config)
-    if args.cfg_options:
-        cfg.merge_from_dict(args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options, args.data_root)
     inferencer = init_inferencer(cfg, args.checkpoint)
     paths = training_images(cfg)
     rng = np.random.default_rng(args.seed)

@@ -41,6 +41,7 @@ from mmengine.config import DictAction
 
 sys.path.insert(0, osp.join(osp.dirname(osp.abspath(__file__)), '..', '..'))
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
+from defectzoo.utils.launch import set_data_root  # noqa: E402
 
 ATTRIBUTES = ('defect_type', 'brightness', 'texture')
 
@@ -71,6 +72,10 @@ def parse_args(argv=None):
         type=int,
         default=None,
         help='use at most this many real masks')
+    parser.add_argument(
+        '--data-root',
+        help='move the config\'s datasets (and evaluator paths) to this '
+        'data root, as on tools/train.py and tools/test.py')
     parser.add_argument(
         '--cfg-options',
         nargs='+',
@@ -164,6 +169,8 @@ def main(argv=None):
     from defectzoo.apis import init_model
     from defectzoo.datasets.synthetic.mask_sampler import MaskSampler
     cfg = Config.fromfile(args.config)
+    if args.data_root:
+        set_data_root(cfg, args.data_root)
     if args.cfg_options:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'defectzoo'))

@@ -30,7 +30,7 @@ from defectzoo.apis.base import ANNOTATION_TRANSFORMS  # noqa: E402
 from defectzoo.deploy.evaluate import find_pipeline  # noqa: E402
 from defectzoo.utils.launch import reporting_errors  # noqa: E402
 from defectzoo.visualization import DetectorCAM  # noqa
-from defectzoo.visualization import ClassifierCAM, cam_methods, to_rgb_float
+from defectzoo.visualization import ClassifierCAM, cam_methods
 
 
 def parse_args(argv=None):
@@ -55,6 +55,10 @@ def parse_args(argv=None):
         default=0.3,
         help='detectors: boxes above this score')
     parser.add_argument('--max-boxes', type=int, default=5)
+    parser.add_argument(
+        '--data-root',
+        help='move the config\'s datasets (and evaluator paths) to this '
+        'data root, as on tools/train.py and tools/test.py')
     parser.add_argument('--cfg-options', nargs='+', action=DictAction)
     return parser.parse_args(argv)
 
@@ -75,16 +79,48 @@ def test_pipeline(cfg):
 
 
 def load_images(cfg, paths):
+    """``(path, model input, input image)`` per path: the test pipeline's
+    tensor, and the image as its loading transform reads it (the CAMs are
+    drawn on it, at its own size)."""
     pipeline = test_pipeline(cfg)
     for path in paths:
         if not osp.isfile(path):
             raise FileNotFoundError(f'{path}: no such image')
-        yield path, pipeline(dict(img_path=path))['inputs']
+        data = pipeline(dict(img_path=path))
+        loaded = pipeline.transforms[0](dict(img_path=path))['img']
+        yield path, data['inputs'], data['data_samples'], loaded
+
+
+def to_input_size(heat, box, sample, shape):
+    """A CAM (and box) on the model input -> on the input image of
+    ``shape``: padding cropped off (``img_shape``), resized back."""
+    h, w = sample.metainfo.get('img_shape', heat.shape)[:2]
+    heat = cv2.resize(
+        np.ascontiguousarray(heat[:h, :w]), (shape[1], shape[0]),
+        interpolation=cv2.INTER_LINEAR)
+    if box is not None:
+        box = np.asarray(box, np.float64) * np.tile(
+            [shape[1] / w, shape[0] / h], 2)
+    return heat, box
+
+
+def image_float(img):
+    """The loaded image (H x W [x C], 8 / 16-bit or float, BGR) as H x W x 3
+    RGB float in [0, 1]."""
+    img = np.asarray(img, np.float64)
+    if img.ndim == 2:
+        img = img[..., None]
+    if img.shape[2] == 1:
+        img = np.repeat(img, 3, axis=2)
+    lo, hi = img.min(), img.max()
+    img = (img - lo) / (hi - lo) if hi > 255 or lo < 0 else img / 255
+    return np.ascontiguousarray(img[..., 2::-1]).clip(0, 1)
 
 
 def overlay(image, cam, box=None):
+    """The CAM over ``image`` (:func:`image_float`), and ``box``."""
     from pytorch_grad_cam.utils.image import show_cam_on_image
-    vis = show_cam_on_image(to_rgb_float(image), cam, use_rgb=True)
+    vis = show_cam_on_image(image, cam.astype(np.float32), use_rgb=True)
     vis = cv2.cvtColor(vis, cv2.COLOR_RGB2BGR)
     if box is not None:
         x1, y1, x2, y2 = (int(round(v)) for v in box)
@@ -95,7 +131,7 @@ def overlay(image, cam, box=None):
 @reporting_errors
 def main(argv=None):
     args = parse_args(argv)
-    cfg = load_config(args.config, args.cfg_options)
+    cfg = load_config(args.config, args.cfg_options, args.data_root)
     model = init_model(cfg, args.checkpoint)
     from mmdet.models.detectors import BaseDetector
 
@@ -108,24 +144,27 @@ def main(argv=None):
     classes = model.dataset_meta.get('classes')
     os.makedirs(args.out_dir, exist_ok=True)
     written = []
-    for path, image in load_images(cfg, args.images):
+    for path, image, sample, loaded in load_images(cfg, args.images):
         stem = osp.splitext(osp.basename(path))[0]
+        rgb = image_float(loaded)
         if is_det:
             boxes = cam(image, args.score_thr, args.max_boxes)
             if not boxes:
                 print(f'{path}: no box above score {args.score_thr}')
             for i, (box, label, score, heat) in enumerate(boxes):
+                heat, box = to_input_size(heat, box, sample, rgb.shape)
                 out = osp.join(args.out_dir,
                                f'{stem}_{args.method}_box{i}.png')
-                cv2.imwrite(out, overlay(image, heat, box))
+                cv2.imwrite(out, overlay(rgb, heat, box))
                 name = classes[label] if classes else label
                 written.append(out)
                 print(f'{out}: box {np.round(box, 1).tolist()} {name} '
                       f'{score:.2f}')
             continue
         heat, pred = cam(image[None], args.target_category)
+        heat, _ = to_input_size(heat[0], None, sample, rgb.shape)
         out = osp.join(args.out_dir, f'{stem}_{args.method}.png')
-        cv2.imwrite(out, overlay(image, heat[0]))
+        cv2.imwrite(out, overlay(rgb, heat))
         written.append(out)
         label = int(pred[0])
         print(f'{out}: predicted {classes[label] if classes else label}, '
