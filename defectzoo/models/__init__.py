@@ -3,9 +3,7 @@ from .backbones import *  # noqa: F401,F403
 from .classifiers import *  # noqa: F401,F403
 from .data_preprocessors import *  # noqa: F401,F403
 from .detectors import *  # noqa: F401,F403
-from .discriminators import *  # noqa: F401,F403
 from .gans import *  # noqa: F401,F403
-from .generators import *  # noqa: F401,F403
 from .heads import *  # noqa: F401,F403
 from .losses import *  # noqa: F401,F403
 from .necks import *  # noqa: F401,F403

@@ -6,10 +6,9 @@ import torch.nn as nn
 from mmengine.registry import init_default_scope
 
 from defectzoo.engine.optimizers import MultiOptimWrapperConstructor
-from defectzoo.models.discriminators import (ConditionalPatchDiscriminator,
-                                             conv_receptive_field)
-from defectzoo.models.gans import MagnaDefectGAN
-from defectzoo.models.generators import MagnaDefectGenerator, encode_guide
+from defectzoo.models.gans import (ConditionalPatchDiscriminator,
+                                   MagnaDefectGAN, MagnaDefectGenerator,
+                                   conv_receptive_field, encode_guide)
 from defectzoo.models.losses import GramStyleLoss, gram_matrix
 
 GUIDE_DIMS = (5, 3, 3)

@@ -15,7 +15,7 @@ from mmcv.cnn import ConvModule
 from mmengine.model import BaseModule
 
 from defectzoo.registry import MODELS
-from ..generators.magna_defect_generator import encode_guide
+from .magna_defect_generator import encode_guide
 
 
 def conv_receptive_field(convs: Sequence[nn.Conv2d]) -> int:
