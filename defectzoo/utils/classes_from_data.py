@@ -27,6 +27,7 @@ from typing import List, Optional, Tuple
 from mmengine.config import Config
 
 from .data.validation import InvalidDataError
+from .launch import leaf_dataset_cfgs
 
 #: The value of ``num_classes`` that :func:`set_classes_from_data` fills.
 FROM_DATA = 'from_data'
@@ -57,20 +58,9 @@ def _dataloaders(cfg: Config) -> List[str]:
     ]
 
 
-def _leaf_datasets(node) -> List[dict]:
-    """The leaf dataset dicts under wrappers (``dataset`` / ``datasets``)."""
-    if not isinstance(node, dict):
-        return []
-    if isinstance(node.get('datasets'), (list, tuple)):
-        return [d for sub in node['datasets'] for d in _leaf_datasets(sub)]
-    if isinstance(node.get('dataset'), dict):
-        return _leaf_datasets(node['dataset'])
-    return [node]
-
-
 def _where(dataset_cfg: dict) -> str:
     """The folder (or annotation file) a dataset config reads."""
-    leaf = (_leaf_datasets(dataset_cfg) or [{}])[0]
+    leaf = (leaf_dataset_cfgs(dataset_cfg) or [{}])[0]
     root = leaf.get('data_root') or ''
     ann_file = leaf.get('ann_file')
     if ann_file:
@@ -152,7 +142,7 @@ def set_classes_from_data(cfg: Config,
     if not classes:
         classes, source = classes_of_training_data(cfg)
     for name in _dataloaders(cfg):
-        for dataset in _leaf_datasets(cfg[name]['dataset']):
+        for dataset in leaf_dataset_cfgs(cfg[name]['dataset']):
             dataset['metainfo'] = dict(
                 dataset.get('metainfo') or {}, classes=classes)
             if dataset.get('classes') is not None:

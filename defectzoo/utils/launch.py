@@ -200,15 +200,15 @@ DATALOADERS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 EVALUATORS = ('val_evaluator', 'test_evaluator')
 
 
-def _datasets(node) -> list:
+def leaf_dataset_cfgs(node) -> list:
     """The leaf dataset dicts of a dataloader's ``dataset`` (through
     wrappers: ``dataset=...`` / ``datasets=[...]``)."""
     if not isinstance(node, dict):
         return []
     if isinstance(node.get('datasets'), (list, tuple)):
-        return [d for sub in node['datasets'] for d in _datasets(sub)]
+        return [d for sub in node['datasets'] for d in leaf_dataset_cfgs(sub)]
     if isinstance(node.get('dataset'), dict):
-        return _datasets(node['dataset'])
+        return leaf_dataset_cfgs(node['dataset'])
     return [node]
 
 
@@ -230,7 +230,8 @@ def set_data_root(cfg: Config, data_root: str) -> list:
     old_roots = {
         d.get('data_root')
         for name in DATALOADERS if cfg.get(name)
-        for d in _datasets(cfg[name].get('dataset')) if d.get('data_root')
+        for d in leaf_dataset_cfgs(cfg[name].get('dataset'))
+        if d.get('data_root')
     }
     if len(old_roots) > 1:
         raise SystemExit(
@@ -258,7 +259,8 @@ def set_data_root(cfg: Config, data_root: str) -> list:
             continue
         cfg[name] = rebase(cfg[name], name)
         if name in DATALOADERS:
-            for i, dataset in enumerate(_datasets(cfg[name].get('dataset'))):
+            for i, dataset in enumerate(
+                    leaf_dataset_cfgs(cfg[name].get('dataset'))):
                 if dataset.get('data_root') != data_root:
                     changed.append(f'{name}...dataset[{i}].data_root')
                 dataset['data_root'] = data_root
