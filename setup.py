@@ -62,6 +62,16 @@ def add_mim_extension():
             warnings.warn(f'Cannot copy {src}.')
 
 
+#: The commands of ``defectzoo/cli/`` installed as ``defectzoo-<name>``
+#: (``_`` -> ``-``); ``tools/`` has the same commands as scripts.
+COMMANDS = ('train', 'test', 'infer', 'vis_cam', 'quantize', 'export_onnx',
+            'check_dataset', 'browse_dataset', 'few_shot_eval', 'kfold',
+            'small_data', 'repeat_seeds', 'publish_model', 'fit_ood',
+            'build_gallery', 'sample_defects', 'selfsup_to_det',
+            'gdxray_to_coco', 'magnetic_tile_split', 'mixedwm38_to_folders',
+            'neu_split', 'severstal_to_masks', 'superimpose_defects',
+            'generate_synthetic_surface', 'generate_synthetic_xray')
+
 add_mim_extension()
 setup(
     name='defectzoo',
@@ -83,6 +93,12 @@ setup(
     extras_require={
         'tests': read_requirements('tests.txt'),
         'optional': read_requirements('optional.txt'),  # tensorboard
+    },
+    entry_points={
+        'console_scripts': [
+            f'defectzoo-{name.replace("_", "-")} = defectzoo.cli.{name}:main'
+            for name in COMMANDS
+        ]
     },
     zip_safe=False,
 )

@@ -31,6 +31,7 @@ import cv2
 import numpy as np
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+# the sibling benchmarks, also when loaded by file path (tests)
 sys.path.insert(0, osp.join(REPO, 'benchmarks'))
 import render_tables  # noqa: E402
 
@@ -89,9 +90,8 @@ def measure(args, label, config, ckpt):
     from mmengine.runner import Runner
 
     from defectzoo.apis import init_model, load_config
+    from defectzoo.cli.vis_cam import overlay
     from defectzoo.visualization import ClassifierCAM, cam_energy_in_mask
-    sys.path.insert(0, osp.join(REPO, 'tools', 'visualization'))
-    from vis_cam import overlay
     cfg = load_config(
         osp.join(BENCH, config + '.py'),
         {'test_dataloader.dataset.data_root': args.data_root})
@@ -144,7 +144,6 @@ def main(argv=None):
     args = parse_args(argv)
     os.chdir(REPO)
     os.environ['OMP_NUM_THREADS'] = '1'  # one thread, also in tools/train.py
-    sys.path.insert(0, REPO)
     os.makedirs(args.work_dir, exist_ok=True)
     start = time.time()
     rows, raw = [], []

@@ -47,7 +47,8 @@ import time
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PY = sys.executable
-sys.path[:0] = [ROOT, osp.join(ROOT, 'benchmarks')]
+# the sibling benchmarks, also when loaded by file path (tests)
+sys.path.insert(0, osp.join(ROOT, 'benchmarks'))
 import render_tables  # noqa: E402
 from xray_superimposed import schedule_options  # noqa: E402
 
@@ -470,7 +471,7 @@ def measure(a, name, file, runs=10):
     model = init_model(cfg, file)
     init_default_scope(cfg.get('default_scope', 'defectzoo'))
     if '--tta' in spec.get('test_args', ()):  # as tested: every view
-        from defectzoo.utils.launch import apply_tta
+        from defectzoo.cli.tta import apply_tta
         apply_tta(cfg)
         dataset.pipeline = cfg.tta_pipeline
         tta = dict(cfg.tta_model)

@@ -44,7 +44,7 @@ import time
 from collections import Counter
 
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-sys.path[:0] = [REPO_ROOT, osp.join(REPO_ROOT, 'benchmarks')]
+sys.path.insert(0, osp.join(REPO_ROOT, 'benchmarks'))
 import render_tables  # noqa: E402
 
 from defectzoo.utils.process import run_logged  # noqa: E402
@@ -200,7 +200,7 @@ def run_kfold(args, name, loss, weights, checkpoint):
     results = {}
     for k in range(args.folds):
         with open(osp.join(out, f'fold{k}', 'result.json')) as f:
-            results[k] = json.load(f)
+            results[f'fold{k}'] = json.load(f)
     return results
 
 
@@ -232,7 +232,8 @@ def comparison_table(rows, folds, loss, note):
 
 def main(argv=None):
     from defectzoo.datasets.magnetic_tile import MT_CLASSES
-    from defectzoo.evaluation.kfold import summarize
+    from defectzoo.evaluation.kfold import METRIC_KEYS, fold_runs
+    from defectzoo.evaluation.repeated_runs import summarize
     args = parse_args(argv)
     start = time.time()
     os.makedirs(args.work_dir, exist_ok=True)
@@ -266,7 +267,8 @@ def main(argv=None):
         rows = {
             name:
             summarize(
-                run_kfold(args, name, loss, weights, checkpoint), args.folds)
+                fold_runs(args.folds),
+                run_kfold(args, name, loss, weights, checkpoint), METRIC_KEYS)
             for name in ('MVGG19', 'VGG19')
         }
         tables[loss] = comparison_table(rows, args.folds, loss, note)

@@ -1,5 +1,9 @@
-"""defectzoo provides 22 registry nodes, each a child of the root registry in
-MMEngine (the layout of mmyolo's ``registry.py``).
+"""defectzoo provides 22 registry nodes (the layout of mmyolo's
+``registry.py``): 21 are children of MMEngine's root registries, and
+``BATCH_AUGMENTS`` is a root of its own, as in mmpretrain. The comment
+above each one names every module that defectzoo registers in it and the
+folder that holds them, or says "none of defectzoo's own"
+(``tests/test_registry.py`` checks both).
 
 ``locations`` makes registration lazy: a module is imported only when a
 config first asks the registry for something. Configs use
@@ -112,9 +116,11 @@ RUNNER_CONSTRUCTORS = Registry(
 # ``FewShotEpisodeMetric``).
 LOOPS = Registry('loop', parent=MMENGINE_LOOPS, locations=['defectzoo.engine'])
 
-# Hooks: checks (``CheckFiniteHook``, ``CheckpointFitHook``), reproducibility
-# (``RandomStateHook``), pictures (``DetPredGridHook``,
-# ``GANSampleGridHook``), ``ReferenceGalleryHook``, ``ChannelPruningHook``.
+# Hooks (``engine/hooks/``): checks (``CheckFiniteHook``,
+# ``CheckpointFitHook``), reproducibility (``RandomStateHook``), the
+# training console (``ProgressHook``), pictures (``DetPredGridHook``,
+# ``GANSampleGridHook``), the SCL reference gallery
+# (``ReferenceGalleryHook``) and channel pruning (``ChannelPruningHook``).
 HOOKS = Registry('hook', parent=MMENGINE_HOOKS, locations=['defectzoo.engine'])
 
 # Log processors (none of defectzoo's own).
@@ -133,8 +139,9 @@ OPTIM_WRAPPERS = Registry(
     parent=MMENGINE_OPTIM_WRAPPERS,
     locations=['defectzoo.engine'])
 
-# Optimizer-wrapper constructors: ``MultiOptimWrapperConstructor`` (the
-# GAN's generator / discriminator optimizers).
+# Optimizer-wrapper constructors (``engine/optimizers/``):
+# ``MultiOptimWrapperConstructor`` (the GAN's generator / discriminator
+# optimizers).
 OPTIM_WRAPPER_CONSTRUCTORS = Registry(
     'optimizer wrapper constructor',
     parent=MMENGINE_OPTIM_WRAPPER_CONSTRUCTORS,
@@ -146,8 +153,17 @@ PARAM_SCHEDULERS = Registry(
     parent=MMENGINE_PARAM_SCHEDULERS,
     locations=['defectzoo.engine'])
 
-# Datasets: defect-inspection formats (NEU, magnetic tile, Severstal,
-# GDXray, MixedWM38, COCO / VOC / folders), synthetic data and the
+# Datasets (``datasets/``): defect-inspection data sets (``NEUClsDataset``,
+# ``NEUDetDataset``, ``MagneticTileClsDataset``,
+# ``MagneticTileBinaryClsDataset``, ``MagneticTileSegDataset``,
+# ``MagneticTileDetDataset``, ``MagneticTileDefectPairDataset``,
+# ``SeverstalClsDataset``, ``SeverstalSegDataset``,
+# ``GDXrayCastingsDataset``, ``MixedWM38Dataset``), X-ray radiographs
+# (``XRayImageFolder``, ``XRayDefectClsDataset``,
+# ``SuperimposedXRayDataset``), synthetic data
+# (``SyntheticXRayDetDataset``, ``SyntheticSurfaceDefectDataset``), your
+# own data (``CocoDetDataset``, ``VOCDetDataset``,
+# ``ImageFolderClsDataset``, ``ImageMaskFolderDataset``) and the
 # ``KPerClassSubset`` wrapper.
 DATASETS = Registry(
     'dataset', parent=MMENGINE_DATASETS, locations=['defectzoo.datasets'])
@@ -159,21 +175,34 @@ DATA_SAMPLERS = Registry(
     parent=MMENGINE_DATA_SAMPLERS,
     locations=['defectzoo.datasets'])
 
-# Data transforms: checked image / mask loading, X-ray loading with
-# intensity windowing, inference loading, ``RandomRot90``, superimposed
-# X-ray defects, multi-task and defect-pair packing.
+# Data transforms (``datasets/transforms/``): checked image / mask loading
+# (``LoadImageChecked``, ``LoadDefectMask``), X-ray loading with intensity
+# windowing (``LoadXRayImage``), inference loading
+# (``LoadInferenceImage``), ``RandomRot90``, superimposed X-ray defects
+# (``SuperimposeEllipsoidDefects``), multi-task samples
+# (``MaskToInstances``, ``PackMultiTaskInputs``) and the GAN's defect pairs
+# (``DefectGuideVector``, ``PackDefectPairInputs``).
 TRANSFORMS = Registry(
     'transform',
     parent=MMENGINE_TRANSFORMS,
     locations=['defectzoo.datasets.transforms'])
 
-# Backbones, necks, heads, losses, data preprocessors and algorithms
-# (MVGG19, SCL + ArcMargin, Defect-Aux-Net, Magna-Defect-GAN, distillation,
-# SimMIM / SimSiam with pretext-loss evaluation).
+# Models (``models/``, one folder per algorithm): ``mvgg19/`` (``MVGG19``,
+# ``MultiPathNeck``, ``LinearActNormClsHead``), ``defect_aux_net/``
+# (``DefectAuxNet``, ``SEAttention``, ``SpatialAttention``,
+# ``MultiTaskDataPreprocessor``), ``scl_arcmargin/``
+# (``SCLArcMarginClassifier``, ``SelfContrastiveLoss``), ``distill/``
+# (``KDImageClassifier``, ``DistillKLDivLoss``), ``gans/``
+# (Magna-Defect-GAN: ``MagnaDefectGAN``, ``MagnaDefectGenerator``,
+# ``ConditionalPatchDiscriminator``, ``GramStyleLoss``,
+# ``DefectPairDataPreprocessor``); ``common/``, no one algorithm's: the
+# mask-supervised ``DefectMapClsHead`` and SimMIM / SimSiam with
+# pretext-loss evaluation (``SimMIMWithEval``, ``SimSiamWithEval``).
 MODELS = Registry(
     'model', parent=MMENGINE_MODELS, locations=['defectzoo.models'])
 
-# Model wrappers: ``CPUDistributedDataParallel``.
+# Model wrappers (``models/common/``): ``CPUDistributedDataParallel`` (DDP
+# on CPU-only machines).
 MODEL_WRAPPERS = Registry(
     'model_wrapper',
     parent=MMENGINE_MODEL_WRAPPERS,
@@ -190,13 +219,17 @@ WEIGHT_INITIALIZERS = Registry(
 # would clash with MODELS).
 BATCH_AUGMENTS = Registry('batch augment', locations=['defectzoo.models'])
 
-# Task utilities: ``IgnoreRegionAssigner`` (ignore regions out of the loss).
+# Task utilities (``models/common/``): ``IgnoreRegionAssigner`` (ignore
+# regions out of the loss).
 TASK_UTILS = Registry(
     'task util', parent=MMENGINE_TASK_UTILS, locations=['defectzoo.models'])
 
-# Metrics: detection AP (VOC + COCO, ``XRayDetMetric``), ``OneVsRestAUC``,
-# few-shot episode accuracy, pretext loss, defect IoU, multi-task, GAN
-# quality, per-image prediction dumps.
+# Metrics (``evaluation/metrics/``): detection AP, VOC and COCO in one run
+# (``XRayDetMetric``), ``OneVsRestAUC``, few-shot episode accuracy
+# (``FewShotEpisodeMetric``), pretext loss (``PretextLossMetric``), defect
+# IoU (``DefectIoUMetric``), multi-task (``MultiTaskMetric``), GAN quality
+# (``GenerativeQualityMetric``), per-image prediction dumps
+# (``DumpPredictionsJSON``).
 METRICS = Registry(
     'metric', parent=MMENGINE_METRICS, locations=['defectzoo.evaluation'])
 
@@ -216,8 +249,8 @@ VISBACKENDS = Registry(
     parent=MMENGINE_VISBACKENDS,
     locations=['defectzoo.visualization'])
 
-# Inferencers: ``DefectClsInferencer``, ``DefectDetInferencer``,
+# Inferencers (``apis/``): ``DefectClsInferencer``, ``DefectDetInferencer``,
 # ``DefectSegInferencer``, ``DefectAuxNetInferencer``,
-# ``DefectGalleryInferencer`` (``defectzoo.apis``).
+# ``DefectGalleryInferencer``.
 INFERENCERS = Registry(
     'inferencer', parent=MMENGINE_INFERENCERS, locations=['defectzoo.apis'])

@@ -108,7 +108,7 @@ def test_imports_are_resolved(edges):
     # from . import inspection (a submodule named in ``from``)
     assert ('defectzoo.apis.base', 'defectzoo.apis.inspection') in found
     # from ..utils.build import x (two levels up)
-    assert ('defectzoo.models.classifiers.kd_classifier',
+    assert ('defectzoo.models.distill.kd_classifier',
             'defectzoo.models.utils.build') in found
     # from .checkpoint import x in a package __init__
     assert ('defectzoo.utils', 'defectzoo.utils.checkpoint') in found

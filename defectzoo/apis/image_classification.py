@@ -9,7 +9,7 @@ from mmpretrain.apis import ImageClassificationInferencer
 from mmpretrain.models.classifiers import BaseClassifier
 from mmpretrain.visualization import UniversalVisualizer
 
-from defectzoo.models.classifiers import SCLArcMarginClassifier
+from defectzoo.models.scl_arcmargin import SCLArcMarginClassifier
 from defectzoo.registry import INFERENCERS
 from .base import (DefectInferencerMixin, dataset_meta_of,
                    load_checkpoint_dict, resolve_model, scoped)

@@ -5,7 +5,7 @@ from typing import Tuple
 
 import numpy as np
 
-from defectzoo.models.detectors import DefectAuxNet
+from defectzoo.models.defect_aux_net import DefectAuxNet
 from defectzoo.registry import INFERENCERS
 from defectzoo.utils.det_boxes import clip_boxes_for_drawing
 from .base import new_visualizer

@@ -13,7 +13,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from defectzoo.models.detectors import DefectAuxNet
+from defectzoo.models.defect_aux_net import DefectAuxNet
 from defectzoo.models.utils.normalize import PreprocessNormalize
 from .evaluate import find_pipeline
 

@@ -1,4 +1,4 @@
-"""Stratified k-fold cross-validation: folds, per-fold datasets, summary.
+"""Stratified k-fold cross-validation: folds, per-fold datasets, evaluator.
 
 The protocol of MVGG19 (Apostolopoulos & Tzani, arXiv 2011.11305): "10
 fold cross-validation [...] ten independent training-testing phases took
@@ -10,14 +10,15 @@ mean of the metrics recorded during each phase."
 Folds come from :func:`defectzoo.utils.data.splits.stratified_kfold`
 (sklearn's ``StratifiedKFold``, shuffled and seeded); a fold's train and
 test sets are index subsets (mmengine ``BaseDataset(indices=...)``) of the
-config's train dataset. ``tools/analysis_tools/kfold.py`` is the command line.
+config's train dataset. ``tools/analysis_tools/kfold.py`` runs the folds
+with the repeated-run protocol (:mod:`defectzoo.evaluation.repeated_runs`).
 """
 import copy
-from typing import Dict, List, Optional, Sequence
+from typing import List, Optional, Sequence
 
 import numpy as np
 
-from .repeats import mean_std, write_rows_csv
+from .repeated_runs import Run
 
 #: summary column -> key of the fold evaluator's results.
 METRIC_KEYS = {
@@ -28,6 +29,13 @@ METRIC_KEYS = {
     'auc': 'ovr-auc/macro',
 }
 CONFUSION_KEY = 'confusion_matrix/result'
+
+
+def fold_runs(num_folds: int) -> List[Run]:
+    """The folds as runs of the repeated-run protocol (``--fold i``)."""
+    return [
+        Run(dict(fold=str(f)), ['--fold', str(f)]) for f in range(num_folds)
+    ]
 
 
 def train_indices(folds: List[List[int]], fold: int) -> List[int]:
@@ -60,47 +68,6 @@ def kfold_evaluator(num_classes: int) -> list:
         dict(type='OneVsRestAUC'),
         dict(type='mmpretrain.ConfusionMatrix', num_classes=num_classes),
     ]
-
-
-def summarize(results: Dict[int, dict], num_folds: int) -> List[dict]:
-    """One row per fold (``status`` 'ok' or 'failed'), then ``mean`` and
-    ``std`` (sample std, ddof=1) over the finished folds."""
-    rows = []
-    for fold in range(num_folds):
-        res = results.get(fold)
-        row = dict(fold=str(fold), status='ok' if res else 'failed')
-        for col, key in METRIC_KEYS.items():
-            row[col] = float(res['metrics'][key]) if res else float('nan')
-        rows.append(row)
-    done = [r for r in rows if r['status'] == 'ok']
-    stats = {col: mean_std([r[col] for r in done]) for col in METRIC_KEYS}
-    for i, name in enumerate(('mean', 'std')):
-        row = dict(fold=name, status=f'{len(done)}/{num_folds} folds')
-        row.update({col: stats[col][i] for col in METRIC_KEYS})
-        rows.append(row)
-    return rows
-
-
-def format_table(rows: List[dict]) -> str:
-    """Plain-text table: per-fold rows and ``mean ± std``."""
-    cols = list(METRIC_KEYS)
-    lines = ['fold    ' + ''.join(f'{c:>16}' for c in cols)]
-    stats = {r['fold']: r for r in rows if r['fold'] in ('mean', 'std')}
-    for row in rows:
-        if row['fold'] in stats:
-            continue
-        lines.append(f'{row["fold"]:<8}' + ''.join(
-            f'{row[c]:>16.2f}' if row['status'] == 'ok' else f'{"failed":>16}'
-            for c in cols))
-    lines.append('mean±std' +
-                 ''.join(f'{stats["mean"][c]:>9.2f} ± {stats["std"][c]:<4.2f}'
-                         for c in cols))
-    return '\n'.join(lines)
-
-
-def write_csv(path: str, rows: List[dict]) -> None:
-    """The summary rows as CSV (metrics in percent)."""
-    write_rows_csv(path, rows, ['fold', 'status'] + list(METRIC_KEYS))
 
 
 def plot_confusion(matrix,

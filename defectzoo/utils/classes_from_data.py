@@ -27,7 +27,7 @@ from typing import List, Optional, Tuple
 from mmengine.config import Config
 
 from .data.validation import InvalidDataError
-from .launch import leaf_dataset_cfgs
+from .data_root import leaf_dataset_cfgs
 
 #: The value of ``num_classes`` that :func:`set_classes_from_data` fills.
 FROM_DATA = 'from_data'

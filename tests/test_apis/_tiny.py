@@ -11,6 +11,7 @@ from mmengine.registry import MODELS, DefaultScope
 from mmengine.structures import InstanceData
 
 import defectzoo  # noqa: F401
+from defectzoo.cli import infer as infer_cli
 
 CLS_CLASSES = ('ok', 'scratch', 'pit')
 DET_CLASSES = ('crack', 'pore')
@@ -276,11 +277,6 @@ def radiograph(width=300, height=200, defects=DEFECTS):
 
 
 def infer_main(argv):
-    """``tools/infer.py``'s ``main(argv)``, in this process."""
-    import importlib.util
-    repo = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
-    spec = importlib.util.spec_from_file_location(
-        'defectzoo_tools_infer', osp.join(repo, 'tools', 'infer.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.main(argv)
+    """``tools/infer.py`` (``defectzoo.cli.infer``) in this process: its
+    results."""
+    return infer_cli.run(argv)

@@ -12,6 +12,7 @@ from defectzoo.apis import (DEFAULT_SCORE_THR, DefectAuxNetInferencer,
                             DefectClsInferencer, DefectDetInferencer,
                             DefectGalleryInferencer, DefectSegInferencer,
                             NearestNeighbourOOD, init_inferencer)
+from defectzoo.cli import fit_ood as fit_ood_cli
 from defectzoo.utils.checkpoint import CheckpointError
 from tests.test_apis._tiny import (CLS_CLASSES, DET_CLASSES, make_model,
                                    write_images)
@@ -265,19 +266,11 @@ def test_ood_statistics_round_trip_and_old_kind(tmp_path):
 def test_fit_ood_tool_stores_statistics(tmp_path):
     """tools/misc/fit_ood.py on a folder-per-class training set: statistics
     in the checkpoint, calibrated on held-out training images."""
-    import importlib.util
-    import os.path as osp
-
-    from tests.conftest import REPO_ROOT
     cfg, ckpt = make_model(tmp_path, 'cls')
     for i, cls in enumerate(CLS_CLASSES):
         write_images(tmp_path / 'train' / cls, 5, seed=i)
-    spec = importlib.util.spec_from_file_location(
-        'fit_ood', osp.join(REPO_ROOT, 'tools', 'misc', 'fit_ood.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
     out = str(tmp_path / 'ood.pth')
-    ood = tool.main([
+    ood = fit_ood_cli.run([
         cfg, ckpt, '--out', out, '--calib-fraction', '0.2', '--quantile',
         '0.9', '--cfg-options',
         'train_dataloader.dataset.type=ImageFolderClsDataset',
@@ -290,7 +283,7 @@ def test_fit_ood_tool_stores_statistics(tmp_path):
     assert init_inferencer(cfg,
                            out).ood.threshold == pytest.approx(ood.threshold)
     # a wrapped training set (KPerClassSubset): the same images, k per class
-    ood = tool.main([
+    ood = fit_ood_cli.run([
         cfg, ckpt, '--out', out, '--calib-fraction', '0.2', '--cfg-options',
         'train_dataloader.dataset.type=KPerClassSubset',
         'train_dataloader.dataset.k=4',

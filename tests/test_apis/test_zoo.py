@@ -2,12 +2,12 @@
 refusals, unknown names, and the scheme in mmengine's loaders."""
 import os
 import os.path as osp
-import sys
 
 import pytest
 import torch
 from mmengine.runner import CheckpointLoader
 
+from defectzoo.cli.publish_model import process_checkpoint
 from defectzoo.utils import zoo
 from defectzoo.utils.zoo import ZooError
 from tests.conftest import REPO_ROOT
@@ -128,8 +128,6 @@ def test_repository_zoo_entries_are_consistent():
 
 
 def test_publish_model_strips_training_state(tmp_path):
-    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'misc'))
-    from publish_model import process_checkpoint
     src = tmp_path / 'epoch_1.pth'
     torch.save(
         dict(
@@ -152,8 +150,6 @@ def test_publish_model_is_reproducible_and_fp16(tmp_path):
     """Run-specific meta (time, experiment name, config text with paths)
     is dropped, so two trainings' identical weights publish to identical
     bytes; ``fp16`` halves float weights and keeps integer buffers."""
-    sys.path.insert(0, osp.join(REPO_ROOT, 'tools', 'misc'))
-    from publish_model import process_checkpoint
     state = {'w': torch.arange(4.) / 3, 'n': torch.tensor(7)}
     files = []
     for run, out in (('a', 'x'), ('b', 'y')):

@@ -5,8 +5,8 @@ import glob
 import os.path as osp
 
 import pytest
-from mmengine.config import Config
 
+from tests.config_cache import load_config
 from tests.conftest import CONFIGS, write_config
 
 BASE = osp.join(CONFIGS, '_base_')
@@ -24,12 +24,12 @@ IDS = dict(ids=lambda p: osp.relpath(p, BASE))
 
 @pytest.mark.parametrize('path', DATASETS + MODELS + SCHEDULES, **IDS)
 def test_only_default_runtime_sets_scope_and_imports(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     assert 'default_scope' not in cfg and 'custom_imports' not in cfg
 
 
 def test_default_runtime_sets_them_and_logs_often_on_a_cpu():
-    cfg = Config.fromfile(RUNTIME)
+    cfg = load_config(RUNTIME)
     assert cfg.default_scope == 'defectzoo'
     assert cfg.custom_imports.imports == ['defectzoo']
     assert cfg.default_hooks.logger.interval <= 10
@@ -53,7 +53,7 @@ def _four_bases(tmp_path, model, dataset, schedule):
         tmp_path / 'user.py', f"""
         _base_ = [{model!r}, {dataset!r}, {schedule!r}, {RUNTIME!r}]
         """)
-    return Config.fromfile(path)
+    return load_config(path)
 
 
 @pytest.mark.parametrize('dataset', DATASETS, **IDS)
@@ -61,7 +61,7 @@ def test_user_config_of_four_bases_loads_for_every_dataset(tmp_path, dataset):
     model, schedule = _det_or_cls(dataset)
     cfg = _four_bases(tmp_path, model, dataset, schedule)
     assert cfg.default_scope == 'defectzoo' and 'model' in cfg
-    assert set(Config.fromfile(dataset)) <= set(cfg)
+    assert set(load_config(dataset)) <= set(cfg)
 
 
 @pytest.mark.parametrize('base', MODELS + SCHEDULES, **IDS)

@@ -5,10 +5,10 @@ import re
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.registry import DefaultScope, init_default_scope
 
 from defectzoo.registry import MODELS
+from tests.config_cache import load_config
 from tests.conftest import CONFIGS
 
 
@@ -36,7 +36,7 @@ def test_configs_found():
 @pytest.mark.parametrize(
     'path', ALL_CONFIGS, ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
 def test_config_is_a_plugin_config(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     assert cfg.default_scope == 'defectzoo'
     assert cfg.custom_imports == dict(
         imports=['defectzoo'], allow_failed_imports=False)
@@ -46,7 +46,7 @@ def test_config_is_a_plugin_config(path):
     'path', STOCK_TWINS, ids=[osp.relpath(p, CONFIGS) for p in STOCK_TWINS])
 def test_stock_twin_has_nothing_of_defectzoo(path):
     assert '/benchmarks/' in path
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     assert cfg.default_scope in ('mmdet', 'mmpretrain', 'mmseg')
     assert 'defectzoo' not in cfg.pretty_text
 
@@ -67,13 +67,13 @@ def _pipelines(obj):
     'path', ALL_CONFIGS, ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
 def test_config_pipelines_are_lists_of_transforms(path):
     # a ``*{{_base_.x}}`` in a list silently becomes characters of a string
-    for pipeline in _pipelines(Config.fromfile(path).to_dict()):
+    for pipeline in _pipelines(load_config(path).to_dict()):
         for step in pipeline:
             assert isinstance(step, (dict, list)), (path, pipeline)
 
 
 def _build(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     init_default_scope('defectzoo')
     model_cfg = cfg.model.copy()
     model_cfg.setdefault('data_preprocessor', cfg.get('data_preprocessor'))
@@ -147,7 +147,7 @@ def _task(cfg):
     'path', ALL_CONFIGS, ids=[osp.relpath(p, CONFIGS) for p in ALL_CONFIGS])
 def test_config_draws_with_its_library_visualizer(path):
     # what mmdet's / mmpretrain's test.py --show-dir (and ours) switch on
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     hook = cfg.default_hooks.get('visualization')
     expected = dict(
         det=('mmdet.DetVisualizationHook', 'mmdet.DetLocalVisualizer'),

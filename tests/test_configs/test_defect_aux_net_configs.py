@@ -8,10 +8,10 @@ import os.path as osp
 import cv2
 import numpy as np
 import pytest
-from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
 from defectzoo.registry import DATASETS, MODELS
+from tests.config_cache import load_config
 from tests.conftest import CONFIGS
 from tests.test_datasets._defect_fixtures import make_magnetic_tile
 
@@ -39,7 +39,7 @@ def n_params(module):
 @pytest.mark.parametrize(
     'path', ALL, ids=[osp.relpath(p, FOLDER) for p in ALL])
 def test_config_builds_its_model(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     init_default_scope('defectzoo')
     model = MODELS.build(cfg.model)
     assert model.tasks == tasks_of(path)
@@ -67,7 +67,7 @@ def test_ablation_parameters():
     init_default_scope('defectzoo')
     sizes = {}
     for key in ('fpn', 'se-fpn', 'sa-fpn', 'se-sa-fpn'):
-        cfg = Config.fromfile(
+        cfg = load_config(
             osp.join(
                 FOLDER, f'defect-aux-net_r50-{key}_1xb8-adam-onecycle-50e_'
                 'magnetic-tile-600px.py'))
@@ -86,7 +86,7 @@ def _check_samples(dataset, n_mask_classes):
 
 
 def test_synthetic_config_runs_with_no_data():
-    cfg = Config.fromfile(
+    cfg = load_config(
         osp.join(
             FOLDER, 'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
             'synthetic-surface-256px.py'))
@@ -100,7 +100,7 @@ def test_synthetic_config_runs_with_no_data():
 
 def test_magnetic_tile_config(tmp_path):
     root = make_magnetic_tile(str(tmp_path / 'mt'))
-    cfg = Config.fromfile(
+    cfg = load_config(
         osp.join(
             FOLDER, 'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
             'magnetic-tile-600px.py'))
@@ -126,7 +126,7 @@ def test_severstal_config(tmp_path):
             mask[10:20, 100:104] = 3
         cv2.imwrite(str(root / 'masks' / f'{name}.png'), mask)
     (root / 'splits' / 'val.txt').write_text('a\nb\n')
-    cfg = Config.fromfile(
+    cfg = load_config(
         osp.join(
             FOLDER, 'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
             'severstal-128x800px.py'))

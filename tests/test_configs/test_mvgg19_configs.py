@@ -6,11 +6,11 @@ import os.path as osp
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 
 from defectzoo.registry import MODELS
+from tests.config_cache import load_config
 from tests.conftest import CONFIGS
 
 MVGG19_CONFIGS = sorted(
@@ -32,7 +32,7 @@ def test_both_models_for_the_six_datasets():
 @pytest.mark.parametrize(
     'path', MVGG19_CONFIGS, ids=[osp.basename(p) for p in MVGG19_CONFIGS])
 def test_recipe_and_model(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     assert cfg.optim_wrapper.optimizer.type == 'Adam'
     assert cfg.optim_wrapper.optimizer.lr == 1e-3
     assert cfg.train_dataloader.batch_size == 32
@@ -59,7 +59,7 @@ def test_train_pipeline_runs_on_a_grey_image(tmp_path):
     import cv2
     path = str(tmp_path / 'tile.jpg')
     cv2.imwrite(path, np.full((120, 90), 128, np.uint8))
-    cfg = Config.fromfile(
+    cfg = load_config(
         osp.join(CONFIGS, 'mvgg19',
                  'mvgg19_vgg19_1xb32-adam-15e_magnetic-tile-224px.py'))
     init_default_scope('defectzoo')
@@ -72,7 +72,7 @@ def test_neu_base_checkpoint_loads_into_both_models(tmp_path):
     """The stage-0 VGG19-BN (trained on NEU-CLS) initialises MVGG19 and the
     VGG19 baseline with ``norm_cfg=BN``: every conv / BN tensor arrives."""
     init_default_scope('defectzoo')
-    base_cfg = Config.fromfile(NEU_BASE)
+    base_cfg = load_config(NEU_BASE)
     assert base_cfg.model.head.num_classes == 6
     torch.manual_seed(0)
     base = MODELS.build(base_cfg.model)
@@ -87,7 +87,7 @@ def test_neu_base_checkpoint_loads_into_both_models(tmp_path):
         if not k.endswith('num_batches_tracked')
     }
     for name in ('mvgg19_vgg19', 'ce_vgg19-conv5-3'):
-        cfg = Config.fromfile(
+        cfg = load_config(
             osp.join(CONFIGS, 'mvgg19',
                      f'{name}_1xb32-adam-15e_magnetic-tile-224px.py'))
         cfg.model.backbone.norm_cfg = dict(type='BN')

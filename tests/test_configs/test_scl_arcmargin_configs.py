@@ -9,11 +9,11 @@ import re
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 
 from defectzoo.registry import DATASETS, MODELS
+from tests.config_cache import load_config
 from tests.conftest import CONFIGS
 
 SCL_DIR = osp.join(CONFIGS, 'scl_arcmargin')
@@ -64,7 +64,7 @@ def test_configs_found():
 
 @pytest.mark.parametrize('path', ALL, ids=ids(ALL))
 def test_builds_its_model(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     assert cfg.default_scope == 'defectzoo'
     model = build(cfg)
     model.eval()
@@ -87,7 +87,7 @@ def test_builds_its_model(path):
 
 @pytest.mark.parametrize('path', SCL, ids=ids(SCL))
 def test_scl_arcmargin_recipe(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     model = build(cfg)
     # Table I: batch 32, Adam lr 5e-4, tau 0.5, m 0.5, d 128; 0.75 / 0.25
     # (lr 1e-4 for the native recipe: from a native-scale SimCLR start)
@@ -119,7 +119,7 @@ def test_scl_arcmargin_recipe(path):
 
 @pytest.mark.parametrize('path', SCL, ids=ids(SCL))
 def test_gallery_wherever_it_is_needed(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     hooks = [
         h for h in cfg.get('custom_hooks', [])
         if h.type.split('.')[-1] == 'ReferenceGalleryHook'
@@ -166,7 +166,7 @@ def test_neu_pipelines_on_a_grey_image(path, tmp_path):
     import cv2
     img_path = str(tmp_path / 'crazing_1.jpg')
     cv2.imwrite(img_path, np.full((200, 200), 128, np.uint8))
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     original, crop, test = NEU_SIZES[path]
     init_default_scope('defectzoo')
     np.random.seed(0)
@@ -184,18 +184,18 @@ def test_neu_pipelines_on_a_grey_image(path, tmp_path):
 def simclr_users():
     return [
         p for p in ALL
-        if 'simclr_neu' in str(Config.fromfile(p).get('pretrained'))
+        if 'simclr_neu' in str(load_config(p).get('pretrained'))
     ]
 
 
 @pytest.mark.parametrize('path', simclr_users(), ids=ids(simclr_users()))
 def test_simclr_checkpoint_fits(path, tmp_path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     [simclr_path] = [
         p for p in SIMCLR
         if ('native' in p) == ('simclr_neu_native' in cfg.pretrained)
     ]
-    simclr_cfg = Config.fromfile(simclr_path)
+    simclr_cfg = load_config(simclr_path)
     # the checkpoint the stage-0 config writes last
     epochs = simclr_cfg.train_cfg.max_epochs
     assert re.search(rf'epoch_{epochs}\.pth$', cfg.pretrained), cfg.pretrained
@@ -241,7 +241,7 @@ def test_image_folder_config_reads_class_folders(tmp_path):
             for i in range(n):
                 img = rng.integers(0, 255, (40, 50), dtype=np.uint8)
                 assert cv2.imwrite(str(folder / f'{i}.png'), img)
-    cfg = Config.fromfile(
+    cfg = load_config(
         osp.join(SCL_DIR,
                  'scl-arcmargin_r50_1xb32-adam-100e_image-folder-224px.py'))
     init_default_scope('defectzoo')

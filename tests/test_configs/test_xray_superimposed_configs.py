@@ -5,10 +5,10 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
+from tests.config_cache import load_config
 from tests.conftest import CONFIGS
 
 XRAY = osp.join(CONFIGS, 'xray')
@@ -34,7 +34,7 @@ TINY = dict(
 
 
 def _tiny(path, root, work_dir, iters=4):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     cfg.work_dir = str(work_dir)
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         ds = cfg[loader].dataset
@@ -58,7 +58,7 @@ def _tiny(path, root, work_dir, iters=4):
 
 
 def test_configs_share_one_detector():
-    det, ssl, upper = (Config.fromfile(p) for p in (DET, DET_SSL, UPPER))
+    det, ssl, upper = (load_config(p) for p in (DET, DET_SSL, UPPER))
     assert det.model.backbone.init_cfg is None
     assert ssl.model.backbone.init_cfg.checkpoint.startswith('selfsup://')
     assert det.model.bbox_head.anchor_generator.strides == [4, 8, 16]
@@ -72,7 +72,7 @@ def test_configs_share_one_detector():
     for cfg in (ssl, upper):
         assert cfg.train_cfg == det.train_cfg
         assert cfg.optim_wrapper == det.optim_wrapper
-    assert Config.fromfile(SSL).train_dataloader.dataset.get(
+    assert load_config(SSL).train_dataloader.dataset.get(
         'split', 'unlabelled') == 'unlabelled'
 
 
@@ -92,10 +92,10 @@ def test_train_on_superimposed_defects_then_test(tmp_path):
 def test_simsiam_weights_reach_the_detector_backbone(tmp_path):
     from defectzoo.registry import MODELS
     with DefaultScope.overwrite_default_scope('defectzoo'):
-        ssl = MODELS.build(Config.fromfile(SSL).model)
+        ssl = MODELS.build(load_config(SSL).model)
         ckpt = str(tmp_path / 'ssl.pth')
         torch.save(dict(state_dict=ssl.state_dict(), meta=dict()), ckpt)
-        cfg = Config.fromfile(DET_SSL)
+        cfg = load_config(DET_SSL)
         cfg.model.backbone.init_cfg.checkpoint = f'selfsup://{ckpt}'
         det = MODELS.build(cfg.model)
         det.init_weights()
@@ -106,7 +106,7 @@ def test_simsiam_weights_reach_the_detector_backbone(tmp_path):
 
 @pytest.mark.parametrize('path', [DET, DET_SSL, UPPER], ids=osp.basename)
 def test_detector_finds_a_4px_pore_prior(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     # stride-4 level: a 4-px pore covers one prior point
     assert min(cfg.model.bbox_head.anchor_generator.strides) == 4
     assert cfg.test_pipeline[2] == dict(

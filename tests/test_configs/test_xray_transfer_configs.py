@@ -6,9 +6,9 @@ import os.path as osp
 
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from tests.config_cache import load_config
 from tests.conftest import CONFIGS
 
 DET = sorted(glob.glob(osp.join(CONFIGS, 'xray', 'faster-rcnn-fpn_*.py')))
@@ -29,7 +29,7 @@ def test_all_variants_present():
 
 @pytest.mark.parametrize('path', DET, ids=osp.basename)
 def test_det_config(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     assert cfg.default_scope == 'defectzoo'
     assert cfg.custom_imports.imports == ['defectzoo']
     assert cfg.model._scope_ == 'mmdet'
@@ -57,7 +57,7 @@ def test_det_config(path):
 
 
 def test_build_swin_b_detector():
-    cfg = Config.fromfile(
+    cfg = load_config(
         osp.join(
             CONFIGS, 'xray',
             'faster-rcnn-fpn_swin-b-p4-w7-scratch_1xb2-adamw-1x_xray-512px.py')
@@ -90,7 +90,7 @@ def test_linear_probe_frozen(tmp_path, xray_root):
                     for k, v in ssl.state_dict().items()
                 }, 'neck.w': torch.zeros(1)
             }), ckpt)
-    cfg = Config.fromfile(
+    cfg = load_config(
         osp.join(
             CONFIGS, 'xray',
             'linear-probe_r50-simsiam-xray_1xb32-sgd-50e_xray-cls-224px.py'))
@@ -131,7 +131,7 @@ def test_linear_probe_frozen(tmp_path, xray_root):
 
 @pytest.mark.parametrize('path', PROBE, ids=osp.basename)
 def test_probe_config(path):
-    cfg = Config.fromfile(path)
+    cfg = load_config(path)
     assert cfg.model._scope_ == 'mmpretrain'
     assert cfg.model.head.num_classes == 2
     assert [m.type for m in cfg.val_evaluator

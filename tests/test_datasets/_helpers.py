@@ -1,21 +1,11 @@
 """Helpers shared by the dataset tests of this folder."""
-import importlib.util
 import os.path as osp
 
 from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
-from tests.conftest import CONFIGS, REPO_ROOT
-
-
-def load_tool(rel_path: str):
-    """Import a script of ``tools/`` as a module (``tools`` is no package)."""
-    path = osp.join(REPO_ROOT, 'tools', rel_path)
-    name = 'tool_' + osp.splitext(osp.basename(path))[0]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from defectzoo.cli import check_dataset as check_dataset_cli
+from tests.conftest import CONFIGS
 
 
 def base_dataset_cfg(name: str, loader: str = 'train_dataloader', **changes):
@@ -36,7 +26,7 @@ def build_dataset(cfg):
 
 
 def run_check_dataset(config_name: str, *args: str) -> int:
-    """Run ``tools/misc/check_dataset.py`` on a base dataset config."""
-    tool = load_tool('misc/check_dataset.py')
+    """Run ``check_dataset`` (``tools/misc/check_dataset.py``) on a base
+    dataset config."""
     path = osp.join(CONFIGS, '_base_', 'datasets', config_name)
-    return tool.main([path, '--no-progress', *args])
+    return check_dataset_cli.main([path, '--no-progress', *args])

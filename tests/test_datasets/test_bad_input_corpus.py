@@ -26,6 +26,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from defectzoo.cli import check_dataset as check_dataset_cli
 from defectzoo.datasets import (CocoDetDataset, GDXrayCastingsDataset,
                                 SyntheticXRayDetDataset, XRayImageFolder)
 from defectzoo.datasets.transforms import LoadImageChecked, LoadXRayImage
@@ -343,7 +344,6 @@ def test_min_size_and_max_pixels_are_dataset_options(tmp_path):
 
 
 def test_check_dataset_reports_xray_problems(tmp_path, capsys):
-    from tests.test_datasets._helpers import load_tool
     root = str(tmp_path)
     coco = make_coco(root, ('critical', 'minor'))
     bad_ann(category_id=7)(coco, root)
@@ -355,16 +355,16 @@ def test_check_dataset_reports_xray_problems(tmp_path, capsys):
         'train_dataloader = dict(dataset=dict(type='
         f"'SyntheticXRayDetDataset', data_root={root!r}, synthetic=None, "
         "split='train', pipeline=[]))\n")
-    tool = load_tool('misc/check_dataset.py')
-    assert tool.main([str(cfg), '--no-progress']) == 1
+    assert check_dataset_cli.main([str(cfg), '--no-progress']) == 1
     out = capsys.readouterr().out
     assert f'{root}/{ANN}[{BAD}]: unknown class: category_id 7' in out
     assert f'{root}/{ANN}[{GOOD}]: box outside the image' in out
     assert '2 problem(s) found.' in out
     # --min-size flags the 32 x 32 images too
     write_coco(root, make_coco(root, ('critical', 'minor')))
-    assert tool.main([str(cfg), '--no-progress']) == 0
-    assert tool.main([str(cfg), '--no-progress', '--min-size', '64']) == 1
+    assert check_dataset_cli.main([str(cfg), '--no-progress']) == 0
+    assert check_dataset_cli.main(
+        [str(cfg), '--no-progress', '--min-size', '64']) == 1
     assert 'image too small: 32x32' in capsys.readouterr().out
 
 

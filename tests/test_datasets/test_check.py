@@ -5,10 +5,11 @@ import re
 import cv2
 import numpy as np
 
+from defectzoo.cli import browse_dataset as browse_dataset_cli
 from defectzoo.datasets.dataset_check import prepare_dataset_cfg
 from tests.test_datasets._defect_fixtures import (make_magnetic_tile, make_neu,
                                                   truncate)
-from tests.test_datasets._helpers import load_tool, run_check_dataset
+from tests.test_datasets._helpers import run_check_dataset
 
 ALL = ['--cfg-options', 'train_dataloader.dataset.split=None']
 SIZE2 = 30
@@ -77,14 +78,13 @@ def test_check_dataset_magnetic_tile(tmp_path, capsys):
 
 
 def test_browse_dataset(tmp_path):
-    tool = load_tool('misc/browse_dataset.py')
     from tests.conftest import CONFIGS
     neu = make_neu(str(tmp_path / 'neu'))
     mt = make_magnetic_tile(str(tmp_path / 'mt'))
     for name, root in (('neu_det.py', neu), ('neu_cls.py', neu),
                        ('magnetic_tile_seg.py', mt)):
         out = str(tmp_path / name)
-        assert tool.main([
+        assert browse_dataset_cli.main([
             osp.join(CONFIGS, '_base_', 'datasets', name), '--out-dir', out,
             '--data-root', root, '--num', '6', '--per-grid', '4',
             '--cfg-options', 'train_dataloader.dataset.split=None'

@@ -7,11 +7,12 @@ import cv2
 import numpy as np
 import pytest
 
+from defectzoo.cli import gdxray_to_coco as gdxray_to_coco_cli
 from defectzoo.datasets.gdxray import (gdxray_castings_to_coco,
                                        matlab_box_to_xyxy, read_ground_truth)
 from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
-                                          load_tool, run_check_dataset)
+                                          run_check_dataset)
 
 W, H = 40, 30
 
@@ -56,7 +57,7 @@ def test_box_conversion_hand_computed():
 def test_converter_writes_coco(castings, tmp_path):
     from pycocotools.coco import COCO
     out = str(tmp_path / 'ann')
-    load_tool('dataset_converters/gdxray_to_coco.py').main([castings, out])
+    gdxray_to_coco_cli.main([castings, out])
     coco = COCO(osp.join(out, 'all.json'))
     names = {im['file_name']: im for im in coco.dataset['images']}
     # annotated series only; images without rows kept as defect-free
@@ -84,9 +85,8 @@ def test_converter_writes_coco(castings, tmp_path):
 
 
 def test_converter_series_split(castings, tmp_path):
-    tool = load_tool('dataset_converters/gdxray_to_coco.py')
     out = str(tmp_path / 'named')
-    tool.main([castings, out, '--test-series', 'C0002'])
+    gdxray_to_coco_cli.main([castings, out, '--test-series', 'C0002'])
     train = json.load(open(osp.join(out, 'train.json')))
     test = json.load(open(osp.join(out, 'test.json')))
     assert {im['series'] for im in train['images']} == {'C0001'}
@@ -99,7 +99,8 @@ def test_converter_series_split(castings, tmp_path):
     picks = []
     for run in range(2):
         out = str(tmp_path / f'frac{run}')
-        tool.main([castings, out, '--test-fraction', '0.5', '--seed', '3'])
+        gdxray_to_coco_cli.main(
+            [castings, out, '--test-fraction', '0.5', '--seed', '3'])
         test = json.load(open(osp.join(out, 'test.json')))
         picks.append(sorted({im['series'] for im in test['images']}))
     assert picks[0] == picks[1] and len(picks[0]) == 1
@@ -132,21 +133,19 @@ def test_bad_rows_name_the_file(tmp_path, row, problem):
     if problem == 'expected 5 values':
         return
     # skip mode: the bad row is dropped, the good one kept, one warning
-    tool = load_tool('dataset_converters/gdxray_to_coco.py')
     out = str(tmp_path / 'out')
     with pytest.warns(UserWarning, match='skipped 1 invalid'):
-        tool.main([root, out, '--skip-invalid'])
+        gdxray_to_coco_cli.main([root, out, '--skip-invalid'])
     coco = json.load(open(osp.join(out, 'all.json')))
     assert len(coco['annotations']) == 1
     # without --skip-invalid the CLI stops with the message
     with pytest.raises(SystemExit, match='ground_truth.txt'):
-        tool.main([root, out])
+        gdxray_to_coco_cli.main([root, out])
 
 
 def test_dataset_from_base_config(castings, tmp_path):
     out = str(tmp_path / 'ann')
-    load_tool('dataset_converters/gdxray_to_coco.py').main(
-        [castings, out, '--test-series', 'C0002'])
+    gdxray_to_coco_cli.main([castings, out, '--test-series', 'C0002'])
     data_root = osp.dirname(castings)
     cfg = base_dataset_cfg(
         'gdxray_castings.py',
@@ -163,7 +162,7 @@ def test_dataset_from_base_config(castings, tmp_path):
 
 def test_check_dataset_tool(castings, capsys):
     data_root = osp.dirname(castings)
-    load_tool('dataset_converters/gdxray_to_coco.py').main([
+    gdxray_to_coco_cli.main([
         castings,
         osp.join(data_root, 'annotations'), '--test-series', 'C0002'
     ])

@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from defectzoo.cli import magnetic_tile_split as magnetic_tile_split_cli
 from defectzoo.datasets.magnetic_tile import (MT_CLASSES,
                                               MagneticTileClsDataset,
                                               MagneticTileDetDataset,
@@ -14,8 +15,7 @@ from defectzoo.datasets.magnetic_tile import (MT_CLASSES,
 from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._defect_fixtures import (MT_COUNTS, SIZE,
                                                   make_magnetic_tile)
-from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
-                                          load_tool)
+from tests.test_datasets._helpers import base_dataset_cfg, build_dataset
 
 
 @pytest.fixture
@@ -175,9 +175,8 @@ def test_split_on_the_fly_equals_split_tool(tmp_path):
     counts = {'Blowhole': 5, 'Crack': 4, 'Free': 10}
     root = make_magnetic_tile(str(tmp_path / 'mt'), counts)
     out = str(tmp_path / 'splits')
-    tool = load_tool('dataset_converters/magnetic_tile_split.py')
-    assert tool.main([root, '--out-dir', out, '--ratios', '0.6', '0.2',
-                      '0.2']) == 0
+    assert magnetic_tile_split_cli.main(
+        [root, '--out-dir', out, '--ratios', '0.6', '0.2', '0.2']) == 0
     for split in ('train', 'val', 'test'):
         kwargs = dict(data_root=root, split=split, split_ratios=(.6, .2, .2))
         det = MagneticTileDetDataset(**kwargs)

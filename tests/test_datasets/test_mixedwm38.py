@@ -5,12 +5,13 @@ import cv2
 import numpy as np
 import pytest
 
+from defectzoo.cli import mixedwm38_to_folders as mixedwm38_to_folders_cli
 from defectzoo.datasets.mixedwm38 import (MIXEDWM38_CLASSES,
                                           MIXEDWM38_PATTERNS, pattern_to_class,
                                           render_wafer_map)
 from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
-                                          load_tool, run_check_dataset)
+                                          run_check_dataset)
 
 # label columns: C D EL ER L NF S R
 CENTER_EDGELOC = [1, 0, 1, 0, 0, 0, 0, 0]
@@ -95,8 +96,7 @@ def test_dataset_from_base_config(npz):
 
 def test_converter_to_folders(npz, tmp_path):
     out = str(tmp_path / 'png')
-    tool = load_tool('dataset_converters/mixedwm38_to_folders.py')
-    tool.main([npz, out, '--img-size', '26'])
+    mixedwm38_to_folders_cli.main([npz, out, '--img-size', '26'])
     classes = open(osp.join(out, 'meta', 'classes.txt')).read().split()
     assert tuple(classes) == MIXEDWM38_CLASSES
     lines = open(osp.join(out, 'meta', 'train.txt')).read().splitlines()

@@ -4,12 +4,12 @@ import os.path as osp
 import numpy as np
 import pytest
 
+from defectzoo.cli import neu_split as neu_split_cli
 from defectzoo.datasets.neu import (NEU_CLASSES, NEUClsDataset, NEUDetDataset,
                                     parse_neu_class)
 from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._defect_fixtures import SIZE, make_neu
-from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
-                                          load_tool)
+from tests.test_datasets._helpers import base_dataset_cfg, build_dataset
 
 
 @pytest.fixture
@@ -94,8 +94,7 @@ def test_split_file_of_ids(neu, tmp_path):
 def test_split_on_the_fly_equals_split_tool(tmp_path):
     root = make_neu(str(tmp_path / 'neu'), per_class=5)
     out = str(tmp_path / 'splits')
-    tool = load_tool('dataset_converters/neu_split.py')
-    assert tool.main([root, '--out-dir', out, '--seed', '3']) == 0
+    assert neu_split_cli.main([root, '--out-dir', out, '--seed', '3']) == 0
     seen = []
     for split in ('train', 'val', 'test'):
         ds = NEUDetDataset(data_root=root, split=split, split_seed=3)

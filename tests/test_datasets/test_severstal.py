@@ -6,11 +6,12 @@ import cv2
 import numpy as np
 import pytest
 
+from defectzoo.cli import severstal_to_masks as severstal_to_masks_cli
 from defectzoo.datasets.severstal import read_severstal_csv
 from defectzoo.utils.data.rle import RLEError, rle_decode, rle_encode
 from defectzoo.utils.data.validation import InvalidDataError
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
-                                          load_tool, run_check_dataset)
+                                          run_check_dataset)
 
 # Tiny "Severstal": 16 x 8 images instead of 1600 x 256 (size read from file)
 W, H = 16, 8
@@ -80,8 +81,7 @@ def _add_row(root, row):
 
 
 def test_converter_writes_class_index_masks(severstal):
-    load_tool('dataset_converters/severstal_to_masks.py').main(
-        [severstal, '--val-fraction', '0.34'])
+    severstal_to_masks_cli.main([severstal, '--val-fraction', '0.34'])
     masks = {
         n:
         cv2.imread(
@@ -117,23 +117,21 @@ def test_old_csv_layout(tmp_path):
 ])
 def test_converter_bad_rows(severstal, row, path_end, match):
     _add_row(severstal, row)
-    tool = load_tool('dataset_converters/severstal_to_masks.py')
     with pytest.raises(InvalidDataError, match=match) as exc:
-        tool.convert(
+        severstal_to_masks_cli.convert(
             osp.join(severstal, 'train.csv'),
             osp.join(severstal, 'train_images'), severstal)
     assert exc.value.path.endswith(path_end)
     if path_end == 'train.csv':
         assert 'line 5' in str(exc.value)
     with pytest.raises(SystemExit, match=path_end):
-        tool.main([severstal])
+        severstal_to_masks_cli.main([severstal])
     with pytest.warns(UserWarning, match='skipped 1 invalid'):
-        tool.main([severstal, '--skip-invalid'])
+        severstal_to_masks_cli.main([severstal, '--skip-invalid'])
 
 
 def test_seg_dataset_from_base_config(severstal):
-    load_tool('dataset_converters/severstal_to_masks.py').main(
-        [severstal, '--val-fraction', '0'])
+    severstal_to_masks_cli.main([severstal, '--val-fraction', '0'])
     cfg = base_dataset_cfg(
         'severstal_seg.py', 'val_dataloader', data_root=severstal, ann_file='')
     ds = build_dataset(cfg)
@@ -184,8 +182,7 @@ def test_cls_dataset_from_base_config(severstal):
 
 
 def test_check_dataset_tool(severstal, capsys):
-    load_tool('dataset_converters/severstal_to_masks.py').main(
-        [severstal, '--val-fraction', '0.34'])
+    severstal_to_masks_cli.main([severstal, '--val-fraction', '0.34'])
     for config in ('severstal_seg.py', 'severstal_cls.py'):
         assert run_check_dataset(config, '--data-root', severstal) == 0
     assert 'No problems found.' in capsys.readouterr().out

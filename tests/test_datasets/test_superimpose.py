@@ -17,7 +17,7 @@ from defectzoo.datasets.synthetic.ellipsoid_defects import (
     ellipsoid_path_length, estimate_noise_sigma, find_part_mask,
     project_ellipsoid, rotation_matrix, superimpose_ellipsoids)
 from defectzoo.datasets.transforms import SuperimposeEllipsoidDefects
-from defectzoo.models.task_modules import IgnoreRegionAssigner
+from defectzoo.models.common import IgnoreRegionAssigner
 
 
 def _flat(value=1000, size=96, dtype=np.uint16):

@@ -7,12 +7,14 @@ import cv2
 import numpy as np
 import pytest
 
+from defectzoo.cli import \
+    generate_synthetic_surface as generate_synthetic_surface_cli
 from defectzoo.datasets import SyntheticSurfaceDefectDataset
 from defectzoo.datasets.synthetic.surface_defects import (
     DEFECT_CLASSES, generate_surface_sample, mask_to_box)
 from tests.conftest import REPO_ROOT
 from tests.test_datasets._helpers import (base_dataset_cfg, build_dataset,
-                                          load_tool, run_check_dataset)
+                                          run_check_dataset)
 
 SIZE = 64
 
@@ -153,7 +155,7 @@ def test_pipelines():
 
 def test_tool_writes_neu_layout(tmp_path):
     out = str(tmp_path / 'neu')
-    load_tool('misc/generate_synthetic_surface.py').main([
+    generate_synthetic_surface_cli.main([
         out, '--num-per-class', '1', '--img-size',
         str(SIZE), '--classes', 'spot', 'inclusion', '--grid-rows', '1',
         '--grid-tile', '32'

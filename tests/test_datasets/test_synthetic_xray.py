@@ -9,13 +9,15 @@ import cv2
 import numpy as np
 import pytest
 
+from defectzoo.cli import \
+    generate_synthetic_xray as generate_synthetic_xray_cli
 from defectzoo.datasets.synthetic import writers
 from defectzoo.datasets.synthetic import xray_castings as xc
 from defectzoo.datasets.synthetic.writers import generate_synthetic_xray
 from defectzoo.datasets.synthetic.xray_castings import (CLASSES,
                                                         generate_xray_sample)
 from defectzoo.utils.data.validation import InvalidDataError
-from tests.test_datasets._helpers import build_dataset, load_tool
+from tests.test_datasets._helpers import build_dataset
 
 SMALL = dict(num_unlabelled=3, num_train=4, num_val=2, img_size=64, seed=7)
 
@@ -292,9 +294,8 @@ def test_xray_image_folder(root, tmp_path):
 
 
 def test_tool_writes_data_and_grid(tmp_path):
-    tool = load_tool('misc/generate_synthetic_xray.py')
     out = str(tmp_path / 'tool')
-    tool.main([
+    generate_synthetic_xray_cli.main([
         out, '--num-unlabelled', '1', '--num-train', '3', '--num-val', '1',
         '--img-size', '64', '--grid-num', '3', '--grid-cols', '3',
         '--grid-tile', '64'

@@ -14,10 +14,10 @@ from mmengine.config import Config
 from mmengine.logging import MMLogger
 from mmengine.runner import Runner
 
+from defectzoo.cli.console import ConsoleFilter, hide_on_console
+from defectzoo.cli.run_hooks import add_progress_hook, ensure_safety_hooks
 from defectzoo.engine.hooks import ProgressHook
 from defectzoo.engine.hooks import progress_hook as progress_module
-from defectzoo.utils.launch import (ConsoleFilter, add_progress_hook,
-                                    ensure_safety_hooks, hide_on_console)
 from tests.conftest import REPO_ROOT
 from tests.test_tools.test_fail_loud import cli, toy_config
 

@@ -14,6 +14,7 @@ from mmpretrain.structures import DataSample
 from torch import nn
 from torch.utils.data import Dataset
 
+from defectzoo.cli import few_shot_eval as few_shot_eval_cli
 from defectzoo.evaluation.few_shot import (Episode, episode_accuracy,
                                            evaluate_episodes, format_table,
                                            mean_similarity_scores,
@@ -21,7 +22,6 @@ from defectzoo.evaluation.few_shot import (Episode, episode_accuracy,
                                            summarize_accuracies)
 from defectzoo.evaluation.metrics import FewShotEpisodeMetric
 from tests.conftest import write_config
-from tests.test_datasets._helpers import load_tool
 
 # class: count -> with 2 shots, classes 0, 1, 2, 3 are eligible (>= 3)
 COUNTS = {0: 20, 1: 20, 2: 3, 3: 10, 4: 1}
@@ -194,22 +194,17 @@ def test_metric_is_registered():
 
 
 # ---- tool -------------------------------------------------------------------
-@pytest.fixture(scope='module')
-def tool():
-    return load_tool('analysis_tools/few_shot_eval.py')
-
-
-def test_tool_arguments(tool):
-    args = tool.parse_args(['cfg.py', 'ckpt.pth'])
+def test_tool_arguments():
+    args = few_shot_eval_cli.parse_args(['cfg.py', 'ckpt.pth'])
     assert (args.ways, args.shots, args.queries, args.episodes, args.seed,
             args.work_dir, args.cfg_options) == (3, [1, 3, 5], 15, 600, 0,
                                                  None, None)
-    args = tool.parse_args([
+    args = few_shot_eval_cli.parse_args([
         'cfg.py', 'ckpt.pth', '--ways', '2', '--shots', '5', '--queries', '0',
         '--episodes', '10', '--seed', '7', '--work-dir', 'w', '--cfg-options',
         'test_dataloader.batch_size=4'
     ])
-    assert tool.few_shot_metric(args) == dict(
+    assert few_shot_eval_cli.few_shot_metric(args) == dict(
         type='defectzoo.FewShotEpisodeMetric',
         num_ways=2,
         num_shots=[5],
@@ -254,7 +249,7 @@ class FewShotToyClusters(Dataset):
             data_samples=DataSample().set_gt_label(int(self.y[i])))
 
 
-def test_tool_end_to_end_with_toy_model(tool, tmp_path):
+def test_tool_end_to_end_with_toy_model(tmp_path):
     cfg = write_config(
         tmp_path / 'toy.py', """
         model = dict(type='FewShotToyEmbedder')
@@ -267,7 +262,7 @@ def test_tool_end_to_end_with_toy_model(tool, tmp_path):
     ckpt = tmp_path / 'toy.pth'
     torch.save(dict(state_dict={'proj.weight': torch.eye(2)}), ckpt)
     work_dir = tmp_path / 'work'
-    rows = tool.main([
+    rows = few_shot_eval_cli.run([
         cfg,
         str(ckpt), '--shots', '1', '3', '--episodes', '20', '--work-dir',
         str(work_dir)
@@ -280,7 +275,7 @@ def test_tool_end_to_end_with_toy_model(tool, tmp_path):
     # without the checkpoint the embeddings are all zero: chance level
     zero = tmp_path / 'zero.pth'
     torch.save(dict(state_dict={'proj.weight': torch.zeros(2, 2)}), zero)
-    rows = tool.main([
+    rows = few_shot_eval_cli.run([
         cfg,
         str(zero), '--shots', '1', '--episodes', '20', '--work-dir',
         str(tmp_path / 'work0')

@@ -5,8 +5,9 @@ from collections import Counter
 import numpy as np
 import pytest
 
-from defectzoo.evaluation.kfold import (fold_dataset_cfgs, format_table,
-                                        summarize, train_indices)
+from defectzoo.evaluation.kfold import (METRIC_KEYS, fold_dataset_cfgs,
+                                        fold_runs, train_indices)
+from defectzoo.evaluation.repeated_runs import format_table, summarize
 from defectzoo.utils.data.splits import stratified_kfold
 
 # magnetic-tile-like imbalance: 952 Free, 32 Fray
@@ -79,11 +80,19 @@ def test_summary_mean_std_and_failed_fold():
                 'ovr-auc/macro': 90.0
             })
 
-    rows = summarize({0: res(80.0), 2: res(90.0)}, 3)
+    runs = fold_runs(3)
+    assert [r.name for r in runs] == ['fold0', 'fold1', 'fold2']
+    assert runs[1].args == ['--fold', '1']
+    rows = summarize(runs, {
+        'fold0': res(80.0),
+        'fold2': res(90.0)
+    }, METRIC_KEYS)
     assert [r['status'] for r in rows[:3]] == ['ok', 'failed', 'ok']
     mean, std = rows[3], rows[4]
+    assert (mean['fold'], std['fold']) == ('mean', 'std')
     assert mean['accuracy'] == 85.0 and mean['auc'] == 90.0
     assert std['accuracy'] == pytest.approx(math.sqrt(50.0))
-    assert mean['status'] == '2/3 folds'
-    table = format_table(rows)
+    assert mean['status'] == '2/3 runs'
+    table = format_table(rows, ['fold'], list(METRIC_KEYS))
     assert 'failed' in table and '85.00 ± 7.07' in table
+    assert table.splitlines()[-1].startswith('mean±std')

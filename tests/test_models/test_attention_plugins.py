@@ -3,7 +3,7 @@ import pytest
 import torch
 from mmengine.registry import DefaultScope
 
-from defectzoo.models.plugins import SEAttention, SpatialAttention
+from defectzoo.models.defect_aux_net import SEAttention, SpatialAttention
 
 # ResNet-50 bottleneck output channels: 3 x 256, 4 x 512, 6 x 1024, 3 x 2048
 R50_BLOCK_CHANNELS = [256] * 3 + [512] * 4 + [1024] * 6 + [2048] * 3

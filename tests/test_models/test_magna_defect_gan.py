@@ -7,9 +7,9 @@ from mmengine.registry import init_default_scope
 
 from defectzoo.engine.optimizers import MultiOptimWrapperConstructor
 from defectzoo.models.gans import (ConditionalPatchDiscriminator,
-                                   MagnaDefectGAN, MagnaDefectGenerator,
-                                   conv_receptive_field, encode_guide)
-from defectzoo.models.losses import GramStyleLoss, gram_matrix
+                                   GramStyleLoss, MagnaDefectGAN,
+                                   MagnaDefectGenerator, conv_receptive_field,
+                                   encode_guide, gram_matrix)
 
 GUIDE_DIMS = (5, 3, 3)
 

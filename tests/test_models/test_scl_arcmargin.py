@@ -14,7 +14,7 @@ from mmengine.runner.checkpoint import load_checkpoint
 from mmpretrain.structures import DataSample
 
 from defectzoo.models import SCLArcMarginClassifier
-from defectzoo.models.losses import nt_xent
+from defectzoo.models.scl_arcmargin import nt_xent
 from defectzoo.registry import MODELS
 from tests.conftest import CONFIGS
 

@@ -7,7 +7,7 @@ from itertools import combinations
 import pytest
 import torch
 
-from defectzoo.models.losses import SelfContrastiveLoss, nt_xent
+from defectzoo.models.scl_arcmargin import SelfContrastiveLoss, nt_xent
 from defectzoo.registry import MODELS
 
 

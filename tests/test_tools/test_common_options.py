@@ -10,21 +10,25 @@ from tests.conftest import CONFIGS, REPO_ROOT
 
 
 def _arguments(path):
-    """Positional and optional argument names a tool's argparse declares."""
+    """Positional and optional argument names a command's argparse
+    declares (``defectzoo/cli/<command>.py``; ``add_config_args``: both
+    config options)."""
     names = set()
     for node in ast.walk(ast.parse(open(path).read())):
-        if (isinstance(node, ast.Call)
-                and getattr(node.func, 'attr', None) == 'add_argument'):
+        if not isinstance(node, ast.Call):
+            continue
+        if getattr(node.func, 'attr', None) == 'add_argument':
             names |= {
                 a.value
                 for a in node.args if isinstance(a, ast.Constant)
             }
+        if getattr(node.func, 'id', None) == 'add_config_args':
+            names |= {'--data-root', '--cfg-options'}
     return names
 
 
 def test_every_config_tool_takes_data_root_and_cfg_options():
-    tools = sorted(
-        glob.glob(osp.join(REPO_ROOT, 'tools', '**', '*.py'), recursive=True))
+    tools = sorted(glob.glob(osp.join(REPO_ROOT, 'defectzoo', 'cli', '*.py')))
     config_tools = [t for t in tools if 'config' in _arguments(t)]
     assert len(config_tools) >= 12
     for tool in config_tools:

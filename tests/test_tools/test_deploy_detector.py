@@ -13,10 +13,12 @@ from mmengine.structures import InstanceData
 from torchvision.ops import box_iou
 
 from defectzoo.apis import init_model
+from defectzoo.cli import export_onnx as export_onnx_cli
+from defectzoo.cli import quantize as quantize_cli
 from defectzoo.deploy import DeployDetector, export_onnx
 from defectzoo.deploy.quantize_ort import session
 from tests.conftest import CONFIGS, write_config
-from tests.test_tools.test_deployment import MMDET_MODELS, TINY_R18, tool
+from tests.test_tools.test_deployment import MMDET_MODELS, TINY_R18
 
 RTMDET = osp.join(CONFIGS, '_base_', 'models', 'rtmdet-p2_cspnext-tiny.py')
 SIZE = 64
@@ -153,7 +155,7 @@ def mmdet_predict(model, img):
 def test_rtmdet_onnx_matches_mmdet_predict(rtmdet, tmp_path, capsys):
     cfg, ckpt, model = rtmdet
     out = str(tmp_path / 'rtmdet.onnx')
-    tool('export_onnx').main(
+    export_onnx_cli.main(
         [cfg, ckpt, '--out', out, '--shape',
          str(SIZE), str(SIZE)])
     assert 'max box diff' in capsys.readouterr().out
@@ -214,7 +216,7 @@ def test_no_detection_and_retinanet(tmp_path):
 def test_quantize_rtmdet(rtmdet, tmp_path):
     cfg, ckpt, model = rtmdet
     out = tmp_path / 'int8'
-    result = tool('quantize').main([
+    result = quantize_cli.run([
         cfg, ckpt, '--calib', '4', '--out',
         str(out), '--shape',
         str(SIZE),
@@ -252,11 +254,11 @@ def test_two_stage_detector_is_refused(tmp_path):
         tmp_path / 'frcnn.py', 'faster-rcnn_r50_fpn.py', rpn_head={})
     ckpt = str(tmp_path / 'frcnn.pth')
     torch.save(dict(state_dict=init_model(cfg).state_dict()), ckpt)
-    for name, args in (('export_onnx', ['--out',
-                                        str(tmp_path / 'x.onnx')]),
-                       ('quantize', ['--out', str(tmp_path / 'q')])):
+    for cli, args in ((export_onnx_cli, ['--out',
+                                         str(tmp_path / 'x.onnx')]),
+                      (quantize_cli, ['--out', str(tmp_path / 'q')])):
         with pytest.raises(SystemExit) as e:
-            tool(name).main([cfg, ckpt, *args, '--shape', '64', '64'])
+            cli.main([cfg, ckpt, *args, '--shape', '64', '64'])
         msg = str(e.value)
         assert '\n' not in msg and msg.startswith(cfg)
         assert 'FasterRCNN is a two-stage detector' in msg

@@ -9,6 +9,8 @@ import torch
 import torch.nn as nn
 from mmengine.registry import DefaultScope
 
+from defectzoo.cli import export_onnx as export_onnx_cli
+from defectzoo.cli import quantize as quantize_cli
 from defectzoo.deploy import (DeployClassifier, export_onnx, onnx_max_abs_diff,
                               quantize_fx)
 from defectzoo.registry import MODELS
@@ -21,14 +23,6 @@ MMDET_MODELS = osp.join(
     osp.dirname(importlib.util.find_spec('mmdet').origin), '.mim', 'configs',
     '_base_', 'models')
 TINY_R18 = dict(depth=18, init_cfg=None, stem_channels=16, base_channels=16)
-
-
-def tool(name):
-    path = osp.join(REPO_ROOT, 'tools', 'deployment', f'{name}.py')
-    spec = importlib.util.spec_from_file_location(f'dz_{name}', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def build(cfg):
@@ -44,9 +38,9 @@ def save(model, tmp_path, name):
 
 def export(tmp_path, config, ckpt=None, shape=(32, 32), extra=()):
     out = str(tmp_path / 'model.onnx')
-    tool('export_onnx').main([config] + ([ckpt] if ckpt else []) +
-                             ['--out', out, '--shape', *map(str, shape)] +
-                             list(extra))
+    export_onnx_cli.main([config] + ([ckpt] if ckpt else []) +
+                         ['--out', out, '--shape', *map(str, shape)] +
+                         list(extra))
     return json.load(open(out + '.json'))
 
 
@@ -186,7 +180,7 @@ def test_quantize_tool_end_to_end(tmp_path):
     torch.manual_seed(0)
     ckpt = save(build(tiny_cls_model()), tmp_path, 'tiny')
     out = tmp_path / 'int8'
-    tool('quantize').main([cfg, ckpt, '--calib', '8', '--out', str(out)])
+    quantize_cli.main([cfg, ckpt, '--calib', '8', '--out', str(out)])
     result = json.load(open(out / 'quantize.json'))
     assert result['calib_images'] == 8
     assert result['float_layers'] == ['model.head.fc']  # the output layer
@@ -198,14 +192,14 @@ def test_quantize_tool_end_to_end(tmp_path):
         torch.rand(3, 3, 32, 32) * 255)
     assert scores.shape == (3, 3)
     # everything INT8 on request; a layer that does not exist is named
-    tool('quantize').main([
+    quantize_cli.main([
         cfg, ckpt, '--calib', '8', '--out',
         str(tmp_path / 'all'), '--float-layers', '--no-eval'
     ])
     assert json.load(open(tmp_path / 'all' /
                           'quantize.json'))['float_layers'] == []
     with pytest.raises(ValueError, match='head.fc'):
-        tool('quantize').main([
+        quantize_cli.main([
             cfg, ckpt, '--calib', '8', '--out',
             str(tmp_path / 'bad'), '--float-layers', 'model.head.fcc'
         ])
@@ -275,7 +269,7 @@ def test_quantize_defect_aux_net_classification_path(tmp_path):
     with DefaultScope.overwrite_default_scope('defectzoo'):
         ckpt = save(MODELS.build(model), tmp_path, 'aux')
     out = tmp_path / 'int8'
-    tool('quantize').main([cfg, ckpt, '--calib', '4', '--out', str(out)])
+    quantize_cli.main([cfg, ckpt, '--calib', '4', '--out', str(out)])
     result = json.load(open(out / 'quantize.json'))
     assert 'cls/accuracy/top1' in result['metrics_int8']
     assert not any(

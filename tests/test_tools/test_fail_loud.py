@@ -15,11 +15,13 @@ from mmengine.config import Config
 from mmengine.logging import MMLogger
 from torch import nn
 
+from defectzoo.cli.config_options import check_cfg_options
+from defectzoo.cli.errors import safe_text
 from defectzoo.engine.hooks import CheckFiniteHook, RandomStateHook
 from defectzoo.engine.hooks.check_finite_hook import (NonFiniteError,
                                                       first_non_finite)
 from defectzoo.utils.checkpoint import CheckpointError, check_checkpoint_fits
-from defectzoo.utils.launch import check_cfg_options, safe_text, set_data_root
+from defectzoo.utils.data_root import set_data_root
 from tests.conftest import CONFIGS, REPO_ROOT
 
 TESTS_DIR = osp.join(REPO_ROOT, 'tests')

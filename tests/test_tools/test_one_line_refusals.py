@@ -3,9 +3,11 @@ given an unsafe one (a pickle that would run code), a truncated one or one
 of another model, exits with code 1 and one line naming the file and the
 problem, without a traceback (``DEFECTZOO_DEBUG=1``: the traceback).
 
-The tools run as ``python TOOL ARGS`` would, but each in a fork of one
-driver process that has imported them all (:func:`run_cases`): importing
-torch + OpenMMLab costs ~10 s a process on 2 cores, a forked run ~1 s.
+The tools' ``main`` (``defectzoo.cli.<tool>``) runs as the console script
+would, but each in a fork of one driver process that has imported them all
+(:func:`run_cases`): importing torch + OpenMMLab costs ~10 s a process on 2
+cores, a forked run ~1 s. One real ``python tools/...`` process checks the
+script and ``DEFECTZOO_DEBUG=1``.
 """
 import json
 import os
@@ -26,20 +28,20 @@ from tests.test_tools.test_sample_defects import tiny_gan_config
 #: (tool, where its one line goes): ``tools/train.py`` / ``test.py`` log it
 #: (console: stdout, and the run's log file), the others print to stderr
 TOOLS = {
-    'train': ('train.py', 'stdout'),
-    'test': ('test.py', 'stdout'),
-    'infer': ('infer.py', 'stderr'),
-    'few_shot_eval': ('analysis_tools/few_shot_eval.py', 'stderr'),
-    'kfold': ('analysis_tools/kfold.py', 'stderr'),
-    'small_data': ('analysis_tools/small_data.py', 'stderr'),
-    'quantize': ('deployment/quantize.py', 'stderr'),
-    'export_onnx': ('deployment/export_onnx.py', 'stderr'),
-    'build_gallery': ('misc/build_gallery.py', 'stderr'),
-    'fit_ood': ('misc/fit_ood.py', 'stderr'),
-    'publish_model': ('misc/publish_model.py', 'stderr'),
-    'sample_defects': ('misc/sample_defects.py', 'stderr'),
-    'selfsup_to_det': ('model_converters/selfsup_to_det.py', 'stderr'),
-    'vis_cam': ('visualization/vis_cam.py', 'stderr'),
+    'train': 'stdout',
+    'test': 'stdout',
+    'infer': 'stderr',
+    'few_shot_eval': 'stderr',
+    'kfold': 'stderr',
+    'small_data': 'stderr',
+    'quantize': 'stderr',
+    'export_onnx': 'stderr',
+    'build_gallery': 'stderr',
+    'fit_ood': 'stderr',
+    'publish_model': 'stderr',
+    'sample_defects': 'stderr',
+    'selfsup_to_det': 'stderr',
+    'vis_cam': 'stderr',
 }
 #: tools that load a checkpoint into a model which it must fit (kfold /
 #: small_data: ``load_from`` starts a training, partial by design; publish /
@@ -97,9 +99,9 @@ def tool_args(tool, ckpt, tmp, cfgs):
 
 
 def _child(case) -> None:
-    """Run ``case``'s tool as ``python TOOL ARGS`` would, in this forked
+    """Run ``case``'s tool as its console script would, in this forked
     process, and exit with its exit code."""
-    import runpy
+    import importlib
     import traceback
     code = 1
     try:
@@ -110,10 +112,11 @@ def _child(case) -> None:
         os.environ.pop('DEFECTZOO_DEBUG', None)
         os.environ.update(case['env'])
         os.chdir(case['cwd'])
-        sys.argv = [case['tool'], *case['args']]
+        sys.argv = [f'defectzoo-{case["tool"]}', *case['args']]
         try:
-            runpy.run_path(case['tool'], run_name='__main__')
-            code = 0
+            main = importlib.import_module(
+                f'defectzoo.cli.{case["tool"]}').main
+            code = main(case['args']) or 0
         except SystemExit as exc:  # what the interpreter does with it
             if exc.code is None or isinstance(exc.code, int):
                 code = exc.code or 0
@@ -131,13 +134,13 @@ def run_cases(cases_file: str) -> None:
     """Driver: import the tools once, then run each case of ``cases_file``
     (JSON) in a fork, killed after its ``timeout``; writes the exit codes
     back into the file (124: timed out)."""
-    import runpy
+    import importlib
     import signal
     import time
     with open(cases_file) as f:
         cases = json.load(f)
     for tool in sorted({case['tool'] for case in cases}):
-        runpy.run_path(tool, run_name='preload')  # its imports, no main()
+        importlib.import_module(f'defectzoo.cli.{tool}')
     for case in cases:
         sys.stdout.flush()
         sys.stderr.flush()
@@ -226,7 +229,7 @@ def results(setup):
         cases.append(
             dict(
                 key=[tool, kind],
-                tool=osp.join(REPO_ROOT, 'tools', TOOLS[tool][0]),
+                tool=tool,
                 args=tool_args(tool, ckpts[kind], run, cfgs),
                 cwd=str(run),
                 env={},
@@ -280,7 +283,7 @@ def test_one_line_refusal(tool, kind, setup, results):
     problem = PROBLEMS[kind].format(ckpts[kind])
     said = [line for line in (out + err).splitlines() if problem in line]
     assert len(said) == 1, both
-    stream = TOOLS[tool][1]
+    stream = TOOLS[tool]
     assert lines(err) == (said if stream == 'stderr' else []), both
     assert not marker.exists(), 'the payload ran'
 

@@ -2,7 +2,6 @@
 synthetic set with tools/misc/sample_defects.py, load it with the
 classification configs that mix it in; sampler argument errors."""
 import glob
-import importlib.util
 import json
 import os.path as osp
 
@@ -11,23 +10,15 @@ import pytest
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 
+from defectzoo.cli import sample_defects as sample_defects_cli
 from defectzoo.registry import DATASETS
-from tests.conftest import CONFIGS, REPO_ROOT, write_config
+from tests.conftest import CONFIGS, write_config
 from tests.test_datasets._defect_fixtures import make_magnetic_tile
 
 GAN_CFG = osp.join(
     CONFIGS, 'magna_defect_gan',
     'magna-defect-gan_unet-patchgan_1xb8-7k_magnetic-tile-256px.py')
 BENCH = osp.join(CONFIGS, 'magna_defect_gan', 'benchmarks')
-
-
-def load_tool():
-    spec = importlib.util.spec_from_file_location(
-        'sample_defects',
-        osp.join(REPO_ROOT, 'tools', 'misc', 'sample_defects.py'))
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
-    return tool
 
 
 def tiny_gan_config(tmp_path, root):
@@ -87,7 +78,7 @@ def test_train_sample_and_mix_into_a_classification_config(tmp_path):
 
     out = str(tmp_path / 'syn')
     ckpt = str(tmp_path / 'work' / 'iter_2.pth')
-    load_tool().main([
+    sample_defects_cli.main([
         str(tmp_path / 'tiny_gan.py'), ckpt, '--num', '6', '--out', out,
         '--batch-size', '4', '--guide', 'brightness=1'
     ])
@@ -133,22 +124,21 @@ def test_train_sample_and_mix_into_a_classification_config(tmp_path):
 
 
 def test_sampler_rejects_guide_values_outside_the_declared_ones():
-    tool = load_tool()
     guide = dict(
         defect_types=['Crack', 'Fray'],
         brightness_edges=(75, 95),
         texture_edges=(5.5, ))
-    assert tool.parse_fixed_guide(['defect_type=Fray', 'texture=1'],
-                                  guide) == {
-                                      0: 1,
-                                      2: 1
-                                  }
+    assert sample_defects_cli.parse_fixed_guide(
+        ['defect_type=Fray', 'texture=1'], guide) == {
+            0: 1,
+            2: 1
+        }
     with pytest.raises(ValueError, match="'Scratch' is not one of"):
-        tool.parse_fixed_guide(['defect_type=Scratch'], guide)
+        sample_defects_cli.parse_fixed_guide(['defect_type=Scratch'], guide)
     with pytest.raises(ValueError, match='bin index in 0..1'):
-        tool.parse_fixed_guide(['texture=2'], guide)
+        sample_defects_cli.parse_fixed_guide(['texture=2'], guide)
     with pytest.raises(ValueError, match='unknown attribute'):
-        tool.parse_fixed_guide(['colour=1'], guide)
+        sample_defects_cli.parse_fixed_guide(['colour=1'], guide)
 
 
 def test_mask_sampler_shifts_rotates_scales_and_combines():

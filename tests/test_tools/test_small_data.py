@@ -1,8 +1,8 @@
-"""tools/analysis_tools/small_data.py: the k / seed setter, the summary,
-resume and failure handling (child runs mocked), and one real run: a
-ResNet-18 on 32 px synthetic surface defects, k=2, seeds 0 and 1, 1 epoch."""
+"""The small-data protocol (defectzoo.cli.small_data on the repeated-run
+protocol): the k / seed setter, the summary, resume and failure handling
+(child runs mocked), and one real run: a ResNet-18 on 32 px synthetic
+surface defects, k=2, seeds 0 and 1, 1 epoch."""
 import csv
-import importlib.util
 import json
 import math
 import os
@@ -12,9 +12,11 @@ import sys
 import pytest
 from mmengine.config import Config
 
-from defectzoo.evaluation.repeats import (format_small_data_table, mean_std,
-                                          set_subset_args,
-                                          summarize_small_data)
+from defectzoo.cli import small_data
+from defectzoo.evaluation.repeated_runs import (RepeatedRuns, format_table,
+                                                mean_std, metric_names,
+                                                run_config, summarize)
+from defectzoo.evaluation.small_data import set_subset_args
 from defectzoo.utils.process import run_logged
 from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli, write_config
 
@@ -23,10 +25,7 @@ TOOL = osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'small_data.py')
 
 @pytest.fixture(scope='module')
 def tool():
-    spec = importlib.util.spec_from_file_location('small_data_tool', TOOL)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return small_data
 
 
 def subset(k=1, seed=0, type='KPerClassSubset', dataset=None):
@@ -84,7 +83,7 @@ def test_run_config(tool):
                 checkpoint=dict(
                     type='CheckpointHook', interval=1, save_best='auto')),
             randomness=dict(seed=0, deterministic=True)))
-    run = tool.run_config(cfg, 20, 3, '/tmp/w/k20_seed3')
+    run = run_config(tool.draw_config(cfg, 20, 3), '/tmp/w/k20_seed3')
     assert run.train_dataloader.dataset.k == 20
     assert run.custom_hooks[0].gallery.seed == 3
     assert run.randomness == dict(seed=3, deterministic=True)
@@ -93,15 +92,16 @@ def test_run_config(tool):
     assert run.test_cfg == dict() and run.work_dir == '/tmp/w/k20_seed3'
     assert run.default_hooks.checkpoint.interval == -1
     assert not run.default_hooks.checkpoint.save_last
-    keep = tool.run_config(cfg, 20, 3, '/tmp/w', save_checkpoints=True)
+    keep = run_config(
+        tool.draw_config(cfg, 20, 3), '/tmp/w', save_checkpoints=True)
     assert keep.default_hooks.checkpoint.save_last
     assert keep.default_hooks.checkpoint.save_best is None
     # the input config is not changed
     assert cfg.train_dataloader.dataset.k == 5 and cfg.val_cfg == dict()
     with pytest.raises(SystemExit, match='no KPerClassSubset'):
-        tool.run_config(
+        tool.draw_config(
             Config(dict(train_dataloader=dict(dataset=dict(type='Toy')))), 1,
-            0, '/tmp/w')
+            0)
 
 
 # -------------------------------------------------------------- summary --
@@ -114,13 +114,17 @@ def test_summary_mean_std_by_k():
     assert mean_std([1.0, float('nan'), 3.0]) == (2.0, math.sqrt(2.0))
     assert math.isnan(mean_std([5.0])[1]) and math.isnan(mean_std([])[0])
     results = {
-        (10, 0): res(90.0, 80.0),
-        (10, 1): res(96.0, 84.0),
-        (10, 2): None,
-        (20, 0): res(99.0, 98.0)
+        'k10_seed0': res(90.0, 80.0),
+        'k10_seed1': res(96.0, 84.0),
+        'k10_seed2': None,
+        'k20_seed0': res(99.0, 98.0)
     }
-    rows, names = summarize_small_data(results, [10, 20], [0, 1, 2])
+    names = metric_names([r for r in results.values() if r])
     assert names == ['accuracy/top1', 'single-label/f1-score']
+    runs = small_data.runs_of([10, 20], [0, 1, 2])
+    assert runs[1].name == 'k10_seed1' and runs[1].label == 'k=10 seed=1'
+    assert runs[1].args == ['--run', '10', '1']
+    rows = summarize(runs, results, {n: n for n in names})
     assert [(r['k'], r['seed'], r['status'])
             for r in rows] == [('10', '0', 'ok'), ('10', '1', 'ok'),
                                ('10', '2', 'failed'),
@@ -138,13 +142,15 @@ def test_summary_mean_std_by_k():
     assert rows[8]['accuracy/top1'] == 99.0
     assert math.isnan(rows[9]['accuracy/top1'])
 
-    table = format_small_data_table(rows, names).splitlines()
-    header, line10, line20 = table
+    table = format_table(rows, ['k', 'seed'], names).splitlines()
+    header, line10, line20 = table[0], table[4], table[-1]
     assert header.split() == [
-        'k', 'accuracy/top1', 'single-label/f1-score', 'runs'
+        'k', 'seed', 'accuracy/top1', 'single-label/f1-score', 'runs'
     ]
-    assert header.index('accuracy/top1') < header.index('single-label')
-    assert line10.split()[0] == '10' and '93.00 ± 4.24' in line10
+    assert table[1].split()[:3] == ['10', '0', '90.00']
+    assert table[3].split() == ['10', '2', 'failed', 'failed']
+    assert line10.split()[:2] == ['10', 'mean±std']
+    assert '93.00 ± 4.24' in line10
     assert '82.00 ± 2.83' in line10 and line10.endswith('2/3')
     assert '99.00 ± -' in line20 and line20.endswith('1/3')
 
@@ -160,20 +166,19 @@ def tiny_cfg(tmp_path):
         """)
 
 
-def fake_runner(tool, calls, fail=()):
+def fake_runner(calls, fail=()):
     """Stands for the child process: writes a result.json (accuracy
     k + seed) unless (k, seed) is in ``fail``."""
 
-    def run(args, work_dir, k, seed):
+    def run(self, run):
+        k, seed = int(run.fields['k']), int(run.fields['seed'])
         calls.append((k, seed))
         if (k, seed) in fail:
             print(f'k={k} seed={seed}: FAILED (exit code 1); last lines of '
-                  f'{tool.run_dir(work_dir, k, seed)}/run.log:')
+                  f'{self.run_dir(run)}/run.log:')
             return False
-        os.makedirs(tool.run_dir(work_dir, k, seed), exist_ok=True)
-        with open(
-                osp.join(tool.run_dir(work_dir, k, seed), 'result.json'),
-                'w') as f:
+        os.makedirs(self.run_dir(run), exist_ok=True)
+        with open(osp.join(self.run_dir(run), 'result.json'), 'w') as f:
             json.dump(
                 dict(
                     k=k, seed=seed, metrics={'accuracy/top1':
@@ -195,7 +200,7 @@ def test_resume_does_not_rerun_finished_runs(tool, tmp_path, monkeypatch,
     with open(osp.join(work, 'k2_seed0', 'result.json'), 'w') as f:
         json.dump(dict(k=2, seed=0, metrics={'accuracy/top1': 50.0}), f)
     calls = []
-    monkeypatch.setattr(tool, 'run_subprocess', fake_runner(tool, calls))
+    monkeypatch.setattr(RepeatedRuns, 'run_child', fake_runner(calls))
     argv = [
         tiny_cfg(tmp_path), '--k', '2', '4', '--seeds', '0', '1', '--work-dir',
         work
@@ -225,8 +230,8 @@ def test_failed_run_is_reported_and_others_go_on(tool, tmp_path, monkeypatch,
                                                  capsys):
     work = str(tmp_path / 'work')
     calls = []
-    monkeypatch.setattr(tool, 'run_subprocess',
-                        fake_runner(tool, calls, fail={(2, 0)}))
+    monkeypatch.setattr(RepeatedRuns, 'run_child',
+                        fake_runner(calls, fail={(2, 0)}))
     argv = [
         tiny_cfg(tmp_path), '--k', '2', '--seeds', '0', '1', '2', '--work-dir',
         work
@@ -245,7 +250,7 @@ def test_failed_run_is_reported_and_others_go_on(tool, tmp_path, monkeypatch,
     assert float(rows[3]['accuracy/top1']) == pytest.approx(3.5)
     # a retry runs only the failed one
     calls.clear()
-    monkeypatch.setattr(tool, 'run_subprocess', fake_runner(tool, calls))
+    monkeypatch.setattr(RepeatedRuns, 'run_child', fake_runner(calls))
     tool.main(argv)
     assert calls == [(2, 0)]
 
@@ -365,7 +370,8 @@ def test_small_data_end_to_end(tmp_path):
         sum(accs) / 2, abs=1e-3)
     table = out[out.index('mean ± std over seeds'):]
     header = table.splitlines()[1].split()
-    assert header[:2] == ['k', 'accuracy/top1'] and header[-1] == 'runs'
-    line = table.splitlines()[2]
-    assert line.split()[0] == '2' and line.endswith('2/2')
+    assert header[:3] == ['k', 'seed', 'accuracy/top1']
+    assert header[-1] == 'runs'
+    line = table.splitlines()[4]
+    assert line.split()[:2] == ['2', 'mean±std'] and line.endswith('2/2')
     assert f'{float(rows[2]["accuracy/top1"]):.2f} ± ' in line

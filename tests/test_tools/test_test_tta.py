@@ -3,16 +3,13 @@ model the way mmdet's / mmpretrain's tools do, the wrapped model keeps its
 own preprocessing, and merged predictions keep the unaugmented ground
 truth."""
 import os.path as osp
-import sys
 
 import pytest
 import torch
 
-from tests.conftest import CONFIGS, REPO_ROOT, write_config
+from defectzoo.cli import test as test_cli
+from tests.conftest import CONFIGS, write_config
 from tests.test_datasets._defect_fixtures import make_magnetic_tile, make_neu
-
-sys.path.insert(0, osp.join(REPO_ROOT, 'tools'))
-import test as test_tool  # noqa: E402
 
 MT_CLS = osp.join(
     CONFIGS, 'resnet', 'mask-sup_cspnext-tiny-neu-cls_1xb32-adamw-coslr-25e_'
@@ -28,15 +25,11 @@ def _runner(tmp_path, config, root, tta, tag):
     """The Runner tools/test.py builds, with a freshly initialised model
     saved as the checkpoint, and its first test batch."""
     args = [
-        'test.py', config,
+        config,
         str(tmp_path / 'ckpt.pth'), '--work-dir',
         str(tmp_path / tag), '--data-root', root
     ] + ['--tta'] * tta
-    old, sys.argv = sys.argv, args
-    try:
-        runner = test_tool.build_runner(test_tool.parse_args())
-    finally:
-        sys.argv = old
+    runner = test_cli.build_runner(test_cli.parse_args(args))
     model = runner.model.module if tta else runner.model
     if not osp.exists(tmp_path / 'ckpt.pth'):
         torch.manual_seed(0)

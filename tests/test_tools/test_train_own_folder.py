@@ -15,7 +15,7 @@ from mmengine.config import Config
 from defectzoo.apis import init_inferencer
 from defectzoo.utils.classes_from_data import FROM_DATA, set_classes_from_data
 from defectzoo.utils.data.validation import InvalidDataError
-from defectzoo.utils.launch import set_data_root
+from defectzoo.utils.data_root import set_data_root
 from tests.conftest import CONFIGS, REPO_ROOT, run_cli
 from tests.test_datasets._defect_fixtures import write_voc_xml
 

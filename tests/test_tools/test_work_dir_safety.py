@@ -7,8 +7,8 @@ import sys
 import pytest
 from mmengine.config import Config
 
-from defectzoo.utils.launch import (LOCK_NAME, ensure_safety_hooks,
-                                    lock_work_dir)
+from defectzoo.cli.run_hooks import ensure_safety_hooks
+from defectzoo.cli.work_dir import LOCK_NAME, lock_work_dir
 from tests.test_tools.test_fail_loud import cli, toy_config
 
 

@@ -11,11 +11,12 @@ import torch.nn as nn
 from mmengine.model import BaseModel
 from mmengine.registry import DefaultScope
 
+from defectzoo.cli import vis_cam as vis_cam_cli
 from defectzoo.registry import MODELS
 from defectzoo.visualization import (ClassifierCAM, DetectorCAM,
                                      cam_energy_in_mask, default_target_layer,
                                      resolve_layer)
-from tests.conftest import REPO_ROOT, write_config
+from tests.conftest import write_config
 from tests.lightweight_fixtures import (make_folder_dataset, tiny_cls_config,
                                         tiny_cls_model, tiny_mvgg19_model,
                                         tiny_scl_gallery_model)
@@ -98,14 +99,6 @@ def test_default_layers_and_bad_layer():
         ClassifierCAM(resnet, 'magiccam')
 
 
-def vis_cam():
-    path = osp.join(REPO_ROOT, 'tools', 'visualization', 'vis_cam.py')
-    spec = importlib.util.spec_from_file_location('dz_vis_cam', path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_tool_on_a_classifier(tmp_path):
     data = make_folder_dataset(tmp_path / 'data')
     cfg = tiny_cls_config(tmp_path / 'tiny.py', data)
@@ -114,14 +107,14 @@ def test_tool_on_a_classifier(tmp_path):
     ckpt = str(tmp_path / 'tiny.pth')
     torch.save(dict(state_dict=model.state_dict()), ckpt)
     img = osp.join(data, 'spot', '0.png')
-    out = vis_cam().main([
+    out = vis_cam_cli.run([
         cfg, ckpt, img, '--out-dir',
         str(tmp_path / 'cam'), '--method', 'gradcam++'
     ])
     assert out == [str(tmp_path / 'cam' / '0_gradcam++.png')]
     assert cv2.imread(out[0]).shape == (32, 32, 3)
     with pytest.raises(ValueError, match='does not exist'):
-        vis_cam().main([
+        vis_cam_cli.main([
             cfg, ckpt, img, '--target-layers', 'neck.conv9', '--out-dir',
             str(tmp_path / 'cam')
         ])
@@ -192,7 +185,7 @@ def test_defect_aux_net_classification_head(tmp_path):
         """)
     img = str(tmp_path / 'part.png')
     cv2.imwrite(img, np.full((80, 96, 3), 120, np.uint8))
-    out = vis_cam().main([cfg, ckpt, img, '--out-dir', str(tmp_path / 'cam')])
+    out = vis_cam_cli.run([cfg, ckpt, img, '--out-dir', str(tmp_path / 'cam')])
     assert out == [str(tmp_path / 'cam' / 'part_gradcam.png')]
     # drawn on the input image, at its size (the model saw 64 x 64)
     painted = cv2.imread(out[0])

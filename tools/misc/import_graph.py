@@ -61,6 +61,8 @@ LAYERS: Dict[str, int] = {
     'apis': 6,
     # 7: what imports everything: ``register_all_modules``.
     'setup_env': 7,
+    # 8: the command line (one module per tool); nothing imports it.
+    'cli': 8,
 }
 
 #: ``(module, imported module)`` pairs allowed inside a function or class

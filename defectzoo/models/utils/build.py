@@ -12,7 +12,7 @@ from mmengine.runner.checkpoint import (_load_checkpoint,
 
 from defectzoo.registry import MODELS
 from defectzoo.utils.checkpoint import check_checkpoint_fits
-from defectzoo.utils.launch import set_data_root
+from defectzoo.utils.data_root import set_data_root
 from .pruning import fit_to_state_dict
 
 
@@ -38,7 +38,7 @@ def load_config(config: Union[str, Config],
                 data_root: Optional[str] = None) -> Config:
     """``config`` as a :class:`Config` (a path is read), its datasets and
     evaluator paths moved to ``data_root`` (as ``--data-root`` does on every
-    tool: :func:`~defectzoo.utils.launch.set_data_root`), then
+    tool: :func:`~defectzoo.utils.data_root.set_data_root`), then
     ``cfg_options`` merged into it."""
     cfg = config if isinstance(config, Config) else Config.fromfile(config)
     if data_root:

@@ -1,4 +1,0 @@
-"""Detectors and multi-task models."""
-from .defect_aux_net import DefectAuxNet
-
-__all__ = ['DefectAuxNet']

@@ -1,4 +1,0 @@
-"""Necks."""
-from .multipath import MultiPathNeck
-
-__all__ = ['MultiPathNeck']

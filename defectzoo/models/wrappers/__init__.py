@@ -1,4 +1,0 @@
-"""Model wrappers."""
-from .cpu_ddp import CPUDistributedDataParallel
-
-__all__ = ['CPUDistributedDataParallel']
