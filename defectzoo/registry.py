@@ -3,7 +3,7 @@
 ``BATCH_AUGMENTS`` is a root of its own, as in mmpretrain. The comment
 above each one names every module that defectzoo registers in it and the
 folder that holds them, or says "none of defectzoo's own"
-(``tests/test_registry.py`` checks both).
+(``tests/unit/test_registry.py`` checks both).
 
 ``locations`` makes registration lazy: a module is imported only when a
 config first asks the registry for something. Configs use

@@ -7,6 +7,9 @@ import textwrap
 
 import pytest
 
+#: fixtures shared by the unit and integration tests
+pytest_plugins = ['tests.helpers.zoo_server']
+
 REPO_ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 CONFIGS = osp.join(REPO_ROOT, 'configs')
 
@@ -103,12 +106,13 @@ def tiny_simsiam_config(tmp_dir, data_root, extra: str = '') -> str:
 
 def start_train(cfg, work_dir, *args) -> subprocess.Popen:
     """``tools/train.py CFG --work-dir WORK_DIR ARGS`` in a child process
-    (``tests/`` on its path, for ``toy_modules``), output piped."""
+    (``tests/helpers/`` on its path, for ``toy_modules``), output piped."""
     env = dict(
         os.environ,
-        PYTHONPATH=os.pathsep.join(
-            [osp.join(REPO_ROOT, 'tests'),
-             os.environ.get('PYTHONPATH', '')]))
+        PYTHONPATH=os.pathsep.join([
+            osp.join(REPO_ROOT, 'tests', 'helpers'),
+            os.environ.get('PYTHONPATH', '')
+        ]))
     return subprocess.Popen([
         sys.executable, 'tools/train.py',
         str(cfg), '--work-dir',

@@ -45,7 +45,7 @@ Other mmdet/mmpretrain behaviour differences, not weights: mmdet always pads
 the feature map to a window multiple (mmpretrain only with
 ``pad_small_map=True``, else it shrinks the window to the map), and mmdet's
 Swin has stochastic depth 0.1 by default; eval-mode features are equal when
-both pad (see ``tests/test_models/test_selfsup_to_det.py``).
+both pad (see ``tests/unit/test_models/test_selfsup_to_det.py``).
 """
 import math
 from collections import OrderedDict

@@ -13,7 +13,7 @@ Examples::
     python tools/misc/import_graph.py --check    # exit 1 on a problem
 
 The picture (``graph TD`` of the package-level edges) is the one in the
-"Layers" section of CONTRIBUTING.md; ``tests/test_layers.py`` checks that
+"Layers" section of CONTRIBUTING.md; ``tests/unit/test_layers.py`` checks that
 the pasted copy equals this output and runs the checks of ``--check``:
 
 1. every import goes down :data:`LAYERS` (a part of the package imports
