@@ -1,5 +1,6 @@
-# The zoo's NEU-DET recipe with twice the schedule (40 epochs): its
-# learning curve says where the 20-epoch entry's budget stops it.
+# The zoo's NEU-DET recipe with twice the schedule (40 epochs): test mAP50
+# 63.9, COCO mAP 28.2 (the 20-epoch zoo entry: 57.0 / 23.1); validation
+# mAP50 67.9 at epoch 40 (63.3 at 20). About 90 min on one CPU thread.
 #   python tools/train.py configs/neu_det/rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-40e_neu-det-192px.py --data-root NEU-DET
 _base_ = ['./rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-20e_neu-det-192px.py']
 # ---- frequently modified parameters ----------------------------------------
