@@ -43,8 +43,8 @@ from defectzoo.evaluation.repeated_runs import (RepeatedRuns, report,
 from defectzoo.registry import DATASETS
 from defectzoo.utils.data.splits import stratified_kfold
 from .errors import reporting_errors
-from .repeated_run_args import (add_common_args, child_cmd, default_work_dir,
-                                load_config)
+from .repeated_run_args import (add_common_args, child_cmd, load_config,
+                                protocol_work_dir)
 
 SPLIT_FILE = 'folds.json'
 
@@ -167,7 +167,7 @@ def run_fold(cfg: Config, split: dict, fold: int, work_dir: str,
 def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args)
-    work_dir = args.work_dir or default_work_dir(
+    work_dir = args.work_dir or protocol_work_dir(
         args.config, f'{args.folds}fold-seed{args.seed}')
     # a --fold child reads the split its parent has just checked
     split = load_or_make_split(

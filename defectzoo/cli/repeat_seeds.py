@@ -30,8 +30,8 @@ from defectzoo.evaluation.repeated_runs import (RepeatedRuns, Run,
                                                 metric_names, report,
                                                 run_config, train_and_test)
 from .errors import reporting_errors
-from .repeated_run_args import (add_common_args, child_cmd, default_work_dir,
-                                load_config)
+from .repeated_run_args import (add_common_args, child_cmd, load_config,
+                                protocol_work_dir)
 
 CSV_FILE = 'seeds.csv'
 
@@ -65,7 +65,7 @@ def seed_config(cfg, seed: int):
 def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args)
-    work_dir = args.work_dir or default_work_dir(args.config, 'seeds')
+    work_dir = args.work_dir or protocol_work_dir(args.config, 'seeds')
     if args.run_seed is not None:
         train_and_test(
             seed_config(cfg, args.run_seed),

@@ -6,7 +6,6 @@ gets the parent's options plus the arguments of its one run
 (:func:`child_cmd`).
 """
 import argparse
-import os.path as osp
 import sys
 from typing import List
 
@@ -14,6 +13,7 @@ from mmengine.config import Config, DictAction
 
 from defectzoo.utils.data_root import set_data_root
 from .config_options import check_cfg_options
+from .work_dir import default_work_dir
 
 
 def add_common_args(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +33,8 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
         help="move the config's datasets (and evaluator paths) to this data "
         'root, as on tools/train.py and tools/test.py')
     parser.add_argument(
+        # kept as text (not config_options.add_config_args' DictAction):
+        # each run's child process gets them as given
         '--cfg-options',
         nargs='+',
         default=[],
@@ -72,7 +74,6 @@ def child_cmd(module: str, args, work_dir: str, *extra: str) -> List[str]:
     return cmd
 
 
-def default_work_dir(config: str, protocol: str) -> str:
+def protocol_work_dir(config: str, protocol: str) -> str:
     """``./work_dirs/<config name>_<protocol>``."""
-    return osp.join('./work_dirs',
-                    osp.splitext(osp.basename(config))[0] + f'_{protocol}')
+    return default_work_dir(config) + f'_{protocol}'

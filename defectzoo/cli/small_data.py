@@ -44,8 +44,8 @@ from defectzoo.evaluation.repeated_runs import (RepeatedRuns, Run,
                                                 run_config, train_and_test)
 from defectzoo.evaluation.small_data import set_subset_args
 from .errors import reporting_errors
-from .repeated_run_args import (add_common_args, child_cmd, default_work_dir,
-                                load_config)
+from .repeated_run_args import (add_common_args, child_cmd, load_config,
+                                protocol_work_dir)
 
 CSV_FILE = 'small_data.csv'
 
@@ -106,7 +106,7 @@ def runs_of(ks, seeds):
 def main(argv=None):
     args = parse_args(argv)
     cfg = load_config(args)
-    work_dir = args.work_dir or default_work_dir(args.config, 'small-data')
+    work_dir = args.work_dir or protocol_work_dir(args.config, 'small-data')
     if args.run is not None:
         k, seed = args.run
         train_and_test(
