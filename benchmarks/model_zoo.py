@@ -10,7 +10,8 @@ no timestamp / host / path in a published file, the date from ``--date``)::
 The entries (``ZOO``) run in two one-thread lanes (``lane``), each lane in
 order; an entry whose config starts from another zoo model (``zoo://``,
 resolved in ``--release-dir``) waits until that one is published. For
-each entry the stock tools run through the mmengine Runner:
+each entry the stock tools run through the mmengine Runner, each in a child
+process (``run_tool``):
 
 1. ``tools/train.py CONFIG`` (skipped when its last checkpoint exists);
 2. classifiers: ``tools/misc/fit_ood.py`` stores the nearest-neighbour OOD
@@ -53,7 +54,7 @@ import render_tables  # noqa: E402
 from xray_superimposed import schedule_options  # noqa: E402
 
 NEU_CLS = 'ce_cspnext-tiny_1xb32-adamw-coslr-40e_neu-cls-160px'
-NEU_DET = 'rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-20e_neu-det-192px'
+NEU_DET = 'rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-40e_neu-det-192px'
 MT_CLS = ('mask-sup_cspnext-tiny-neu-cls_1xb32-adamw-coslr-25e_'
           'magnetic-tile-224px')
 XRAY_DET = 'rtmdet-p2_cspnext-tiny_1xb8-adamw-1k_xray-superimposed-640px'
@@ -90,7 +91,7 @@ ZOO = {
         also={'det/AP_coco': 'mAP (COCO)'},
         scale=100,
         dataset='NEU-DET (20 % test split)',
-        epochs=20),
+        epochs=40),
     # trained on defects superimposed on good synthetic radiographs (random
     # init: the SimSiam init measured worse, its representation collapsed)
     XRAY_DET:
@@ -192,17 +193,41 @@ def dependencies(name, zoo_root=ROOT):
     return [other for other in ZOO if f'zoo://{other}' in text]
 
 
-def run(cmd, log):
+def child_process(cmd, log_file, capture=False):
+    """Run ``python CMD`` in a child process in this repository (the
+    environment of this one: ``OMP_NUM_THREADS=1``), its output appended to
+    the open ``log_file`` (``capture``: stdout returned instead, stderr
+    logged). Returns ``(exit status, stdout or None)``."""
+    proc = subprocess.run([PY, *cmd],
+                          cwd=ROOT,
+                          stdout=subprocess.PIPE if capture else log_file,
+                          stderr=log_file if capture else subprocess.STDOUT,
+                          text=True)
+    return proc.returncode, proc.stdout
+
+
+#: How :func:`run_tool` runs a tool: ``launch(cmd, log_file, capture) ->
+#: (exit status, stdout or None)``; a child process per tool (tests put an
+#: in-process one here).
+launch = child_process
+
+
+def run_tool(script, args, log, capture=False):
+    """Run ``python SCRIPT ARGS`` (``script``: a path in this repository,
+    ``tools/train.py``) through :data:`launch`, the command line and its
+    output appended to ``log``. Returns the seconds it took, or with
+    ``capture`` its stdout (stderr logged); a non-zero exit status raises
+    ``RuntimeError``."""
+    cmd = [script, *args]
     t0 = time.time()
     with open(log, 'a') as f:
-        f.write('+ ' + ' '.join(cmd) + '\n')
+        f.write('+ ' + ' '.join([PY, *cmd]) + '\n')
         f.flush()
-        proc = subprocess.run(
-            cmd, cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
-    if proc.returncode:
-        raise RuntimeError(f'failed ({proc.returncode}): {" ".join(cmd)}; '
+        status, out = launch(cmd, f, capture)
+    if status:
+        raise RuntimeError(f'failed ({status}): {" ".join([PY, *cmd])}; '
                            f'see {log}')
-    return time.time() - t0
+    return out if capture else time.time() - t0
 
 
 def last_json(work_dir):
@@ -253,9 +278,9 @@ class Builder:
         cfg = config_of(name, self.a.zoo_root)
         opts = data_options(self.a, spec['data'])
         args = spec.get('test_args', []) if args is None else args
-        run([PY, 'tools/test.py', cfg, ckpt, '--work-dir', test_wd] + args +
-            (['--out', out] if out else []) +
-            (['--cfg-options', *opts] if opts else []), self.log(name))
+        run_tool('tools/test.py', [cfg, ckpt, '--work-dir', test_wd] + args +
+                 (['--out', out] if out else []) +
+                 (['--cfg-options', *opts] if opts else []), self.log(name))
         metrics = last_json(test_wd)
         scale = spec.get('scale', 1)
         keys = [spec['metric'][0], *spec.get('also', {})]
@@ -267,16 +292,13 @@ class Builder:
     def publish(self, name, src, fp16):
         for old in glob.glob(osp.join(self.a.release_dir, name + '_*.pth')):
             os.remove(old)
-        out = subprocess.run(
-            [
-                PY, 'tools/misc/publish_model.py', src,
-                osp.join(self.a.release_dir, name + '.pth'), '--json',
-                '--date', self.a.date
-            ] + (['--fp16'] if fp16 else []),
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-            text=True).stdout
+        args = [
+            src,
+            osp.join(self.a.release_dir, name + '.pth'), '--json', '--date',
+            self.a.date
+        ] + (['--fp16'] if fp16 else [])
+        out = run_tool(
+            'tools/misc/publish_model.py', args, self.log(name), capture=True)
         return json.loads(out.strip().splitlines()[-1])
 
     def build(self, name):
@@ -290,19 +312,19 @@ class Builder:
         ckpt = osp.join(wd, last)
         if not osp.isfile(ckpt):
             self.say(name, 'training')
+            opts = data_options(a, spec['data']) + spec.get('options', [])
+            args = [cfg, '--work-dir', wd]
+            if opts:
+                args += ['--cfg-options', *opts]
             entry['train_s'] = round(
-                run([PY, 'tools/train.py', cfg, '--work-dir', wd] +
-                    ['--cfg-options'] *
-                    bool(spec.get('options') or spec['data']) +
-                    data_options(a, spec['data']) + spec.get('options', []),
-                    self.log(name)), 1)
+                run_tool('tools/train.py', args, self.log(name)), 1)
         src = ckpt
         if spec['task'] == 'classification':
             src = osp.join(wd, 'with_ood.pth')
             if not osp.isfile(src):
-                run([
-                    PY, 'tools/misc/fit_ood.py', cfg, ckpt, '--out', src,
-                    '--cfg-options', *data_options(a, spec['data'])
+                run_tool('tools/misc/fit_ood.py', [
+                    cfg, ckpt, '--out', src, '--cfg-options',
+                    *data_options(a, spec['data'])
                 ], self.log(name))
         self.say(name, 'testing the fp32 checkpoint')
         entry['fp32'] = self.test(name, src, osp.join(wd, 'test_fp32'))

@@ -10,10 +10,11 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 from defectzoo.apis import init_model
+from defectzoo.cli import test as test_cli
 from defectzoo.models.utils import (count_params, fit_to_state_dict,
                                     prune_channels)
 from defectzoo.registry import MODELS
-from tests.conftest import PYTHON, run_cli
+from tests.helpers.in_process import run_main
 from tests.helpers.lightweight_fixtures import (make_folder_dataset,
                                                 tiny_cls_config,
                                                 tiny_cls_model)
@@ -80,10 +81,7 @@ def test_prune_finetune_and_test_through_the_tools(tmp_path):
     state = torch.load(pruned, map_location='cpu')['state_dict']
     assert state['backbone.conv1.weight'].shape[0] == 4  # 8 -> 4
     # The pruned checkpoint tests through tools/test.py with its config ...
-    run_cli([
-        PYTHON, 'tools/test.py', pruned_cfg, pruned, '--work-dir',
-        str(tmp_path / 'test')
-    ])
+    run_main(test_cli, [pruned_cfg, pruned, '--work-dir', tmp_path / 'test'])
     metrics = json.load(
         open(sorted(glob.glob(osp.join(tmp_path, 'test', '*', '*.json')))[-1]))
     assert 0 <= metrics['accuracy/top1'] <= 100

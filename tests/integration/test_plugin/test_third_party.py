@@ -44,6 +44,9 @@ model = dict(backbone=dict(_delete_=True, type='PlantXRayNet', width=16),
 train_cfg = dict(max_epochs=1)
 """)
     work_dir = tmp_path / 'work'
+    # a child process on purpose: a fresh interpreter that finds the package
+    # on its PYTHONPATH, as a user's would, and imports it through
+    # custom_imports alone, before defectzoo's lazily registered modules
     run_cli([
         PYTHON,
         osp.join(REPO_ROOT, 'tools', 'train.py'), cfg, '--work-dir',

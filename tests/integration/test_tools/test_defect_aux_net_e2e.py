@@ -7,10 +7,11 @@ import re
 import torch
 
 import defectzoo  # noqa: F401  (safe checkpoint loading)
-from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli, write_config
+from defectzoo.cli import test as test_cli
+from defectzoo.cli import train as train_cli
+from tests.conftest import CONFIGS, write_config
+from tests.helpers.in_process import run_main
 
-TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
-TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
 CONFIG = osp.join(
     CONFIGS, 'defect_aux_net',
     'defect-aux-net_r50-se-sa-fpn_1xb8-adam-onecycle-50e_'
@@ -49,7 +50,7 @@ def tiny_config(tmp_path):
 def test_train_then_test_prints_three_task_table(tmp_path):
     cfg = tiny_config(tmp_path)
     work = tmp_path / 'work'
-    run_cli([PYTHON, TRAIN, cfg, '--work-dir', str(work)])
+    run_main(train_cli, [cfg, '--work-dir', work])
     ckpt = work / 'epoch_1.pth'
     state = torch.load(ckpt, map_location='cpu', weights_only=True)
     keys = state['state_dict']
@@ -57,11 +58,8 @@ def test_train_then_test_prints_three_task_table(tmp_path):
                  'spatial_attn', 'neck.', 'cls_head.', 'seg_head.',
                  'det_head.'):
         assert any(k.startswith(part) for k in keys), part
-    proc = run_cli(
-        [PYTHON, TEST, cfg,
-         str(ckpt), '--work-dir',
-         str(tmp_path / 'test')])
-    log = proc.stdout + proc.stderr
+    proc = run_main(test_cli, [cfg, ckpt, '--work-dir', tmp_path / 'test'])
+    log = proc.output
     header = next(line for line in log.splitlines() if '| accuracy |' in line)
     for column in ('precision', 'recall', 'F1', 'Dice', 'IoU', 'mAP@0.5'):
         assert f' {column} ' in header, header

@@ -5,7 +5,6 @@ no pretrained weights, 32 px, 3 images per class, 2 epochs."""
 import os
 import os.path as osp
 import re
-import subprocess
 
 import cv2
 import mmengine
@@ -14,11 +13,13 @@ import pytest
 import torch
 from mmengine.config import Config
 
+from defectzoo.cli import build_gallery as build_gallery_cli
+from defectzoo.cli import test as test_cli
+from defectzoo.cli import train as train_cli
 from defectzoo.datasets.neu import NEU_CLASSES
-from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli
+from tests.conftest import CONFIGS
+from tests.helpers.in_process import run_main
 
-TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
-TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
 BASE = osp.join(
     CONFIGS, 'scl_arcmargin',
     'scl-arcmargin_r18-simclr-neu_1xb32-adam-30e_neu-20shot-'
@@ -117,8 +118,8 @@ def test_train_then_test(tmp_path):
     check_config(Config.fromfile(cfg_path), data_root)
 
     work_dir = tmp_path / 'work'
-    proc = run_cli([PYTHON, TRAIN, cfg_path, '--work-dir', str(work_dir)])
-    train_log = proc.stdout + proc.stderr
+    proc = run_main(train_cli, [cfg_path, '--work-dir', work_dir])
+    train_log = proc.output
     assert 'loss_con' in train_log and 'loss_arc' in train_log
     assert 'reference gallery: 18 images, per class [3, 3, 3, 3, 3, 3]' \
         in train_log
@@ -136,13 +137,10 @@ def test_train_then_test(tmp_path):
                                torch.ones(6 * K))
 
     out = tmp_path / 'preds.pkl'
-    proc = run_cli([
-        PYTHON, TEST, cfg_path,
-        str(ckpt_path), '--work-dir',
-        str(tmp_path / 'test'), '--out',
-        str(out)
-    ])
-    test_log = proc.stdout + proc.stderr
+    proc = run_main(
+        test_cli,
+        [cfg_path, ckpt_path, '--work-dir', tmp_path / 'test', '--out', out])
+    test_log = proc.output
     found = re.findall(r'accuracy/top1: ([0-9.]+)', test_log)
     assert found, test_log[-3000:]
     assert 0.0 <= float(found[-1]) <= 100.0
@@ -172,14 +170,11 @@ def check_build_gallery(tmp_path, cfg_path, ckpt_path, data_root):
                 osp.join(data_root, 'IMAGES', f'{name}_{n}.jpg'), refs / name)
     before = ckpt_path.read_bytes()
     out = tmp_path / 'refs.pth'
-    tool = osp.join(REPO_ROOT, 'tools', 'misc', 'build_gallery.py')
     args = [
-        PYTHON, tool, cfg_path,
-        str(ckpt_path), '--folder',
-        str(refs), '--out',
-        str(out), '--refs-per-class', '2'
+        cfg_path, ckpt_path, '--folder', refs, '--out', out,
+        '--refs-per-class', '2'
     ]
-    run_cli(args)
+    run_main(build_gallery_cli, args)
     assert ckpt_path.read_bytes() == before
     state = torch.load(out, map_location='cpu', weights_only=False)
     labels = state['state_dict']['gallery_labels']
@@ -188,7 +183,7 @@ def check_build_gallery(tmp_path, cfg_path, ckpt_path, data_root):
     assert state['state_dict']['gallery_embeddings'].shape == (4, 128)
     assert state['meta']['gallery']['refs_per_class'] == 2
     written = out.read_bytes()
-    proc = subprocess.run(args, capture_output=True, text=True, cwd=REPO_ROOT)
+    proc = run_main(build_gallery_cli, args, expect_failure=True)
     assert proc.returncode != 0 and 'exists' in proc.stderr
     assert out.read_bytes() == written
     # new class names (a new line's defects): inference reports them
@@ -199,11 +194,9 @@ def check_build_gallery(tmp_path, cfg_path, ckpt_path, data_root):
             shutil.copy(
                 osp.join(data_root, 'IMAGES', f'{src}_{n}.jpg'), new / name)
     out2 = tmp_path / 'new.pth'
-    run_cli([
-        PYTHON, tool, cfg_path,
-        str(ckpt_path), '--folder',
-        str(new), '--out',
-        str(out2), '--classes', 'burr', 'dent'
+    run_main(build_gallery_cli, [
+        cfg_path, ckpt_path, '--folder', new, '--out', out2, '--classes',
+        'burr', 'dent'
     ])
     state = torch.load(out2, map_location='cpu', weights_only=False)
     assert tuple(state['meta']['dataset_meta']['classes']) == ('burr', 'dent')

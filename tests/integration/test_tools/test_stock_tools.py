@@ -13,15 +13,15 @@ import numpy as np
 import pytest
 import torch
 
-from tests.conftest import (CONFIGS, PYTHON, REPO_ROOT, run_cli,
-                            tiny_simmim_config, write_config)
+from defectzoo.cli import test as test_cli
+from defectzoo.cli import train as train_cli
+from tests.conftest import CONFIGS, tiny_simmim_config, write_config
+from tests.helpers.in_process import run_main, run_script
 from tests.integration.test_tools.test_xray_transfer_e2e import tiny_det_config
 
 MMPRETRAIN_TOOLS = osp.join(osp.dirname(mmpretrain.__file__), '.mim', 'tools')
 MMDET_TOOLS = osp.join(osp.dirname(mmdet.__file__), '.mim', 'tools')
 MMPRETRAIN_TRAIN = osp.join(MMPRETRAIN_TOOLS, 'train.py')
-TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
-TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
 CLASSES = ('crack', 'ok', 'spot')
 PER_CLASS = 4
 
@@ -33,11 +33,11 @@ def test_mmpretrain_train_tool_runs_a_defectzoo_config(tmp_path, xray_root):
     work_dir = tmp_path / 'work'
     # mmpretrain's tool turns persistent workers on by default; our tiny
     # config loads in the main process, which that option does not allow.
-    run_cli([
-        PYTHON, MMPRETRAIN_TRAIN, cfg, '--work-dir',
-        str(work_dir), '--no-persistent-workers'
-    ],
-            cwd=str(tmp_path))
+    run_script(
+        MMPRETRAIN_TRAIN,
+        [cfg, '--work-dir',
+         str(work_dir), '--no-persistent-workers'],
+        cwd=str(tmp_path))
     ckpt = torch.load(work_dir / 'epoch_1.pth', weights_only=True)
     assert ckpt['meta']['iter'] == 4
     assert 'backbone.mask_token' in ckpt['state_dict']
@@ -88,9 +88,10 @@ def classifier(tmp_path_factory):
         log_processor = dict(window_size=1)
         """)
     work = tmp / 'work'
-    run_cli([PYTHON, TRAIN, cfg, '--work-dir',
-             str(work), '--tensorboard'],
-            cwd=str(tmp))
+    run_main(
+        train_cli,
+        [cfg, '--work-dir', str(work), '--tensorboard'],
+        cwd=str(tmp))
     return cfg, work, str(work / 'epoch_1.pth')
 
 
@@ -117,15 +118,17 @@ def test_tensorboard_option_logs_the_loss(classifier):
 @pytest.mark.parametrize('tool', ['defectzoo', 'mmpretrain'])
 def test_test_show_dir_paints_every_test_image(classifier, tmp_path, tool):
     cfg, _, ckpt = classifier
-    test = TEST if tool == 'defectzoo' else osp.join(MMPRETRAIN_TOOLS,
-                                                     'test.py')
     show_dir = tmp_path / 'vis'  # absolute: the same for both tools
-    run_cli([
-        PYTHON, test, cfg, ckpt, '--work-dir',
+    args = [
+        cfg, ckpt, '--work-dir',
         str(tmp_path / 'w'), '--show-dir',
         str(show_dir)
-    ],
-            cwd=str(tmp_path))
+    ]
+    if tool == 'defectzoo':
+        run_main(test_cli, args, cwd=str(tmp_path))
+    else:
+        run_script(
+            osp.join(MMPRETRAIN_TOOLS, 'test.py'), args, cwd=str(tmp_path))
     pngs = _pngs(show_dir)
     assert len(pngs) == len(CLASSES) * PER_CLASS
     assert cv2.imread(pngs[0]).shape[2] == 3
@@ -137,14 +140,12 @@ def test_mmpretrain_confusion_matrix_tool(classifier, tmp_path):
     # registry": the tool sets test_evaluator=dict(type='ConfusionMatrix')
     cfg, _, ckpt = classifier
     out, png = tmp_path / 'cm.pkl', tmp_path / 'cm.png'
-    run_cli([
-        PYTHON,
+    run_script(
         osp.join(MMPRETRAIN_TOOLS, 'analysis_tools', 'confusion_matrix.py'),
-        cfg, ckpt, '--out',
-        str(out), '--show-path',
-        str(png)
-    ],
-            cwd=str(tmp_path))
+        [cfg, ckpt, '--out',
+         str(out), '--show-path',
+         str(png)],
+        cwd=str(tmp_path))
     cm = mmengine.load(str(out))
     assert tuple(cm.shape) == (3, 3)
     assert cm.sum(dim=1).tolist() == [PER_CLASS] * 3  # rows: ground truth
@@ -158,16 +159,14 @@ def test_mmpretrain_analyze_logs_tool(classifier, tmp_path):
     tool = osp.join(MMPRETRAIN_TOOLS, 'analysis_tools', 'analyze_logs.py')
     png = tmp_path / 'loss.png'
     env = dict(MPLBACKEND='Agg')
-    run_cli([
-        PYTHON, tool, 'plot_curve', scalars, '--keys', 'loss', '--out',
-        str(png)
-    ],
-            cwd=str(tmp_path),
-            env_extra=env)
+    run_script(
+        tool, ['plot_curve', scalars, '--keys', 'loss', '--out',
+               str(png)],
+        cwd=str(tmp_path),
+        env=env)
     assert cv2.imread(str(png)) is not None
-    proc = run_cli([PYTHON, tool, 'cal_train_time', scalars],
-                   cwd=str(tmp_path),
-                   env_extra=env)
+    proc = run_script(
+        tool, ['cal_train_time', scalars], cwd=str(tmp_path), env=env)
     assert 'average iter time' in proc.stdout.lower().replace('\n', ' ')
 
 
@@ -189,7 +188,7 @@ def detector(tmp_path_factory, xray_root):
                           bbox_head=dict(in_channels=32, fc_out_channels=64)),
             test_cfg=dict(rpn=dict(nms_pre=200, max_per_img=50)))""")
     work = tmp / 'work'
-    run_cli([PYTHON, TRAIN, cfg, '--work-dir', str(work)], cwd=str(tmp))
+    run_main(train_cli, [cfg, '--work-dir', str(work)], cwd=str(tmp))
     return cfg, str(work / 'epoch_1.pth')
 
 
@@ -198,14 +197,16 @@ def detector(tmp_path_factory, xray_root):
 def test_det_test_show_dir_paints_every_test_image(detector, tmp_path, tool,
                                                    xray_root):
     cfg, ckpt = detector
-    test = TEST if tool == 'defectzoo' else osp.join(MMDET_TOOLS, 'test.py')
     show_dir = tmp_path / 'vis'
-    run_cli([
-        PYTHON, test, cfg, ckpt, '--work-dir',
+    args = [
+        cfg, ckpt, '--work-dir',
         str(tmp_path / 'w'), '--show-dir',
         str(show_dir)
-    ],
-            cwd=str(tmp_path))
+    ]
+    if tool == 'defectzoo':
+        run_main(test_cli, args, cwd=str(tmp_path))
+    else:
+        run_script(osp.join(MMDET_TOOLS, 'test.py'), args, cwd=str(tmp_path))
     val = mmengine.load(osp.join(xray_root, 'annotations', 'val.json'))
     pngs = _pngs(show_dir)
     assert len(pngs) == len(val['images'])
@@ -215,13 +216,12 @@ def test_det_test_show_dir_paints_every_test_image(detector, tmp_path, tool,
 
 def test_show_dir_needs_a_visualization_hook(tmp_path, xray_root):
     cfg = tiny_simmim_config(tmp_path, xray_root)
-    proc = __import__('subprocess').run([
-        PYTHON, TEST, cfg, 'none.pth', '--work-dir',
-        str(tmp_path / 'w'), '--show-dir', 'vis'
-    ],
-                                        cwd=str(tmp_path),
-                                        capture_output=True,
-                                        text=True,
-                                        timeout=300)
+    proc = run_main(
+        test_cli, [
+            cfg, 'none.pth', '--work-dir',
+            str(tmp_path / 'w'), '--show-dir', 'vis'
+        ],
+        expect_failure=True,
+        cwd=str(tmp_path))
     assert proc.returncode != 0
     assert 'visualization hook' in proc.stderr

@@ -13,11 +13,13 @@ import torch
 from mmengine.config import Config
 
 from defectzoo.apis import init_inferencer
+from defectzoo.cli import train as train_cli
 from defectzoo.utils.classes_from_data import FROM_DATA, set_classes_from_data
 from defectzoo.utils.data.validation import InvalidDataError
 from defectzoo.utils.data_root import set_data_root
-from tests.conftest import CONFIGS, REPO_ROOT, run_cli
+from tests.conftest import CONFIGS, REPO_ROOT
 from tests.helpers.defect_fixtures import write_voc_xml
+from tests.helpers.in_process import run_main
 
 OWN = osp.join(CONFIGS, 'own_data')
 CLS = osp.join(OWN,
@@ -118,10 +120,10 @@ def _config(path, data_root):
 
 
 def _train(config, data_root, work_dir, *options):
-    return run_cli([
-        sys.executable, TRAIN, config, '--data-root',
-        str(data_root), '--work-dir',
-        str(work_dir), '--cfg-options', *FAST, *options
+    """``tools/train.py`` in this process: its output."""
+    return run_main(train_cli, [
+        config, '--data-root', data_root, '--work-dir', work_dir,
+        '--cfg-options', *FAST, *options
     ])
 
 
@@ -247,6 +249,8 @@ def test_coco_without_boxes_has_nothing_to_train_on(tmp_path):
 def test_empty_folder_is_one_line_naming_it(tmp_path):
     empty = tmp_path / 'empty'
     os.makedirs(empty / 'train')
+    # a child process: the test is about what the console shows (one line,
+    # no traceback) and the exit code
     proc = subprocess.run([
         sys.executable, TRAIN, CLS, '--data-root',
         str(empty), '--work-dir',

@@ -6,11 +6,8 @@ import re
 import pytest
 import torch
 
-from tests.conftest import (PYTHON, REPO_ROOT, run_cli, tiny_simmim_config,
-                            tiny_simsiam_config)
-
-TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
-TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
+from defectzoo.cli import test as test_cli
+from tests.helpers.in_process import run_main
 
 
 def _scalars(work_dir):
@@ -24,12 +21,10 @@ def _scalars(work_dir):
 
 
 @pytest.mark.parametrize(
-    'make_cfg', [tiny_simmim_config, tiny_simsiam_config],
-    ids=['simmim_swin', 'simsiam_resnet'])
-def test_train_then_test(tmp_path, xray_root, make_cfg):
-    cfg = make_cfg(tmp_path, xray_root)
-    work_dir = tmp_path / 'work'
-    run_cli([PYTHON, TRAIN, cfg, '--work-dir', str(work_dir)])
+    'kind', ['simmim', 'simsiam'], ids=['simmim_swin', 'simsiam_resnet'])
+def test_train_then_test(tmp_path, trained_ssl, kind):
+    # tools/train.py on the tiny config (the session's shared training)
+    cfg, work_dir = trained_ssl(kind)
     # 8 unlabelled images, batch 2, 2 epochs = 8 iterations, a checkpoint
     # per epoch, losses logged at every iteration
     records = [r for r in _scalars(work_dir) if 'loss' in r]
@@ -41,13 +36,9 @@ def test_train_then_test(tmp_path, xray_root, make_cfg):
     assert any(k.startswith('backbone.') for k in ckpt['state_dict'])
 
     out = tmp_path / 'preds.pkl'
-    proc = run_cli([
-        PYTHON, TEST, cfg,
-        str(ckpt_path), '--work-dir',
-        str(tmp_path / 'test'), '--out',
-        str(out)
-    ])
-    found = re.findall(r'selfsup/pretext_loss: (-?[0-9.]+)',
-                       proc.stdout + proc.stderr)
+    proc = run_main(
+        test_cli,
+        [cfg, ckpt_path, '--work-dir', tmp_path / 'test', '--out', out])
+    found = re.findall(r'selfsup/pretext_loss: (-?[0-9.]+)', proc.output)
     assert found, proc.stdout[-2000:]
     assert out.exists()

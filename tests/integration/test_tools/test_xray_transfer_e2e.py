@@ -5,17 +5,14 @@ import json
 import os.path as osp
 import pickle
 import re
-import subprocess
 
 import torch
 
-from tests.conftest import (CONFIGS, PYTHON, REPO_ROOT, TINY_SWIN, run_cli,
-                            tiny_simmim_config, tiny_simsiam_config,
-                            write_config)
-
-TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
-TEST = osp.join(REPO_ROOT, 'tools', 'test.py')
-CONVERT = osp.join(REPO_ROOT, 'tools', 'model_converters', 'selfsup_to_det.py')
+from defectzoo.cli import selfsup_to_det as convert_cli
+from defectzoo.cli import test as test_cli
+from defectzoo.cli import train as train_cli
+from tests.conftest import CONFIGS, TINY_SWIN, write_config
+from tests.helpers.in_process import run_main
 
 R50_SIMSIAM_DET = 'faster-rcnn-fpn_r50-simsiam-xray_1xb2-sgd-1x_xray-512px.py'
 SWIN_T_SIMMIM_DET = ('faster-rcnn-fpn_swin-t-p4-w7-simmim-xray_1xb2-adamw-1x_'
@@ -76,38 +73,29 @@ def tiny_det_config(tmp_dir,
         """, model)
 
 
-def test_pretrain_convert_finetune_test(tmp_path, xray_root):
-    # 1. SimSiam ResNet-18, one epoch (4 iterations)
-    ssl_cfg = tiny_simsiam_config(tmp_path, xray_root,
-                                  'train_cfg = dict(max_epochs=1)\n')
-    run_cli([PYTHON, TRAIN, ssl_cfg, '--work-dir', str(tmp_path / 'ssl')])
+def test_pretrain_convert_finetune_test(tmp_path, xray_root, trained_ssl):
+    # 1. SimSiam ResNet-18 (the session's shared tools/train.py run)
+    _, ssl_dir = trained_ssl('simsiam')
     # 2. convert
     det_ckpt = tmp_path / 'simsiam_det.pth'
-    proc = run_cli([
-        PYTHON, CONVERT,
-        str(tmp_path / 'ssl' / 'epoch_1.pth'),
-        str(det_ckpt)
-    ])
+    proc = run_main(convert_cli, [ssl_dir / 'epoch_2.pth', det_ckpt])
     assert 'resnet' in proc.stdout and 'head, neck' in proc.stdout
     sd = torch.load(det_ckpt, weights_only=True)['state_dict']
     assert sd and all(k.startswith('backbone.') for k in sd)
     # 3. fine-tune Faster R-CNN from it (1 epoch = 1 iteration)
     cfg = tiny_det_config(tmp_path, xray_root, str(det_ckpt))
-    proc = run_cli([PYTHON, TRAIN, cfg, '--work-dir', str(tmp_path / 'det')])
-    log = proc.stdout + proc.stderr
+    proc = run_main(train_cli, [cfg, '--work-dir', tmp_path / 'det'])
+    log = proc.output
     assert f'load backbone. in model from: {det_ckpt}' in log
     assert 'missing keys' not in log
     # 4. test: one table with VOC + COCO AP and the critical recall
     out = tmp_path / 'dets.pkl'
     grid = tmp_path / 'grid.png'
-    proc = run_cli([
-        PYTHON, TEST, cfg,
-        str(tmp_path / 'det' / 'epoch_1.pth'), '--work-dir',
-        str(tmp_path / 'test'), '--out',
-        str(out), '--show-grid',
-        str(grid), '--grid-images', '4'
+    proc = run_main(test_cli, [
+        cfg, tmp_path / 'det' / 'epoch_1.pth', '--work-dir', tmp_path / 'test',
+        '--out', out, '--show-grid', grid, '--grid-images', '4'
     ])
-    log = proc.stdout + proc.stderr
+    log = proc.output
     assert ' Detection (%) ' in log
     header = re.search(
         r'\| class +\| AP50 \(VOC\) \| AP \(COCO\) \| '
@@ -124,11 +112,9 @@ def test_pretrain_convert_finetune_test(tmp_path, xray_root):
     assert grid.exists() and grid.stat().st_size > 0
     # 5. the same detections as JSON; an existing --out is refused
     out_json = tmp_path / 'dets.json'
-    run_cli([
-        PYTHON, TEST, cfg,
-        str(tmp_path / 'det' / 'epoch_1.pth'), '--work-dir',
-        str(tmp_path / 'test'), '--out',
-        str(out_json)
+    run_main(test_cli, [
+        cfg, tmp_path / 'det' / 'epoch_1.pth', '--work-dir', tmp_path / 'test',
+        '--out', out_json
     ])
     rec = json.loads(out_json.read_text())
     assert rec['classes'] == ['critical', 'minor']
@@ -137,31 +123,21 @@ def test_pretrain_convert_finetune_test(tmp_path, xray_root):
     assert first['img_path'].endswith('.png')
     assert len(first['bboxes']) == len(first['scores']) == \
         len(first['classes'])
-    proc = subprocess.run([
-        PYTHON, TEST, cfg,
-        str(tmp_path / 'det' / 'epoch_1.pth'), '--out',
-        str(out_json)
-    ],
-                          capture_output=True,
-                          text=True,
-                          cwd=REPO_ROOT)
+    proc = run_main(
+        test_cli, [cfg, tmp_path / 'det' / 'epoch_1.pth', '--out', out_json],
+        expect_failure=True)
     assert proc.returncode != 0 and 'exists' in proc.stderr
     assert json.loads(out_json.read_text()) == rec
 
 
-def test_simmim_swin_to_faster_rcnn_swin(tmp_path, xray_root):
+def test_simmim_swin_to_faster_rcnn_swin(tmp_path, xray_root, trained_ssl):
     """The Swin route: SimMIM (window 12) -> convert with the 12 -> 7 bias
     table resize -> Faster R-CNN Swin-T-FPN config (arch shrunk to the
     tiny test Swin) trains and tests with no missing backbone keys."""
-    ssl_cfg = tiny_simmim_config(tmp_path, xray_root,
-                                 'train_cfg = dict(max_epochs=1)\n')
-    run_cli([PYTHON, TRAIN, ssl_cfg, '--work-dir', str(tmp_path / 'ssl')])
+    _, ssl_dir = trained_ssl('simmim')  # the session's tools/train.py run
     det_ckpt = tmp_path / 'simmim_det.pth'
-    proc = run_cli([
-        PYTHON, CONVERT,
-        str(tmp_path / 'ssl' / 'epoch_1.pth'),
-        str(det_ckpt), '--window-size', '7'
-    ])
+    proc = run_main(convert_cli,
+                    [ssl_dir / 'epoch_2.pth', det_ckpt, '--window-size', '7'])
     assert 'swin' in proc.stdout
     arch = {k: v for k, v in TINY_SWIN.items() if k != '_delete_'}
     widths = [arch['embed_dims'] * 2**i for i in range(4)]
@@ -184,8 +160,8 @@ def test_simmim_swin_to_faster_rcnn_swin(tmp_path, xray_root):
                            rcnn=dict(sampler=dict(num=32))),
             test_cfg=dict(rpn=dict(nms_pre=200, max_per_img=50)))
         """)
-    proc = run_cli([PYTHON, TRAIN, cfg, '--work-dir', str(tmp_path / 'det')])
-    log = proc.stdout + proc.stderr
+    proc = run_main(train_cli, [cfg, '--work-dir', tmp_path / 'det'])
+    log = proc.output
     assert re.search(r'Epoch\(train\) \[1\]\[1/1\].*loss: [0-9.]+', log)
     # mmdet's Swin loads its init checkpoint with strict=False and logs
     # nothing: check that every backbone tensor came from the conversion
@@ -201,9 +177,7 @@ def test_simmim_swin_to_faster_rcnn_swin(tmp_path, xray_root):
     assert set(tuned) == set(ssl)
     for key, value in tuned.items():
         torch.testing.assert_close(value, ssl[key], atol=1e-3, rtol=0, msg=key)
-    proc = run_cli([
-        PYTHON, TEST, cfg,
-        str(tmp_path / 'det' / 'epoch_1.pth'), '--work-dir',
-        str(tmp_path / 'test')
+    proc = run_main(test_cli, [
+        cfg, tmp_path / 'det' / 'epoch_1.pth', '--work-dir', tmp_path / 'test'
     ])
-    assert ' Detection (%) ' in proc.stdout + proc.stderr
+    assert ' Detection (%) ' in proc.output
