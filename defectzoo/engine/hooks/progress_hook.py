@@ -7,10 +7,12 @@ loader workers. This hook logs iterations 1, 2, 4, 8, ... (doubling) until
 the ``LoggerHook`` logs its first line, each with the iteration, the seconds
 per iteration and the ETA; without an accelerator it also says, after the
 first few iterations, what the whole run will cost and which CPU-sized run
-the config names (its top-level ``cpu_alternative``). ``tools/train.py``
-adds it to every training.
+the config names (its top-level ``cpu_alternative``), and when the first
+batch is slow to come (data-loader workers starting), that it has come.
+``tools/train.py`` adds it to every training.
 """
 import datetime
+import threading
 import time
 from typing import Optional
 
@@ -55,19 +57,30 @@ class ProgressHook(Hook):
         alternative_over (float): show the config's ``cpu_alternative``
             only when the estimated wall time exceeds this many seconds
             (a run that is already short needs none). Defaults to 3600.
+        first_batch_over (float): say when the first batch is ready if it
+            took this many seconds (the first iteration line comes only
+            after that batch's step). Defaults to 10.
+        heartbeat (float): while the run's first iteration goes on, say so
+            every this many seconds (a step of a large batch on a CPU can
+            take minutes). Defaults to 30.
     """
     priority = 'BELOW_NORMAL'  # as LoggerHook's: after IterTimerHook
 
     def __init__(self,
                  estimate_after: int = 4,
                  estimate_within: float = 60.,
-                 alternative_over: float = 3600.):
+                 alternative_over: float = 3600.,
+                 first_batch_over: float = 10.,
+                 heartbeat: float = 30.):
         if estimate_after < 1:
             raise ValueError(
                 f'estimate_after must be >= 1, got {estimate_after}')
         self.estimate_after = int(estimate_after)
         self.estimate_within = float(estimate_within)
         self.alternative_over = float(alternative_over)
+        self.first_batch_over = float(first_batch_over)
+        self.heartbeat = float(heartbeat)
+        self._beat: Optional[threading.Timer] = None
         self._reset(0)
 
     def _reset(self, start_iter: int) -> None:
@@ -98,11 +111,52 @@ class ProgressHook(Hook):
         # the time between epochs (validation, checkpoints) is not counted
         self._last = time.perf_counter()
 
+    def before_train_iter(self,
+                          runner,
+                          batch_idx: int,
+                          data_batch=None) -> None:
+        if runner.iter != self._start_iter or self._last is None:
+            return
+        waited = time.perf_counter() - self._last
+        if waited >= self.first_batch_over:
+            runner.logger.info(
+                f'Progress: first batch ready after {waited:.0f} s '
+                '(data-loader start-up); iteration '
+                f'{runner.iter + 1}/{runner.max_iters} running')
+        self._start_beat(runner, self.heartbeat)
+
+    def _start_beat(self, runner, after: float) -> None:
+        """Say in ``after`` s that the first iteration still runs (and
+        again every ``heartbeat`` s) until :meth:`_stop_beat`."""
+        started = time.monotonic()
+
+        def beat():
+            runner.logger.info(
+                f'Progress: iteration {runner.iter + 1}/{runner.max_iters} '
+                f'still running after {time.monotonic() - started:.0f} s')
+            self._beat = threading.Timer(self.heartbeat, beat)
+            self._beat.daemon = True
+            self._beat.start()
+
+        self._stop_beat()
+        self._beat = threading.Timer(after, beat)
+        self._beat.daemon = True
+        self._beat.start()
+
+    def _stop_beat(self) -> None:
+        if self._beat is not None:
+            self._beat.cancel()
+            self._beat = None
+
+    def after_train(self, runner) -> None:
+        self._stop_beat()
+
     def after_train_iter(self,
                          runner,
                          batch_idx: int,
                          data_batch=None,
                          outputs=None) -> None:
+        self._stop_beat()
         now = time.perf_counter()
         elapsed = now - (self._last if self._last is not None else now)
         self._last = now

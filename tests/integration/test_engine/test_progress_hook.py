@@ -170,3 +170,41 @@ def test_hook_table_only_with_verbose(tmp_path, verbose):
     with open(log) as f:
         assert table in f.read()  # the log file keeps it
     assert 'ProgressHook' in out or not verbose  # in the table
+
+
+def test_a_slow_first_batch_is_announced(tmp_path, monkeypatch):
+    clock = itertools.count(0., 20.)  # every reading 20 s after the last
+    monkeypatch.setattr(progress_module.time, 'perf_counter',
+                        lambda: next(clock))
+    lines = train(tmp_path, max_iters=2)
+    [line] = [line for line in lines if 'first batch ready' in line]
+    assert 'first batch ready after 20 s' in line
+    assert 'iteration 1/2 running' in line
+
+
+def test_a_quick_first_batch_says_nothing(tmp_path):
+    lines = train(tmp_path, max_iters=2)
+    assert not any('first batch ready' in line for line in lines)
+
+
+def test_a_long_first_iteration_has_a_heartbeat(tmp_path, monkeypatch):
+    import time
+
+    from toy_modules import ToyModel
+    step = ToyModel.train_step
+
+    def slow_first_step(self, *args, **kwargs):
+        if not getattr(self, 'slowed', False):
+            self.slowed = True
+            time.sleep(0.35)
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(ToyModel, 'train_step', slow_first_step)
+    lines = train(tmp_path, max_iters=3, heartbeat=0.1)
+    beats = [line for line in lines if 'still running after' in line]
+    assert len(beats) >= 2, lines  # at ~0.1, 0.2, 0.3 s
+    assert all('iteration 1/3 still running' in line for line in beats)
+    last_beat = max(lines.index(line) for line in beats)
+    first = next(i for i, line in enumerate(lines)
+                 if 'Progress: iteration 1/3,' in line)
+    assert last_beat < first  # none after the iteration ended
