@@ -12,6 +12,7 @@ batch is slow to come (data-loader workers starting), that it has come.
 ``tools/train.py`` adds it to every training.
 """
 import datetime
+import sys
 import threading
 import time
 from typing import Optional
@@ -127,10 +128,24 @@ class ProgressHook(Hook):
 
     def _start_beat(self, runner, after: float) -> None:
         """Say in ``after`` s that the first iteration still runs (and
-        again every ``heartbeat`` s) until :meth:`_stop_beat`."""
+        again every ``heartbeat`` s) while this thread is inside the train
+        loop's ``run_iter`` (so a run that failed in it stays silent)."""
         started = time.monotonic()
+        thread = threading.get_ident()
+        run_iter = getattr(type(runner.train_loop), 'run_iter', None)
+        code = getattr(run_iter, '__code__', None)
+
+        def still_in_iteration() -> bool:
+            frame = sys._current_frames().get(thread)
+            while frame is not None and code is not None:
+                if frame.f_code is code:
+                    return True
+                frame = frame.f_back
+            return code is None and frame is not None
 
         def beat():
+            if not still_in_iteration():
+                return
             runner.logger.info(
                 f'Progress: iteration {runner.iter + 1}/{runner.max_iters} '
                 f'still running after {time.monotonic() - started:.0f} s')

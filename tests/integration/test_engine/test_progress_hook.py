@@ -208,3 +208,21 @@ def test_a_long_first_iteration_has_a_heartbeat(tmp_path, monkeypatch):
     first = next(i for i, line in enumerate(lines)
                  if 'Progress: iteration 1/3,' in line)
     assert last_beat < first  # none after the iteration ended
+
+
+def test_no_heartbeat_after_a_first_iteration_that_failed(
+        tmp_path, monkeypatch):
+    import time
+
+    from toy_modules import ToyModel
+
+    def failing_step(self, *args, **kwargs):
+        raise RuntimeError('boom')
+
+    monkeypatch.setattr(ToyModel, 'train_step', failing_step)
+    with pytest.raises(RuntimeError, match='boom'):
+        train(tmp_path, max_iters=3, heartbeat=0.05)
+    said = []
+    monkeypatch.setattr(MMLogger, 'info', lambda self, msg: said.append(msg))
+    time.sleep(0.2)  # the timer fires, sees no iteration running
+    assert not any('still running' in m for m in said)
