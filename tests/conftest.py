@@ -106,9 +106,12 @@ def tiny_simsiam_config(tmp_dir, data_root, extra: str = '') -> str:
 
 def start_train(cfg, work_dir, *args) -> subprocess.Popen:
     """``tools/train.py CFG --work-dir WORK_DIR ARGS`` in a child process
-    (``tests/helpers/`` on its path, for ``toy_modules``), output piped."""
+    (``tests/helpers/`` on its path, for ``toy_modules``; one thread unless
+    ``OMP_NUM_THREADS`` says otherwise, as in-process runs), output
+    piped."""
     env = dict(
         os.environ,
+        OMP_NUM_THREADS=os.environ.get('OMP_NUM_THREADS', '1'),
         PYTHONPATH=os.pathsep.join([
             osp.join(REPO_ROOT, 'tests', 'helpers'),
             os.environ.get('PYTHONPATH', '')

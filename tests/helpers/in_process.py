@@ -32,11 +32,13 @@ import random
 import re
 import runpy
 import signal
+import subprocess
 import sys
 import threading
 import traceback
 import warnings
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import cv2
@@ -264,13 +266,38 @@ def launch(cmd, log_file, capture=False):
     return code, out.getvalue() if capture else None
 
 
+def call(cmd, stdout=None, stderr=None, cwd=None) -> int:
+    """``subprocess.call`` of ``[python, '-m', MODULE, *ARGS]`` (a
+    ``defectzoo.cli`` tool: a repeated-run protocol's child run) in this
+    process, from a child process's state, its output into the open file
+    ``stdout`` (``stderr``: a file or ``subprocess.STDOUT``). Tests patch
+    it in as ``defectzoo.utils.process``'s ``subprocess``
+    (:func:`child_runs_in_process`)."""
+    python, flag, name, *args = cmd
+    assert (python, flag) == (sys.executable, '-m'), cmd
+    module = importlib.import_module(name)
+    err = stdout if stderr == subprocess.STDOUT else stderr
+    with one_tool, tool_state(
+            stdout, err, cwd or os.getcwd(), [module.__file__, *args],
+            fresh=True):
+        code, _, _ = call_tool(module.main, args)
+    return code
+
+
+def child_runs_in_process(monkeypatch) -> None:
+    """The child runs of ``defectzoo.utils.process.run_logged`` (k-fold,
+    small-data and seed repeats) in this process: :func:`call`."""
+    monkeypatch.setattr('defectzoo.utils.process.subprocess',
+                        SimpleNamespace(call=call, STDOUT=subprocess.STDOUT))
+
+
 def run_main(module, argv, expect_failure=False, cwd=REPO_ROOT) -> Completed:
     """``module.main(argv)`` (``module``: a ``defectzoo.cli`` tool) in this
     process, as ``python tools/<tool>.py ARGV`` would run it from ``cwd``:
     its output captured, exit status as ``sys.exit(main())`` gives it.
 
-    Asserts that it succeeded (``expect_failure=True``: that it failed),
-    showing the output and traceback otherwise.
+    Asserts that it succeeded (``expect_failure=True``: that it failed;
+    ``None``: either), showing the output and traceback otherwise.
     """
     return _run(module.main, module.__file__, module.__name__, argv,
                 expect_failure, cwd, None)
@@ -299,7 +326,7 @@ def _run(target, argv0, name, argv, expect_failure, cwd, env) -> Completed:
     if expect_failure:
         assert code != 0, (f'{failed}, expected a failure:\n'
                            f'{result.stdout[-4000:]}\n{result.stderr[-6000:]}')
-    elif code != 0:
+    elif code != 0 and expect_failure is not None:
         raise AssertionError(f'{failed}:\n{result.stdout[-4000:]}\n'
                              f'{result.stderr[-6000:]}') from error
     return result

@@ -11,18 +11,20 @@ import os.path as osp
 import random
 import re
 import shutil
+import sys
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 import torch
-from mmengine.config import Config
 from mmengine.runner.checkpoint import _load_checkpoint
 
+from defectzoo.cli import train as train_cli
 from defectzoo.engine.hooks.random_state_hook import (RandomStateHook,
                                                       get_random_states,
                                                       set_random_states)
 from tests.conftest import start_train
+from tests.helpers import in_process
 
 REPO = osp.dirname(
     osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__)))))
@@ -71,17 +73,20 @@ CKPTS = dict(
     epoch=('epoch_1.pth', ('epoch_2.pth', 'epoch_3.pth')))
 
 
-def finish(*procs):
-    """Wait for processes started together; [(returncode, output)]."""
-    outs = [p.communicate(timeout=300)[0] for p in procs]
-    return [(p.returncode, out) for p, out in zip(procs, outs)]
+def train(cfg, work_dir, *args):
+    """``tools/train.py CFG --work-dir WORK_DIR ARGS`` in this process."""
+    if TESTS_DIR not in sys.path:  # custom_imports: toy_modules
+        sys.path.insert(0, TESTS_DIR)
+    return in_process.run_main(
+        train_cli, [cfg, '--work-dir', work_dir, *args], expect_failure=None)
 
 
 @pytest.fixture(scope='module', params=['iter', 'epoch'])
 def runs(request, tmp_path_factory):
-    """One uninterrupted run, one run killed after iteration 6, and two
-    resumes of the latter from the same checkpoint: with the hook (B) and
-    without it (C). 4 CLI runs per loop, 2 at a time."""
+    """One uninterrupted run, one run killed after iteration 6 (a child
+    process: ``os._exit``), and two resumes of the latter from the same
+    checkpoint: with the hook (B) and without it (C); the other runs in
+    this process."""
     loop = request.param
     tmp = tmp_path_factory.mktemp(loop)
     cfg = tmp / 'toy.py'
@@ -95,21 +100,21 @@ def runs(request, tmp_path_factory):
     full, killed, no_hook = tmp / 'A', tmp / 'B', tmp / 'C'
     resume_from, compared = CKPTS[loop]
 
-    (rc_a, out_a), (rc_b, out_b) = finish(
-        start_train(cfg, full), start_train(tmp / 'kill.py', killed))
-    assert rc_a == 0, out_a
-    assert rc_b == 1, out_b  # os._exit(1) after iteration 6
+    kill = start_train(tmp / 'kill.py', killed)
+    done = train(cfg, full)
+    out_b = kill.communicate(timeout=300)[0]
+    assert done.returncode == 0, done.output
+    assert kill.returncode == 1, out_b  # os._exit(1) after iteration 6
     assert (killed / resume_from).exists(), out_b
     assert not (killed / compared[0]).exists(), out_b
     shutil.copytree(killed, no_hook)
 
-    outs = finish(
-        start_train(cfg, killed, '--resume'),
-        start_train(tmp / 'no_hook.py', no_hook, '--resume'))
-    for rc, out in outs:
-        assert rc == 0, out
+    for run in (train(cfg, killed, '--resume'),
+                train(tmp / 'no_hook.py', no_hook, '--resume')):
+        assert run.returncode == 0, run.output
         epoch = 1 if loop == 'epoch' else 0
-        assert re.search(rf'resumed epoch: {epoch}, iter: 4\b', out), out
+        assert re.search(rf'resumed epoch: {epoch}, iter: 4\b',
+                         run.output), run.output
     return SimpleNamespace(
         loop=loop,
         full=full,
@@ -186,22 +191,3 @@ def test_states_kept_only_when_resuming():
     assert hook._pending is None  # load_from: weights only
     hook.after_load_checkpoint(SimpleNamespace(_resume=True), ckpt)
     assert hook._pending['iter'] == 4 and hook._pending['resumed']
-
-
-def test_configs_keep_the_hook():
-    configs = [
-        p for p in glob.glob(
-            osp.join(REPO, 'configs', '**', '*.py'), recursive=True)
-        if '_base_' not in p
-    ]
-    assert configs
-    for path in configs:
-        cfg = Config.fromfile(path)
-        if cfg.default_scope != 'defectzoo':
-            continue  # a stock mmdet / mmpretrain twin of a benchmark
-        hooks = [h['type'] for h in cfg.custom_hooks]
-        assert 'RandomStateHook' in hooks, path
-        # SimSiam pretraining (not configs that only load its weights)
-        # also keeps its predictor-lr hook.
-        if cfg.model.type.endswith('SimSiamWithEval'):
-            assert 'mmpretrain.SimSiamHook' in hooks, path

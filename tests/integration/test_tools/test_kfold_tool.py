@@ -1,5 +1,6 @@
-"""End to end: tools/analysis_tools/kfold.py on a tiny folder-per-class
-set (3 classes x 6 images, 32 px), 3 folds, 1 epoch, then a resume."""
+"""End to end, its fold runs too in this process: tools/analysis_tools/
+kfold.py on a tiny folder-per-class set (3 classes x 6 images, 32 px),
+3 folds, 1 epoch, then a resume."""
 import csv
 import json
 import os
@@ -9,9 +10,11 @@ import cv2
 import numpy as np
 import pytest
 
-from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli, write_config
+from defectzoo.cli import kfold
+from tests.conftest import CONFIGS, write_config
+from tests.helpers import in_process
+from tests.helpers.in_process import run_main
 
-KFOLD = osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'kfold.py')
 CLASSES = ('crack', 'ok', 'spot')
 
 
@@ -64,14 +67,16 @@ def tiny_config(tmp_path, data_root):
         """)
 
 
-def test_kfold_tool_end_to_end_and_resume(tmp_path, folder_dataset):
+def test_kfold_tool_end_to_end_and_resume(tmp_path, folder_dataset,
+                                          monkeypatch):
+    in_process.child_runs_in_process(monkeypatch)
     cfg = tiny_config(tmp_path, folder_dataset)
     work_dir = tmp_path / 'kfold'
     cmd = [
-        PYTHON, KFOLD, cfg, '--folds', '3', '--seed', '0', '--work-dir',
+        cfg, '--folds', '3', '--seed', '0', '--work-dir',
         str(work_dir), '--cfg-options', 'train_cfg.max_epochs=1'
     ]
-    proc = run_cli(cmd)
+    proc = run_main(kfold, cmd)
     assert proc.stdout.count('training on 12, testing on 6 images') == 3
 
     with open(work_dir / 'folds.json') as f:
@@ -106,7 +111,7 @@ def test_kfold_tool_end_to_end_and_resume(tmp_path, folder_dataset):
         for k in range(3)
     }
     logs = {k: sorted(os.listdir(work_dir / f'fold{k}')) for k in range(3)}
-    again = run_cli(cmd)
+    again = run_main(kfold, cmd)
     assert again.stdout.count('done earlier') == 3
     assert 'training on' not in again.stdout
     assert stamps == {
@@ -119,9 +124,6 @@ def test_kfold_tool_end_to_end_and_resume(tmp_path, folder_dataset):
     }
 
     # another seed in the same work dir is refused, not mixed in
-    other = [
-        PYTHON, KFOLD, cfg, '--folds', '3', '--seed', '1', '--work-dir',
-        str(work_dir)
-    ]
-    with pytest.raises(AssertionError, match='another split'):
-        run_cli(other)
+    other = [cfg, '--folds', '3', '--seed', '1', '--work-dir', str(work_dir)]
+    assert 'another split' in run_main(
+        kfold, other, expect_failure=True).output

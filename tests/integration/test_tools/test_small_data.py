@@ -18,9 +18,8 @@ from defectzoo.evaluation.repeated_runs import (RepeatedRuns, format_table,
                                                 run_config, summarize)
 from defectzoo.evaluation.small_data import set_subset_args
 from defectzoo.utils.process import run_logged
-from tests.conftest import CONFIGS, PYTHON, REPO_ROOT, run_cli, write_config
-
-TOOL = osp.join(REPO_ROOT, 'tools', 'analysis_tools', 'small_data.py')
+from tests.conftest import CONFIGS, write_config
+from tests.helpers import in_process
 
 
 @pytest.fixture(scope='module')
@@ -331,14 +330,13 @@ def tiny_resnet_config(tmp_path):
         """)
 
 
-def test_small_data_end_to_end(tmp_path):
+def test_small_data_end_to_end(tmp_path, monkeypatch):
+    """The tool and its runs in this process (their code as in a child)."""
+    in_process.child_runs_in_process(monkeypatch)
     cfg = tiny_resnet_config(tmp_path)
     work = tmp_path / 'small'
-    cmd = [
-        PYTHON, TOOL, cfg, '--k', '2', '--seeds', '0', '1', '--work-dir',
-        str(work)
-    ]
-    proc = run_cli(cmd)
+    cmd = [cfg, '--k', '2', '--seeds', '0', '1', '--work-dir', str(work)]
+    proc = in_process.run_main(small_data, cmd)
     out = proc.stdout
     assert 'run 1/2 k=2 seed=0: training' in out
     assert 'run 2/2 k=2 seed=1: finished' in out and 'ETA' in out

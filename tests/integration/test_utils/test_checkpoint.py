@@ -8,7 +8,6 @@ import functools
 import http.server
 import os
 import os.path as osp
-import re
 import shlex
 import shutil
 import sys
@@ -37,12 +36,13 @@ sys.path.insert(0, TESTS_DIR)
 
 from toy_modules import ToyDataset, ToyModel  # noqa: E402
 
-from tests.conftest import start_train  # noqa: E402
+from defectzoo.cli import train as train_cli  # noqa: E402
+from tests.helpers import in_process  # noqa: E402
 
 SYSTEM = f'{os.system.__module__}.system'  # posix.system on Linux
 
-# Training config for the CLI runs. The run is bit-for-bit reproducible,
-# also across a kill + --resume, because:
+# Training config of the CLI run. A run is bit-for-bit reproducible, also
+# across a kill + --resume, because:
 # * data order: the shuffling InfiniteSampler draws from its own
 #   torch.Generator seeded with randomness.seed (not from the global RNG),
 #   and on resume IterBasedTrainLoop replays the dataloader for the `iter`
@@ -238,37 +238,8 @@ def test_enable_is_idempotent(real_ckpt):
     _load_checkpoint(real_ckpt)
 
 
-# 2. Kill-and-resume through the real CLI gives the same weights.
-def finish(proc):
-    out, _ = proc.communicate(timeout=300)
-    return proc.returncode, out
-
-
-def test_kill_and_resume_matches_uninterrupted(tmp_path):
-    cfg = tmp_path / 'toy_iter.py'
-    cfg.write_text(CFG)
-    kill_cfg = tmp_path / 'toy_iter_kill.py'
-    kill_cfg.write_text("_base_ = './toy_iter.py'\n"
-                        "custom_hooks = [dict(type='HardKillHook', "
-                        'after_iter=6)]\n')
-    a, b = tmp_path / 'A', tmp_path / 'B'
-    # The full run and the crashing run are independent: run them together.
-    full, crash = start_train(cfg, a), start_train(kill_cfg, b)
-    (rc_a, out_a), (rc_b, out_b) = finish(full), finish(crash)
-    assert rc_a == 0, out_a
-    assert rc_b == 1, out_b  # os._exit(1) after iteration 6
-    assert (b / 'iter_4.pth').exists() and not (b / 'iter_8.pth').exists()
-
-    rc, out = finish(start_train(cfg, b, '--resume'))
-    assert rc == 0, out
-    assert re.search(r'resumed epoch: \d+, iter: 4\b', out), out
-    for name in ('iter_8.pth', 'iter_12.pth'):
-        ca, cb = _load_checkpoint(str(a / name)), _load_checkpoint(
-            str(b / name))
-        assert_same_weights(ca['state_dict'], cb['state_dict'])
-        for sa, sb in zip(ca['optimizer']['state'].values(),
-                          cb['optimizer']['state'].values()):
-            assert_same_weights(sa, sb)  # momentum buffers
+# 2. Kill-and-resume through the real CLI gives the same weights, RNG
+# states included: tests/integration/test_engine/test_random_state_hook.py.
 
 
 # 3. An arbitrary pickled object is refused, and never executed.
@@ -349,8 +320,10 @@ def test_malicious_refused_on_cli_resume(evil, tmp_path):
     path, marker = evil
     cfg = tmp_path / 'toy_iter.py'
     cfg.write_text(CFG)
-    rc, out = finish(start_train(cfg, tmp_path / 'C', '--resume', path))
-    assert rc != 0
+    run = in_process.run_main(
+        train_cli, [cfg, '--work-dir', tmp_path / 'C', '--resume', path],
+        expect_failure=True)
+    out = run.output
     assert 'UnsafeCheckpointError: Refusing to load checkpoint' in out, out
     assert_refusal(out, path)
     assert not marker.exists()

@@ -40,6 +40,15 @@ def test_config_is_a_plugin_config(path):
     assert cfg.default_scope == 'defectzoo'
     assert cfg.custom_imports == dict(
         imports=['defectzoo'], allow_failed_imports=False)
+    # fail loud, lose nothing: every run stops at a non-finite loss, resumes
+    # bit for bit and refuses checkpoints that do not fit its model
+    hooks = [h['type'] for h in cfg.custom_hooks]
+    for hook in ('RandomStateHook', 'CheckFiniteHook', 'CheckpointFitHook'):
+        assert hook in hooks, hook
+    # SimSiam pretraining (not configs that only load its weights) keeps
+    # its predictor-lr hook
+    if cfg.model.type.endswith('SimSiamWithEval'):
+        assert 'mmpretrain.SimSiamHook' in hooks
 
 
 @pytest.mark.parametrize(
