@@ -147,6 +147,15 @@ def run_cli(args, cwd=REPO_ROOT, env_extra=None, timeout=600):
     return proc
 
 
+@pytest.fixture(autouse=True)
+def _loader_workers_end():
+    """A test's data-loader worker processes end with it (see
+    ``tests.helpers.in_process.loader_workers_end``: 5 s each otherwise)."""
+    from tests.helpers.in_process import loader_workers_end
+    with loader_workers_end():
+        yield
+
+
 @pytest.fixture(scope='session')
 def xray_root(tmp_path_factory):
     """The tiny synthetic X-ray data set, generated once per session."""

@@ -7,7 +7,8 @@ and leaves this process as it found it: the global state a run changes
 (mmengine's managed instances: loggers, message hubs, visualizers, default
 scopes; torch's determinism flags and thread count; RNG states; signal
 handlers; warning filters; environment variables; the current directory)
-is put back afterwards, so runs do not see each other.
+is put back afterwards and its data-loader worker processes end, so runs
+do not see each other.
 
 One implementation for every in-process run: :func:`tool_state` (the
 state saved, set and restored; output into strings or an open log file;
@@ -37,6 +38,7 @@ import sys
 import threading
 import traceback
 import warnings
+import weakref
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -47,6 +49,8 @@ import torch
 from mmengine.logging import MMLogger
 from mmengine.runner import Runner
 from mmengine.utils.manager import ManagerMixin
+from torch.utils.data.dataloader import \
+    _MultiProcessingDataLoaderIter as _LoaderIter
 
 from tests.conftest import REPO_ROOT
 
@@ -84,6 +88,27 @@ def _exit_code(code) -> int:
     if code is None:
         return 0
     return code if isinstance(code, int) else 1
+
+
+@contextlib.contextmanager
+def loader_workers_end():
+    """The data-loader worker processes started inside end at its exit, as
+    with a tool's process: a persistent workers' iterator left to the
+    garbage collector costs 5 s (torch's shutdown, run inside gc, waits for
+    a worker's queue timeout). Nests."""
+    loaders, loader_init = weakref.WeakSet(), _LoaderIter.__init__
+
+    def tracked_init(self, *args, **kwargs):
+        loader_init(self, *args, **kwargs)
+        loaders.add(self)
+
+    _LoaderIter.__init__ = tracked_init
+    try:
+        yield
+    finally:
+        _LoaderIter.__init__ = loader_init
+        for loader in list(loaders):
+            loader._shutdown_workers()
 
 
 @contextlib.contextmanager
@@ -162,7 +187,8 @@ def tool_state(stdout, stderr, cwd=REPO_ROOT, argv=None, fresh=False):
     atexit.register = register_exit
     try:
         with warnings.catch_warnings(), contextlib.redirect_stdout(
-                stdout), contextlib.redirect_stderr(stderr):
+                stdout), contextlib.redirect_stderr(
+                    stderr), loader_workers_end():
             warnings.showwarning = show_warning
             try:
                 yield

@@ -4,12 +4,12 @@ of another model, exits with code 1 and one line naming the file and the
 problem, without a traceback (``DEFECTZOO_DEBUG=1``: the traceback).
 
 The tools' ``main`` (``defectzoo.cli.<tool>``) runs as the console script
-would, but each in a fork of one driver process that has imported them all
-(:func:`run_cases`): importing torch + OpenMMLab costs ~10 s a process on 2
-cores, a forked run ~1 s. One real ``python tools/...`` process checks the
-script and ``DEFECTZOO_DEBUG=1``.
+would, in this process (``tests.helpers.in_process``): importing torch +
+OpenMMLab costs ~10 s a process on 2 cores, a run here ~1 s. Real
+``python tools/...`` processes check the script, what reaches the console
+and ``DEFECTZOO_DEBUG=1``.
 """
-import json
+import importlib
 import os
 import os.path as osp
 import re
@@ -21,6 +21,7 @@ import pytest
 import torch
 
 from tests.conftest import REPO_ROOT
+from tests.helpers import in_process
 from tests.helpers.lightweight_fixtures import (make_folder_dataset,
                                                 tiny_cls_config,
                                                 tiny_scl_gallery_model)
@@ -58,7 +59,7 @@ PROBLEMS = {
 }
 CASES = [(tool, kind) for tool in TOOLS for kind in PROBLEMS
          if kind != 'foreign' or tool in FITTING]
-TIMEOUT = 120  # seconds, a case
+TIMEOUT = 120  # seconds, a tool's process
 
 
 class Payload:
@@ -97,71 +98,6 @@ def tool_args(tool, ckpt, tmp, cfgs):
         'selfsup_to_det': [ckpt, out + '.pth'],
         'vis_cam': [cls, ckpt, img, '--out-dir', out],
     }[tool]
-
-
-def _child(case) -> None:
-    """Run ``case``'s tool as its console script would, in this forked
-    process, and exit with its exit code."""
-    import importlib
-    import traceback
-    code = 1
-    try:
-        for fd, name in ((1, 'stdout'), (2, 'stderr')):
-            f = os.open(case[name], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
-            os.dup2(f, fd)
-            os.close(f)
-        os.environ.pop('DEFECTZOO_DEBUG', None)
-        os.environ.update(case['env'])
-        os.chdir(case['cwd'])
-        sys.argv = [f'defectzoo-{case["tool"]}', *case['args']]
-        try:
-            main = importlib.import_module(
-                f'defectzoo.cli.{case["tool"]}').main
-            code = main(case['args']) or 0
-        except SystemExit as exc:  # what the interpreter does with it
-            if exc.code is None or isinstance(exc.code, int):
-                code = exc.code or 0
-            else:
-                print(exc.code, file=sys.stderr)
-        except BaseException:
-            traceback.print_exc()
-    finally:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-
-
-def run_cases(cases_file: str) -> None:
-    """Driver: import the tools once, then run each case of ``cases_file``
-    (JSON) in a fork, killed after its ``timeout``; writes the exit codes
-    back into the file (124: timed out)."""
-    import importlib
-    import signal
-    import time
-    with open(cases_file) as f:
-        cases = json.load(f)
-    for tool in sorted({case['tool'] for case in cases}):
-        importlib.import_module(f'defectzoo.cli.{tool}')
-    for case in cases:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        pid = os.fork()
-        if pid == 0:
-            _child(case)
-        deadline = time.monotonic() + case['timeout']
-        while True:
-            done, status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                case['rc'] = os.waitstatus_to_exitcode(status)
-                break
-            if time.monotonic() > deadline:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                case['rc'] = 124
-                break
-            time.sleep(0.05)
-    with open(cases_file, 'w') as f:
-        json.dump(cases, f)
 
 
 def env(**extra):
@@ -221,37 +157,24 @@ def setup(tmp_path_factory):
 
 @pytest.fixture(scope='module')
 def results(setup):
-    """Every case, run by one driver process: {(tool, kind): case}."""
+    """Every case, each tool's ``main`` in this process:
+    {(tool, kind): Completed}."""
     tmp, cfgs, ckpts, _ = setup
-    cases = []
-    for tool, kind in CASES:
-        run = tmp / f'{tool}-{kind}'
-        run.mkdir()
-        cases.append(
-            dict(
-                key=[tool, kind],
-                tool=tool,
-                args=tool_args(tool, ckpts[kind], run, cfgs),
-                cwd=str(run),
-                env={},
-                stdout=str(run / 'stdout'),
-                stderr=str(run / 'stderr'),
-                timeout=TIMEOUT))
-    cases_file = tmp / 'cases.json'
-    cases_file.write_text(json.dumps(cases))
-    subprocess.run([
-        sys.executable, '-c', 'import sys; from tests.integration.test_tools.'
-        'test_one_line_refusals import run_cases; run_cases(sys.argv[1])',
-        str(cases_file)
-    ],
-                   cwd=REPO_ROOT,
-                   env=env(),
-                   check=True,
-                   timeout=TIMEOUT * (len(cases) + 1))
-    return {
-        tuple(case['key']): case
-        for case in json.loads(cases_file.read_text())
-    }
+    debug = os.environ.pop('DEFECTZOO_DEBUG', None)
+    try:
+        done = {}
+        for tool, kind in CASES:
+            run = tmp / f'{tool}-{kind}'
+            run.mkdir()
+            done[(tool, kind)] = in_process.run_main(
+                importlib.import_module(f'defectzoo.cli.{tool}'),
+                tool_args(tool, ckpts[kind], run, cfgs),
+                expect_failure=None,
+                cwd=str(run))
+        return done
+    finally:
+        if debug is not None:
+            os.environ['DEFECTZOO_DEBUG'] = debug
 
 
 def lines(text: str) -> list:
@@ -267,18 +190,13 @@ def lines(text: str) -> list:
     return kept
 
 
-def read(path) -> str:
-    with open(path, encoding='utf-8', errors='replace') as f:
-        return f.read()
-
-
 @pytest.mark.parametrize('tool, kind', CASES)
 def test_one_line_refusal(tool, kind, setup, results):
     _, _, ckpts, marker = setup
-    case = results[(tool, kind)]
-    out, err = read(case['stdout']), read(case['stderr'])
+    run = results[(tool, kind)]
+    out, err = run.stdout, run.stderr
     both = f'--- stdout\n{out}\n--- stderr\n{err}'
-    assert case['rc'] == 1, both
+    assert run.returncode == 1, both
     assert 'Traceback' not in both, both
     problem = PROBLEMS[kind].format(ckpts[kind])
     said = [line for line in (out + err).splitlines() if problem in line]

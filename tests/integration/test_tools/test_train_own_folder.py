@@ -3,8 +3,6 @@
 import json
 import os
 import os.path as osp
-import subprocess
-import sys
 
 import cv2
 import numpy as np
@@ -17,7 +15,7 @@ from defectzoo.cli import train as train_cli
 from defectzoo.utils.classes_from_data import FROM_DATA, set_classes_from_data
 from defectzoo.utils.data.validation import InvalidDataError
 from defectzoo.utils.data_root import set_data_root
-from tests.conftest import CONFIGS, REPO_ROOT
+from tests.conftest import CONFIGS
 from tests.helpers.defect_fixtures import write_voc_xml
 from tests.helpers.in_process import run_main
 
@@ -26,7 +24,6 @@ CLS = osp.join(OWN,
                'ce_cspnext-tiny_1xb32-adamw-coslr-40e_image-folder-160px.py')
 VOC = osp.join(OWN, 'rtmdet_cspnext-tiny_1xb8-adamw-20e_voc-folder-192px.py')
 COCO = osp.join(OWN, 'rtmdet_cspnext-tiny_1xb8-adamw-20e_coco-folder-192px.py')
-TRAIN = osp.join(REPO_ROOT, 'tools', 'train.py')
 SIZE = 48
 #: loaders in the main process, one short epoch
 FAST = [
@@ -249,18 +246,11 @@ def test_coco_without_boxes_has_nothing_to_train_on(tmp_path):
 def test_empty_folder_is_one_line_naming_it(tmp_path):
     empty = tmp_path / 'empty'
     os.makedirs(empty / 'train')
-    # a child process: the test is about what the console shows (one line,
-    # no traceback) and the exit code
-    proc = subprocess.run([
-        sys.executable, TRAIN, CLS, '--data-root',
-        str(empty), '--work-dir',
-        str(tmp_path / 'work')
-    ],
-                          cwd=REPO_ROOT,
-                          env=dict(os.environ, OMP_NUM_THREADS='1'),
-                          capture_output=True,
-                          text=True,
-                          timeout=300)
+    # what the console shows (one line, no traceback) and the exit code
+    proc = run_main(
+        train_cli,
+        [CLS, '--data-root', empty, '--work-dir', tmp_path / 'work'],
+        expect_failure=True)
     assert proc.returncode == 1, proc.stdout[-2000:] + proc.stderr[-2000:]
     last = proc.stderr.strip().splitlines()[-1]
     assert last == (f'Could not start training: InvalidDataError: '

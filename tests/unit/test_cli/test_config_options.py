@@ -1,12 +1,13 @@
 """Command-line config overrides: typos are refused, new keys accepted."""
 import os.path as osp
-import subprocess
 
 import pytest
 from mmengine.config import Config
 
 from defectzoo.cli.config_options import check_cfg_options
-from tests.conftest import CONFIGS, PYTHON, REPO_ROOT
+from defectzoo.cli import train
+from tests.conftest import CONFIGS
+from tests.helpers.in_process import run_main
 
 SIMMIM = osp.join(CONFIGS, 'xray', 'simmim_swin.py')
 
@@ -35,14 +36,11 @@ def test_existing_and_new_keys_are_accepted():
 
 
 def test_train_tool_stops_before_building_anything(tmp_path):
-    proc = subprocess.run([
-        PYTHON,
-        osp.join(REPO_ROOT, 'tools', 'train.py'), SIMMIM, '--work-dir',
-        str(tmp_path), '--cfg-options', 'train_dataloader.bach_size=4'
-    ],
-                          capture_output=True,
-                          text=True,
-                          timeout=300)
-    assert proc.returncode != 0
+    proc = run_main(
+        train, [
+            SIMMIM, '--work-dir',
+            str(tmp_path), '--cfg-options', 'train_dataloader.bach_size=4'
+        ],
+        expect_failure=True)
     assert "did you mean 'train_dataloader.batch_size'" in proc.stderr
     assert not osp.exists(osp.join(str(tmp_path), 'vis_data'))
