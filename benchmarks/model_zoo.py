@@ -54,7 +54,7 @@ import render_tables  # noqa: E402
 from xray_superimposed import schedule_options  # noqa: E402
 
 NEU_CLS = 'ce_cspnext-tiny_1xb32-adamw-coslr-40e_neu-cls-160px'
-NEU_DET = 'rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-40e_neu-det-192px'
+NEU_DET = 'rtmdet-lite_cspnext-tiny-neu-cls_1xb8-adamw-40e_neu-det-160px'
 MT_CLS = ('mask-sup_cspnext-tiny-neu-cls_1xb32-adamw-coslr-25e_'
           'magnetic-tile-224px')
 XRAY_DET = 'rtmdet-p2_cspnext-tiny_1xb8-adamw-1k_xray-superimposed-640px'

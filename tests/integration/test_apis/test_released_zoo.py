@@ -21,7 +21,7 @@ from defectzoo.utils import zoo
 from tests.conftest import REPO_ROOT
 
 NEU_CLS = 'ce_cspnext-tiny_1xb32-adamw-coslr-40e_neu-cls-160px'
-NEU_DET = 'rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-40e_neu-det-192px'
+NEU_DET = 'rtmdet-lite_cspnext-tiny-neu-cls_1xb8-adamw-40e_neu-det-160px'
 MT_CLS = ('mask-sup_cspnext-tiny-neu-cls_1xb32-adamw-coslr-25e_'
           'magnetic-tile-224px')
 NEU_ROOT_ENV = 'DEFECTZOO_NEU_ROOT'
