@@ -21,6 +21,17 @@ TINY_SWIN = dict(
     embed_dims=32, depths=[1, 1, 1, 1], num_heads=[1, 2, 2, 4], _delete_=True)
 
 
+def pytest_configure(config):
+    """One torch / OpenCV thread per worker of ``pytest -n``: the workers
+    already fill the cores (their default two threads each on a 2-core
+    machine ran the unit tests 1.25x faster than one process, not 2x)."""
+    if os.environ.get('PYTEST_XDIST_WORKER'):
+        import cv2
+        import torch
+        torch.set_num_threads(1)
+        cv2.setNumThreads(1)
+
+
 def write_config(path, text: str, extra: str = '') -> str:
     """Write a python config file (``text`` then ``extra`` overrides, each
     dedented) and return its path."""
