@@ -81,13 +81,25 @@ def train(cfg, work_dir, *args):
         train_cli, [cfg, '--work-dir', work_dir, *args], expect_failure=None)
 
 
+#: the runs of each loop, made once per test process (pytest sets a
+#: parametrized module fixture up again each time the tests' order switches
+#: between its parameters)
+_RUNS = {}
+
+
 @pytest.fixture(scope='module', params=['iter', 'epoch'])
 def runs(request, tmp_path_factory):
+    """The runs of a loop (:func:`make_runs`), made once."""
+    if request.param not in _RUNS:
+        _RUNS[request.param] = make_runs(request.param, tmp_path_factory)
+    return _RUNS[request.param]
+
+
+def make_runs(loop, tmp_path_factory):
     """One uninterrupted run, one run killed after iteration 6 (a child
     process: ``os._exit``), and two resumes of the latter from the same
     checkpoint: with the hook (B) and without it (C); the other runs in
     this process."""
-    loop = request.param
     tmp = tmp_path_factory.mktemp(loop)
     cfg = tmp / 'toy.py'
     cfg.write_text(LOOPS[loop])

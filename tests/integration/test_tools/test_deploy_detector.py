@@ -20,6 +20,9 @@ from defectzoo.deploy.quantize_ort import session
 from tests.conftest import CONFIGS, write_config
 from tests.integration.test_tools.test_deployment import MMDET_MODELS, TINY_R18
 
+# pytest -n: the module's trained detector is made once, on one worker
+pytestmark = pytest.mark.xdist_group('deploy_detector')
+
 RTMDET = osp.join(CONFIGS, '_base_', 'models', 'rtmdet-p2_cspnext-tiny.py')
 SIZE = 64
 

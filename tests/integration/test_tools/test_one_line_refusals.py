@@ -27,6 +27,9 @@ from tests.helpers.lightweight_fixtures import (make_folder_dataset,
                                                 tiny_scl_gallery_model)
 from tests.integration.test_tools.test_sample_defects import tiny_gan_config
 
+# pytest -n: the module's fixture (every case's run) is made once
+pytestmark = pytest.mark.xdist_group('one_line_refusals')
+
 #: (tool, where its one line goes): ``tools/train.py`` / ``test.py`` log it
 #: (console: stdout, and the run's log file), the others print to stderr
 TOOLS = {
