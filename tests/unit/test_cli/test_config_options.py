@@ -4,8 +4,8 @@ import os.path as osp
 import pytest
 from mmengine.config import Config
 
-from defectzoo.cli.config_options import check_cfg_options
 from defectzoo.cli import train
+from defectzoo.cli.config_options import check_cfg_options
 from tests.conftest import CONFIGS
 from tests.helpers.in_process import run_main
 
