@@ -24,7 +24,24 @@ TINY_SWIN = dict(
 def pytest_configure(config):
     """One torch / OpenCV thread per worker of ``pytest -n``: the workers
     already fill the cores (their default two threads each on a 2-core
-    machine ran the unit tests 1.25x faster than one process, not 2x)."""
+    machine ran the unit tests 1.25x faster than one process, not 2x).
+
+    Refuses ``--dist loadgroup`` where it would not keep an
+    ``xdist_group`` on one worker: pytest >= 9.2 with pytest-xdist <= 3.8
+    spreads the groups silently (pytest-dev/pytest-xdist#1386), so their
+    module fixtures are made once per worker, minutes of the suite."""
+    if config.getoption('dist', 'no') == 'loadgroup':
+        from importlib.metadata import version
+
+        def release(name):
+            return tuple(int(x) for x in version(name).split('.')[:2])
+
+        if release('pytest') >= (9, 2) and release('pytest-xdist') <= (3, 8):
+            raise pytest.UsageError(
+                f'pytest {version("pytest")} with pytest-xdist '
+                f'{version("pytest-xdist")}: --dist loadgroup does not group '
+                'the xdist_group tests (pytest-dev/pytest-xdist#1386); '
+                'install the pytest requirements/tests.txt names')
     if os.environ.get('PYTEST_XDIST_WORKER'):
         import cv2
         import torch

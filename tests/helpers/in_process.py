@@ -317,16 +317,22 @@ def child_runs_in_process(monkeypatch) -> None:
                         SimpleNamespace(call=call, STDOUT=subprocess.STDOUT))
 
 
-def run_main(module, argv, expect_failure=False, cwd=REPO_ROOT) -> Completed:
+def run_main(module,
+             argv,
+             expect_failure=False,
+             cwd=REPO_ROOT,
+             console=False) -> Completed:
     """``module.main(argv)`` (``module``: a ``defectzoo.cli`` tool) in this
     process, as ``python tools/<tool>.py ARGV`` would run it from ``cwd``:
     its output captured, exit status as ``sys.exit(main())`` gives it.
 
     Asserts that it succeeded (``expect_failure=True``: that it failed;
     ``None``: either), showing the output and traceback otherwise.
+    ``console``: the output goes through what a UTF-8 terminal's streams
+    do with text (:func:`console_streams`), not into str buffers.
     """
     return _run(module.main, module.__file__, module.__name__, argv,
-                expect_failure, cwd, None)
+                expect_failure, cwd, None, console)
 
 
 def run_script(path,
@@ -341,13 +347,37 @@ def run_script(path,
         str(path), str(path), str(path), argv, expect_failure, cwd, env)
 
 
-def _run(target, argv0, name, argv, expect_failure, cwd, env) -> Completed:
+def console_streams():
+    """``sys.stdout`` / ``sys.stderr`` as a UTF-8 terminal gives them to
+    Python: UTF-8, ``strict`` on stdout (a lone surrogate, e.g. of a file
+    name that is not UTF-8, raises) and ``backslashreplace`` on stderr;
+    each over a byte buffer (:func:`console_text` reads it)."""
+    return tuple(
+        io.TextIOWrapper(
+            io.BytesIO(), 'utf-8', errors=errors, write_through=True)
+        for errors in ('strict', 'backslashreplace'))
+
+
+def console_text(stream) -> str:
+    return stream.buffer.getvalue().decode('utf-8', 'replace')
+
+
+def _run(target,
+         argv0,
+         name,
+         argv,
+         expect_failure,
+         cwd,
+         env,
+         console=False) -> Completed:
     argv = [str(a) for a in argv]
-    stdout, stderr = io.StringIO(), io.StringIO()
+    stdout, stderr = console_streams() if console else (io.StringIO(),
+                                                        io.StringIO())
     with one_tool, tool_state(stdout, stderr, cwd, [argv0] + argv):
         os.environ.update(env or {})
         code, value, error = call_tool(target, argv)
-    result = Completed(code, stdout.getvalue(), stderr.getvalue(), value)
+    text = console_text if console else io.StringIO.getvalue
+    result = Completed(code, text(stdout), text(stderr), value)
     failed = ' '.join([name] + argv) + f' exited with {code}'
     if expect_failure:
         assert code != 0, (f'{failed}, expected a failure:\n'

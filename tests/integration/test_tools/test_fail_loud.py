@@ -6,7 +6,6 @@ import importlib
 import logging
 import os
 import os.path as osp
-import subprocess
 import sys
 from types import SimpleNamespace
 
@@ -58,41 +57,22 @@ def toy_config(tmp_path, name='toy.py', max_epochs=2, extra=''):
     return str(path)
 
 
-def cli(tool, *args):
-    """``tools/<tool>.py ARGS`` in this process (``run_main``): (exit
-    status, stdout + stderr)."""
+def cli(tool, *args, console=False):
+    """``tools/<tool>.py ARGS`` in this process (``run_main``; ``console``:
+    through a UTF-8 terminal's streams): (exit status, stdout + stderr)."""
     if TESTS_DIR not in sys.path:  # custom_imports: toy_modules
         sys.path.insert(0, TESTS_DIR)
     module = importlib.import_module(f'defectzoo.cli.{tool}')
     saved = os.environ.pop('DEFECTZOO_DEBUG', None)
     try:
         result = in_process.run_main(
-            module, [str(a) for a in args], expect_failure=None)
+            module, [str(a) for a in args],
+            expect_failure=None,
+            console=console)
     finally:
         if saved is not None:
             os.environ['DEFECTZOO_DEBUG'] = saved
     return result.returncode, result.output
-
-
-def cli_process(tool, *args):
-    """``tools/<tool>.py ARGS`` in a child process, for what the real
-    console does with the text: (exit status, stdout + stderr)."""
-    env = dict(
-        os.environ,
-        PYTHONPATH=os.pathsep.join(
-            [TESTS_DIR, REPO_ROOT,
-             os.environ.get('PYTHONPATH', '')]))
-    env.pop('DEFECTZOO_DEBUG', None)
-    proc = subprocess.run([
-        sys.executable,
-        osp.join(REPO_ROOT, 'tools', f'{tool}.py'), *map(str, args)
-    ],
-                          cwd=REPO_ROOT,
-                          env=env,
-                          capture_output=True,
-                          timeout=300)
-    return proc.returncode, (proc.stdout + proc.stderr).decode(
-        'utf-8', 'replace')
 
 
 @pytest.fixture(scope='module')
@@ -134,7 +114,7 @@ def test_stopped_line_with_a_non_utf8_file_name(tmp_path):
         extra=(
             "train_dataloader = dict(loader, dataset=dict(type='ToyDataset', "
             'missing_at=6))\n'))
-    rc, out = cli_process('train', cfg, '--work-dir', tmp_path / 'w')
+    rc, out = cli('train', cfg, '--work-dir', tmp_path / 'w', console=True)
     assert rc == 1, out
     assert 'Training stopped after 1 iteration(s), 0 epoch(s) completed: ' \
         'FileNotFoundError: ' \
