@@ -187,10 +187,26 @@ def data_options(a, data):
 
 
 def dependencies(name, zoo_root=ROOT):
-    """Zoo models ``name``'s config starts from (``zoo://OTHER``)."""
-    with open(config_of(name, zoo_root)) as f:
-        text = f.read()
-    return [other for other in ZOO if f'zoo://{other}' in text]
+    """Zoo models ``name``'s config starts from (``zoo://OTHER`` anywhere
+    in the merged config, its ``_base_`` files included)."""
+    from mmengine.config import Config
+
+    def strings(node):
+        if isinstance(node, str):
+            yield node
+        elif isinstance(node, dict):
+            for value in node.values():
+                yield from strings(value)
+        elif isinstance(node, (list, tuple)):
+            for value in node:
+                yield from strings(value)
+
+    cfg = Config.fromfile(config_of(name, zoo_root))
+    found = set(strings(cfg.to_dict()))
+    return [
+        other for other in ZOO if any(
+            s.startswith(f'zoo://{other}') for s in found)
+    ]
 
 
 def child_process(cmd, log_file, capture=False):
@@ -588,10 +604,11 @@ def main(argv=None):
              for i in range(a.lanes)]
     errors = []
     done = {name: threading.Event() for name in names}
+    needs = {name: dependencies(name, a.zoo_root) for name in names}
 
     def lane(todo):
         for name in todo:
-            for dep in dependencies(name, a.zoo_root):
+            for dep in needs[name]:
                 if dep in done and not done[dep].is_set():
                     builder.say(name, f'waiting for {dep}')
                     done[dep].wait()
