@@ -123,6 +123,21 @@ ZOO = {
         dataset='Magnetic tile (20 % test split)',
         epochs=25),
 }
+#: ``--cpu-isa``: the instruction set the tools' kernels may use. PyTorch
+#: (ATen), oneDNN (convolutions) and MKL (matrix products) pick kernels by
+#: the CPU, and AVX2 and AVX-512 kernels add in other orders: 5 AdamW steps
+#: of a small CNN gave three different weight hashes (AVX-512; oneDNN
+#: AVX2; oneDNN and MKL AVX2). A rebuild gives the pinned sha256 values on
+#: a CPU that runs the same kernels: ``native`` (default; the release was
+#: built so) on one of the release's instruction set, ``avx2`` on any
+#: x86-64 CPU with AVX2.
+CPU_ISA = {
+    'native': {},
+    'avx2':
+    dict(
+        ATEN_CPU_CAPABILITY='avx2', ONEDNN_MAX_CPU_ISA='AVX2',
+        MKL_CBWR='AVX2'),
+}
 TASK_NAMES = {
     'classification': 'Image Classification',
     'detection': 'Object Detection',
@@ -155,6 +170,13 @@ def parse_args(argv=None):
         type=int,
         default=2,
         help='entries trained at once, one thread each (default 2)')
+    p.add_argument(
+        '--cpu-isa',
+        choices=list(CPU_ISA),
+        default='native',
+        help='kernels the trainings may use: native (the fastest this CPU '
+        'has; the release) or avx2 (the same on every x86-64 CPU with AVX2); '
+        'see CPU_ISA')
     p.add_argument(
         '--zoo-root',
         default=ROOT,
@@ -529,6 +551,14 @@ def measure(a, name, file, runs=10):
     return round(params / 1e6, 2), round(1000 * statistics.median(times), 1)
 
 
+def cpu_kernels(cpu_isa):
+    """The kernels of ``--cpu-isa`` on this CPU, in words."""
+    if cpu_isa != 'native':
+        return f'{cpu_isa.upper()} kernels (--cpu-isa {cpu_isa})'
+    import torch
+    return f'{torch.backends.cpu.get_cpu_capability()} kernels'
+
+
 def write_results(a, state):
     rows = []
     for name, e in state.items():
@@ -559,8 +589,9 @@ def write_results(a, state):
     return render_tables.write_result(
         'model_zoo',
         BUILD_COMMAND,
-        machine=f'{platform.machine()} CPU, 2 cores; every training and '
-        'latency on 1 thread (OMP_NUM_THREADS=1)',
+        machine=f'{platform.machine()} CPU, {os.cpu_count()} cores, '
+        f'{cpu_kernels(a.cpu_isa)}; every training and latency on 1 thread '
+        '(OMP_NUM_THREADS=1)',
         out=a.results,
         tables=dict(
             models=dict(
@@ -584,6 +615,9 @@ def main(argv=None):
     start = time.time()
     os.environ['OMP_NUM_THREADS'] = '1'  # also in the tools' processes
     os.environ['MKL_NUM_THREADS'] = '1'
+    os.environ.update(CPU_ISA[a.cpu_isa])  # the tools' processes
+    print(f'model zoo: {cpu_kernels(a.cpu_isa)}; a rebuild gives the same '
+          'sha256 values on a CPU with the same kernels (--cpu-isa)')
     a.work_dir = osp.abspath(a.work_dir)
     a.zoo_root = osp.abspath(a.zoo_root)
     a.release_dir = osp.abspath(

@@ -1,7 +1,10 @@
 """The benchmark scripts' options map to configs that exist, and their
 defaults are the recorded runs (configs/*/README.md)."""
 import importlib.util
+import os
 import os.path as osp
+import subprocess
+import sys
 
 import pytest
 
@@ -60,6 +63,23 @@ def test_model_zoo_names_existing_configs_in_dependency_order():
     assert bench.dependencies(bench.NEU_DET) == [bench.NEU_CLS]
     assert bench.dependencies(bench.NEU_CLS) == []
     assert bench.parse_args([]).release_dir is None
+
+
+def test_model_zoo_cpu_isa_pins_the_kernels_of_the_tools():
+    bench = load('model_zoo')
+    assert bench.parse_args([]).cpu_isa == 'native'  # the release's
+    assert bench.CPU_ISA['native'] == {}
+    env = dict(os.environ, **bench.CPU_ISA['avx2'])
+    out = subprocess.run([
+        sys.executable, '-c',
+        'import torch; print(torch.backends.cpu.get_cpu_capability())'
+    ],
+                         env=env,
+                         capture_output=True,
+                         text=True,
+                         check=True).stdout
+    assert out.strip() == 'AVX2'
+    assert bench.cpu_kernels('avx2') == 'AVX2 kernels (--cpu-isa avx2)'
 
 
 def test_xray_superimposed_names_existing_configs_and_its_table():
