@@ -1,10 +1,11 @@
 # The model zoo's NEU-DET detector, cheap enough for the zoo build's
 # two-hour budget: RTMDet-tiny at 160 px with a 64-channel neck / head and
 # one stacked conv per branch ("lite"; RTMDet-tiny's: 96 channels, two
-# convs), 40 epochs. Test mAP50 60.8, COCO mAP 26.4 (the 192-px RTMDet-tiny
-# at 40 epochs: 63.9 / 28.2); validation mAP50 64.2 at epoch 40. A training
-# step (batch 8, one thread) costs 0.67 s vs 1.29 s for the 192-px
-# RTMDet-tiny on the same machine: 95 min wall on a shared 2-core machine.
+# convs), 40 epochs. Test mAP50 64.4, COCO mAP 27.9 in the zoo build of
+# 2026-12-07 (60.8 / 26.4 in a build on another machine; the 192-px
+# RTMDet-tiny at 40 epochs: 63.9 / 28.2). A training step (batch 8, one
+# thread) costs 0.59x the 192-px RTMDet-tiny's
+# (benchmarks/neu_det_step_cost.py): 38 min in the zoo build.
 #   python tools/train.py configs/neu_det/rtmdet-lite_cspnext-tiny-neu-cls_1xb8-adamw-40e_neu-det-160px.py --data-root NEU-DET
 _base_ = ['./rtmdet_cspnext-tiny-neu-cls_1xb8-adamw-28e_neu-det-160px.py']
 # ---- frequently modified parameters ----------------------------------------
